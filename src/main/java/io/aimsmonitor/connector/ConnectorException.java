@@ -1,0 +1,25 @@
+package io.aimsmonitor.connector;
+
+/**
+ * A run failed for a reason the operator can act on. The message names the connector instance,
+ * the URL (never with credentials) and what was wrong; {@link #reason()} is a short, bounded
+ * label for metrics (e.g. {@code auth}, {@code http_5xx}, {@code malformed}, {@code timeout}).
+ */
+public class ConnectorException extends Exception {
+
+  private final String reason;
+
+  public ConnectorException(String reason, String message) {
+    super(message);
+    this.reason = reason;
+  }
+
+  public ConnectorException(String reason, String message, Throwable cause) {
+    super(message, cause);
+    this.reason = reason;
+  }
+
+  public String reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,29 @@
+package io.aimsmonitor.connector;
+
+import io.aimsmonitor.fact.Fact;
+import java.util.Set;
+
+/**
+ * A kind of source system (the {@code type} in connectors/*.yaml). Discovered with
+ * {@link java.util.ServiceLoader}: adding a type is one package plus one line in
+ * {@code META-INF/services/io.aimsmonitor.connector.ConnectorType}; nothing else changes.
+ */
+public interface ConnectorType {
+
+  /** The {@code type} value that selects this connector in a configuration file. */
+  String name();
+
+  /**
+   * The fact types an instance may provide. The engine uses this to decide which findings a
+   * failed or stale instance leaves unverified (stale rather than resolved).
+   */
+  Set<Class<? extends Fact>> provides(ConnectorConfig config);
+
+  /**
+   * Checks the type-specific part of {@code config} and creates the connector. Called once per
+   * configuration load; must not contact the source system.
+   *
+   * @throws ConfigException naming the file and option at fault
+   */
+  Connector create(ConnectorConfig config) throws ConfigException;
+}

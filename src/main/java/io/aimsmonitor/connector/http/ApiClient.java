@@ -1,0 +1,309 @@
+package io.aimsmonitor.connector.http;
+
+import io.aimsmonitor.connector.CollectContext.Cancellation;
+import io.aimsmonitor.connector.CollectContext.Progress;
+import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.ConnectorException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A JSON API client for one connector run. Every request: credentials only to the configured
+ * host; 429/5xx and connection faults retried with backoff, honouring the server's requested
+ * wait; 401/403 fail at once with no retry; a non-JSON body fails naming the URL. Messages never
+ * contain credentials (they only ever travel in headers).
+ */
+public final class ApiClient implements AutoCloseable {
+
+  /** How the client waits between attempts; tests replace it to run fast. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(long millis) throws InterruptedException;
+  }
+
+  public static final JsonMapper JSON = JsonMapper.builder()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+  private static final int MAX_REDIRECTS = 5;
+
+  private final ConnectorConfig config;
+  private final CloseableHttpClient client;
+  private final String[] authHeader;
+  private final Progress progress;
+  private final Cancellation cancellation;
+  private final Clock clock;
+  private final RetryPolicy retry;
+  private final Sleeper sleeper;
+  private final AtomicLong requests = new AtomicLong();
+
+  ApiClient(ConnectorConfig config, CloseableHttpClient client, String[] authHeader, Progress progress,
+      Cancellation cancellation, Clock clock, RetryPolicy retry, Sleeper sleeper) {
+    this.config = config;
+    this.client = client;
+    this.authHeader = authHeader;
+    this.progress = progress;
+    this.cancellation = cancellation;
+    this.clock = clock;
+    this.retry = retry;
+    this.sleeper = sleeper;
+  }
+
+  /** This client with another sleeper (tests). */
+  public ApiClient withSleeper(Sleeper other) {
+    return new ApiClient(config, client, authHeader, progress, cancellation, clock, retry, other);
+  }
+
+  /** Requests sent so far, retries included. */
+  public long requestCount() {
+    return requests.get();
+  }
+
+  /** The base URL joined with a path such as {@code /api/2.0/mlflow/runs/get} and query parameters. */
+  public URI url(String path, Map<String, ?> query) {
+    StringBuilder s = new StringBuilder(config.baseUrl().toString()).append(path);
+    char sep = path.contains("?") ? '&' : '?';
+    for (var e : query.entrySet()) {
+      if (e.getValue() == null) {
+        continue;
+      }
+      Iterable<?> values = e.getValue() instanceof Iterable<?> it ? it : List.of(e.getValue());
+      for (Object v : values) {
+        s.append(sep).append(encode(e.getKey())).append('=').append(encode(String.valueOf(v)));
+        sep = '&';
+      }
+    }
+    return URI.create(s.toString());
+  }
+
+  public JsonNode get(String path, Map<String, ?> query) throws ConnectorException, InterruptedException {
+    return get(url(path, query)).body();
+  }
+
+  public ApiResponse get(URI uri) throws ConnectorException, InterruptedException {
+    return execute(() -> new HttpGet(uri), Map.of());
+  }
+
+  public ApiResponse get(URI uri, Map<String, String> headers) throws ConnectorException, InterruptedException {
+    return execute(() -> new HttpGet(uri), headers);
+  }
+
+  public JsonNode post(String path, Object body) throws ConnectorException, InterruptedException {
+    String json = JSON.writeValueAsString(body);
+    URI uri = url(path, Map.of());
+    return execute(() -> {
+      HttpPost post = new HttpPost(uri);
+      post.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
+      return post;
+    }, Map.of()).body();
+  }
+
+  private interface RequestFactory {
+    HttpUriRequestBase create();
+  }
+
+  private ApiResponse execute(RequestFactory factory, Map<String, String> headers)
+      throws ConnectorException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      cancellation.check();
+      HttpUriRequestBase request = factory.create();
+      String shown = display(uriOf(request));
+      Result result;
+      try {
+        result = sendFollowingRedirects(request, headers);
+      } catch (InterruptedIOException e) {
+        if (attempt > retry.maxRetries()) {
+          throw new ConnectorException("timeout", prefix() + "timed out on " + shown + " after " + attempt
+              + " attempts", e);
+        }
+        pause(retry.backoff(attempt), false);
+        continue;
+      } catch (IOException e) {
+        if (attempt > retry.maxRetries()) {
+          throw new ConnectorException("connection", prefix() + "cannot reach " + shown + ": "
+              + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        }
+        pause(retry.backoff(attempt), false);
+        continue;
+      }
+      int status = result.status;
+      if (status >= 200 && status < 300) {
+        return new ApiResponse(result.uri, status, result.headers, parse(result));
+      }
+      boolean rateLimited = status == 429 || (status == 403 && result.header("x-ratelimit-remaining").filter("0"::equals).isPresent());
+      if (!rateLimited && (status == 401 || status == 403)) {
+        throw new ConnectorException("auth", prefix() + "HTTP " + status + " from " + shown
+            + ": the credentials were refused (" + config.auth().type() + " auth"
+            + (config.auth().token() != null ? " from " + config.auth().token() : "") + ")" + detail(result));
+      }
+      if ((rateLimited || RetryPolicy.retryable(status)) && attempt <= retry.maxRetries()) {
+        Optional<Duration> asked = retry.serverRequestedWait(result::header, clock.instant());
+        int tried = attempt;
+        pause(asked.orElseGet(() -> retry.backoff(tried)), rateLimited);
+        continue;
+      }
+      String reason = rateLimited ? "rate_limited" : status >= 500 ? "http_5xx" : status == 404 ? "not_found" : "http_4xx";
+      throw new ConnectorException(reason, prefix() + "HTTP " + status + " from " + shown + detail(result));
+    }
+  }
+
+  private record Result(URI uri, int status, Map<String, List<String>> headers, byte[] body) {
+    Optional<String> header(String name) {
+      List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
+      return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+    }
+  }
+
+  private Result sendFollowingRedirects(HttpUriRequestBase request, Map<String, String> headers) throws IOException {
+    URI origin = config.baseUrl();
+    HttpUriRequestBase current = request;
+    for (int hop = 0; ; hop++) {
+      URI uri = uriOf(current);
+      headers.forEach(current::setHeader);
+      if (authHeader != null && sameOrigin(uri, origin)) {
+        current.setHeader(authHeader[0], authHeader[1]);
+      }
+      if (!current.containsHeader("Accept")) {
+        current.setHeader("Accept", "application/json");
+      }
+      requests.incrementAndGet();
+      Result result = client.execute(current, response -> {
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        for (Header header : response.getHeaders()) {
+          h.computeIfAbsent(header.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());
+        }
+        byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+        return new Result(uri, response.getCode(), h, body);
+      });
+      boolean redirect = result.status == 301 || result.status == 302 || result.status == 303
+          || result.status == 307 || result.status == 308;
+      Optional<String> location = result.header("location");
+      if (!redirect || location.isEmpty() || !(current instanceof HttpGet)) {
+        return result;
+      }
+      if (hop >= MAX_REDIRECTS) {
+        throw new IOException("more than " + MAX_REDIRECTS + " redirects");
+      }
+      // A new request carries no headers of the old one: credentials go only to the configured origin.
+      current = new HttpGet(uri.resolve(location.get()));
+    }
+  }
+
+  private static URI uriOf(HttpUriRequestBase request) {
+    try {
+      return request.getUri();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
+  }
+
+  private static int port(URI u) {
+    return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+  }
+
+  private JsonNode parse(Result result) throws ConnectorException {
+    if (result.body.length == 0) {
+      return JSON.missingNode();
+    }
+    try {
+      return JSON.readTree(result.body);
+    } catch (JacksonException e) {
+      throw new ConnectorException("malformed", prefix() + "response from " + display(result.uri)
+          + " is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private void pause(Duration wait, boolean rateLimited) throws InterruptedException {
+    if (rateLimited) {
+      progress.rateLimitWait(wait);
+    }
+    sleeper.sleep(Math.max(0, wait.toMillis()));
+  }
+
+  private String prefix() {
+    return "connector '" + config.id() + "': ";
+  }
+
+  /** The URL as shown in messages: without user info, which never holds our credentials anyway. */
+  public static String display(URI uri) {
+    try {
+      return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null).toString();
+    } catch (java.net.URISyntaxException e) {
+      return uri.getHost() + uri.getPath();
+    }
+  }
+
+  private static String detail(Result result) {
+    String body = new String(result.body, StandardCharsets.UTF_8).strip();
+    if (body.isEmpty()) {
+      return "";
+    }
+    try {
+      JsonNode node = JSON.readTree(body);
+      String message = firstText(node, "message", "error", "error_code", "code");
+      if (message != null) {
+        String code = firstText(node, "error_code", "code", "__type");
+        return ": " + (code != null && !Objects.equals(code, message) ? code + ": " : "") + truncate(message);
+      }
+    } catch (JacksonException e) {
+      // not JSON: show the start of the body
+    }
+    return ": " + truncate(body);
+  }
+
+  private static String firstText(JsonNode node, String... names) {
+    for (String name : names) {
+      JsonNode v = node.get(name);
+      if (v != null && v.isValueNode()) {
+        return v.asString();
+      }
+    }
+    return null;
+  }
+
+  private static String truncate(String s) {
+    String one = s.replaceAll("\\s+", " ");
+    return one.length() > 300 ? one.substring(0, 300) + "..." : one;
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (IOException e) {
+      // closing a pool of idle connections: nothing to report
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.aimsmonitor.connector.http;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A successful (2xx) response with a parsed JSON body and its headers (names lower-cased), for
+ * connectors that page by header ({@code Link}, GitLab's {@code x-next-page}).
+ */
+public record ApiResponse(URI uri, int status, Map<String, List<String>> headers, JsonNode body) {
+
+  public Optional<String> header(String name) {
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  /** The {@code rel="next"} target of an RFC 8288 {@code Link} header, resolved against the request URI. */
+  public Optional<URI> nextLink() {
+    return header("link").flatMap(link -> {
+      for (String part : link.split(",")) {
+        String[] pieces = part.split(";");
+        if (pieces.length < 2) {
+          continue;
+        }
+        for (int i = 1; i < pieces.length; i++) {
+          String param = pieces[i].trim().replace(" ", "");
+          if (param.equalsIgnoreCase("rel=\"next\"") || param.equalsIgnoreCase("rel=next")) {
+            String target = pieces[0].trim();
+            if (target.startsWith("<") && target.endsWith(">")) {
+              return Optional.of(uri.resolve(target.substring(1, target.length() - 1)));
+            }
+          }
+        }
+      }
+      return Optional.empty();
+    });
+  }
+}

@@ -1,0 +1,42 @@
+package io.aimsmonitor.fact;
+
+import java.time.Instant;
+
+/**
+ * A human record for a control no system can show, kept in git and read by the {@code file}
+ * connector: "impact assessment for system X approved on D by P".
+ *
+ * @param type what is attested: {@code ai-policy-review}, {@code impact-assessment},
+ *     {@code risk-assessment}, {@code role-assignment}, or a custom type a rule pack reads
+ * @param system the AI system (see {@link ModelVersion#system()}) or {@code organisation}
+ * @param approvedAt when it was approved; null for a draft
+ * @param validUntil when it lapses; null for no fixed expiry
+ */
+public record Attestation(
+    String source,
+    String sourceUrl,
+    Instant observedAt,
+    String type,
+    String system,
+    String statement,
+    String approvedBy,
+    Instant approvedAt,
+    Instant validUntil,
+    String reference)
+    implements Fact {
+
+  public boolean isApproved() {
+    return approvedAt != null && approvedBy != null && !approvedBy.isBlank();
+  }
+
+  @Override
+  public Subject subject() {
+    return new Subject("Attestation", source + ":" + type + "/" + system, type + " for " + system, sourceUrl);
+  }
+
+  @Override
+  public Attestation withOrigin(String source, Instant observedAt) {
+    return new Attestation(source, sourceUrl, observedAt, type, system, statement, approvedBy, approvedAt,
+        validUntil, reference);
+  }
+}

@@ -1,0 +1,49 @@
+package io.aimsmonitor.fact;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+
+/**
+ * A canonical, immutable observation about one object in one source system. Connectors map
+ * whatever their API returns into these records; rules read only these records.
+ *
+ * <p>Every fact says where it came from ({@link #source()}, the connector instance id), where a
+ * person can see the original ({@link #sourceUrl()}, the evidence link shown to auditors) and when
+ * it was observed. The {@code kind} property names the record type in JSON/YAML, both in the
+ * files the {@code file} connector reads and in stored snapshots.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ModelVersion.class, name = "ModelVersion"),
+    @JsonSubTypes.Type(value = TrainingRun.class, name = "TrainingRun"),
+    @JsonSubTypes.Type(value = Dataset.class, name = "Dataset"),
+    @JsonSubTypes.Type(value = PipelineRun.class, name = "PipelineRun"),
+    @JsonSubTypes.Type(value = ModelMonitor.class, name = "ModelMonitor"),
+    @JsonSubTypes.Type(value = Attestation.class, name = "Attestation")
+})
+public sealed interface Fact
+    permits ModelVersion, TrainingRun, Dataset, PipelineRun, ModelMonitor, Attestation {
+
+  /** Id of the connector instance that observed this fact (the {@code id} in connectors/*.yaml). */
+  String source();
+
+  /** Deep link to the object in its source system, for evidence; may be null if the source has none. */
+  String sourceUrl();
+
+  /** When the connector observed the object (not when the object last changed). */
+  Instant observedAt();
+
+  /** What a finding about this fact is about: stable key, display name and link. */
+  @JsonIgnore
+  Subject subject();
+
+  /** The same fact re-attributed to a connector run; used by connectors that read facts from files. */
+  Fact withOrigin(String source, Instant observedAt);
+
+  /** The record type name used as {@code kind} in files and snapshots, and as subject type. */
+  static String kindOf(Class<? extends Fact> type) {
+    return type.getSimpleName();
+  }
+}

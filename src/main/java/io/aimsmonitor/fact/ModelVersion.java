@@ -1,0 +1,107 @@
+package io.aimsmonitor.fact;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One version of a registered model in a model registry (MLflow, Kubeflow Model Registry,
+ * SageMaker model package, Hugging Face model revision).
+ *
+ * @param registry registry product, e.g. {@code mlflow}, {@code sagemaker}, {@code huggingface}
+ * @param stage legacy lifecycle stage (MLflow {@code current_stage}), null when the registry has none
+ * @param aliases aliases pointing at this version, e.g. {@code champion}
+ * @param owners people or groups accountable for the model; empty when the registry records none
+ * @param sourceRunId id of the training run that produced the version (joins {@link TrainingRun#runId()})
+ * @param sourceGitCommit commit of the training code (joins {@link PipelineRun#commitSha()}); null if unknown
+ * @param approvalStatus approval recorded in the registry ({@code APPROVED}, {@code PENDING}, {@code REJECTED}), null if none
+ * @param promotedAt when the version reached production (stage transition or alias set), null if unknown
+ * @param card model card sections, null when the version has no card at all
+ * @param supplier third-party provenance, null for models built in-house
+ */
+public record ModelVersion(
+    String source,
+    String sourceUrl,
+    Instant observedAt,
+    String registry,
+    String modelName,
+    String version,
+    String stage,
+    List<String> aliases,
+    List<String> owners,
+    String description,
+    Map<String, String> tags,
+    String sourceRunId,
+    String sourceGitCommit,
+    String approvalStatus,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant promotedAt,
+    ModelCard card,
+    SupplierInfo supplier)
+    implements Fact {
+
+  /** Aliases that mean "serving production traffic" when a registry uses aliases instead of stages. */
+  public static final Set<String> PRODUCTION_ALIASES = Set.of("champion", "prod", "production");
+
+  public ModelVersion {
+    aliases = aliases == null ? List.of() : List.copyOf(aliases);
+    owners = owners == null ? List.of() : List.copyOf(owners);
+    tags = tags == null ? Map.of() : Map.copyOf(tags);
+  }
+
+  /**
+   * True when the version serves production: legacy stage {@code Production}, or one of
+   * {@link #PRODUCTION_ALIASES}. Registries that only know "approved" (SageMaker) map their
+   * deployment state into stage or aliases in the connector.
+   */
+  public boolean isProduction() {
+    if (stage != null && stage.equalsIgnoreCase("production")) {
+      return true;
+    }
+    return aliases.stream().map(a -> a.toLowerCase(Locale.ROOT)).anyMatch(PRODUCTION_ALIASES::contains);
+  }
+
+  /**
+   * The AI system this version belongs to: the {@code aims.system} tag if set, else the model
+   * name. Attestations (impact and risk assessments) are made per AI system.
+   */
+  public String system() {
+    String tagged = tags.get("aims.system");
+    return tagged == null || tagged.isBlank() ? modelName : tagged;
+  }
+
+  public String tag(String key) {
+    return tags.get(key);
+  }
+
+  @Override
+  public Subject subject() {
+    return new Subject("ModelVersion", source + ":" + modelName + "/" + version,
+        modelName + " v" + version, sourceUrl);
+  }
+
+  @Override
+  public ModelVersion withOrigin(String source, Instant observedAt) {
+    return new ModelVersion(source, sourceUrl, observedAt, registry, modelName, version, stage, aliases,
+        owners, description, tags, sourceRunId, sourceGitCommit, approvalStatus, createdAt, updatedAt,
+        promotedAt, card, supplier);
+  }
+
+  /**
+   * Model card sections. A null section is missing; an empty one was present but blank: rules
+   * treat both as missing, but evidence shows which it was.
+   */
+  public record ModelCard(String intendedUse, String limitations, String metrics, String trainingData,
+      String url) {}
+
+  /** Where a third-party model came from (control A.10.3). */
+  public record SupplierInfo(String supplier, String license, String revision, String baseModel,
+      List<String> datasets, boolean gated, boolean privateRepo) {
+    public SupplierInfo {
+      datasets = datasets == null ? List.of() : List.copyOf(datasets);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.aimsmonitor.fact;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run in an experiment tracker (MLflow run, SageMaker training job) that trained or evaluated a model.
+ *
+ * @param runId the tracker's run id (joined from {@link ModelVersion#sourceRunId()})
+ * @param status tracker run status, e.g. {@code FINISHED}, {@code FAILED}
+ * @param gitCommit commit of the code that ran (joins {@link PipelineRun#commitSha()}), null if not recorded
+ * @param inputDatasets datasets the run read, with their role (training/validation/test)
+ */
+public record TrainingRun(
+    String source,
+    String sourceUrl,
+    Instant observedAt,
+    String tracker,
+    String runId,
+    String experiment,
+    String runName,
+    String status,
+    String user,
+    Map<String, Double> metrics,
+    Map<String, String> params,
+    Map<String, String> tags,
+    String gitCommit,
+    List<DatasetInput> inputDatasets,
+    Instant startedAt,
+    Instant endedAt)
+    implements Fact {
+
+  public TrainingRun {
+    metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+    params = params == null ? Map.of() : Map.copyOf(params);
+    tags = tags == null ? Map.of() : Map.copyOf(tags);
+    inputDatasets = inputDatasets == null ? List.of() : List.copyOf(inputDatasets);
+  }
+
+  @Override
+  public Subject subject() {
+    return new Subject("TrainingRun", source + ":run/" + runId,
+        "run " + (runName == null ? runId : runName + " (" + runId + ")"), sourceUrl);
+  }
+
+  @Override
+  public TrainingRun withOrigin(String source, Instant observedAt) {
+    return new TrainingRun(source, sourceUrl, observedAt, tracker, runId, experiment, runName, status,
+        user, metrics, params, tags, gitCommit, inputDatasets, startedAt, endedAt);
+  }
+
+  /**
+   * A dataset a run read. {@code name} is matched against {@link Dataset#qualifiedName()} or
+   * {@link Dataset#name()}; {@code context} is {@code training}, {@code validation} or {@code test}.
+   */
+  public record DatasetInput(String name, String digest, String uri, String context) {}
+}
