@@ -21,10 +21,11 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = Dataset.class, name = "Dataset"),
     @JsonSubTypes.Type(value = PipelineRun.class, name = "PipelineRun"),
     @JsonSubTypes.Type(value = ModelMonitor.class, name = "ModelMonitor"),
-    @JsonSubTypes.Type(value = Attestation.class, name = "Attestation")
+    @JsonSubTypes.Type(value = Attestation.class, name = "Attestation"),
+    @JsonSubTypes.Type(value = SourceHealth.class, name = "SourceHealth")
 })
 public sealed interface Fact
-    permits ModelVersion, TrainingRun, Dataset, PipelineRun, ModelMonitor, Attestation {
+    permits ModelVersion, TrainingRun, Dataset, PipelineRun, ModelMonitor, Attestation, SourceHealth {
 
   /** Id of the connector instance that observed this fact (the {@code id} in connectors/*.yaml). */
   String source();

@@ -59,7 +59,7 @@ public final class FactJson {
   }
 
   public static String kinds() {
-    return "ModelVersion, TrainingRun, Dataset, PipelineRun, ModelMonitor, Attestation";
+    return "ModelVersion, TrainingRun, Dataset, PipelineRun, ModelMonitor, Attestation, SourceHealth";
   }
 
   private static void widenDates(JsonNode node) {

@@ -7,7 +7,7 @@ import java.time.Instant;
  * or an inventory file reports it.
  *
  * @param modelName the monitored registered model; {@code version} null means "whichever is in production"
- * @param kind {@code drift}, {@code quality}, {@code performance} or {@code availability}
+ * @param signal what it watches: {@code drift}, {@code quality}, {@code performance} or {@code availability}
  * @param lastEvaluatedAt when the monitor last produced a result; null if never
  * @param lastResult {@code ok}, {@code warning}, {@code alert}, or null if never evaluated
  */
@@ -18,7 +18,7 @@ public record ModelMonitor(
     String tool,
     String modelName,
     String version,
-    String kind,
+    String signal,
     boolean alertingConfigured,
     Instant lastEvaluatedAt,
     String lastResult)
@@ -33,13 +33,13 @@ public record ModelMonitor(
   @Override
   public Subject subject() {
     String v = version == null ? "" : " v" + version;
-    return new Subject("ModelMonitor", source + ":" + modelName + (version == null ? "" : "/" + version) + "#" + kind,
-        kind + " monitor of " + modelName + v, sourceUrl);
+    return new Subject("ModelMonitor", source + ":" + modelName + (version == null ? "" : "/" + version) + "#" + signal,
+        signal + " monitor of " + modelName + v, sourceUrl);
   }
 
   @Override
   public ModelMonitor withOrigin(String source, Instant observedAt) {
-    return new ModelMonitor(source, sourceUrl, observedAt, tool, modelName, version, kind, alertingConfigured,
+    return new ModelMonitor(source, sourceUrl, observedAt, tool, modelName, version, signal, alertingConfigured,
         lastEvaluatedAt, lastResult);
   }
 }

@@ -62,7 +62,7 @@ final class FileConnector implements Connector {
           if (in == null) {
             throw new ConnectorException("not_found", prefix() + "class path resource " + resource + " does not exist");
           }
-          readInto(location, resource, in.readAllBytes(), now, context);
+          readInto(resource, resource, in.readAllBytes(), now, context);
         }
         continue;
       }

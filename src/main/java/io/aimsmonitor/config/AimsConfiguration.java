@@ -1,0 +1,93 @@
+package io.aimsmonitor.config;
+
+import io.aimsmonitor.connector.CollectionRunner;
+import io.aimsmonitor.connector.ConfigException;
+import io.aimsmonitor.connector.ConnectorInstances;
+import io.aimsmonitor.connector.ConnectorTypes;
+import io.aimsmonitor.connector.http.Secrets;
+import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.rules.Evaluator;
+import io.aimsmonitor.rules.RuleBook;
+import io.aimsmonitor.rules.RulePackLoader;
+import io.aimsmonitor.schedule.MonitorService;
+import io.aimsmonitor.store.EvaluationRepository;
+import io.aimsmonitor.store.FindingRepository;
+import io.aimsmonitor.store.SnapshotRepository;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Wires the plain (Spring-free) parts of the flow; each is also usable without Spring in tests and the CLI. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AimsProperties.class)
+public class AimsConfiguration {
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  ControlCatalog controlCatalog() {
+    return ControlCatalog.bundled();
+  }
+
+  @Bean
+  ConnectorTypes connectorTypes() {
+    return ConnectorTypes.discover();
+  }
+
+  @Bean
+  ConnectorInstances connectorInstances(AimsProperties props, ConnectorTypes types) {
+    try {
+      return ConnectorInstances.load(Workspace.connectors(props.connectorsDir(), props.dataDir()), types);
+    } catch (ConfigException e) {
+      throw new IllegalStateException("invalid connector configuration:" + System.lineSeparator() + e.getMessage(), e);
+    }
+  }
+
+  @Bean
+  RuleBook ruleBook(AimsProperties props, ControlCatalog catalog, Clock clock) {
+    RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), new RulePackLoader(catalog),
+        props.rules().parameters(), clock);
+    book.reload();
+    return book;
+  }
+
+  @Bean
+  SnapshotRepository snapshotRepository(JdbcClient jdbc) {
+    return new SnapshotRepository(jdbc);
+  }
+
+  @Bean
+  FindingRepository findingRepository(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
+    return new FindingRepository(jdbc, template, tx);
+  }
+
+  @Bean
+  EvaluationRepository evaluationRepository(JdbcClient jdbc) {
+    return new EvaluationRepository(jdbc);
+  }
+
+  /**
+   * Which facts are in the AIMS scope. The default keeps everything; a {@code UnaryOperator<List<Fact>>}
+   * bean named {@code aimsScope} replaces it.
+   */
+  @Bean
+  MonitorService monitorService(ConnectorInstances connectors, ConnectorTypes types, SnapshotRepository snapshots,
+      RuleBook ruleBook, FindingRepository findings, EvaluationRepository evaluations,
+      ObjectProvider<UnaryOperator<List<Fact>>> scope, Clock clock) {
+    return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock), snapshots, ruleBook,
+        new Evaluator(), new Reconciler(), findings, evaluations, scope.getIfAvailable(() -> UnaryOperator.identity()),
+        clock);
+  }
+}

@@ -1,0 +1,52 @@
+package io.aimsmonitor.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings under {@code aims.*} (environment: {@code AIMS_*}). Every key is listed, with its
+ * default, in the README's configuration reference.
+ *
+ * @param connectorsDir folder of connector instance files; when missing, the bundled demo is used
+ * @param rulesDir folder of rule packs; when missing, the bundled packs are used
+ * @param dataDir where the embedded H2 database (and extracted bundled files) live
+ */
+@ConfigurationProperties("aims")
+public record AimsProperties(
+    @DefaultValue("connectors") Path connectorsDir,
+    @DefaultValue("rules") Path rulesDir,
+    @DefaultValue("./data") Path dataDir,
+    @DefaultValue Scheduler scheduler,
+    @DefaultValue Rules rules,
+    @DefaultValue Retention retention) {
+
+  /**
+   * @param enabled whether collection and evaluation run on their schedules ({@code scan} turns it off)
+   * @param collectOnStart run every instance with no fresh snapshot right after start
+   * @param evaluationDebounce wait this long after a collection before evaluating, so several
+   *     connectors finishing together cause one evaluation
+   */
+  public record Scheduler(@DefaultValue("true") boolean enabled, @DefaultValue("true") boolean collectOnStart,
+      @DefaultValue("5s") Duration evaluationDebounce, @DefaultValue("0 0 * * * ?") String evaluationSchedule) {}
+
+  /**
+   * @param reloadInterval how often the rules folder is checked for changes (polling works with
+   *     Kubernetes ConfigMap updates, which file watching misses)
+   * @param parameters overrides of pack parameters: {@code aims.rules.parameters.<pack>.<name>}
+   */
+  public record Rules(@DefaultValue("10s") Duration reloadInterval, Map<String, Map<String, Object>> parameters) {
+    public Rules {
+      parameters = parameters == null ? Map.of() : parameters;
+    }
+  }
+
+  /**
+   * @param keepFor connector runs older than this are deleted (the latest good snapshot never is)
+   * @param keepRuns the newest runs kept per connector regardless of age
+   */
+  public record Retention(@DefaultValue("30d") Duration keepFor, @DefaultValue("20") int keepRuns,
+      @DefaultValue("0 30 3 * * ?") String schedule) {}
+}

@@ -1,0 +1,62 @@
+package io.aimsmonitor.finding;
+
+import io.aimsmonitor.fact.Subject;
+import io.aimsmonitor.rules.Severity;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The current state of one (rule, subject) pair, derived from its {@link FindingEvent}s.
+ *
+ * <p>{@code status} is computed by evaluation: {@link Status#OPEN} while the rule finds the
+ * violation, {@link Status#RESOLVED} once a fresh evaluation no longer does. {@code stale} marks
+ * an open finding whose evidence could not be refreshed (a source failed or is overdue): it is
+ * kept open, never silently resolved.
+ *
+ * @param id {@link #idOf}: stable across runs, restarts and replicas
+ * @param evidence the fact values the rule decided on and the snapshot (run id) per source
+ */
+public record Finding(
+    String id,
+    String ruleId,
+    String pack,
+    String title,
+    Severity severity,
+    List<String> controls,
+    String message,
+    String remediation,
+    Subject subject,
+    Map<String, Object> evidence,
+    Status status,
+    boolean stale,
+    Instant firstSeen,
+    Instant lastSeen,
+    Instant resolvedAt) {
+
+  public Finding {
+    controls = List.copyOf(controls);
+    evidence = evidence == null ? Map.of() : Map.copyOf(evidence);
+  }
+
+  public enum Status { OPEN, RESOLVED }
+
+  public boolean isOpen() {
+    return status == Status.OPEN;
+  }
+
+  /** Identity: the first 32 hex digits of SHA-256 over rule id and subject key. */
+  public static String idOf(String ruleId, String subjectKey) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256")
+          .digest((ruleId + "\u0000" + subjectKey).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.aimsmonitor.finding;
+
+import io.aimsmonitor.finding.Finding.Status;
+import io.aimsmonitor.finding.FindingEvent.Type;
+import io.aimsmonitor.rules.RuleDefinition;
+import io.aimsmonitor.rules.Violation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns one evaluation's violations into finding changes. Pure: no I/O, so every lifecycle rule
+ * is unit-tested here and the store only applies the result in one transaction.
+ *
+ * <ul>
+ *   <li>a violation with no finding opens one; one whose finding was resolved reopens it;</li>
+ *   <li>an open finding not violated any more is resolved only if its rule was evaluated and
+ *       every source its rule reads was fresh; otherwise it stays open and is marked stale;</li>
+ *   <li>an open finding whose rule is no longer loaded at all is resolved ("rule retired").</li>
+ * </ul>
+ */
+public final class Reconciler {
+
+  /**
+   * The input of one reconciliation.
+   *
+   * @param existing findings that may change: every open finding, and resolved ones that are violated again
+   * @param evaluatedRules rules of packs that evaluated successfully this cycle
+   * @param loadedRules every rule in force (a superset of evaluated rules)
+   * @param staleRules rules that read a source that failed or is overdue
+   * @param snapshots run id of each source's snapshot evaluated, cited in evidence
+   */
+  public record Input(
+      Map<String, Finding> existing,
+      List<Violation> violations,
+      Map<String, RuleDefinition> evaluatedRules,
+      Set<String> loadedRules,
+      Set<String> staleRules,
+      Map<String, Long> snapshots,
+      Instant now) {}
+
+  /** Changed findings (to upsert) and the events that explain them. */
+  public record Result(List<Finding> changed, List<FindingEvent> events) {
+    public long count(Type type) {
+      return events.stream().filter(e -> e.type() == type).count();
+    }
+  }
+
+  public Result reconcile(Input in) {
+    Map<String, Finding> changed = new LinkedHashMap<>();
+    List<FindingEvent> events = new ArrayList<>();
+    Map<String, Violation> violated = new HashMap<>();
+    for (Violation v : in.violations()) {
+      RuleDefinition rule = in.evaluatedRules().get(v.ruleId());
+      if (rule == null) {
+        continue; // a pack that failed mid-way is not reconciled
+      }
+      String id = Finding.idOf(v.ruleId(), v.subject().key());
+      if (violated.putIfAbsent(id, v) != null) {
+        continue; // the same rule fired twice for one subject: one finding
+      }
+      boolean stale = in.staleRules().contains(v.ruleId());
+      Map<String, Object> evidence = evidence(v, in.snapshots());
+      Finding old = in.existing().get(id);
+      if (old == null) {
+        Finding f = new Finding(id, rule.id(), rule.pack(), rule.title(), rule.severity(), rule.controls(), v.message(),
+            rule.remediation(), v.subject(), evidence, Status.OPEN, stale, in.now(), in.now(), null);
+        changed.put(id, f);
+        events.add(new FindingEvent(id, in.now(), Type.OPENED, FindingEvent.SYSTEM, v.message()));
+      } else if (old.status() == Status.RESOLVED) {
+        changed.put(id, new Finding(id, rule.id(), rule.pack(), rule.title(), rule.severity(), rule.controls(),
+            v.message(), rule.remediation(), v.subject(), evidence, Status.OPEN, stale, old.firstSeen(), in.now(), null));
+        events.add(new FindingEvent(id, in.now(), Type.REOPENED, FindingEvent.SYSTEM, v.message()));
+      } else {
+        boolean different = !old.message().equals(v.message()) || !comparable(old.evidence()).equals(comparable(evidence))
+            || old.severity() != rule.severity() || !old.title().equals(rule.title());
+        changed.put(id, new Finding(id, rule.id(), rule.pack(), rule.title(), rule.severity(), rule.controls(),
+            v.message(), rule.remediation(), v.subject(), evidence, Status.OPEN, stale, old.firstSeen(), in.now(), null));
+        if (different) {
+          events.add(new FindingEvent(id, in.now(), Type.SEEN_AGAIN, FindingEvent.SYSTEM, v.message()));
+        }
+        staleTransition(old, stale, in, events);
+      }
+    }
+    for (Finding old : in.existing().values()) {
+      if (old.status() != Status.OPEN || violated.containsKey(old.id())) {
+        continue;
+      }
+      if (!in.loadedRules().contains(old.ruleId())) {
+        changed.put(old.id(), resolved(old, in.now()));
+        events.add(new FindingEvent(old.id(), in.now(), Type.RESOLVED, FindingEvent.SYSTEM,
+            "rule " + old.ruleId() + " is no longer loaded"));
+      } else if (!in.evaluatedRules().containsKey(old.ruleId())) {
+        continue; // its pack failed this cycle: nothing is known, nothing changes
+      } else if (in.staleRules().contains(old.ruleId())) {
+        if (!old.stale()) {
+          changed.put(old.id(), withStale(old, true));
+          events.add(new FindingEvent(old.id(), in.now(), Type.STALE, FindingEvent.SYSTEM,
+              "not seen, but a source the rule reads was not collected fresh: kept open"));
+        }
+      } else {
+        changed.put(old.id(), resolved(old, in.now()));
+        events.add(new FindingEvent(old.id(), in.now(), Type.RESOLVED, FindingEvent.SYSTEM,
+            "no longer violated on fresh evidence"));
+      }
+    }
+    return new Result(List.copyOf(changed.values()), List.copyOf(events));
+  }
+
+  private static void staleTransition(Finding old, boolean stale, Input in, List<FindingEvent> events) {
+    if (stale && !old.stale()) {
+      events.add(new FindingEvent(old.id(), in.now(), Type.STALE, FindingEvent.SYSTEM,
+          "a source the rule reads was not collected fresh"));
+    } else if (!stale && old.stale()) {
+      events.add(new FindingEvent(old.id(), in.now(), Type.REFRESHED, FindingEvent.SYSTEM, "evidence fresh again"));
+    }
+  }
+
+  private static Finding resolved(Finding f, Instant now) {
+    return new Finding(f.id(), f.ruleId(), f.pack(), f.title(), f.severity(), f.controls(), f.message(), f.remediation(),
+        f.subject(), f.evidence(), Status.RESOLVED, false, f.firstSeen(), f.lastSeen(), now);
+  }
+
+  private static Finding withStale(Finding f, boolean stale) {
+    return new Finding(f.id(), f.ruleId(), f.pack(), f.title(), f.severity(), f.controls(), f.message(), f.remediation(),
+        f.subject(), f.evidence(), f.status(), stale, f.firstSeen(), f.lastSeen(), f.resolvedAt());
+  }
+
+  private static Map<String, Object> evidence(Violation v, Map<String, Long> snapshots) {
+    Map<String, Object> out = new LinkedHashMap<>(v.evidence());
+    Object source = v.evidence().get("source");
+    Long run = source == null ? null : snapshots.get(source.toString());
+    if (run != null) {
+      out.put("snapshot", run);
+    }
+    return out;
+  }
+
+  /** Evidence without the snapshot id, which changes every run and is not a change of substance. */
+  private static String comparable(Map<String, Object> evidence) {
+    Map<String, Object> copy = new java.util.TreeMap<>();
+    evidence.forEach((k, v) -> {
+      if (!k.equals("snapshot")) {
+        copy.put(k, String.valueOf(v));
+      }
+    });
+    return copy.toString();
+  }
+}

@@ -1,0 +1,255 @@
+package io.aimsmonitor.metrics;
+
+import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.ConnectorInstances;
+import io.aimsmonitor.controls.Control;
+import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.finding.ControlAssessment;
+import io.aimsmonitor.finding.ControlAssessment.OpenCounts;
+import io.aimsmonitor.finding.FindingEvent;
+import io.aimsmonitor.rules.RuleBook;
+import io.aimsmonitor.rules.RulePack;
+import io.aimsmonitor.rules.Severity;
+import io.aimsmonitor.schedule.MonitorService;
+import io.aimsmonitor.store.EvaluationRepository;
+import io.aimsmonitor.store.FindingRepository;
+import io.aimsmonitor.store.SnapshotRepository;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every {@code aims_*} series of docs/metrics.md, computed from the store and the rules in force
+ * at scrape time. Nothing is cached between scrapes: series of a deleted rule, pack or connector
+ * simply stop being produced, and all replicas report the same numbers.
+ */
+public class AimsMetrics implements MultiCollector {
+
+  private static final List<ControlAssessment.Status> STATUSES = List.of(ControlAssessment.Status.values());
+
+  private final ControlCatalog catalog;
+  private final RuleBook ruleBook;
+  private final FindingRepository findings;
+  private final SnapshotRepository snapshots;
+  private final EvaluationRepository evaluations;
+  private final ConnectorInstances connectors;
+  private final MonitorService monitor;
+  private final Clock clock;
+
+  public AimsMetrics(ControlCatalog catalog, RuleBook ruleBook, FindingRepository findings, SnapshotRepository snapshots,
+      EvaluationRepository evaluations, ConnectorInstances connectors, MonitorService monitor, Clock clock) {
+    this.catalog = catalog;
+    this.ruleBook = ruleBook;
+    this.findings = findings;
+    this.snapshots = snapshots;
+    this.evaluations = evaluations;
+    this.connectors = connectors;
+    this.monitor = monitor;
+    this.clock = clock;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    MetricSnapshots.Builder out = MetricSnapshots.builder();
+    controls(out);
+    findings(out);
+    connectors(out);
+    evaluation(out);
+    rules(out);
+    return out.build();
+  }
+
+  private void controls(MetricSnapshots.Builder out) {
+    Map<String, long[]> counts = new HashMap<>();
+    GaugeSnapshot.Builder bySeverity = GaugeSnapshot.builder().name("aims_control_findings_open")
+        .help("Open findings citing the control, by severity (stale findings included)");
+    Map<String, Long> controlSeverity = new HashMap<>();
+    for (Map<String, Object> row : findings.openByControl()) {
+      String control = (String) row.get("control_id");
+      boolean stale = Boolean.TRUE.equals(row.get("stale"));
+      long n = ((Number) row.get("n")).longValue();
+      counts.computeIfAbsent(control, k -> new long[2])[stale ? 1 : 0] += n;
+      controlSeverity.merge(control + "\u0000" + severity(row.get("severity")), n, Long::sum);
+    }
+    controlSeverity.forEach((key, n) -> {
+      String[] parts = key.split("\u0000");
+      bySeverity.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("control", parts[0], "severity", parts[1]))
+          .value(n).build());
+    });
+    Map<String, OpenCounts> open = new HashMap<>();
+    counts.forEach((control, c) -> open.put(control, new OpenCounts(c[0], c[1])));
+    List<ControlAssessment.ControlState> states = ControlAssessment.assess(catalog, ruleBook.rules().values(), open,
+        monitor.staleRules());
+    GaugeSnapshot.Builder status = GaugeSnapshot.builder().name("aims_control_status")
+        .help("1 for the control's current status (compliant, non_compliant, unknown, not_covered), 0 for the others");
+    long annexCovered = 0;
+    long annexTotal = 0;
+    long clausesCovered = 0;
+    long clausesTotal = 0;
+    for (ControlAssessment.ControlState s : states) {
+      for (ControlAssessment.Status candidate : STATUSES) {
+        status.dataPoint(GaugeDataPointSnapshot.builder()
+            .labels(Labels.of("control", s.control().id(), "family", s.control().family(), "status", candidate.label()))
+            .value(s.status() == candidate ? 1 : 0).build());
+      }
+      boolean covered = s.status() != ControlAssessment.Status.NOT_COVERED;
+      if (s.control().part() == Control.Part.ANNEX_A) {
+        annexTotal++;
+        annexCovered += covered ? 1 : 0;
+      } else {
+        clausesTotal++;
+        clausesCovered += covered ? 1 : 0;
+      }
+    }
+    out.metricSnapshot(status.build());
+    out.metricSnapshot(bySeverity.build());
+    out.metricSnapshot(GaugeSnapshot.builder().name("aims_controls_automation_ratio")
+        .help("Share of controls decided by at least one loaded rule")
+        .dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("scope", "annex_a"))
+            .value(annexTotal == 0 ? 0 : (double) annexCovered / annexTotal).build())
+        .dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("scope", "clauses"))
+            .value(clausesTotal == 0 ? 0 : (double) clausesCovered / clausesTotal).build())
+        .build());
+  }
+
+  private void findings(MetricSnapshots.Builder out) {
+    GaugeSnapshot.Builder open = GaugeSnapshot.builder().name("aims_findings_open")
+        .help("Open findings per rule; stale=\"true\" for findings whose evidence could not be refreshed");
+    for (Map<String, Object> row : findings.openByRule()) {
+      open.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("pack", (String) row.get("pack"),
+              "rule", (String) row.get("rule_id"), "severity", severity(row.get("severity")),
+              "stale", String.valueOf(Boolean.TRUE.equals(row.get("stale")))))
+          .value(((Number) row.get("n")).doubleValue()).build());
+    }
+    out.metricSnapshot(open.build());
+    CounterSnapshot.Builder events = CounterSnapshot.builder().name("aims_finding_events")
+        .help("Finding lifecycle events since the store was created (opened, resolved, reopened)");
+    for (Map<String, Object> row : findings.eventCounts(Set.of(FindingEvent.Type.OPENED, FindingEvent.Type.RESOLVED,
+        FindingEvent.Type.REOPENED))) {
+      events.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("pack", (String) row.get("pack"),
+              "rule", (String) row.get("rule_id"), "severity", severity(row.get("severity")),
+              "event", ((String) row.get("type")).toLowerCase(Locale.ROOT)))
+          .value(((Number) row.get("n")).doubleValue()).build());
+    }
+    out.metricSnapshot(events.build());
+  }
+
+  private void connectors(MetricSnapshots.Builder out) {
+    Instant now = clock.instant();
+    Map<String, SnapshotRepository.ConnectorState> states = snapshots.states();
+    GaugeSnapshot.Builder lastSuccess = gauge("aims_connector_last_success_timestamp_seconds",
+        "End time of the instance's last successful run", Unit.SECONDS);
+    GaugeSnapshot.Builder lastRun = gauge("aims_connector_last_run_timestamp_seconds",
+        "End time of the instance's last run", Unit.SECONDS);
+    GaugeSnapshot.Builder lastRunSuccess = gauge("aims_connector_last_run_success",
+        "1 if the instance's last run succeeded, else 0", null);
+    GaugeSnapshot.Builder duration = gauge("aims_connector_last_run_duration_seconds",
+        "Duration of the instance's last run", Unit.SECONDS);
+    GaugeSnapshot.Builder facts = gauge("aims_connector_facts", "Facts in the instance's latest good snapshot", null);
+    GaugeSnapshot.Builder age = gauge("aims_connector_facts_age_seconds",
+        "Age of the instance's latest good snapshot", Unit.SECONDS);
+    GaugeSnapshot.Builder interval = gauge("aims_connector_schedule_interval_seconds",
+        "Time between two scheduled runs of the instance", Unit.SECONDS);
+    for (ConnectorConfig c : connectors.enabled()) {
+      Labels labels = Labels.of("connector", c.id(), "type", c.type());
+      interval.dataPoint(point(labels, c.expectedInterval().toMillis() / 1000.0));
+      SnapshotRepository.ConnectorState state = states.get(c.id());
+      if (state == null) {
+        continue;
+      }
+      state.lastRun().ifPresent(r -> {
+        lastRun.dataPoint(point(labels, seconds(r.finishedAt())));
+        lastRunSuccess.dataPoint(point(labels, r.succeeded() ? 1 : 0));
+        duration.dataPoint(point(labels, r.duration().toMillis() / 1000.0));
+      });
+      state.lastSuccess().ifPresent(r -> {
+        lastSuccess.dataPoint(point(labels, seconds(r.finishedAt())));
+        facts.dataPoint(point(labels, r.factCount()));
+        age.dataPoint(point(labels, Duration.between(r.finishedAt(), now).toMillis() / 1000.0));
+      });
+    }
+    CounterSnapshot.Builder errors = CounterSnapshot.builder().name("aims_connector_errors")
+        .help("Failed connector runs by reason");
+    Set<String> configured = new java.util.HashSet<>(connectors.enabled().stream().map(ConnectorConfig::id).toList());
+    for (Map.Entry<String[], Long> e : snapshots.errorCounts()) {
+      if (configured.contains(e.getKey()[0])) {
+        errors.dataPoint(CounterDataPointSnapshot.builder()
+            .labels(Labels.of("connector", e.getKey()[0], "type", e.getKey()[1], "reason", e.getKey()[2]))
+            .value(e.getValue()).build());
+      }
+    }
+    List.of(lastSuccess, lastRun, lastRunSuccess, duration, facts, age, interval)
+        .forEach(b -> out.metricSnapshot(b.build()));
+    out.metricSnapshot(errors.build());
+  }
+
+  private void evaluation(MetricSnapshots.Builder out) {
+    GaugeSnapshot.Builder last = gauge("aims_evaluation_last_timestamp_seconds", "End time of the last evaluation", Unit.SECONDS);
+    GaugeSnapshot.Builder duration = gauge("aims_evaluation_last_duration_seconds", "Duration of the last evaluation",
+        Unit.SECONDS);
+    evaluations.latest().ifPresent(run -> {
+      last.dataPoint(point(Labels.EMPTY, seconds(run.finishedAt())));
+      duration.dataPoint(point(Labels.EMPTY, Duration.between(run.startedAt(), run.finishedAt()).toMillis() / 1000.0));
+    });
+    out.metricSnapshot(last.build());
+    out.metricSnapshot(duration.build());
+    out.metricSnapshot(CounterSnapshot.builder().name("aims_evaluations").help("Evaluation cycles completed")
+        .dataPoint(CounterDataPointSnapshot.builder().value(evaluations.count()).build()).build());
+  }
+
+  private void rules(MetricSnapshots.Builder out) {
+    List<RulePack> packs = ruleBook.packs();
+    out.metricSnapshot(gauge("aims_rule_packs_loaded", "Rule packs in force", null)
+        .dataPoint(point(Labels.EMPTY, packs.size())).build());
+    GaugeSnapshot.Builder info = gauge("aims_rule_pack_info", "1 per loaded rule pack, with its content version", null);
+    GaugeSnapshot.Builder rules = gauge("aims_rules_loaded", "Rules in force per pack", null);
+    GaugeSnapshot.Builder rejected = gauge("aims_rule_pack_rejected",
+        "1 when the pack's latest files were rejected (its last good version keeps running)", null);
+    List<String> names = new ArrayList<>();
+    for (RulePack p : packs) {
+      names.add(p.name());
+      info.dataPoint(point(Labels.of("pack", p.name(), "version", p.shortHash()), 1));
+      rules.dataPoint(point(Labels.of("pack", p.name()), p.rules().size()));
+    }
+    ruleBook.rejected().keySet().forEach(n -> {
+      if (!names.contains(n)) {
+        names.add(n);
+      }
+    });
+    names.forEach(n -> rejected.dataPoint(point(Labels.of("pack", n), ruleBook.rejected().containsKey(n) ? 1 : 0)));
+    out.metricSnapshot(info.build());
+    out.metricSnapshot(rules.build());
+    out.metricSnapshot(rejected.build());
+  }
+
+  private static GaugeSnapshot.Builder gauge(String name, String help, Unit unit) {
+    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+    return unit == null ? b : b.unit(unit);
+  }
+
+  private static GaugeDataPointSnapshot point(Labels labels, double value) {
+    return GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
+  }
+
+  private static double seconds(Instant t) {
+    return t.toEpochMilli() / 1000.0;
+  }
+
+  private static String severity(Object stored) {
+    return Severity.valueOf(String.valueOf(stored)).label();
+  }
+}

@@ -1,0 +1,91 @@
+package io.aimsmonitor.rules;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A tunable value of a rule pack, declared in {@code pack.yaml} and reaching the DRL as a global
+ * of the matching Java type:
+ * <pre>
+ * parameters:
+ *   revalidationDays: {type: int, default: 180, description: Days after which a production model must be re-validated}
+ * </pre>
+ * and in the DRL {@code global Integer revalidationDays;}.
+ */
+public record PackParameter(String name, Type type, Object defaultValue, String description) {
+
+  /** Parameter types and the DRL global type each needs. */
+  public enum Type {
+    INT(Integer.class), NUMBER(Double.class), STRING(String.class), BOOLEAN(Boolean.class), LIST(List.class);
+
+    private final Class<?> javaType;
+
+    Type(Class<?> javaType) {
+      this.javaType = javaType;
+    }
+
+    public Class<?> javaType() {
+      return javaType;
+    }
+
+    public static Type parse(String text) {
+      try {
+        return valueOf(text.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new IllegalArgumentException("unknown parameter type '" + text + "' (int, number, string, boolean, list)");
+      }
+    }
+
+    /**
+     * {@code value} converted to this type.
+     *
+     * @throws IllegalArgumentException saying what was expected
+     */
+    public Object coerce(Object value) {
+      switch (this) {
+        case INT -> {
+          if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return n.intValue();
+          }
+          if (value instanceof String s && s.trim().matches("-?\\d+")) {
+            return Integer.parseInt(s.trim());
+          }
+        }
+        case NUMBER -> {
+          if (value instanceof Number n) {
+            return n.doubleValue();
+          }
+          if (value instanceof String s) {
+            try {
+              return Double.parseDouble(s.trim());
+            } catch (NumberFormatException e) {
+              // fall through to the error
+            }
+          }
+        }
+        case STRING -> {
+          if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+          }
+        }
+        case BOOLEAN -> {
+          if (value instanceof Boolean b) {
+            return b;
+          }
+          if (value instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(s);
+          }
+        }
+        case LIST -> {
+          if (value instanceof List<?> l) {
+            return l.stream().map(String::valueOf).toList();
+          }
+          if (value instanceof String s) {
+            return java.util.Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+          }
+        }
+      }
+      throw new IllegalArgumentException("expected " + name().toLowerCase(Locale.ROOT) + ", got '" + value + "'");
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.aimsmonitor.rules;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.kie.api.KieBase;
+
+/**
+ * A validated, compiled rule pack: {@code rules/<name>/pack.yaml} plus its {@code .drl} files.
+ *
+ * @param version the pack's own {@code version} from pack.yaml, or null
+ * @param contentHash SHA-256 of pack.yaml and the DRL files: the version that findings and metrics cite
+ * @param parameters declared parameters, by name
+ * @param parameterValues the values in force (defaults overridden by configuration)
+ */
+public record RulePack(
+    String name,
+    String version,
+    String description,
+    String contentHash,
+    Path directory,
+    Map<String, PackParameter> parameters,
+    Map<String, Object> parameterValues,
+    List<RuleDefinition> rules,
+    KieBase kieBase) {
+
+  public RulePack {
+    parameters = Map.copyOf(parameters);
+    parameterValues = Map.copyOf(parameterValues);
+    rules = List.copyOf(rules);
+  }
+
+  /** First 12 hex digits of the content hash, as shown in metrics and the API. */
+  public String shortHash() {
+    return contentHash.substring(0, 12);
+  }
+}

@@ -1,0 +1,361 @@
+package io.aimsmonitor.rules;
+
+import io.aimsmonitor.controls.Control;
+import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.fact.Fact;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.drools.base.base.ClassObjectType;
+import org.drools.base.definitions.rule.impl.RuleImpl;
+import org.drools.base.rule.Pattern;
+import org.drools.base.rule.RuleConditionElement;
+import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Global;
+import org.kie.api.definition.rule.Rule;
+import tools.jackson.core.JacksonException;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Loads one pack folder: reads pack.yaml, compiles the DRL, and checks every rule's metadata
+ * against the control catalogue and every global against the declared parameters. It either
+ * returns a complete {@link RulePack} or throws with all problems found; nothing partial escapes.
+ */
+public final class RulePackLoader {
+
+  /** Globals every pack may use without declaring them as parameters. */
+  public static final Map<String, Class<?>> BUILT_IN_GLOBALS = Map.of(
+      "violations", Violations.class, "now", java.time.Instant.class);
+
+  private static final Set<String> PACK_KEYS = Set.of("name", "version", "description", "parameters");
+  private static final Set<String> SEVERITIES = Set.of("info", "low", "medium", "high", "critical");
+  private static final AtomicLong BUILDS = new AtomicLong();
+
+  private final ControlCatalog catalog;
+  private final YAMLMapper yaml = YAMLMapper.builder().build();
+
+  public RulePackLoader(ControlCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  /** True when {@code dir} looks like a pack (has a pack.yaml). */
+  public static boolean isPack(Path dir) {
+    return Files.isRegularFile(dir.resolve("pack.yaml"));
+  }
+
+  /** The content hash of a pack folder, cheap enough to poll for changes. */
+  public static String contentHash(Path dir) throws IOException {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (Path file : packFiles(dir)) {
+        digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(Files.readAllBytes(file));
+        digest.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Path> packFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().equals("pack.yaml") || p.getFileName().toString().endsWith(".drl"))
+          .sorted().toList();
+    }
+  }
+
+  /**
+   * Loads the pack in {@code dir}.
+   *
+   * @param overrides parameter values from configuration, by parameter name
+   */
+  public RulePack load(Path dir, Map<String, Object> overrides) throws RulePackException {
+    String folder = dir.getFileName().toString();
+    List<String> problems = new ArrayList<>();
+    Path packYaml = dir.resolve("pack.yaml");
+    Map<String, Object> spec = readPackYaml(packYaml, folder, problems);
+    String name = spec.get("name") == null ? folder : String.valueOf(spec.get("name"));
+    if (!name.equals(folder)) {
+      problems.add(packYaml + ": name: '" + name + "' must equal the folder name '" + folder + "'");
+    }
+    Map<String, PackParameter> parameters = parameters(packYaml, spec.get("parameters"), problems);
+    Map<String, Object> values = new LinkedHashMap<>();
+    parameters.values().forEach(p -> values.put(p.name(), p.defaultValue()));
+    overrides.forEach((key, value) -> {
+      PackParameter p = parameters.get(key);
+      if (p == null) {
+        problems.add("aims.rules.parameters." + name + "." + key + ": pack '" + name + "' has no parameter '" + key + "'");
+      } else {
+        try {
+          values.put(key, p.type().coerce(value));
+        } catch (IllegalArgumentException e) {
+          problems.add("aims.rules.parameters." + name + "." + key + ": " + e.getMessage());
+        }
+      }
+    });
+
+    List<Path> drls;
+    String hash;
+    Map<String, String> sources = new LinkedHashMap<>();
+    try {
+      drls = packFiles(dir).stream().filter(p -> p.toString().endsWith(".drl")).toList();
+      for (Path drl : drls) {
+        sources.put(drl.getFileName().toString(), Files.readString(drl));
+      }
+      hash = contentHash(dir);
+    } catch (IOException e) {
+      problems.add(dir + ": cannot read: " + e.getMessage());
+      throw new RulePackException(name, problems);
+    }
+    if (drls.isEmpty()) {
+      problems.add(dir + ": no .drl files");
+    }
+    if (!problems.isEmpty()) {
+      throw new RulePackException(name, problems);
+    }
+
+    KieBase kieBase = compile(dir, name, sources, problems);
+    if (kieBase == null) {
+      throw new RulePackException(name, problems);
+    }
+    checkGlobals(dir, kieBase, parameters, problems);
+    List<RuleDefinition> rules = new ArrayList<>();
+    for (KiePackage kp : kieBase.getKiePackages()) {
+      for (Rule rule : kp.getRules()) {
+        RuleDefinition def = definition(name, rule, locate(dir, sources, rule.getName()), problems);
+        if (def != null) {
+          rules.add(def);
+        }
+      }
+    }
+    if (rules.isEmpty() && problems.isEmpty()) {
+      problems.add(dir + ": the DRL files define no rules");
+    }
+    if (!problems.isEmpty()) {
+      throw new RulePackException(name, problems);
+    }
+    rules.sort(java.util.Comparator.comparing(RuleDefinition::id));
+    return new RulePack(name, spec.get("version") == null ? null : String.valueOf(spec.get("version")),
+        String.valueOf(spec.getOrDefault("description", "")), hash, dir, parameters, values, rules, kieBase);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> readPackYaml(Path file, String folder, List<String> problems) {
+    if (!Files.isRegularFile(file)) {
+      problems.add(file + ": missing (every pack folder needs a pack.yaml)");
+      return Map.of();
+    }
+    try {
+      Object parsed = yaml.readValue(file.toFile(), Object.class);
+      if (!(parsed instanceof Map<?, ?> map)) {
+        problems.add(file + ": expected a mapping with name, description, parameters");
+        return Map.of();
+      }
+      for (Object key : map.keySet()) {
+        if (!PACK_KEYS.contains(String.valueOf(key))) {
+          problems.add(file + ": " + key + ": unknown key (expected one of " + PACK_KEYS.stream().sorted().toList() + ")");
+        }
+      }
+      return (Map<String, Object>) map;
+    } catch (JacksonException e) {
+      problems.add(file + ": not valid YAML: " + e.getOriginalMessage());
+      return Map.of();
+    }
+  }
+
+  private static Map<String, PackParameter> parameters(Path file, Object spec, List<String> problems) {
+    Map<String, PackParameter> out = new LinkedHashMap<>();
+    if (spec == null) {
+      return out;
+    }
+    if (!(spec instanceof Map<?, ?> map)) {
+      problems.add(file + ": parameters: expected a mapping of name to {type, default, description}");
+      return out;
+    }
+    map.forEach((key, value) -> {
+      String where = file + ": parameters." + key;
+      if (!(value instanceof Map<?, ?> p)) {
+        problems.add(where + ": expected {type, default, description}");
+        return;
+      }
+      try {
+        PackParameter.Type type = PackParameter.Type.parse(String.valueOf(p.get("type")));
+        if (!p.containsKey("default")) {
+          problems.add(where + ".default: is required");
+          return;
+        }
+        Object value1 = type.coerce(p.get("default"));
+        out.put(String.valueOf(key), new PackParameter(String.valueOf(key), type, value1,
+            p.get("description") == null ? "" : String.valueOf(p.get("description"))));
+      } catch (IllegalArgumentException e) {
+        problems.add(where + ": " + e.getMessage());
+      }
+    });
+    return out;
+  }
+
+  private static final java.util.regex.Pattern PACKAGE =
+      java.util.regex.Pattern.compile("^\\s*package\\s+([\\w.]+)", java.util.regex.Pattern.MULTILINE);
+
+  private static KieBase compile(Path dir, String name, Map<String, String> sources, List<String> problems) {
+    KieServices ks = KieServices.Factory.get();
+    KieFileSystem kfs = ks.newKieFileSystem();
+    // A unique release id per build: packs compile independently and never overwrite each
+    // other in Drools' process-wide KieRepository.
+    ReleaseId releaseId = ks.newReleaseId("io.aimsmonitor.rules", name, "build-" + BUILDS.incrementAndGet());
+    kfs.generateAndWritePomXML(releaseId);
+    Map<String, String> originals = new LinkedHashMap<>();
+    sources.forEach((file, text) -> {
+      // Drools expects a DRL's folder to match its package; place it so, and map messages back.
+      var m = PACKAGE.matcher(text);
+      String folder = m.find() ? m.group(1).replace('.', '/') : name;
+      String path = "src/main/resources/" + folder + "/" + file;
+      originals.put(folder + "/" + file, file);
+      kfs.write(path, text);
+    });
+    KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
+    List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
+    if (!errors.isEmpty()) {
+      for (Message m : errors) {
+        String path = m.getPath() == null ? "" : m.getPath().replaceFirst("^src/main/resources/", "");
+        problems.add(dir.resolve(originals.getOrDefault(path, path)) + (m.getLine() > 0 ? ":" + m.getLine() : "") + ": "
+            + m.getText().replaceAll("\\s+", " ").trim());
+      }
+      ks.getRepository().removeKieModule(releaseId);
+      return null;
+    }
+    KieBase kieBase = ks.newKieContainer(releaseId).getKieBase();
+    ks.getRepository().removeKieModule(releaseId);
+    return kieBase;
+  }
+
+  private static void checkGlobals(Path dir, KieBase kieBase, Map<String, PackParameter> parameters,
+      List<String> problems) {
+    Set<String> seen = new HashSet<>();
+    for (KiePackage kp : kieBase.getKiePackages()) {
+      for (Global global : kp.getGlobalVariables()) {
+        if (!seen.add(global.getName())) {
+          continue;
+        }
+        Class<?> builtIn = BUILT_IN_GLOBALS.get(global.getName());
+        PackParameter param = parameters.get(global.getName());
+        String expected = builtIn != null ? builtIn.getName() : param != null ? param.type().javaType().getName() : null;
+        if (expected == null) {
+          problems.add(dir + ": global " + global.getName() + " is neither a pack parameter (declare it in pack.yaml)"
+              + " nor built in (" + String.join(", ", BUILT_IN_GLOBALS.keySet()) + ")");
+        } else if (!expected.equals(global.getType())) {
+          problems.add(dir + ": global " + global.getName() + " is declared as " + global.getType()
+              + " in the DRL but must be " + expected);
+        }
+      }
+    }
+  }
+
+  private RuleDefinition definition(String pack, Rule rule, String where, List<String> problems) {
+    Map<String, Object> meta = rule.getMetaData();
+    String prefix = where + ": rule \"" + rule.getName() + "\": ";
+    List<String> missing = Stream.of("control", "severity", "title", "remediation")
+        .filter(k -> meta.get(k) == null || String.valueOf(meta.get(k)).isBlank()).toList();
+    if (!missing.isEmpty()) {
+      problems.add(prefix + "missing metadata " + missing.stream().map(k -> "@" + k).toList());
+      return null;
+    }
+    List<String> controls = Arrays.stream(String.valueOf(meta.get("control")).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    boolean ok = true;
+    for (String id : controls) {
+      if (!catalog.contains(id)) {
+        problems.add(prefix + "unknown control id '" + id + "' (not in the ISO 42001 catalogue: Annex A A.2.2-A.10.4"
+            + " or clauses 4.1-10.2)");
+        ok = false;
+      }
+    }
+    String severity = String.valueOf(meta.get("severity")).trim().toLowerCase(java.util.Locale.ROOT);
+    if (!SEVERITIES.contains(severity)) {
+      problems.add(prefix + "@severity '" + meta.get("severity") + "' is not one of " + SEVERITIES.stream().sorted().toList());
+      ok = false;
+    }
+    String decides = meta.get("decides") == null ? "partial" : String.valueOf(meta.get("decides")).trim();
+    if (!decides.equals("full") && !decides.equals("partial")) {
+      problems.add(prefix + "@decides must be 'full' or 'partial', got '" + decides + "'");
+      ok = false;
+    }
+    if (!ok) {
+      return null;
+    }
+    Set<String> eu = new LinkedHashSet<>();
+    Set<String> nist = new LinkedHashSet<>();
+    for (String id : controls) {
+      Control c = catalog.find(id).orElseThrow();
+      eu.addAll(c.euAiAct());
+      nist.addAll(c.nistAiRmf());
+    }
+    return new RuleDefinition(rule.getName(), pack, String.valueOf(meta.get("title")), Severity.parse(severity),
+        controls, decides, meta.get("rationale") == null ? "" : String.valueOf(meta.get("rationale")),
+        String.valueOf(meta.get("remediation")), List.copyOf(eu), List.copyOf(nist), factTypes(rule));
+  }
+
+  /** The fact classes a rule's conditions match, read from the compiled rule. */
+  @SuppressWarnings("unchecked")
+  static Set<Class<? extends Fact>> factTypes(Rule rule) {
+    Set<Class<? extends Fact>> types = new HashSet<>();
+    if (rule instanceof RuleImpl impl) {
+      collect(impl.getLhs(), types);
+    }
+    return types;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void collect(RuleConditionElement element, Set<Class<? extends Fact>> types) {
+    if (element == null) {
+      return;
+    }
+    if (element instanceof Pattern pattern) {
+      if (pattern.getObjectType() instanceof ClassObjectType cot && Fact.class.isAssignableFrom(cot.getClassType())) {
+        types.add((Class<? extends Fact>) cot.getClassType());
+      }
+      if (pattern.getSource() != null) {
+        collect(pattern.getSource(), types);
+      }
+    }
+    for (RuleConditionElement nested : element.getNestedElements()) {
+      collect(nested, types);
+    }
+  }
+
+  /** "file.drl:line" of a rule's declaration, for messages. */
+  private static String locate(Path dir, Map<String, String> sources, String ruleName) {
+    String needle = "rule \"" + ruleName + "\"";
+    for (var e : sources.entrySet()) {
+      int at = e.getValue().indexOf(needle);
+      if (at >= 0) {
+        int line = (int) e.getValue().substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        return dir.resolve(e.getKey()) + ":" + line;
+      }
+    }
+    return dir.toString();
+  }
+}

@@ -1,0 +1,154 @@
+package io.aimsmonitor.schedule;
+
+import io.aimsmonitor.config.AimsProperties;
+import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.ConnectorInstances;
+import io.aimsmonitor.rules.RuleBook;
+import io.aimsmonitor.store.SnapshotRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+
+/**
+ * Keeps Quartz's jobs in line with the configuration: a cron-triggered collect job per enabled
+ * connector instance, a periodic and a debounced evaluation, and retention. Registration is
+ * idempotent, so every replica of a cluster can run it at start.
+ */
+public class Schedules {
+
+  private static final Logger log = LoggerFactory.getLogger(Schedules.class);
+  private static final JobKey EVALUATE = JobKey.jobKey("evaluate", "aims");
+  private static final TriggerKey EVALUATE_DEBOUNCED = TriggerKey.triggerKey("evaluate-debounced", "aims");
+  private static final JobKey HOUSEKEEPING = JobKey.jobKey("housekeeping", "aims");
+
+  private final Scheduler scheduler;
+  private final ConnectorInstances connectors;
+  private final SnapshotRepository snapshots;
+  private final RuleBook ruleBook;
+  private final AimsProperties props;
+  private final Clock clock;
+
+  public Schedules(Scheduler scheduler, ConnectorInstances connectors, SnapshotRepository snapshots, RuleBook ruleBook,
+      AimsProperties props, Clock clock) {
+    this.scheduler = scheduler;
+    this.connectors = connectors;
+    this.snapshots = snapshots;
+    this.ruleBook = ruleBook;
+    this.props = props;
+    this.clock = clock;
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  public void register() throws SchedulerException {
+    scheduler.addJob(JobBuilder.newJob(EvaluateJob.class).withIdentity(EVALUATE).storeDurably().build(), true);
+    replace(TriggerBuilder.newTrigger().withIdentity("evaluate-periodic", "aims").forJob(EVALUATE)
+        .withSchedule(CronScheduleBuilder.cronSchedule(props.scheduler().evaluationSchedule())
+            .withMisfireHandlingInstructionDoNothing()).build());
+    scheduler.addJob(JobBuilder.newJob(HousekeepingJob.class).withIdentity(HOUSEKEEPING).storeDurably().build(), true);
+    replace(TriggerBuilder.newTrigger().withIdentity("housekeeping", "aims").forJob(HOUSEKEEPING)
+        .withSchedule(CronScheduleBuilder.cronSchedule(props.retention().schedule())
+            .withMisfireHandlingInstructionDoNothing()).build());
+
+    Set<JobKey> wanted = new HashSet<>();
+    var states = snapshots.states();
+    for (ConnectorConfig config : connectors.enabled()) {
+      JobKey key = JobKey.jobKey(config.id(), CollectJob.GROUP);
+      wanted.add(key);
+      scheduler.addJob(JobBuilder.newJob(CollectJob.class).withIdentity(key)
+          .usingJobData(CollectJob.CONNECTOR_ID, config.id()).storeDurably().requestRecovery().build(), true);
+      replace(TriggerBuilder.newTrigger().withIdentity(config.id(), CollectJob.GROUP).forJob(key)
+          .withSchedule(CronScheduleBuilder.cronSchedule(config.schedule()).withMisfireHandlingInstructionFireAndProceed())
+          .build());
+      Optional<Instant> lastSuccess = Optional.ofNullable(states.get(config.id()))
+          .flatMap(s -> s.lastSuccess()).map(SnapshotRepository.RunSummary::finishedAt);
+      boolean fresh = lastSuccess.map(t -> t.plus(config.expectedInterval()).isAfter(clock.instant())).orElse(false);
+      if (props.scheduler().collectOnStart() && !fresh) {
+        runNow(config.id());
+      }
+    }
+    for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(CollectJob.GROUP))) {
+      if (!wanted.contains(key)) {
+        scheduler.deleteJob(key);
+        log.info("connector '{}' is no longer configured: its collect job was removed", key.getName());
+      }
+    }
+    requestEvaluation();
+    log.info("scheduled {} connector instances", wanted.size());
+  }
+
+  /** Collects one instance now (in addition to its schedule). */
+  public void runNow(String connectorId) throws SchedulerException {
+    scheduler.triggerJob(JobKey.jobKey(connectorId, CollectJob.GROUP));
+  }
+
+  /**
+   * Evaluates soon: after the debounce delay, restarting the delay if a request is already
+   * pending, so several connectors finishing together cause one evaluation.
+   */
+  public void requestEvaluation() {
+    Trigger trigger = TriggerBuilder.newTrigger().withIdentity(EVALUATE_DEBOUNCED).forJob(EVALUATE)
+        .startAt(Date.from(clock.instant().plus(props.scheduler().evaluationDebounce()))).build();
+    try {
+      if (scheduler.checkExists(EVALUATE_DEBOUNCED)) {
+        scheduler.rescheduleJob(EVALUATE_DEBOUNCED, trigger);
+      } else {
+        scheduler.scheduleJob(trigger);
+      }
+    } catch (SchedulerException e) {
+      log.warn("could not schedule an evaluation: {}", e.getMessage());
+    }
+  }
+
+  /** Reloads changed rule packs and re-evaluates; polling works with ConfigMap volume updates. */
+  @Scheduled(fixedDelayString = "${aims.rules.reload-interval:10s}", initialDelayString = "${aims.rules.reload-interval:10s}")
+  public void reloadRulesIfChanged() {
+    if (ruleBook.changedOnDisk()) {
+      reloadRules();
+    }
+  }
+
+  /** Reloads rule packs now; re-evaluates if any pack changed. */
+  public RuleBook.ReloadReport reloadRules() {
+    RuleBook.ReloadReport report = ruleBook.reload();
+    if (report.changed()) {
+      requestEvaluation();
+    }
+    return report;
+  }
+
+  /** Next scheduled collection of an instance, if scheduled. */
+  public Optional<Instant> nextRun(String connectorId) {
+    try {
+      Trigger t = scheduler.getTrigger(TriggerKey.triggerKey(connectorId, CollectJob.GROUP));
+      return Optional.ofNullable(t).map(Trigger::getNextFireTime).map(Date::toInstant);
+    } catch (SchedulerException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void replace(Trigger trigger) throws SchedulerException {
+    if (scheduler.checkExists(trigger.getKey())) {
+      scheduler.rescheduleJob(trigger.getKey(), trigger);
+    } else {
+      scheduler.scheduleJob(trigger);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.aimsmonitor.store;
+
+import io.aimsmonitor.connector.CollectionResult;
+import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.fact.FactJson;
+import io.aimsmonitor.fact.FactSnapshot;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Connector runs and their fact snapshots. A run is written once, when it ends, in a single
+ * insert: a crash mid-run leaves nothing behind, and a failed run stores no facts, so the
+ * source's latest good snapshot is always the last successful run.
+ */
+public class SnapshotRepository {
+
+  /** The last run and last success of one connector instance. */
+  public record RunSummary(long id, String connectorId, String connectorType, Instant startedAt, Instant finishedAt,
+      boolean succeeded, String errorReason, String error, int factCount, long pages, long rateLimitWaits) {
+    public Duration duration() {
+      return Duration.between(startedAt, finishedAt);
+    }
+  }
+
+  /** Per connector: the latest run and the latest successful run (either may be absent). */
+  public record ConnectorState(String connectorId, Optional<RunSummary> lastRun, Optional<RunSummary> lastSuccess) {}
+
+  private static final String SUMMARY_COLUMNS = "id, connector_id, connector_type, started_at, finished_at, status, "
+      + "error_reason, error, fact_count, pages, rate_limit_waits";
+
+  private final JdbcClient jdbc;
+  /**
+   * The parsed latest good snapshot per connector. Snapshots are immutable, so an entry is valid
+   * as long as its run id is still the latest; evaluation then skips re-parsing unchanged sources.
+   */
+  private final Map<String, FactSnapshot> parsed = new ConcurrentHashMap<>();
+
+  public SnapshotRepository(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Stores a finished run; returns its id. */
+  public long record(CollectionResult result, String connectorType) {
+    var keyHolder = new org.springframework.jdbc.support.GeneratedKeyHolder();
+    jdbc.sql("INSERT INTO connector_run (connector_id, connector_type, started_at, finished_at, status, error_reason,"
+            + " error, fact_count, pages, rate_limit_waits, facts) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+        .params(result.connectorId(), connectorType, utc(result.startedAt()), utc(result.finishedAt()),
+            result.succeeded() ? "SUCCEEDED" : "FAILED", result.errorReason(), result.error(), result.facts().size(),
+            result.pages(), result.rateLimitWaits(), result.succeeded() ? FactJson.write(result.facts()) : null)
+        .update(keyHolder, "id");
+    long id = keyHolder.getKey().longValue();
+    if (result.succeeded()) {
+      parsed.put(result.connectorId(), new FactSnapshot(id, result.connectorId(), result.startedAt(),
+          result.finishedAt(), result.facts()));
+    }
+    return id;
+  }
+
+  /** The latest successful snapshot of each connector id in {@code connectorIds}. */
+  public Map<String, FactSnapshot> latestGood(List<String> connectorIds) {
+    Map<String, FactSnapshot> out = new HashMap<>();
+    for (String id : connectorIds) {
+      latestGood(id).ifPresent(s -> out.put(id, s));
+    }
+    return out;
+  }
+
+  public Optional<FactSnapshot> latestGood(String connectorId) {
+    Optional<Object[]> row = jdbc.sql("SELECT id, started_at, finished_at FROM connector_run WHERE connector_id = ?"
+            + " AND status = 'SUCCEEDED' ORDER BY id DESC FETCH FIRST 1 ROWS ONLY")
+        .param(connectorId)
+        .query((rs, n) -> new Object[] {rs.getLong(1), instant(rs, 2), instant(rs, 3)})
+        .optional();
+    return row.map(r -> parsed.compute(connectorId, (id, cached) -> cached != null && cached.runId() == (Long) r[0]
+        ? cached : new FactSnapshot((Long) r[0], connectorId, (Instant) r[1], (Instant) r[2], loadFacts((Long) r[0]))));
+  }
+
+  private List<Fact> loadFacts(long runId) {
+    String json = jdbc.sql("SELECT facts FROM connector_run WHERE id = ?").param(runId).query(String.class).single();
+    return json == null ? List.of() : FactJson.readList(json);
+  }
+
+  /** Last run and last success per connector that has ever run. */
+  public Map<String, ConnectorState> states() {
+    Map<String, RunSummary> last = new HashMap<>();
+    Map<String, RunSummary> lastOk = new HashMap<>();
+    jdbc.sql("SELECT " + SUMMARY_COLUMNS + " FROM connector_run WHERE id IN"
+            + " (SELECT MAX(id) FROM connector_run GROUP BY connector_id)"
+            + " OR id IN (SELECT MAX(id) FROM connector_run WHERE status = 'SUCCEEDED' GROUP BY connector_id)")
+        .query(SnapshotRepository::summary).list()
+        .forEach(s -> {
+          last.merge(s.connectorId(), s, (a, b) -> a.id() > b.id() ? a : b);
+          if (s.succeeded()) {
+            lastOk.merge(s.connectorId(), s, (a, b) -> a.id() > b.id() ? a : b);
+          }
+        });
+    Map<String, ConnectorState> out = new HashMap<>();
+    last.forEach((id, run) -> out.put(id, new ConnectorState(id, Optional.of(run), Optional.ofNullable(lastOk.get(id)))));
+    return out;
+  }
+
+  /** Failed runs per connector and reason, for the errors counter. */
+  public List<Map.Entry<String[], Long>> errorCounts() {
+    return jdbc.sql("SELECT connector_id, connector_type, error_reason, COUNT(*) FROM connector_run"
+            + " WHERE status = 'FAILED' GROUP BY connector_id, connector_type, error_reason")
+        .query((rs, n) -> Map.entry(new String[] {rs.getString(1), rs.getString(2),
+            rs.getString(3) == null ? "internal" : rs.getString(3)}, rs.getLong(4)))
+        .list();
+  }
+
+  /** Recent runs of one connector, newest first. */
+  public List<RunSummary> history(String connectorId, int limit) {
+    return jdbc.sql("SELECT " + SUMMARY_COLUMNS + " FROM connector_run WHERE connector_id = ? ORDER BY id DESC"
+            + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")
+        .param(connectorId).query(SnapshotRepository::summary).list();
+  }
+
+  /**
+   * Retention: deletes runs older than {@code keepFor}, keeping at least the newest
+   * {@code keepRuns} runs of each connector and always its latest good snapshot.
+   *
+   * @return rows deleted
+   */
+  public int prune(Duration keepFor, int keepRuns, Instant now) {
+    List<Long> keep = jdbc.sql("SELECT MAX(id) FROM connector_run WHERE status = 'SUCCEEDED' GROUP BY connector_id")
+        .query(Long.class).list();
+    int deleted = 0;
+    for (String connector : jdbc.sql("SELECT DISTINCT connector_id FROM connector_run").query(String.class).list()) {
+      List<Long> recent = jdbc.sql("SELECT id FROM connector_run WHERE connector_id = ? ORDER BY id DESC FETCH FIRST "
+          + Math.max(1, keepRuns) + " ROWS ONLY").param(connector).query(Long.class).list();
+      long floor = recent.isEmpty() ? 0 : recent.get(recent.size() - 1);
+      deleted += jdbc.sql("DELETE FROM connector_run WHERE connector_id = ? AND id < ? AND finished_at < ?"
+              + (keep.isEmpty() ? "" : " AND id NOT IN (" + String.join(",", keep.stream().map(String::valueOf).toList()) + ")"))
+          .params(connector, floor, utc(now.minus(keepFor))).update();
+    }
+    return deleted;
+  }
+
+  private static RunSummary summary(ResultSet rs, int n) throws SQLException {
+    return new RunSummary(rs.getLong("id"), rs.getString("connector_id"), rs.getString("connector_type"),
+        instant(rs, "started_at"), instant(rs, "finished_at"), "SUCCEEDED".equals(rs.getString("status")),
+        rs.getString("error_reason"), rs.getString("error"), rs.getInt("fact_count"), rs.getLong("pages"),
+        rs.getLong("rate_limit_waits"));
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+}

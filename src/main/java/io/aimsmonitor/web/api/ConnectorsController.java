@@ -1,0 +1,86 @@
+package io.aimsmonitor.web.api;
+
+import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.ConnectorInstances;
+import io.aimsmonitor.schedule.Schedules;
+import io.aimsmonitor.store.SnapshotRepository;
+import io.aimsmonitor.store.SnapshotRepository.RunSummary;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.quartz.SchedulerException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Connector instances: configuration summary, last run and last success, and run-now. */
+@RestController
+@RequestMapping("/api/connectors")
+public class ConnectorsController {
+
+  private final ConnectorInstances connectors;
+  private final SnapshotRepository snapshots;
+  private final ObjectProvider<Schedules> schedules;
+
+  public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
+      ObjectProvider<Schedules> schedules) {
+    this.connectors = connectors;
+    this.snapshots = snapshots;
+    this.schedules = schedules;
+  }
+
+  /** One instance as the API shows it: never its credentials, only where they come from. */
+  public record ConnectorView(String id, String type, boolean enabled, String baseUrl, String schedule,
+      String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt) {}
+
+  @GetMapping
+  public List<ConnectorView> list() {
+    Map<String, SnapshotRepository.ConnectorState> states = snapshots.states();
+    return connectors.configs().stream().map(c -> view(c, states.get(c.id()))).toList();
+  }
+
+  @GetMapping("/{id}/runs")
+  public List<RunSummary> runs(@PathVariable String id) {
+    instance(id);
+    return snapshots.history(id, 50);
+  }
+
+  @PostMapping("/{id}/run")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  public Map<String, Object> run(@PathVariable String id) throws SchedulerException {
+    ConnectorConfig config = instance(id);
+    if (!config.enabled()) {
+      throw new IllegalStateException("connector '" + id + "' is disabled");
+    }
+    Schedules s = schedules.getIfAvailable();
+    if (s == null) {
+      throw new IllegalStateException("the scheduler is disabled (aims.scheduler.enabled=false)");
+    }
+    s.runNow(id);
+    return Map.of("connector", id, "accepted", true);
+  }
+
+  private ConnectorConfig instance(String id) {
+    return connectors.find(id).orElseThrow(() -> new NoSuchElementException("no connector instance '" + id + "'"));
+  }
+
+  private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state) {
+    Schedules s = schedules.getIfAvailable();
+    String credentials = switch (c.auth().type()) {
+      case "none" -> "none";
+      case "basic" -> "basic (" + c.auth().username() + ", password from " + c.auth().password() + ")";
+      case "aws" -> "aws default credential chain";
+      default -> c.auth().type() + " from " + c.auth().token();
+    };
+    return new ConnectorView(c.id(), c.type(), c.enabled(), c.baseUrl() == null ? null : c.baseUrl().toString(),
+        c.schedule(), credentials, state == null ? null : state.lastRun().orElse(null),
+        state == null ? null : state.lastSuccess().map(RunSummary::finishedAt).orElse(null),
+        s == null ? null : s.nextRun(c.id()).orElse(null));
+  }
+}

@@ -1,0 +1,63 @@
+package io.aimsmonitor.web.api;
+
+import io.aimsmonitor.rules.RuleBook;
+import io.aimsmonitor.rules.RuleDefinition;
+import io.aimsmonitor.rules.RulePack;
+import io.aimsmonitor.schedule.Schedules;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Rule packs in force, rejected packs, and reload. */
+@RestController
+@RequestMapping("/api/rules")
+public class RulesController {
+
+  private final RuleBook ruleBook;
+  private final ObjectProvider<Schedules> schedules;
+
+  public RulesController(RuleBook ruleBook, ObjectProvider<Schedules> schedules) {
+    this.ruleBook = ruleBook;
+    this.schedules = schedules;
+  }
+
+  /** A rule as the API shows it. */
+  public record RuleView(String id, String title, String severity, List<String> controls, String decides,
+      String rationale, String remediation, List<String> euAiAct, List<String> nistAiRmf, List<String> factTypes) {
+    static RuleView of(RuleDefinition r) {
+      return new RuleView(r.id(), r.title(), r.severity().label(), r.controls(), r.decides(), r.rationale(),
+          r.remediation(), r.euAiAct(), r.nistAiRmf(), r.factTypes().stream().map(Class::getSimpleName).sorted().toList());
+    }
+  }
+
+  /** A pack as the API shows it. */
+  public record PackView(String name, String version, String contentHash, String description,
+      Map<String, Object> parameters, List<RuleView> rules) {
+    static PackView of(RulePack p) {
+      return new PackView(p.name(), p.version(), p.contentHash(), p.description(), p.parameterValues(),
+          p.rules().stream().map(RuleView::of).toList());
+    }
+  }
+
+  public record RulesView(List<PackView> packs, Collection<RuleBook.Rejection> rejected) {}
+
+  @GetMapping
+  public RulesView list() {
+    return new RulesView(ruleBook.packs().stream().map(PackView::of).toList(), ruleBook.rejected().values());
+  }
+
+  /** Reloads now; 200 when every pack loaded, 422 with the compiler messages when one was rejected. */
+  @PostMapping("/reload")
+  public ResponseEntity<RuleBook.ReloadReport> reload() {
+    Schedules s = schedules.getIfAvailable();
+    RuleBook.ReloadReport report = s != null ? s.reloadRules() : ruleBook.reload();
+    return ResponseEntity.status(report.rejected().isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_CONTENT).body(report);
+  }
+}
