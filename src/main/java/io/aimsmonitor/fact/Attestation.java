@@ -1,5 +1,6 @@
 package io.aimsmonitor.fact;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 
 /**
@@ -25,6 +26,7 @@ public record Attestation(
     String reference)
     implements Fact {
 
+  @JsonIgnore // derived, not stored: a snapshot holds only the record components
   public boolean isApproved() {
     return approvedAt != null && approvedBy != null && !approvedBy.isBlank();
   }

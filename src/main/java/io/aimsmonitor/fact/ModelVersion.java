@@ -1,5 +1,6 @@
 package io.aimsmonitor.fact;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +58,7 @@ public record ModelVersion(
    * {@link #PRODUCTION_ALIASES}. Registries that only know "approved" (SageMaker) map their
    * deployment state into stage or aliases in the connector.
    */
+  @JsonIgnore // derived, not stored: a snapshot holds only the record components
   public boolean isProduction() {
     if (stage != null && stage.equalsIgnoreCase("production")) {
       return true;

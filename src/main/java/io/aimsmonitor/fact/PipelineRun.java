@@ -1,5 +1,6 @@
 package io.aimsmonitor.fact;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 
 /**
@@ -27,6 +28,7 @@ public record PipelineRun(
     implements Fact {
 
   /** True when the run finished and succeeded. */
+  @JsonIgnore // derived, not stored: a snapshot holds only the record components
   public boolean isSuccessful() {
     return conclusion != null && conclusion.equalsIgnoreCase("success");
   }

@@ -19,6 +19,7 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -215,14 +216,17 @@ public class AimsMetrics implements MultiCollector {
     List<RulePack> packs = ruleBook.packs();
     out.metricSnapshot(gauge("aims_rule_packs_loaded", "Rule packs in force", null)
         .dataPoint(point(Labels.EMPTY, packs.size())).build());
-    GaugeSnapshot.Builder info = gauge("aims_rule_pack_info", "1 per loaded rule pack, with its content version", null);
+    // An info metric: exposed as aims_rule_pack_info (the client adds the suffix for this type).
+    InfoSnapshot.Builder info = InfoSnapshot.builder().name("aims_rule_pack")
+        .help("1 per loaded rule pack, with its content version");
     GaugeSnapshot.Builder rules = gauge("aims_rules_loaded", "Rules in force per pack", null);
     GaugeSnapshot.Builder rejected = gauge("aims_rule_pack_rejected",
         "1 when the pack's latest files were rejected (its last good version keeps running)", null);
     List<String> names = new ArrayList<>();
     for (RulePack p : packs) {
       names.add(p.name());
-      info.dataPoint(point(Labels.of("pack", p.name(), "version", p.shortHash()), 1));
+      info.dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
+          .labels(Labels.of("pack", p.name(), "version", p.shortHash())).build());
       rules.dataPoint(point(Labels.of("pack", p.name()), p.rules().size()));
     }
     ruleBook.rejected().keySet().forEach(n -> {
