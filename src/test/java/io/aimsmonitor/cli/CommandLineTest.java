@@ -1,0 +1,118 @@
+package io.aimsmonitor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aimsmonitor.fact.FactJson;
+import io.aimsmonitor.testing.Workbench;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+
+/** {@code validate} and {@code scan} as a CI pipeline uses them: output and exit codes. */
+class CommandLineTest {
+
+  @TempDir
+  Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AimsCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private Path setup(String drl) throws Exception {
+    Path connectors = Files.createDirectories(dir.resolve("connectors"));
+    Files.createDirectories(dir.resolve("inventory"));
+    Files.writeString(connectors.resolve("inventory.yaml"),
+        "id: inventory\ntype: file\noptions:\n  paths: [../inventory]\n");
+    Files.writeString(dir.resolve("inventory/models.yaml"),
+        Workbench.model("churn", "4", "[]") + Workbench.model("fraud", "7", "[risk-team]"));
+    Path pack = Files.createDirectories(dir.resolve("rules/test-pack"));
+    Files.writeString(pack.resolve("pack.yaml"), "name: test-pack\n");
+    Files.writeString(pack.resolve("rules.drl"), drl);
+    return dir;
+  }
+
+  @Test
+  void validateAcceptsAGoodSetup() throws Exception {
+    setup(Workbench.OWNER_RULE);
+    Run r = run("validate", "--connectors", dir.resolve("connectors").toString(), "--rules", dir.resolve("rules").toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("1 instance(s)").contains("rule pack test-pack: 1 rules");
+  }
+
+  @Test
+  void validateRejectsADrlSyntaxErrorNamingTheFile() throws Exception {
+    setup(Workbench.OWNER_RULE.replace("when", "when $m :"));
+    Run r = run("validate", "--connectors", dir.resolve("connectors").toString(), "--rules", dir.resolve("rules").toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.INVALID);
+    assertThat(r.err()).contains("rule pack 'test-pack' is invalid").contains("rules.drl");
+  }
+
+  @Test
+  void validateRejectsAnUnknownControlNamingFileAndRule() throws Exception {
+    setup(Workbench.OWNER_RULE.replace("A.3.2", "A.3.9"));
+    Run r = run("validate", "--connectors", dir.resolve("connectors").toString(), "--rules", dir.resolve("rules").toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.INVALID);
+    assertThat(r.err()).contains("rules.drl:4").contains("rule \"test.production-has-owner\"")
+        .contains("unknown control id 'A.3.9'");
+  }
+
+  @Test
+  void validateNamesTheConnectorFileAndKeyAtFault() throws Exception {
+    setup(Workbench.OWNER_RULE);
+    Files.writeString(dir.resolve("connectors/broken.yaml"),
+        "id: Broken Id\ntype: mlfow\nschedule: every hour\nauth: {type: bearer}\n");
+    Run r = run("validate", "--connectors", dir.resolve("connectors").toString(), "--rules", dir.resolve("rules").toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.INVALID);
+    assertThat(r.err()).contains("broken.yaml: id:").contains("broken.yaml: type: unknown connector type 'mlfow'")
+        .contains("broken.yaml: schedule: not a Quartz cron expression")
+        .contains("broken.yaml: auth.tokenEnv: auth type 'bearer' needs tokenEnv or tokenFile");
+  }
+
+  @Test
+  void scanPrintsJsonAndFailsOnSeverityThreshold() throws Exception {
+    setup(Workbench.OWNER_RULE);
+    String[] base = {"scan", "--connectors", dir.resolve("connectors").toString(), "--rules",
+        dir.resolve("rules").toString(), "--format", "json"};
+    Run r = run(concat(base, "--fail-on", "high"));
+    assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.FINDINGS);
+    JsonNode findings = FactJson.MAPPER.readTree(r.out());
+    assertThat(findings.size()).isEqualTo(1);
+    assertThat(findings.get(0).get("ruleId").asString()).isEqualTo("test.production-has-owner");
+    assertThat(findings.get(0).get("controls").get(0).asString()).isEqualTo("A.3.2");
+    assertThat(findings.get(0).get("subject").get("key").asString()).isEqualTo("inventory:churn/4");
+    assertThat(r.err()).contains("1 open finding(s) at or above high");
+
+    Run critical = run(concat(base, "--fail-on", "critical"));
+    assertThat(critical.exit()).as("nothing is critical").isEqualTo(ExitCodes.OK);
+  }
+
+  @Test
+  void scanReportsAFailedSourceWithItsOwnExitCode() throws Exception {
+    setup(Workbench.OWNER_RULE);
+    Files.writeString(dir.resolve("inventory/models.yaml"), "- kind: ModelVersion\n  ownerz: [x]\n");
+    Run r = run("scan", "--connectors", dir.resolve("connectors").toString(), "--rules", dir.resolve("rules").toString(),
+        "--format", "csv");
+    assertThat(r.exit()).isEqualTo(ExitCodes.SOURCE_FAILED);
+    assertThat(r.err()).contains("connector 'inventory'").contains("models.yaml").contains("item 1")
+        .contains("ownerz");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

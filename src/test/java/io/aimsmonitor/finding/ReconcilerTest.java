@@ -1,0 +1,113 @@
+package io.aimsmonitor.finding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aimsmonitor.fact.ModelVersion;
+import io.aimsmonitor.fact.Subject;
+import io.aimsmonitor.finding.FindingEvent.Type;
+import io.aimsmonitor.rules.RuleDefinition;
+import io.aimsmonitor.rules.Severity;
+import io.aimsmonitor.rules.Violation;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The lifecycle rules of findings, on the pure reconciler. */
+class ReconcilerTest {
+
+  private static final RuleDefinition RULE = new RuleDefinition("r.owner", "p", "Has owner", Severity.HIGH,
+      List.of("A.3.2"), "full", "", "Set one.", List.of(), List.of(), Set.of(ModelVersion.class));
+  private static final Subject SUBJECT = new Subject("ModelVersion", "src:m/1", "m v1", null);
+  private static final String ID = Finding.idOf("r.owner", "src:m/1");
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final Reconciler reconciler = new Reconciler();
+  private final Map<String, Finding> store = new HashMap<>();
+
+  private Reconciler.Result run(List<Violation> violations, Set<String> loaded, Set<String> stale, Instant now,
+      Map<String, RuleDefinition> evaluated) {
+    Reconciler.Result result = reconciler.reconcile(new Reconciler.Input(Map.copyOf(store), violations, evaluated,
+        loaded, stale, Map.of("src", 7L), now));
+    result.changed().forEach(f -> store.put(f.id(), f));
+    return result;
+  }
+
+  private Reconciler.Result run(List<Violation> violations, Set<String> stale, Instant now) {
+    return run(violations, Set.of("r.owner"), stale, now, Map.of("r.owner", RULE));
+  }
+
+  private static Violation violation(String message) {
+    return new Violation("r.owner", SUBJECT, message, Map.of("owners", List.of(), "source", "src"));
+  }
+
+  @Test
+  void identityIsStableAndDependsOnRuleAndSubject() {
+    assertThat(Finding.idOf("r.owner", "src:m/1")).isEqualTo(ID).hasSize(32);
+    assertThat(Finding.idOf("r.owner", "src:m/2")).isNotEqualTo(ID);
+    assertThat(Finding.idOf("r.other", "src:m/1")).isNotEqualTo(ID);
+  }
+
+  @Test
+  void opensResolvesAndReopens() {
+    assertThat(run(List.of(violation("m has no owner")), Set.of(), T0).events()).extracting(FindingEvent::type)
+        .containsExactly(Type.OPENED);
+    assertThat(store.get(ID).evidence()).containsEntry("snapshot", 7L);
+
+    assertThat(run(List.of(violation("m has no owner")), Set.of(), T0.plusSeconds(60)).events())
+        .as("unchanged evidence only moves lastSeen").isEmpty();
+    assertThat(store.get(ID).lastSeen()).isEqualTo(T0.plusSeconds(60));
+
+    assertThat(run(List.of(violation("m still has no owner")), Set.of(), T0.plusSeconds(90)).events())
+        .extracting(FindingEvent::type).containsExactly(Type.SEEN_AGAIN);
+
+    assertThat(run(List.of(), Set.of(), T0.plusSeconds(120)).events()).extracting(FindingEvent::type)
+        .containsExactly(Type.RESOLVED);
+    assertThat(store.get(ID).status()).isEqualTo(Finding.Status.RESOLVED);
+    assertThat(store.get(ID).resolvedAt()).isEqualTo(T0.plusSeconds(120));
+
+    assertThat(run(List.of(violation("m has no owner")), Set.of(), T0.plusSeconds(180)).events())
+        .extracting(FindingEvent::type).containsExactly(Type.REOPENED);
+    assertThat(store.get(ID).firstSeen()).isEqualTo(T0);
+    assertThat(store.get(ID).resolvedAt()).isNull();
+  }
+
+  @Test
+  void staleEvidenceNeverResolves() {
+    run(List.of(violation("m has no owner")), Set.of(), T0);
+    Reconciler.Result result = run(List.of(), Set.of("r.owner"), T0.plusSeconds(60));
+    assertThat(result.events()).extracting(FindingEvent::type).containsExactly(Type.STALE);
+    assertThat(store.get(ID).status()).isEqualTo(Finding.Status.OPEN);
+    assertThat(store.get(ID).stale()).isTrue();
+    assertThat(run(List.of(), Set.of("r.owner"), T0.plusSeconds(120)).events()).as("marked once").isEmpty();
+    assertThat(run(List.of(), Set.of(), T0.plusSeconds(180)).events()).extracting(FindingEvent::type)
+        .containsExactly(Type.RESOLVED);
+  }
+
+  @Test
+  void aPackThatFailedLeavesItsFindingsUntouched() {
+    run(List.of(violation("m has no owner")), Set.of(), T0);
+    Reconciler.Result result = run(List.of(), Set.of("r.owner"), Set.of(), T0.plusSeconds(60), Map.of());
+    assertThat(result.changed()).isEmpty();
+    assertThat(store.get(ID).status()).isEqualTo(Finding.Status.OPEN);
+  }
+
+  @Test
+  void aRetiredRuleResolvesItsFindings() {
+    run(List.of(violation("m has no owner")), Set.of(), T0);
+    Reconciler.Result result = run(List.of(), Set.of(), Set.of(), T0.plusSeconds(60), Map.of());
+    assertThat(result.events()).singleElement().satisfies(e -> {
+      assertThat(e.type()).isEqualTo(Type.RESOLVED);
+      assertThat(e.detail()).contains("no longer loaded");
+    });
+  }
+
+  @Test
+  void aRuleFiringTwiceForOneSubjectMakesOneFinding() {
+    Reconciler.Result result = run(List.of(violation("a"), violation("b")), Set.of(), T0);
+    assertThat(result.changed()).hasSize(1);
+    assertThat(result.events()).hasSize(1);
+  }
+}

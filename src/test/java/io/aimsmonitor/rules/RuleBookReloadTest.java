@@ -1,0 +1,105 @@
+package io.aimsmonitor.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.testing.MutableClock;
+import io.aimsmonitor.testing.Workbench;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A broken pack is rejected with messages naming file, rule and line, and the last good version keeps running. */
+class RuleBookReloadTest {
+
+  @TempDir
+  Path rules;
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
+
+  private RuleBook book() {
+    return new RuleBook(rules, new RulePackLoader(ControlCatalog.bundled()), Map.of(), clock);
+  }
+
+  private void write(String drl) throws Exception {
+    Path dir = Files.createDirectories(rules.resolve("test-pack"));
+    Files.writeString(dir.resolve("pack.yaml"), "name: test-pack\ndescription: test\n");
+    Files.writeString(dir.resolve("rules.drl"), drl);
+  }
+
+  @Test
+  void failedReloadKeepsTheLastGoodPackInForce() throws Exception {
+    write(Workbench.OWNER_RULE);
+    RuleBook book = book();
+    assertThat(book.reload().loaded()).containsExactly("test-pack");
+    String goodHash = book.packs().get(0).contentHash();
+
+    write(Workbench.OWNER_RULE.replace("then", "then oops(")); // a syntax error
+    assertThat(book.changedOnDisk()).isTrue();
+    RuleBook.ReloadReport report = book.reload();
+
+    assertThat(report.loaded()).isEmpty();
+    assertThat(report.rejected()).singleElement().satisfies(r -> {
+      assertThat(r.pack()).isEqualTo("test-pack");
+      assertThat(String.join("\n", r.problems())).contains("rules.drl");
+    });
+    assertThat(book.packs()).singleElement().satisfies(p -> assertThat(p.contentHash()).isEqualTo(goodHash));
+    assertThat(book.rules()).containsKey("test.production-has-owner");
+    assertThat(book.rejected()).containsKey("test-pack");
+    assertThat(book.changedOnDisk()).as("the rejected files are remembered, not recompiled every poll").isFalse();
+
+    write(Workbench.OWNER_RULE.replace("@severity(\"high\")", "@severity(\"medium\")"));
+    assertThat(book.reload().loaded()).containsExactly("test-pack");
+    assertThat(book.rejected()).isEmpty();
+    assertThat(book.rules().get("test.production-has-owner").severity()).isEqualTo(Severity.MEDIUM);
+  }
+
+  @Test
+  void unknownControlIdIsRejectedNamingFileAndRule() throws Exception {
+    write(Workbench.OWNER_RULE.replace("@control(\"A.3.2\")", "@control(\"A.3.2, A.99.1\")"));
+    RuleBook.ReloadReport report = book().reload();
+    assertThat(report.rejected()).singleElement().satisfies(r -> assertThat(r.problems()).anySatisfy(p ->
+        assertThat(p).contains("rules.drl:4:").contains("rule \"test.production-has-owner\"")
+            .contains("unknown control id 'A.99.1'")));
+  }
+
+  @Test
+  void missingMetadataAndUndeclaredGlobalsAreRejected() throws Exception {
+    write(Workbench.OWNER_RULE.replace(" @remediation(\"Set an owner.\")", "")
+        .replace("global io.aimsmonitor.rules.Violations violations;",
+            "global io.aimsmonitor.rules.Violations violations;\nglobal Integer maxDays;"));
+    RuleBook.ReloadReport report = book().reload();
+    assertThat(report.rejected()).singleElement().satisfies(r -> assertThat(r.problems())
+        .anySatisfy(p -> assertThat(p).contains("missing metadata [@remediation]"))
+        .anySatisfy(p -> assertThat(p).contains("global maxDays is neither a pack parameter")));
+  }
+
+  @Test
+  void parameterTypesAreChecked() throws Exception {
+    Path dir = Files.createDirectories(rules.resolve("test-pack"));
+    Files.writeString(dir.resolve("pack.yaml"), """
+        name: test-pack
+        parameters:
+          maxDays: {type: int, default: soon, description: days}
+        """);
+    Files.writeString(dir.resolve("rules.drl"), Workbench.OWNER_RULE);
+    assertThat(book().reload().rejected()).singleElement().satisfies(r -> assertThat(r.problems())
+        .anySatisfy(p -> assertThat(p).contains("parameters.maxDays").contains("expected int, got 'soon'")));
+  }
+
+  @Test
+  void ruleIdsMustBeUniqueAcrossPacks() throws Exception {
+    write(Workbench.OWNER_RULE);
+    Path other = Files.createDirectories(rules.resolve("z-other-pack"));
+    Files.writeString(other.resolve("pack.yaml"), "name: z-other-pack\n");
+    Files.writeString(other.resolve("rules.drl"), Workbench.OWNER_RULE.replace("package test.owner;", "package test.other;"));
+    RuleBook book = book();
+    RuleBook.ReloadReport report = book.reload();
+    assertThat(report.loaded()).containsExactly("test-pack");
+    assertThat(report.rejected()).singleElement().satisfies(r -> assertThat(r.problems())
+        .anySatisfy(p -> assertThat(p).contains("already defined by pack 'test-pack'")));
+  }
+}

@@ -1,0 +1,108 @@
+package io.aimsmonitor.testing;
+
+import io.aimsmonitor.connector.CollectionRunner;
+import io.aimsmonitor.connector.ConnectorInstances;
+import io.aimsmonitor.connector.ConnectorTypes;
+import io.aimsmonitor.connector.http.Secrets;
+import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.rules.Evaluator;
+import io.aimsmonitor.rules.RuleBook;
+import io.aimsmonitor.rules.RulePackLoader;
+import io.aimsmonitor.schedule.MonitorService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * A complete monitor over files in a temporary folder: a {@code file} connector instance reading
+ * {@code inventory/}, a rules folder, and a store. Tests write files, then collect and evaluate
+ * through the same {@link MonitorService} the scheduler uses.
+ */
+public final class Workbench {
+
+  public final Path root;
+  public final Path inventory;
+  public final Path rules;
+  public final MutableClock clock;
+  public final RuleBook ruleBook;
+  public final MonitorService monitor;
+  public final TestStore store;
+
+  public Workbench(Path root, TestStore store, MutableClock clock) {
+    this.root = root;
+    this.inventory = root.resolve("inventory");
+    this.rules = root.resolve("rules");
+    this.clock = clock;
+    this.store = store;
+    try {
+      Files.createDirectories(inventory);
+      Files.createDirectories(rules);
+      Path connectors = Files.createDirectories(root.resolve("connectors"));
+      Files.writeString(connectors.resolve("inventory.yaml"), """
+          id: inventory
+          type: file
+          schedule: "0 0 * * * ?"
+          options:
+            paths: [../inventory]
+          """);
+      ConnectorTypes types = ConnectorTypes.discover();
+      ConnectorInstances instances = ConnectorInstances.load(connectors, types);
+      this.ruleBook = new RuleBook(rules, new RulePackLoader(ControlCatalog.bundled()), Map.of(), clock);
+      this.monitor = new MonitorService(instances, new CollectionRunner(types, new Secrets(Map.of()), clock),
+          store.snapshots(), ruleBook, new Evaluator(), new Reconciler(), store.findings(), store.evaluations(),
+          UnaryOperator.identity(), clock);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes {@code rules/<pack>/pack.yaml} and one DRL file. */
+  public void writePack(String pack, String drl) {
+    try {
+      Path dir = Files.createDirectories(rules.resolve(pack));
+      Files.writeString(dir.resolve("pack.yaml"), "name: " + pack + "\ndescription: test pack\n");
+      Files.writeString(dir.resolve("rules.drl"), drl);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void writeInventory(String file, String content) {
+    try {
+      Files.writeString(inventory.resolve(file), content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A minimal pack with one rule: production model versions need an owner. */
+  public static final String OWNER_RULE = """
+      package test.owner;
+      import io.aimsmonitor.fact.ModelVersion;
+      global io.aimsmonitor.rules.Violations violations;
+      rule "test.production-has-owner"
+        @control("A.3.2") @severity("high") @title("Production model has an owner") @remediation("Set an owner.")
+      when
+        $m : ModelVersion( production, owners.isEmpty() )
+      then
+        violations.report(kcontext, $m, "Model " + $m.modelName() + " v" + $m.version() + " has no owner.", "owners", $m.owners());
+      end
+      """;
+
+  public static String model(String name, String version, String owners) {
+    return """
+        - kind: ModelVersion
+          registry: mlflow
+          modelName: %s
+          version: "%s"
+          stage: Production
+          owners: %s
+        """.formatted(name, version, owners);
+  }
+}
