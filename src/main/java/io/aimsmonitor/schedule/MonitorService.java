@@ -130,7 +130,21 @@ public class MonitorService {
         packs.size(), inScope.size(), violations.size(), run.opened(), run.resolved(), run.reopened(),
         stale.isEmpty() ? "" : "; " + stale.size() + " rules on stale evidence",
         failed.isEmpty() ? "" : "; FAILED packs: " + failed);
+    logSummary();
     return new EvaluationOutcome(run, stale, snapshotIds);
+  }
+
+  /** One line people can read in the log: how many findings are open, by severity. */
+  private void logSummary() {
+    Map<String, Long> bySeverity = new java.util.TreeMap<>(java.util.Comparator.comparing(
+        (String s) -> io.aimsmonitor.rules.Severity.valueOf(s)).reversed());
+    for (Map<String, Object> row : findings.openByRule()) {
+      bySeverity.merge(String.valueOf(row.get("severity")), ((Number) row.get("n")).longValue(), Long::sum);
+    }
+    long total = bySeverity.values().stream().mapToLong(Long::longValue).sum();
+    String parts = String.join(", ", bySeverity.entrySet().stream()
+        .map(e -> e.getKey().toLowerCase(java.util.Locale.ROOT) + " " + e.getValue()).toList());
+    log.info("open findings: {}{} - /api/findings?status=open", total, total == 0 ? "" : " (" + parts + ")");
   }
 
   /** Rules in force that read a fact type some failed or overdue source provides. */
