@@ -52,7 +52,10 @@ class KubeflowConnectorTest {
   }
 
   private Run run() throws Exception {
-    ConnectorConfig config = config();
+    return run(config());
+  }
+
+  private Run run(ConnectorConfig config) throws Exception {
     return RegistryTestSupport.run(config, new KubeflowConnector(config, 2, UI, sleeps::add),
         Map.of("KF_TOKEN", TOKEN));
   }
@@ -263,12 +266,14 @@ class KubeflowConnectorTest {
   @Test
   void timeoutFailsWithReasonTimeout() {
     server.stubFor(get(urlPathEqualTo(API + "/model_versions"))
-        .willReturn(okJson(resource("connector/kubeflow/model_versions-page2.json")).withFixedDelay(1_500)));
+        .willReturn(okJson(resource("connector/kubeflow/model_versions-page2.json")).withFixedDelay(1_000)));
 
-    ConnectorException e = assertThrows(ConnectorException.class, this::run);
+    ConnectorException e = assertThrows(ConnectorException.class,
+        () -> run(RegistryTestSupport.withShortTimeout(config())));
 
     assertEquals("timeout", e.reason());
     assertTrue(e.getMessage().contains("connector 'kf-test'") && e.getMessage().contains("timed out"), e.getMessage());
+    server.verify(2, getRequestedFor(urlPathEqualTo(API + "/model_versions"))); // 1 + one retry
   }
 
   @Test

@@ -36,9 +36,19 @@ public final class RegistryTestSupport {
 
   private RegistryTestSupport() {}
 
-  /** Short timeouts and two retries, so that failure tests stay fast. */
+  /** Two retries and a request timeout generous enough for a cold JVM's first request. */
   public static HttpSettings fastHttp() {
-    return new HttpSettings(Duration.ofSeconds(2), Duration.ofMillis(800), Duration.ofMinutes(1), 2, 2, 50, null, null);
+    return new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(1), 2, 2, 50, null, null);
+  }
+
+  /** {@code config} with a 300 ms request timeout and one retry, for tests of slow servers. */
+  public static ConnectorConfig withShortTimeout(ConnectorConfig config) {
+    HttpSettings h = config.http();
+    return new ConnectorConfig(config.id(), config.type(), config.baseUrl(), config.auth(), config.schedule(),
+        config.expectedInterval(), config.fullRefreshEvery(), config.enabled(),
+        new HttpSettings(h.connectTimeout(), Duration.ofMillis(300), h.runTimeout(), 1, h.maxInFlight(), h.maxPages(),
+            null, null),
+        config.options(), config.file());
   }
 
   public static ConnectorConfig config(String id, String type, String baseUrl, AuthConfig auth,
