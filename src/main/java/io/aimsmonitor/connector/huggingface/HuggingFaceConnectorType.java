@@ -3,10 +3,8 @@ package io.aimsmonitor.connector.huggingface;
 import io.aimsmonitor.connector.ConfigException;
 import io.aimsmonitor.connector.Connector;
 import io.aimsmonitor.connector.ConnectorConfig;
-import io.aimsmonitor.connector.ConnectorType;
+import io.aimsmonitor.connector.registry.ModelRegistryType;
 import io.aimsmonitor.connector.registry.Options;
-import io.aimsmonitor.fact.Fact;
-import io.aimsmonitor.fact.ModelVersion;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -28,21 +26,15 @@ import java.util.regex.Pattern;
  *   pageSize: 100                                    # optional, 1..1000
  * </pre>
  */
-public final class HuggingFaceConnectorType implements ConnectorType {
+public final class HuggingFaceConnectorType extends ModelRegistryType {
 
   static final String NAME = "huggingface";
 
   /** Hub repo ids: an optional owner and a name of letters, digits, '-', '_' and '.'. */
   private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Class<? extends Fact>> provides(ConnectorConfig config) {
-    return Set.of(ModelVersion.class);
+  public HuggingFaceConnectorType() {
+    super(NAME);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static io.aimsmonitor.connector.registry.JsonFields.text;
 import static io.aimsmonitor.connector.registry.JsonFields.textList;
 
 import io.aimsmonitor.connector.ConnectorException;
+import io.aimsmonitor.connector.registry.Conventions;
 import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.ModelVersion.ModelCard;
 import io.aimsmonitor.fact.ModelVersion.SupplierInfo;
@@ -64,11 +65,11 @@ final class HuggingFaceMapping {
 
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("huggingface.sha", sha);
-    put(tags, "huggingface.pinnedRevision", pinnedRevision);
+    Conventions.putIfPresent(tags, "huggingface.pinnedRevision", pinnedRevision);
     tags.put("huggingface.gated", gated);
     tags.put("huggingface.private", Boolean.toString(privateRepo));
-    put(tags, "huggingface.pipelineTag", text(model, "pipeline_tag"));
-    put(tags, "huggingface.libraryName", text(model, "library_name"));
+    Conventions.putIfPresent(tags, "huggingface.pipelineTag", text(model, "pipeline_tag"));
+    Conventions.putIfPresent(tags, "huggingface.libraryName", text(model, "library_name"));
     if (model.has("disabled") && model.get("disabled").asBoolean()) {
       tags.put("huggingface.disabled", "true");
     }
@@ -173,9 +174,4 @@ final class HuggingFaceMapping {
     return new ConnectorException("malformed", "connector '" + connectorId + "': " + message);
   }
 
-  private static void put(Map<String, String> tags, String key, String value) {
-    if (value != null) {
-      tags.put(key, value);
-    }
-  }
 }

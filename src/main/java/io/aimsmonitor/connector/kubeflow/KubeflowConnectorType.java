@@ -3,10 +3,8 @@ package io.aimsmonitor.connector.kubeflow;
 import io.aimsmonitor.connector.ConfigException;
 import io.aimsmonitor.connector.Connector;
 import io.aimsmonitor.connector.ConnectorConfig;
-import io.aimsmonitor.connector.ConnectorType;
+import io.aimsmonitor.connector.registry.ModelRegistryType;
 import io.aimsmonitor.connector.registry.Options;
-import io.aimsmonitor.fact.Fact;
-import io.aimsmonitor.fact.ModelVersion;
 import java.net.URI;
 import java.util.Set;
 
@@ -22,18 +20,12 @@ import java.util.Set;
  *   uiUrl: https://kubeflow.example.com/model-registry/modelregistry-public   # optional deep links
  * </pre>
  */
-public final class KubeflowConnectorType implements ConnectorType {
+public final class KubeflowConnectorType extends ModelRegistryType {
 
   static final String NAME = "kubeflow-model-registry";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Class<? extends Fact>> provides(ConnectorConfig config) {
-    return Set.of(ModelVersion.class);
+  public KubeflowConnectorType() {
+    super(NAME);
   }
 
   @Override

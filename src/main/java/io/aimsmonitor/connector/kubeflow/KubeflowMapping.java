@@ -60,16 +60,16 @@ final class KubeflowMapping {
     // Version properties override model properties of the same name: the version is the more specific record.
     Map<String, String> tags = new LinkedHashMap<>(modelProps);
     tags.putAll(versionProps);
-    put(tags, "kubeflow.registeredModelId", modelId);
-    put(tags, "kubeflow.modelVersionId", versionId);
-    put(tags, "kubeflow.state", text(version, "state"));
-    put(tags, "kubeflow.registeredModelState", text(model, "state"));
-    put(tags, "kubeflow.author", text(version, "author"));
+    Conventions.putIfPresent(tags, "kubeflow.registeredModelId", modelId);
+    Conventions.putIfPresent(tags, "kubeflow.modelVersionId", versionId);
+    Conventions.putIfPresent(tags, "kubeflow.state", text(version, "state"));
+    Conventions.putIfPresent(tags, "kubeflow.registeredModelState", text(model, "state"));
+    Conventions.putIfPresent(tags, "kubeflow.author", text(version, "author"));
     for (String field : List.of("provider", "license", "licenseLink", "maturity", "libraryName")) {
-      put(tags, "kubeflow." + field, text(model, field));
+      Conventions.putIfPresent(tags, "kubeflow." + field, text(model, field));
     }
-    put(tags, "kubeflow.tasks", joined(model.get("tasks")));
-    put(tags, "kubeflow.language", joined(model.get("language")));
+    Conventions.putIfPresent(tags, "kubeflow.tasks", joined(model.get("tasks")));
+    Conventions.putIfPresent(tags, "kubeflow.language", joined(model.get("language")));
     found.addTags(tags);
 
     boolean archived = "ARCHIVED".equals(text(version, "state")) || "ARCHIVED".equals(text(model, "state"));
@@ -175,7 +175,7 @@ final class KubeflowMapping {
       if (model != null) {
         for (String field : List.of("uri", "state", "modelFormatName", "modelFormatVersion", "modelSourceKind",
             "modelSourceClass", "modelSourceGroup", "modelSourceId", "modelSourceName")) {
-          put(tags, "kubeflow.artifact." + field, text(model, field));
+          Conventions.putIfPresent(tags, "kubeflow.artifact." + field, text(model, field));
         }
       }
       if (modelCount > 1) {
@@ -237,9 +237,4 @@ final class KubeflowMapping {
     return s == null || s.isBlank() ? null : s.trim();
   }
 
-  private static void put(Map<String, String> tags, String key, String value) {
-    if (value != null) {
-      tags.put(key, value);
-    }
-  }
 }

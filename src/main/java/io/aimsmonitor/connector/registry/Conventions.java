@@ -3,6 +3,7 @@ package io.aimsmonitor.connector.registry;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Conventions shared by the model registry connectors, so that a value written the same way in
@@ -51,5 +52,12 @@ public final class Conventions {
       }
     }
     return null;
+  }
+
+  /** Puts {@code value} under {@code key} unless it is null or blank: an absent field adds no tag. */
+  public static void putIfPresent(Map<String, String> tags, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      tags.put(key, value);
+    }
   }
 }

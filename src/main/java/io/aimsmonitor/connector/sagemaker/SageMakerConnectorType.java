@@ -3,10 +3,8 @@ package io.aimsmonitor.connector.sagemaker;
 import io.aimsmonitor.connector.ConfigException;
 import io.aimsmonitor.connector.Connector;
 import io.aimsmonitor.connector.ConnectorConfig;
-import io.aimsmonitor.connector.ConnectorType;
+import io.aimsmonitor.connector.registry.ModelRegistryType;
 import io.aimsmonitor.connector.registry.Options;
-import io.aimsmonitor.fact.Fact;
-import io.aimsmonitor.fact.ModelVersion;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -26,19 +24,13 @@ import java.util.regex.Pattern;
  *   pageSize: 100                    # optional, 1..100
  * </pre>
  */
-public final class SageMakerConnectorType implements ConnectorType {
+public final class SageMakerConnectorType extends ModelRegistryType {
 
   static final String NAME = "sagemaker";
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]+)+-\\d+");
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Class<? extends Fact>> provides(ConnectorConfig config) {
-    return Set.of(ModelVersion.class);
+  public SageMakerConnectorType() {
+    super(NAME);
   }
 
   @Override

@@ -49,24 +49,24 @@ final class SageMakerMapping {
       throws ConnectorException {
     Map<String, String> metadata = p.customerMetadataProperties();
     Map<String, String> tags = new LinkedHashMap<>(metadata);
-    put(tags, "sagemaker.arn", p.modelPackageArn());
-    put(tags, "sagemaker.status", p.modelPackageStatusAsString());
-    put(tags, "sagemaker.approvalStatus", p.modelApprovalStatusAsString());
-    put(tags, "sagemaker.approvalDescription", p.approvalDescription());
-    put(tags, "sagemaker.createdBy", user(p.createdBy()));
-    put(tags, "sagemaker.lastModifiedBy", user(p.lastModifiedBy()));
-    put(tags, "sagemaker.domain", p.domain());
-    put(tags, "sagemaker.task", p.task());
-    put(tags, "sagemaker.sourceUri", p.sourceUri());
+    Conventions.putIfPresent(tags, "sagemaker.arn", p.modelPackageArn());
+    Conventions.putIfPresent(tags, "sagemaker.status", p.modelPackageStatusAsString());
+    Conventions.putIfPresent(tags, "sagemaker.approvalStatus", p.modelApprovalStatusAsString());
+    Conventions.putIfPresent(tags, "sagemaker.approvalDescription", p.approvalDescription());
+    Conventions.putIfPresent(tags, "sagemaker.createdBy", user(p.createdBy()));
+    Conventions.putIfPresent(tags, "sagemaker.lastModifiedBy", user(p.lastModifiedBy()));
+    Conventions.putIfPresent(tags, "sagemaker.domain", p.domain());
+    Conventions.putIfPresent(tags, "sagemaker.task", p.task());
+    Conventions.putIfPresent(tags, "sagemaker.sourceUri", p.sourceUri());
     if (p.metadataProperties() != null) {
-      put(tags, "sagemaker.repository", p.metadataProperties().repository());
-      put(tags, "sagemaker.generatedBy", p.metadataProperties().generatedBy());
-      put(tags, "sagemaker.projectId", p.metadataProperties().projectId());
+      Conventions.putIfPresent(tags, "sagemaker.repository", p.metadataProperties().repository());
+      Conventions.putIfPresent(tags, "sagemaker.generatedBy", p.metadataProperties().generatedBy());
+      Conventions.putIfPresent(tags, "sagemaker.projectId", p.metadataProperties().projectId());
     }
     if (p.modelLifeCycle() != null) {
-      put(tags, "sagemaker.lifecycle.stage", p.modelLifeCycle().stage());
-      put(tags, "sagemaker.lifecycle.stageStatus", p.modelLifeCycle().stageStatus());
-      put(tags, "sagemaker.lifecycle.stageDescription", p.modelLifeCycle().stageDescription());
+      Conventions.putIfPresent(tags, "sagemaker.lifecycle.stage", p.modelLifeCycle().stage());
+      Conventions.putIfPresent(tags, "sagemaker.lifecycle.stageStatus", p.modelLifeCycle().stageStatus());
+      Conventions.putIfPresent(tags, "sagemaker.lifecycle.stageDescription", p.modelLifeCycle().stageDescription());
     }
     Map<String, String> reports = metricReports(p.modelMetrics());
     reports.forEach((name, uri) -> tags.put("sagemaker.metrics." + name, uri));
@@ -183,9 +183,4 @@ final class SageMakerMapping {
         user.iamIdentity() == null ? null : user.iamIdentity().arn());
   }
 
-  private static void put(Map<String, String> tags, String key, String value) {
-    if (value != null && !value.isBlank()) {
-      tags.put(key, value);
-    }
-  }
 }
