@@ -1,0 +1,63 @@
+package io.aimsmonitor.connector.registry;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Conventions shared by the model registry connectors, so that a value written the same way in
+ * Kubeflow custom properties and SageMaker customer metadata means the same in facts.
+ */
+public final class Conventions {
+
+  private Conventions() {}
+
+  /**
+   * The fact model's approval status ({@code APPROVED}, {@code PENDING}, {@code REJECTED}) for a
+   * registry's own spelling: SageMaker's {@code Approved} / {@code PendingManualApproval} /
+   * {@code Rejected}, or free text such as {@code approved} in a custom property. Anything else is
+   * kept upper-cased so that rules and evidence still show it; blank gives null.
+   */
+  public static String approvalStatus(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    String s = raw.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
+    if (s.equals("APPROVED") || s.equals("APPROVE") || s.equals("TRUE")) {
+      return "APPROVED";
+    }
+    if (s.equals("REJECTED") || s.equals("REJECT") || s.equals("DENIED")) {
+      return "REJECTED";
+    }
+    if (s.startsWith("PENDING") || s.equals("PENDINGMANUALAPPROVAL") || s.equals("IN_REVIEW") || s.equals("FALSE")) {
+      return "PENDING";
+    }
+    return s;
+  }
+
+  /** A comma-separated list ({@code "alice, risk-team"}) as trimmed, non-empty items; empty for null. */
+  public static List<String> commaList(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** The first non-blank value, or null. */
+  public static String firstNonBlank(String... values) {
+    for (String v : values) {
+      if (v != null && !v.isBlank()) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /** Puts {@code value} under {@code key} unless it is null or blank: an absent field adds no tag. */
+  public static void putIfPresent(Map<String, String> tags, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      tags.put(key, value);
+    }
+  }
+}
