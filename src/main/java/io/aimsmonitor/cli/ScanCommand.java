@@ -116,10 +116,15 @@ public class ScanCommand implements Callable<Integer> {
       }
       return failures.isEmpty() ? ExitCodes.OK : ExitCodes.SOURCE_FAILED;
     } catch (RuntimeException e) {
+      // Spring wraps start-up failures several times; the message worth printing is our own
+      // IllegalStateException (bad configuration) if there is one, else the root cause.
       Throwable cause = e;
-      while (cause.getCause() != null && !(cause instanceof IllegalStateException && cause.getMessage() != null
-          && cause.getMessage().startsWith("invalid connector configuration"))) {
-        cause = cause.getCause();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        cause = t;
+        if (t instanceof IllegalStateException && t.getMessage() != null
+            && (t.getMessage().startsWith("invalid connector configuration") || t.getMessage().startsWith("aims."))) {
+          break;
+        }
       }
       err.println("error: " + cause.getMessage());
       return ExitCodes.INVALID;

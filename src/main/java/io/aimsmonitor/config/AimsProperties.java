@@ -10,14 +10,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings under {@code aims.*} (environment: {@code AIMS_*}). Every key is listed, with its
  * default, in the README's configuration reference.
  *
- * @param connectorsDir folder of connector instance files; when missing, the bundled demo is used
- * @param rulesDir folder of rule packs; when missing, the bundled packs are used
+ * @param connectorsDir folder of connector instance files; unset: {@code ./connectors} if it exists, else
+ *     the bundled demo. A folder set explicitly must exist: a typo never silently becomes the demo
+ * @param rulesDir folder of rule packs; unset: {@code ./rules} if it exists, else the bundled packs
  * @param dataDir where the embedded H2 database (and extracted bundled files) live
  */
 @ConfigurationProperties("aims")
 public record AimsProperties(
-    @DefaultValue("connectors") Path connectorsDir,
-    @DefaultValue("rules") Path rulesDir,
+    Path connectorsDir,
+    Path rulesDir,
     @DefaultValue("./data") Path dataDir,
     @DefaultValue Scheduler scheduler,
     @DefaultValue Rules rules,

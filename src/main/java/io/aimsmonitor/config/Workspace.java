@@ -12,10 +12,10 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
- * Resolves the connectors and rules folders. A configured folder that exists is used as it is;
- * a missing one falls back to the copy bundled in the jar (the demo connectors and the shipped
- * rule packs), extracted under the data folder, so that {@code java -jar aims-monitor.jar} works
- * anywhere with no configuration.
+ * Resolves the connectors and rules folders. A folder set in configuration must exist. When none
+ * is set, {@code ./connectors} and {@code ./rules} are used if they exist, else the copies bundled
+ * in the jar (the demo connectors and the shipped rule packs), extracted under the data folder, so
+ * that {@code java -jar aims-monitor.jar} works anywhere with no configuration.
  */
 public final class Workspace {
 
@@ -32,8 +32,15 @@ public final class Workspace {
   }
 
   private static Path resolve(Path configured, Path dataDir, String kind) {
-    if (Files.isDirectory(configured)) {
+    if (configured != null) {
+      if (!Files.isDirectory(configured)) {
+        throw new IllegalStateException("aims." + kind + "-dir: " + configured.toAbsolutePath() + " is not a folder");
+      }
       return configured.toAbsolutePath().normalize();
+    }
+    Path conventional = Path.of(kind);
+    if (Files.isDirectory(conventional)) {
+      return conventional.toAbsolutePath().normalize();
     }
     Path target = dataDir.resolve("bundled").resolve(kind).toAbsolutePath().normalize();
     try {
@@ -41,7 +48,7 @@ public final class Workspace {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot extract the bundled " + kind + " to " + target, e);
     }
-    log.info("{} folder {} does not exist: using the bundled {} ({})", kind, configured.toAbsolutePath(), kind, target);
+    log.info("no ./{} folder and aims.{}-dir is not set: using the bundled {} ({})", kind, kind, kind, target);
     return target;
   }
 

@@ -115,4 +115,11 @@ class CommandLineTest {
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
+
+  @Test
+  void scanRefusesAConnectorFolderThatDoesNotExistInsteadOfFallingBackToTheDemo() {
+    Run r = run("scan", "--connectors", dir.resolve("conectors").toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.INVALID);
+    assertThat(r.err()).contains("aims.connectors-dir").contains("conectors").contains("is not a folder");
+  }
 }
