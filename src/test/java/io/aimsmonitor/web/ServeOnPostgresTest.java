@@ -1,0 +1,80 @@
+package io.aimsmonitor.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aimsmonitor.AimsMonitorApplication;
+import io.aimsmonitor.store.FindingRepository;
+import io.aimsmonitor.testing.RequiresPostgres;
+import io.aimsmonitor.testing.TestDatabases;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quartz.Scheduler;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The service on PostgreSQL, as in production: Flyway creates the schema and Quartz's tables,
+ * Quartz runs its clustered JDBC job store, and the demo's findings are stored there.
+ */
+@RequiresPostgres
+// Inlined properties, not @DynamicPropertySource: the database decides Quartz's job store in an
+// EnvironmentPostProcessor, which sees only what is in the environment from the start, as in production.
+@SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+    properties = {"aims.scheduler.evaluation-debounce=100ms",
+        "spring.datasource.url=${AIMS_TEST_POSTGRES_URL}",
+        "spring.datasource.hikari.schema=" + ServeOnPostgresTest.SCHEMA,
+        "spring.flyway.schemas=" + ServeOnPostgresTest.SCHEMA,
+        "spring.flyway.create-schemas=true"})
+class ServeOnPostgresTest {
+
+  static final String SCHEMA = "aims_serve_test";
+
+  @TempDir
+  static Path data;
+
+  @DynamicPropertySource
+  static void dataDir(DynamicPropertyRegistry registry) {
+    registry.add("aims.data-dir", () -> data.toString());
+  }
+
+  @BeforeAll
+  @AfterAll
+  static void dropSchema() throws Exception {
+    try (var c = DriverManager.getConnection(System.getenv(TestDatabases.POSTGRES_URL_ENV)); var s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+    }
+  }
+
+  @Autowired
+  Scheduler scheduler;
+
+  @Autowired
+  FindingRepository findings;
+
+  @Autowired
+  JdbcClient jdbc;
+
+  @Test
+  void runsTheDemoOnPostgresWithTheClusteredJobStore() throws Exception {
+    assertThat(scheduler.getMetaData().isJobStoreClustered()).isTrue();
+    assertThat(scheduler.getMetaData().isJobStoreSupportsPersistence()).isTrue();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (findings.list(FindingRepository.Query.all()).total() == 0 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(250);
+    }
+    assertThat(findings.list(FindingRepository.Query.all()).total()).as("demo findings on PostgreSQL").isPositive();
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM qrtz_job_details WHERE job_group = 'collect'").query(Long.class).single())
+        .as("collect jobs persisted in the JDBC job store").isPositive();
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM qrtz_scheduler_state").query(Long.class).single())
+        .as("this instance checked in to the cluster").isEqualTo(1);
+  }
+}
