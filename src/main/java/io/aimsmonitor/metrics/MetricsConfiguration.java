@@ -7,6 +7,8 @@ import io.aimsmonitor.schedule.MonitorService;
 import io.aimsmonitor.store.EvaluationRepository;
 import io.aimsmonitor.store.FindingRepository;
 import io.aimsmonitor.store.SnapshotRepository;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -39,5 +41,24 @@ public class MetricsConfiguration {
           || name.equals("http.server.requests.active") || name.equals("jvm.compilation.time")
           || name.equals("process.cpu.time") || name.equals("system.cpu.count");
     });
+  }
+
+  /**
+   * Gives Spring's {@code http.server.requests} timer the help text it lacks, which promtool would
+   * otherwise report once the first request is served. Kept rather than denied: REST API latency
+   * is worth having.
+   */
+  @Bean
+  MeterFilter describeHttpServerRequests() {
+    return new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        if ("http.server.requests".equals(id.getName()) && id.getDescription() == null) {
+          return new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(),
+              "Duration of HTTP requests handled by aims-monitor (REST API, Actuator)", id.getType());
+        }
+        return id;
+      }
+    };
   }
 }
