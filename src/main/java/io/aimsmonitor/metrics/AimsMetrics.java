@@ -139,8 +139,12 @@ public class AimsMetrics implements MultiCollector {
     out.metricSnapshot(open.build());
     CounterSnapshot.Builder events = CounterSnapshot.builder().name("aims_finding_events")
         .help("Finding lifecycle events since the store was created (opened, resolved, reopened)");
+    Set<String> inForce = ruleBook.rules().keySet();
     for (Map<String, Object> row : findings.eventCounts(Set.of(FindingEvent.Type.OPENED, FindingEvent.Type.RESOLVED,
         FindingEvent.Type.REOPENED))) {
+      if (!inForce.contains((String) row.get("rule_id"))) {
+        continue; // a deleted rule's series disappear, though its events stay in the history
+      }
       events.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("pack", (String) row.get("pack"),
               "rule", (String) row.get("rule_id"), "severity", severity(row.get("severity")),
               "event", ((String) row.get("type")).toLowerCase(Locale.ROOT)))
