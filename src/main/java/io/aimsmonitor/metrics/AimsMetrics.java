@@ -1,6 +1,7 @@
 package io.aimsmonitor.metrics;
 
 import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.ConnectorException;
 import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.controls.Control;
 import io.aimsmonitor.controls.ControlCatalog;
@@ -187,14 +188,19 @@ public class AimsMetrics implements MultiCollector {
         age.dataPoint(point(labels, Duration.between(r.finishedAt(), now).toMillis() / 1000.0));
       });
     }
+    // Every enabled instance gets every reason, starting at 0, so that increase() and rate()
+    // see the first failure; the set is bounded by ConnectorException.REASONS.
+    Map<String, Long> errorCounts = new HashMap<>();
+    for (Map.Entry<String[], Long> e : snapshots.errorCounts()) {
+      errorCounts.merge(e.getKey()[0] + "\u0000" + e.getKey()[2], e.getValue(), Long::sum);
+    }
     CounterSnapshot.Builder errors = CounterSnapshot.builder().name("aims_connector_errors")
         .help("Failed connector runs by reason");
-    Set<String> configured = new java.util.HashSet<>(connectors.enabled().stream().map(ConnectorConfig::id).toList());
-    for (Map.Entry<String[], Long> e : snapshots.errorCounts()) {
-      if (configured.contains(e.getKey()[0])) {
+    for (ConnectorConfig c : connectors.enabled()) {
+      for (String reason : ConnectorException.REASONS) {
         errors.dataPoint(CounterDataPointSnapshot.builder()
-            .labels(Labels.of("connector", e.getKey()[0], "type", e.getKey()[1], "reason", e.getKey()[2]))
-            .value(e.getValue()).build());
+            .labels(Labels.of("connector", c.id(), "type", c.type(), "reason", reason))
+            .value(errorCounts.getOrDefault(c.id() + "\u0000" + reason, 0L)).build());
       }
     }
     List.of(lastSuccess, lastRun, lastRunSuccess, duration, facts, age, interval)

@@ -77,6 +77,16 @@ class ServeDemoTest {
 
     String metrics = get("/actuator/prometheus").body();
     assertThat(metrics).contains("aims_control_status{").contains("aims_connector_last_success_timestamp_seconds{");
+    // The scrape of the running demo has every metric docs/metrics.md lists.
+    var documented = java.util.regex.Pattern.compile("^\\| `(aims_[a-z_]+)`", java.util.regex.Pattern.MULTILINE)
+        .matcher(java.nio.file.Files.readString(Path.of("docs/metrics.md")));
+    int count = 0;
+    while (documented.find()) {
+      count++;
+      assertThat(metrics).as("scrape has %s", documented.group(1))
+          .containsPattern("(?m)^" + documented.group(1) + "[{ ]");
+    }
+    assertThat(count).isGreaterThan(15);
     assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
   }
 
