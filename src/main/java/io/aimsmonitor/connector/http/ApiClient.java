@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -35,7 +36,12 @@ import tools.jackson.databind.json.JsonMapper;
  * A JSON API client for one connector run. Every request: credentials only to the configured
  * host; 429/5xx and connection faults retried with backoff, honouring the server's requested
  * wait; 401/403 fail at once with no retry; a non-JSON body fails naming the URL. Messages never
- * contain credentials (they only ever travel in headers).
+ * contain credentials: they only ever travel in headers, and any echo of them in a vendor's error
+ * body is masked before it reaches a message.
+ *
+ * <p>Thread-safe: a connector may call it from several threads. At most
+ * {@code http.maxInFlight} requests are open at once; callers beyond that wait for a slot (a wait
+ * that, unlike waiting for a pooled connection, does not count against the request timeout).
  */
 public final class ApiClient implements AutoCloseable {
 
@@ -58,10 +64,20 @@ public final class ApiClient implements AutoCloseable {
   private final Clock clock;
   private final RetryPolicy retry;
   private final Sleeper sleeper;
-  private final AtomicLong requests = new AtomicLong();
+  private final SecretMask mask;
+  /** Shared by copies made with {@link #withSleeper}: they are the same client for the server. */
+  private final Semaphore inFlight;
+  private final AtomicLong requests;
 
   ApiClient(ConnectorConfig config, CloseableHttpClient client, String[] authHeader, Progress progress,
       Cancellation cancellation, Clock clock, RetryPolicy retry, Sleeper sleeper) {
+    this(config, client, authHeader, progress, cancellation, clock, retry, sleeper,
+        new Semaphore(Math.max(1, config.http().maxInFlight()), true), new AtomicLong());
+  }
+
+  private ApiClient(ConnectorConfig config, CloseableHttpClient client, String[] authHeader, Progress progress,
+      Cancellation cancellation, Clock clock, RetryPolicy retry, Sleeper sleeper, Semaphore inFlight,
+      AtomicLong requests) {
     this.config = config;
     this.client = client;
     this.authHeader = authHeader;
@@ -70,16 +86,29 @@ public final class ApiClient implements AutoCloseable {
     this.clock = clock;
     this.retry = retry;
     this.sleeper = sleeper;
+    this.mask = SecretMask.of(authHeader);
+    this.inFlight = inFlight;
+    this.requests = requests;
   }
 
-  /** This client with another sleeper (tests). */
+  /** This client with another sleeper (tests); shares the connection pool, in-flight bound and request count. */
   public ApiClient withSleeper(Sleeper other) {
-    return new ApiClient(config, client, authHeader, progress, cancellation, clock, retry, other);
+    return new ApiClient(config, client, authHeader, progress, cancellation, clock, retry, other, inFlight, requests);
   }
 
-  /** Requests sent so far, retries included. */
+  /** Requests sent so far, retries and redirects included. */
   public long requestCount() {
     return requests.get();
+  }
+
+  /** The connector instance this client works for, for messages of code built on it (e.g. {@link Paginator}). */
+  public String connectorId() {
+    return config.id();
+  }
+
+  /** Counts a listing page for the run's progress report. */
+  void pageFetched(URI uri) {
+    progress.page(display(uri));
   }
 
   /** The base URL joined with a path such as {@code /api/2.0/mlflow/runs/get} and query parameters. */
@@ -133,18 +162,22 @@ public final class ApiClient implements AutoCloseable {
       String shown = display(uriOf(request));
       Result result;
       try {
-        result = sendFollowingRedirects(request, headers);
+        result = sendWithinBound(request, headers);
       } catch (InterruptedIOException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("request to " + shown + " interrupted");
+        }
         if (attempt > retry.maxRetries()) {
           throw new ConnectorException("timeout", prefix() + "timed out on " + shown + " after " + attempt
-              + " attempts", e);
+              + (attempt == 1 ? " attempt" : " attempts") + " (http.requestTimeout " + config.http().requestTimeout()
+              + ")", e);
         }
         pause(retry.backoff(attempt), false);
         continue;
       } catch (IOException e) {
         if (attempt > retry.maxRetries()) {
           throw new ConnectorException("connection", prefix() + "cannot reach " + shown + ": "
-              + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+              + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + mask.apply(e.getMessage())), e);
         }
         pause(retry.backoff(attempt), false);
         continue;
@@ -155,6 +188,10 @@ public final class ApiClient implements AutoCloseable {
       }
       boolean rateLimited = status == 429 || (status == 403 && result.header("x-ratelimit-remaining").filter("0"::equals).isPresent());
       if (!rateLimited && (status == 401 || status == 403)) {
+        if (!sameOrigin(result.uri, config.baseUrl())) {
+          throw new ConnectorException("auth", prefix() + "HTTP " + status + " from " + display(result.uri)
+              + " (redirected from " + shown + "; credentials are never sent to another host)" + detail(result));
+        }
         throw new ConnectorException("auth", prefix() + "HTTP " + status + " from " + shown
             + ": the credentials were refused (" + config.auth().type() + " auth"
             + (config.auth().token() != null ? " from " + config.auth().token() : "") + ")" + detail(result));
@@ -166,7 +203,22 @@ public final class ApiClient implements AutoCloseable {
         continue;
       }
       String reason = rateLimited ? "rate_limited" : status >= 500 ? "http_5xx" : status == 404 ? "not_found" : "http_4xx";
-      throw new ConnectorException(reason, prefix() + "HTTP " + status + " from " + shown + detail(result));
+      throw new ConnectorException(reason, prefix() + "HTTP " + status + " from " + shown
+          + (attempt > 1 ? " after " + attempt + " attempts" : "") + detail(result));
+    }
+  }
+
+  /**
+   * Sends one request (and its redirects) holding one of the {@code maxInFlight} slots. The slot is
+   * not held while pausing between attempts, so a rate-limited thread does not block the others.
+   */
+  private Result sendWithinBound(HttpUriRequestBase request, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    inFlight.acquire();
+    try {
+      return sendFollowingRedirects(request, headers);
+    } finally {
+      inFlight.release();
     }
   }
 
@@ -236,8 +288,9 @@ public final class ApiClient implements AutoCloseable {
     try {
       return JSON.readTree(result.body);
     } catch (JacksonException e) {
+      String type = result.header("content-type").map(t -> " (content-type " + t + ")").orElse("");
       throw new ConnectorException("malformed", prefix() + "response from " + display(result.uri)
-          + " is not valid JSON: " + e.getOriginalMessage());
+          + type + " is not valid JSON: " + mask.apply(e.getOriginalMessage()));
     }
   }
 
@@ -261,8 +314,9 @@ public final class ApiClient implements AutoCloseable {
     }
   }
 
-  private static String detail(Result result) {
-    String body = new String(result.body, StandardCharsets.UTF_8).strip();
+  /** The vendor's error message from an error body, masked and shortened. */
+  private String detail(Result result) {
+    String body = mask.apply(new String(result.body, StandardCharsets.UTF_8)).strip();
     if (body.isEmpty()) {
       return "";
     }

@@ -38,14 +38,25 @@ public final class HttpClientFactory {
   private final Progress progress;
   private final Cancellation cancellation;
   private final Clock clock;
+  private final ApiClient.Sleeper sleeper;
 
   public HttpClientFactory(ConnectorConfig config, Secrets secrets, Progress progress, Cancellation cancellation,
       Clock clock) {
+    this(config, secrets, progress, cancellation, clock, Thread::sleep);
+  }
+
+  /**
+   * @param sleeper how clients wait between attempts; tests pass one that records instead of
+   *     sleeping, so that a connector's retry behaviour is tested without real waits
+   */
+  public HttpClientFactory(ConnectorConfig config, Secrets secrets, Progress progress, Cancellation cancellation,
+      Clock clock, ApiClient.Sleeper sleeper) {
     this.config = config;
     this.secrets = secrets;
     this.progress = progress;
     this.cancellation = cancellation;
     this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   /** Opens a JSON API client for {@link ConnectorConfig#baseUrl()}; close it when the run ends. */
@@ -54,7 +65,7 @@ public final class HttpClientFactory {
       throw new ConnectorException("config", config.describe() + ": baseUrl is required for this connector type");
     }
     return new ApiClient(config, buildClient(), authorizationHeader(), progress, cancellation, clock,
-        RetryPolicy.of(config.http().maxRetries()), Thread::sleep);
+        RetryPolicy.of(config.http().maxRetries()), sleeper);
   }
 
   /** The raw Apache client with this instance's pool, timeouts, proxy and TLS settings. */
