@@ -76,6 +76,12 @@ public final class DemoMlflowServer implements AutoCloseable {
    * @throws UncheckedIOException when the port is taken
    */
   public static DemoMlflowServer start(int port) {
+    // The JDK server writes a response's headers and body separately; without TCP_NODELAY, Nagle's
+    // algorithm and the client's delayed ACK hold every response back ~40 ms. The JDK reads this
+    // property once, when its first server starts; an operator's own setting is left alone.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     List<JsonNode> models = recorded("registered-models.json", "registered_models");
     List<JsonNode> versions = recorded("model-versions.json", "model_versions");
     HttpServer http;

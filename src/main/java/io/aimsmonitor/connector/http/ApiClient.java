@@ -159,24 +159,24 @@ public final class ApiClient implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       cancellation.check();
       HttpUriRequestBase request = factory.create();
-      String shown = display(uriOf(request));
+      URI requested = uriOf(request);
       Result result;
       try {
         result = sendWithinBound(request, headers);
       } catch (InterruptedIOException e) {
         if (Thread.currentThread().isInterrupted()) {
-          throw new InterruptedException("request to " + shown + " interrupted");
+          throw new InterruptedException("request to " + display(requested) + " interrupted");
         }
         if (attempt > retry.maxRetries()) {
-          throw new ConnectorException("timeout", prefix() + "timed out on " + shown + " after " + attempt
-              + (attempt == 1 ? " attempt" : " attempts") + " (http.requestTimeout " + config.http().requestTimeout()
-              + ")", e);
+          throw new ConnectorException("timeout", prefix() + "timed out on " + display(requested) + " after "
+              + attempt + (attempt == 1 ? " attempt" : " attempts") + " (http.requestTimeout "
+              + config.http().requestTimeout() + ")", e);
         }
         pause(retry.backoff(attempt), false);
         continue;
       } catch (IOException e) {
         if (attempt > retry.maxRetries()) {
-          throw new ConnectorException("connection", prefix() + "cannot reach " + shown + ": "
+          throw new ConnectorException("connection", prefix() + "cannot reach " + display(requested) + ": "
               + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + mask.apply(e.getMessage())), e);
         }
         pause(retry.backoff(attempt), false);
@@ -190,9 +190,10 @@ public final class ApiClient implements AutoCloseable {
       if (!rateLimited && (status == 401 || status == 403)) {
         if (!sameOrigin(result.uri, config.baseUrl())) {
           throw new ConnectorException("auth", prefix() + "HTTP " + status + " from " + display(result.uri)
-              + " (redirected from " + shown + "; credentials are never sent to another host)" + detail(result));
+              + " (redirected from " + display(requested) + "; credentials are never sent to another host)"
+              + detail(result));
         }
-        throw new ConnectorException("auth", prefix() + "HTTP " + status + " from " + shown
+        throw new ConnectorException("auth", prefix() + "HTTP " + status + " from " + display(requested)
             + ": the credentials were refused (" + config.auth().type() + " auth"
             + (config.auth().token() != null ? " from " + config.auth().token() : "") + ")" + detail(result));
       }
@@ -203,7 +204,7 @@ public final class ApiClient implements AutoCloseable {
         continue;
       }
       String reason = rateLimited ? "rate_limited" : status >= 500 ? "http_5xx" : status == 404 ? "not_found" : "http_4xx";
-      throw new ConnectorException(reason, prefix() + "HTTP " + status + " from " + shown
+      throw new ConnectorException(reason, prefix() + "HTTP " + status + " from " + display(requested)
           + (attempt > 1 ? " after " + attempt + " attempts" : "") + detail(result));
     }
   }

@@ -216,10 +216,22 @@ final class MlflowConnector implements Connector {
 
   /** MLflow versions are whole numbers as strings; compare them as numbers, anything else as text. */
   static int compareVersions(String a, String b) {
-    if (a.matches("\\d{1,18}") && b.matches("\\d{1,18}")) {
+    if (isNumber(a) && isNumber(b)) {
       return Long.compare(Long.parseLong(a), Long.parseLong(b));
     }
     return a.compareTo(b);
+  }
+
+  private static boolean isNumber(String s) {
+    if (s.isEmpty() || s.length() > 18) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The previous snapshot's facts, indexed for reuse. */

@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,11 +46,16 @@ final class MlflowMapper {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Pattern HEADING = Pattern.compile("^\\s{0,3}#{1,6}\\s+(.+?)\\s*#*\\s*$");
+  private static final Pattern LINES = Pattern.compile("\\R");
+  private static final Pattern EMPHASIS = Pattern.compile("[*_`:]");
 
   private final String source;
   private final URI uiUrl;
   private final Instant observedAt;
+  /** Card sections of each registered model's description, parsed once per run rather than once per version. */
+  private final Map<String, Map<String, String>> modelSections = new HashMap<>();
 
+  /** One mapper per collection run, used from the collecting thread only. */
   MlflowMapper(String source, URI uiUrl, Instant observedAt) {
     this.source = source;
     this.uiUrl = uiUrl;
@@ -82,7 +88,8 @@ final class MlflowMapper {
     String commit = gitCommit != null ? gitCommit : blankToNull(v.tags().get(TAG_GIT_COMMIT));
     return new ModelVersion(source, versionUrl(v.name(), v.version()), observedAt, REGISTRY, v.name(), v.version(),
         stage(v.currentStage()), aliases.stream().sorted().toList(), owners(v, model), v.description(), tags,
-        v.runId(), commit, approval(v), v.createdAt(), v.updatedAt(), null, card(v, model), null);
+        v.runId(), commit, approval(v), v.createdAt(), v.updatedAt(), null,
+        card(v, model, modelSections.computeIfAbsent(model.name(), n -> markdownSections(model.description()))), null);
   }
 
   TrainingRun run(Run run) {
@@ -148,8 +155,11 @@ final class MlflowMapper {
    * the section. Null when neither has any section.
    */
   static ModelCard card(Version v, RegisteredModel model) {
-    Map<String, String> sections = new LinkedHashMap<>();
-    markdownSections(model.description()).forEach(sections::put);
+    return card(v, model, markdownSections(model.description()));
+  }
+
+  private static ModelCard card(Version v, RegisteredModel model, Map<String, String> modelDescriptionSections) {
+    Map<String, String> sections = new LinkedHashMap<>(modelDescriptionSections);
     markdownSections(v.description()).forEach(sections::put);
     for (Map<String, String> tags : List.of(model.tags(), v.tags())) {
       for (String section : List.of("intended_use", "limitations", "metrics", "training_data", "url")) {
@@ -174,7 +184,7 @@ final class MlflowMapper {
     }
     String current = null;
     StringBuilder body = new StringBuilder();
-    for (String line : markdown.split("\\R", -1)) {
+    for (String line : LINES.split(markdown, -1)) {
       Matcher heading = HEADING.matcher(line);
       if (heading.matches()) {
         if (current != null) {
@@ -194,7 +204,7 @@ final class MlflowMapper {
 
   /** The card section a heading names (Hugging Face and Google model card wording), or null. */
   private static String sectionOf(String heading) {
-    String h = heading.toLowerCase(Locale.ROOT).replaceAll("[*_`:]", "").strip();
+    String h = EMPHASIS.matcher(heading.toLowerCase(Locale.ROOT)).replaceAll("").strip();
     Predicate<String> has = h::contains;
     if (has.test("intended use") || h.equals("uses") || has.test("use cases")) {
       return "intended_use";
