@@ -90,8 +90,11 @@ public final class MlflowCollectBench {
     URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     try {
       printMachine();
-      System.out.printf(Locale.ROOT, "registry: %d versions, %d runs, %d listing pages of %d%n%n",
-          runs.size(), runs.size(), modelPages.size() + versionPages.size(), PAGE);
+      long bytes = modelPages.values().stream().mapToLong(b -> b.length).sum()
+          + versionPages.values().stream().mapToLong(b -> b.length).sum()
+          + runs.values().stream().mapToLong(b -> b.length).sum();
+      System.out.printf(Locale.ROOT, "registry: %,d versions, %,d runs, %d listing pages of %d, %.1f MB of JSON%n%n",
+          runs.size(), runs.size(), modelPages.size() + versionPages.size(), PAGE, bytes / 1e6);
 
       ConnectorConfig parallel = config(base, HttpSettings.DEFAULTS.maxInFlight());
       ConnectorConfig sequential = config(base, 1);
