@@ -70,9 +70,9 @@ class MlflowDemoServerTest {
   @Test
   void servesAcmeAnalyticsSixModelsTenVersionsAndTheirRuns() {
     assertThat(versions()).extracting(v -> v.modelName() + "/" + v.version()).containsExactly(
-        "churn-predictor/1", "churn-predictor/2", "credit-limit-recommender/1", "demand-forecaster/1",
-        "demand-forecaster/2", "doc-summarizer/1", "fraud-detector/3", "fraud-detector/4", "fraud-detector/5",
-        "support-ticket-router/1");
+        "credit-limit-recommender/1", "demand-forecaster/1", "demand-forecaster/2", "doc-summarizer/1",
+        "fraud-detector/3", "fraud-detector/4", "fraud-detector/5", "subscriber-churn/1", "subscriber-churn/2",
+        "ticket-triage/1");
     assertThat(facts.stream().filter(TrainingRun.class::isInstance)).as("the summarizer's run was deleted").hasSize(9);
     assertThat(facts).allSatisfy(f -> assertThat(f.source()).isEqualTo("demo-mlflow"));
     assertThat(pages.get()).as("2 pages of 5 registered models, 2 pages of 5 versions").isEqualTo(4);
@@ -94,6 +94,8 @@ class MlflowDemoServerTest {
     assertThat(v4.card().trainingData()).contains("acme.payments.transactions_cnp");
     assertThat(v4.card().url()).isEqualTo("https://wiki.acme-analytics.example/ml/fraud-detector/model-card");
     assertThat(v4.system()).isEqualTo("acme-pay-fraud");
+    assertThat(version("credit-limit-recommender", "1").system()).as("joins the file demo's impact assessment")
+        .isEqualTo("credit-decisioning");
     assertThat(v4.sourceUrl()).isEqualTo(demo.baseUrl() + "/#/models/fraud-detector/versions/4");
     TrainingRun run = run(v4.sourceRunId()).orElseThrow();
     assertThat(run.metrics()).containsKeys("roc_auc", "recall_at_1pct_fpr");
@@ -102,7 +104,7 @@ class MlflowDemoServerTest {
 
   @Test
   void theGapsTheLifecycleRulesAreMeantToFind() {
-    ModelVersion unowned = version("churn-predictor", "2");
+    ModelVersion unowned = version("subscriber-churn", "2");
     assertThat(unowned.isProduction()).isTrue();
     assertThat(unowned.owners()).as("champion without owner").isEmpty();
 
@@ -111,7 +113,7 @@ class MlflowDemoServerTest {
     assertThat(undocumented.description()).as("production version without description").isNull();
     assertThat(undocumented.card()).isNull();
 
-    ModelVersion unmeasured = version("support-ticket-router", "1");
+    ModelVersion unmeasured = version("ticket-triage", "1");
     assertThat(unmeasured.isProduction()).isTrue();
     assertThat(run(unmeasured.sourceRunId()).orElseThrow().metrics()).as("source run without metrics").isEmpty();
 
@@ -140,7 +142,7 @@ class MlflowDemoServerTest {
     JsonNode third = get("/api/2.0/mlflow/model-versions/search?max_results=4&order_by=name%20ASC&page_token="
         + DemoMlflowServer.token(8)).body();
     assertThat(third.get("model_versions")).extracting(v -> v.get("name").stringValue() + "/" + v.get("version").stringValue())
-        .containsExactly("fraud-detector/3", "support-ticket-router/1");
+        .as("MLflow breaks name ties by version, descending").containsExactly("subscriber-churn/1", "ticket-triage/1");
     assertThat(third.has("next_page_token")).isFalse();
   }
 
