@@ -44,7 +44,7 @@ public final class Paginator {
    *
    * @return the number of pages fetched
    * @throws ConnectorException {@code malformed} when a body is not a JSON object, the token is not
-   *     a string, or a token repeats; {@code page_limit} when the listing exceeds {@code maxPages}
+   *     a string, a token repeats, or the listing exceeds {@code maxPages}
    */
   public int byToken(String path, Map<String, ?> query, String tokenParam, String tokenField, PageHandler handler)
       throws ConnectorException, InterruptedException {
@@ -112,7 +112,9 @@ public final class Paginator {
   }
 
   private ConnectorException pageLimit(URI first) {
-    return new ConnectorException("page_limit", "connector '" + api.connectorId() + "': listing "
+    // reported as malformed, like the registry connectors' PageGuard: a listing that does not end is
+    // a response problem, and the reason stays within ConnectorException's bounded set
+    return new ConnectorException("malformed", "connector '" + api.connectorId() + "': listing "
         + ApiClient.display(first) + " did not end within " + maxPages + " pages (http.maxPages); raise"
         + " http.maxPages if the source really is that large, or narrow what the connector lists");
   }

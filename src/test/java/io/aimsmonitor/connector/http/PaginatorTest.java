@@ -73,7 +73,7 @@ class PaginatorTest {
     try (ApiClient api = client()) {
       ConnectorException e = catchThrowableOfType(ConnectorException.class, () -> new Paginator(api, 3)
           .byToken("/list", Map.of("max_results", 5), "page_token", "next_page_token", page -> {}));
-      assertThat(e.reason()).isEqualTo("page_limit");
+      assertThat(e.reason()).isEqualTo("malformed");
       assertThat(e.getMessage()).contains("connector 'test'", server.baseUrl() + "/list?max_results=5",
           "3 pages", "http.maxPages");
       assertThat(api.requestCount()).isEqualTo(3);

@@ -401,7 +401,7 @@ class MlflowConnectorTest {
     ConnectorException e = catchThrowableOfType(ConnectorException.class,
         () -> rig.collect(rig.config(Map.of(), MlflowTestRig.http(0, 4, Duration.ofSeconds(5), 2))));
 
-    assertThat(e.reason()).isEqualTo("page_limit");
+    assertThat(e.reason()).isEqualTo("malformed");
     assertThat(e.getMessage()).contains("connector 'mlflow-test'", MlflowApi.MODEL_VERSIONS_SEARCH, "2 pages",
         "http.maxPages");
   }
