@@ -22,6 +22,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.fact.FactJson;
 import io.aimsmonitor.fact.TrainingRun;
 import java.time.Instant;
 import java.util.List;
@@ -65,6 +66,17 @@ class MlflowIncrementalTest {
     assertThat(second).allSatisfy(f -> assertThat(f.observedAt()).isEqualTo(NOW));
     assertThat(version(second, "fraud-detector", "7").sourceGitCommit())
         .as("the git commit comes from the reused run").isEqualTo("acb5820ced9479c074f688cc328bf03f341a511d");
+  }
+
+  @Test
+  void theSnapshotSurvivesTheStoresJsonCodecAndStillEnablesReuse() throws Exception {
+    List<Fact> stored = FactJson.readList(FactJson.write(first));
+
+    assertThat(stored).containsExactlyElementsOf(first);
+    assertThat(run(stored, RUN_CHURN_1).metrics().get("val_log_loss")).isNaN();
+
+    rig.collect(config, stored, false);
+    assertThat(runsGetCalls()).containsExactly(RUN_DELETED);
   }
 
   @Test
