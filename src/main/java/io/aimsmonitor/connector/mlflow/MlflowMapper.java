@@ -3,6 +3,7 @@ package io.aimsmonitor.connector.mlflow;
 import io.aimsmonitor.connector.mlflow.MlflowApi.RegisteredModel;
 import io.aimsmonitor.connector.mlflow.MlflowApi.Run;
 import io.aimsmonitor.connector.mlflow.MlflowApi.Version;
+import io.aimsmonitor.connector.registry.Conventions;
 import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.ModelVersion.ModelCard;
 import io.aimsmonitor.fact.TrainingRun;
@@ -10,7 +11,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -45,7 +44,9 @@ final class MlflowMapper {
   static final String TAG_GIT_COMMIT = "mlflow.source.git.commit";
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Pattern HEADING = Pattern.compile("^\\s{0,3}#{1,6}\\s+(.+?)\\s*#*\\s*$");
+  private static final Pattern HEADING = Pattern.compile("^\\s{0,3}(#{1,6})\\s+(.+?)\\s*#*\\s*$");
+  /** Heading words per card section; each must start a word of the heading ("uses" matches "Intended uses"). */
+  private static final Map<String, Pattern> SECTION_WORDS = sectionWords();
   private static final Pattern LINES = Pattern.compile("\\R");
   private static final Pattern EMPHASIS = Pattern.compile("[*_`:]");
 
@@ -121,7 +122,7 @@ final class MlflowMapper {
 
   static List<String> owners(Version v, RegisteredModel model) {
     for (String tagged : new String[] {v.tags().get("owner"), model.tags().get("owner")}) {
-      List<String> owners = splitList(tagged);
+      List<String> owners = Conventions.commaList(tagged).stream().distinct().toList();
       if (!owners.isEmpty()) {
         return owners;
       }
@@ -130,9 +131,9 @@ final class MlflowMapper {
   }
 
   static String approval(Version v) {
-    String status = blankToNull(v.tags().get("approval_status"));
+    String status = Conventions.approvalStatus(v.tags().get("approval_status"));
     if (status != null) {
-      return status.strip().toUpperCase(Locale.ROOT);
+      return status;
     }
     if (blankToNull(v.tags().get("approved_by")) != null) {
       return "APPROVED";
@@ -176,49 +177,61 @@ final class MlflowMapper {
         sections.get("training_data"), sections.get("url"));
   }
 
-  /** Card sections found as Markdown headings in {@code markdown}, by section key; a heading with no text is "". */
+  /**
+   * Card sections found as Markdown headings in {@code markdown}, by section key; a heading with no
+   * text gives "". As for Kubeflow readmes (and the Hugging Face / Model Cards templates), a section
+   * runs to the next heading of the same or a higher level, sub-headings included, and headings
+   * inside code fences do not count.
+   */
   static Map<String, String> markdownSections(String markdown) {
     Map<String, String> sections = new LinkedHashMap<>();
     if (markdown == null) {
       return sections;
     }
-    String current = null;
-    StringBuilder body = new StringBuilder();
-    for (String line : LINES.split(markdown, -1)) {
-      Matcher heading = HEADING.matcher(line);
-      if (heading.matches()) {
-        if (current != null) {
-          sections.putIfAbsent(current, body.toString().strip());
-        }
-        current = sectionOf(heading.group(1));
-        body.setLength(0);
-      } else if (current != null) {
-        body.append(line).append('\n');
+    String[] lines = LINES.split(markdown, -1);
+    boolean inFence = false;
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].stripLeading().startsWith("```")) {
+        inFence = !inFence;
+        continue;
       }
-    }
-    if (current != null) {
-      sections.putIfAbsent(current, body.toString().strip());
+      Matcher heading = inFence ? null : HEADING.matcher(lines[i]);
+      if (heading == null || !heading.matches()) {
+        continue;
+      }
+      for (String section : sectionsNamedBy(heading.group(2))) {
+        sections.putIfAbsent(section, sectionBody(lines, i + 1, heading.group(1).length()));
+      }
     }
     return sections;
   }
 
-  /** The card section a heading names (Hugging Face and Google model card wording), or null. */
-  private static String sectionOf(String heading) {
+  private static String sectionBody(String[] lines, int from, int level) {
+    StringBuilder body = new StringBuilder();
+    boolean inFence = false;
+    for (int i = from; i < lines.length; i++) {
+      String line = lines[i];
+      if (line.stripLeading().startsWith("```")) {
+        inFence = !inFence;
+      } else if (!inFence) {
+        Matcher heading = HEADING.matcher(line);
+        if (heading.matches() && heading.group(1).length() <= level) {
+          break;
+        }
+      }
+      body.append(line).append('\n');
+    }
+    return body.toString().strip();
+  }
+
+  /**
+   * The card sections a heading names, in the words of the kubeflow connector's readme parser:
+   * "Intended uses &amp; limitations" names two.
+   */
+  private static List<String> sectionsNamedBy(String heading) {
     String h = EMPHASIS.matcher(heading.toLowerCase(Locale.ROOT)).replaceAll("").strip();
-    Predicate<String> has = h::contains;
-    if (has.test("intended use") || h.equals("uses") || has.test("use cases")) {
-      return "intended_use";
-    }
-    if (has.test("limitation")) {
-      return "limitations";
-    }
-    if (has.test("training data")) {
-      return "training_data";
-    }
-    if (has.test("metric") || has.test("evaluation")) {
-      return "metrics";
-    }
-    return null;
+    return SECTION_WORDS.entrySet().stream().filter(e -> e.getValue().matcher(h).find()).map(Map.Entry::getKey)
+        .toList();
   }
 
   /**
@@ -246,18 +259,13 @@ final class MlflowMapper {
     return source;
   }
 
-  static List<String> splitList(String value) {
-    if (value == null) {
-      return List.of();
-    }
-    List<String> out = new ArrayList<>();
-    for (String part : value.split(",")) {
-      String p = part.strip();
-      if (!p.isEmpty() && !out.contains(p)) {
-        out.add(p);
-      }
-    }
-    return out;
+  private static Map<String, Pattern> sectionWords() {
+    Map<String, Pattern> words = new LinkedHashMap<>();
+    words.put("intended_use", Pattern.compile("\\b(?:intended use|uses|use cases|direct use)"));
+    words.put("limitations", Pattern.compile("\\b(?:limitation|risks|bias)"));
+    words.put("metrics", Pattern.compile("\\b(?:evaluation|metrics|results|performance)"));
+    words.put("training_data", Pattern.compile("\\b(?:training data|training details|training dataset)"));
+    return words;
   }
 
   private static String blankToNull(String s) {

@@ -43,6 +43,12 @@ class MlflowConnectorTypeTest {
   }
 
   @Test
+  void theShippedConnectorsFolderLoadsWithBothMlflowInstances() throws Exception {
+    assertThat(loader.load(Path.of("connectors"))).extracting(ConnectorConfig::id)
+        .contains("demo-mlflow", "mlflow-databricks").doesNotHaveDuplicates();
+  }
+
+  @Test
   void theShippedDatabricksExampleIsValidAndDisabled() throws Exception {
     ConnectorConfig example = loader.loadFile(Path.of("connectors/mlflow-databricks.yaml"));
 

@@ -18,18 +18,24 @@ class MlflowMapperTest {
   private static final RegisteredModel BARE_MODEL = new RegisteredModel("m", null, Map.of(), Map.of(), null);
 
   @Test
-  void markdownSectionsAreFoundByHeadingWordingAtAnyLevel() {
+  void markdownSectionsAreFoundByHeadingWordingAndRunToTheNextHeadingOfTheirLevel() {
     String description = """
         Scores tickets.
 
         ## Intended Use
         Route support tickets to a queue.
+        ### Queues
+        Billing, Shipping.
 
-        ### Bias, Risks, and Limitations:
+        ## Bias, Risks, and Limitations:
         English only.
 
-        # **Evaluation**
+        ## **Evaluation**
         macro-F1 0.82 on March tickets.
+        ```
+        ## Training data
+        (a heading inside a code fence is text)
+        ```
 
         ## Training Data
         ## Out-of-scope use
@@ -37,10 +43,16 @@ class MlflowMapperTest {
         """;
 
     assertThat(MlflowMapper.markdownSections(description)).containsExactly(
-        entry("intended_use", "Route support tickets to a queue."),
+        entry("intended_use", "Route support tickets to a queue.\n### Queues\nBilling, Shipping."),
         entry("limitations", "English only."),
-        entry("metrics", "macro-F1 0.82 on March tickets."),
+        entry("metrics", "macro-F1 0.82 on March tickets.\n```\n## Training data\n(a heading inside a code fence is text)\n```"),
         entry("training_data", ""));
+  }
+
+  @Test
+  void aHeadingNamingTwoSectionsFillsBoth() {
+    assertThat(MlflowMapper.markdownSections("## Intended uses & limitations\nInternal triage only.\n"))
+        .containsOnly(entry("intended_use", "Internal triage only."), entry("limitations", "Internal triage only."));
   }
 
   @Test
