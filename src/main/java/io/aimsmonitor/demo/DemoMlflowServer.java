@@ -161,14 +161,16 @@ public final class DemoMlflowServer implements AutoCloseable {
       return Reply.error(404, "ENDPOINT_NOT_FOUND", "No API endpoint at " + path);
     }
     if (!method.equals("GET")) {
-      return Reply.error(405, "BAD_REQUEST", "The demo registry is read-only; " + method + " " + path + " is not served");
+      return Reply.error(405, "BAD_REQUEST",
+          "The demo registry is read-only; " + method + " " + path + " is not served");
     }
     Map<String, List<String>> query = query(uri);
     return switch (path.substring(API.length())) {
       case "/registered-models/search" -> search(query, registeredModels, "registered_models", MODELS_DEFAULT,
           MODELS_MAX, modelFilter(first(query, "filter")), List.of("name ASC"));
       case "/model-versions/search" -> search(query, modelVersions, "model_versions", VERSIONS_DEFAULT, VERSIONS_MAX,
-          versionFilter(first(query, "filter")), List.of("last_updated_timestamp DESC", "name ASC", "version_number DESC"));
+          versionFilter(first(query, "filter")),
+          List.of("last_updated_timestamp DESC", "name ASC", "version_number DESC"));
       case "/registered-models/get" -> registeredModel(required(query, "name"));
       case "/model-versions/get" -> modelVersion(required(query, "name"), required(query, "version"));
       case "/runs/get" -> run(required(query, "run_id"));
@@ -209,7 +211,8 @@ public final class DemoMlflowServer implements AutoCloseable {
   private Reply registeredModel(String name) {
     return registeredModels.stream().filter(m -> m.get("name").stringValue().equals(name)).findFirst()
         .map(m -> Reply.ok(JSON.createObjectNode().set("registered_model", m)))
-        .orElseGet(() -> Reply.error(404, "RESOURCE_DOES_NOT_EXIST", "Registered Model with name=" + name + " not found"));
+        .orElseGet(() -> Reply.error(404, "RESOURCE_DOES_NOT_EXIST",
+            "Registered Model with name=" + name + " not found"));
   }
 
   private Reply modelVersion(String name, String version) {

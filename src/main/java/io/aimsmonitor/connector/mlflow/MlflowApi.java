@@ -239,8 +239,9 @@ final class MlflowApi {
           continue;
         }
         String datasetPath = at + ".dataset";
-        datasets.add(new DatasetInput(read.text(dataset, "name", datasetPath), read.text(dataset, "digest", datasetPath),
-            read.text(dataset, "source_type", datasetPath), read.text(dataset, "source", datasetPath),
+        datasets.add(new DatasetInput(read.text(dataset, "name", datasetPath),
+            read.text(dataset, "digest", datasetPath), read.text(dataset, "source_type", datasetPath),
+            read.text(dataset, "source", datasetPath),
             read.keyValues(input, "tags", at).get("mlflow.data.context")));
       }
     }

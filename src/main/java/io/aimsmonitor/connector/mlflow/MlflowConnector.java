@@ -140,7 +140,8 @@ final class MlflowConnector implements Connector {
           unknownModel.get());
     }
     List<Version> versions = new ArrayList<>(byKey.values());
-    versions.sort(Comparator.comparing(Version::name).thenComparing(Version::version, MlflowConnector::compareVersions));
+    versions.sort(Comparator.comparing(Version::name)
+        .thenComparing(Version::version, MlflowConnector::compareVersions));
     return versions;
   }
 

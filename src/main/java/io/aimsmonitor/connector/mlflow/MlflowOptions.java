@@ -72,7 +72,8 @@ record MlflowOptions(String filter, int maxResults, boolean fetchRuns, URI uiUrl
       if (rawFetch instanceof Boolean b) {
         fetchRuns = b;
       } else {
-        problems.add(ConfigException.format(file, "options.fetchRuns", "expected true or false, got '" + rawFetch + "'"));
+        problems.add(ConfigException.format(file, "options.fetchRuns",
+            "expected true or false, got '" + rawFetch + "'"));
       }
     }
 
@@ -84,7 +85,8 @@ record MlflowOptions(String filter, int maxResults, boolean fetchRuns, URI uiUrl
         URI parsed = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         if (parsed.getScheme() == null || !Set.of("http", "https").contains(parsed.getScheme().toLowerCase(Locale.ROOT))
             || parsed.getHost() == null) {
-          problems.add(ConfigException.format(file, "options.uiUrl", "must be an http or https URL, got '" + text + "'"));
+          problems.add(ConfigException.format(file, "options.uiUrl",
+              "must be an http or https URL, got '" + text + "'"));
         } else {
           uiUrl = parsed;
         }
