@@ -6,6 +6,7 @@ import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.connector.ConnectorTypes;
 import io.aimsmonitor.connector.http.Secrets;
 import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.demo.DemoServers;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.finding.Reconciler;
 import io.aimsmonitor.rules.Evaluator;
@@ -55,6 +56,12 @@ public class AimsConfiguration {
     }
   }
 
+  /** The bundled demo registries the configured instances read, if any (see {@link DemoServers}). */
+  @Bean(destroyMethod = "close")
+  DemoServers demoServers(ConnectorInstances connectors) {
+    return DemoServers.startFor(connectors.enabled());
+  }
+
   @Bean
   RuleBook ruleBook(AimsProperties props, ControlCatalog catalog, Clock clock) {
     RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), new RulePackLoader(catalog),
@@ -83,7 +90,8 @@ public class AimsConfiguration {
    * bean named {@code aimsScope} replaces it.
    */
   @Bean
-  MonitorService monitorService(ConnectorInstances connectors, ConnectorTypes types, SnapshotRepository snapshots,
+  MonitorService monitorService(ConnectorInstances connectors, DemoServers demoServers, ConnectorTypes types,
+      SnapshotRepository snapshots,
       RuleBook ruleBook, FindingRepository findings, EvaluationRepository evaluations,
       ObjectProvider<UnaryOperator<List<Fact>>> scope, Clock clock) {
     return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock), snapshots, ruleBook,

@@ -122,4 +122,19 @@ class CommandLineTest {
     assertThat(r.exit()).isEqualTo(ExitCodes.INVALID);
     assertThat(r.err()).contains("aims.connectors-dir").contains("conectors").contains("is not a folder");
   }
+
+  @Test
+  void scanOfTheBundledDemoFindsLifecycleGapsInTheMlflowRegistry() throws Exception {
+    Run r = run("scan", "--connectors", "connectors", "--rules", "rules", "--format", "json");
+    assertThat(r.exit()).as(r.err()).isIn(ExitCodes.OK, ExitCodes.FINDINGS);
+    JsonNode findings = FactJson.MAPPER.readTree(r.out());
+    java.util.List<String> mlflowSubjects = new java.util.ArrayList<>();
+    findings.forEach(f -> {
+      if (f.get("subject").get("key").asString().startsWith("demo-mlflow:")) {
+        mlflowSubjects.add(f.get("ruleId").asString() + " " + f.get("subject").get("key").asString());
+      }
+    });
+    assertThat(mlflowSubjects).as("lifecycle findings from the demo MLflow registry")
+        .anySatisfy(s -> assertThat(s).startsWith("lifecycle."));
+  }
 }
