@@ -1,7 +1,9 @@
 package io.aimsmonitor.rules;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A tunable value of a rule pack, declared in {@code pack.yaml} and reaching the DRL as a global
@@ -13,6 +15,30 @@ import java.util.Locale;
  * and in the DRL {@code global Integer revalidationDays;}.
  */
 public record PackParameter(String name, Type type, Object defaultValue, String description) {
+
+  /**
+   * The values in force: defaults of {@code declared}, overridden by {@code overrides}. Each
+   * problem (an unknown name, a value of the wrong type) is added to {@code problems} as
+   * "name: what is wrong"; the caller says where the override came from.
+   */
+  public static Map<String, Object> resolve(Map<String, PackParameter> declared, Map<String, ?> overrides,
+      List<String> problems) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    declared.values().forEach(p -> values.put(p.name(), p.defaultValue()));
+    overrides.forEach((key, value) -> {
+      PackParameter p = declared.get(key);
+      if (p == null) {
+        problems.add(key + ": the pack has no such parameter (it has " + declared.keySet() + ")");
+      } else {
+        try {
+          values.put(key, p.type().coerce(value));
+        } catch (IllegalArgumentException e) {
+          problems.add(key + ": " + e.getMessage());
+        }
+      }
+    });
+    return values;
+  }
 
   /** Parameter types and the DRL global type each needs. */
   public enum Type {

@@ -30,6 +30,24 @@ public record RulePack(
     rules = List.copyOf(rules);
   }
 
+  /**
+   * The same compiled pack with other parameter values (defaults overridden by {@code overrides}):
+   * parameters are globals, so no recompilation is needed. Used by rule test cases.
+   *
+   * @throws IllegalArgumentException listing every unknown parameter and badly typed value
+   */
+  public RulePack withParameters(Map<String, ?> overrides) {
+    if (overrides.isEmpty()) {
+      return this;
+    }
+    List<String> problems = new java.util.ArrayList<>();
+    Map<String, Object> values = PackParameter.resolve(parameters, overrides, problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("parameters." + String.join("; parameters.", problems));
+    }
+    return new RulePack(name, version, description, contentHash, directory, parameters, values, rules, kieBase);
+  }
+
   /** First 12 hex digits of the content hash, as shown in metrics and the API. */
   public String shortHash() {
     return contentHash.substring(0, 12);

@@ -102,20 +102,9 @@ public final class RulePackLoader {
       problems.add(packYaml + ": name: '" + name + "' must equal the folder name '" + folder + "'");
     }
     Map<String, PackParameter> parameters = parameters(packYaml, spec.get("parameters"), problems);
-    Map<String, Object> values = new LinkedHashMap<>();
-    parameters.values().forEach(p -> values.put(p.name(), p.defaultValue()));
-    overrides.forEach((key, value) -> {
-      PackParameter p = parameters.get(key);
-      if (p == null) {
-        problems.add("aims.rules.parameters." + name + "." + key + ": pack '" + name + "' has no parameter '" + key + "'");
-      } else {
-        try {
-          values.put(key, p.type().coerce(value));
-        } catch (IllegalArgumentException e) {
-          problems.add("aims.rules.parameters." + name + "." + key + ": " + e.getMessage());
-        }
-      }
-    });
+    List<String> overrideProblems = new ArrayList<>();
+    Map<String, Object> values = PackParameter.resolve(parameters, overrides, overrideProblems);
+    overrideProblems.forEach(p -> problems.add("aims.rules.parameters." + name + "." + p));
 
     List<Path> drls;
     String hash;

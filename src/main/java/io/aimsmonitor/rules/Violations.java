@@ -1,6 +1,7 @@
 package io.aimsmonitor.rules;
 
 import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.fact.Subject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,21 @@ public final class Violations {
   private final List<Violation> reported = new ArrayList<>();
 
   public void report(RuleContext kcontext, Fact subject, String message, Object... evidence) {
+    Map<String, Object> values = evidence(kcontext, evidence);
+    values.put("source", subject.source());
+    reported.add(new Violation(kcontext.getRule().getName(), subject.subject(), message, values));
+  }
+
+  /**
+   * Reports about something no fact stands for, because the violation is that it is missing:
+   * "the organisation has no approved AI policy". The subject key must still be stable, e.g.
+   * {@code new Subject("Organisation", "organisation:ai-policy", "AI policy of the organisation", null)}.
+   */
+  public void report(RuleContext kcontext, Subject subject, String message, Object... evidence) {
+    reported.add(new Violation(kcontext.getRule().getName(), subject, message, evidence(kcontext, evidence)));
+  }
+
+  private static Map<String, Object> evidence(RuleContext kcontext, Object[] evidence) {
     if (evidence.length % 2 != 0) {
       throw new IllegalArgumentException("rule " + kcontext.getRule().getName()
           + ": evidence must be name/value pairs, got an odd count");
@@ -29,8 +45,7 @@ public final class Violations {
     for (int i = 0; i < evidence.length; i += 2) {
       values.put(String.valueOf(evidence[i]), evidence[i + 1] == null ? "(missing)" : evidence[i + 1]);
     }
-    values.put("source", subject.source());
-    reported.add(new Violation(kcontext.getRule().getName(), subject.subject(), message, values));
+    return values;
   }
 
   public List<Violation> reported() {

@@ -1,0 +1,458 @@
+package io.aimsmonitor.rules;
+
+import io.aimsmonitor.fact.Attestation;
+import io.aimsmonitor.fact.Dataset;
+import io.aimsmonitor.fact.Dataset.Acquisition;
+import io.aimsmonitor.fact.Dataset.QualityCheck;
+import io.aimsmonitor.fact.ModelMonitor;
+import io.aimsmonitor.fact.ModelVersion;
+import io.aimsmonitor.fact.ModelVersion.ModelCard;
+import io.aimsmonitor.fact.PipelineRun;
+import io.aimsmonitor.fact.TrainingRun;
+import io.aimsmonitor.fact.TrainingRun.DatasetInput;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Null-safe helpers for DRL conditions and messages, imported by a pack with
+ * {@code import function io.aimsmonitor.rules.RuleFunctions.*;}. Facts may have null fields
+ * (a connector reports what its source knows); putting the null handling here keeps the rules
+ * short and makes "missing" and "empty" mean the same everywhere. Every function is pure.
+ */
+public final class RuleFunctions {
+
+  private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,64}");
+  private static final Set<String> OFF = Set.of("", "false", "off", "no", "none", "disabled");
+
+  private RuleFunctions() {}
+
+  // ---- text and collections
+
+  /** True when {@code s} is null, empty or only white space. */
+  public static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  /** True when no element of {@code values} is a non-blank string: null, [] and [""] are all empty. */
+  public static boolean empty(Collection<String> values) {
+    return values == null || values.stream().allMatch(RuleFunctions::blank);
+  }
+
+  /** Case-insensitive membership, for parameter lists such as approval statuses and licences. */
+  public static boolean containsIgnoreCase(Collection<?> values, String value) {
+    return value != null && values != null
+        && values.stream().anyMatch(v -> v != null && String.valueOf(v).trim().equalsIgnoreCase(value.trim()));
+  }
+
+  /**
+   * True when a key of any of {@code maps} matches one of {@code globs} ({@code *} for any run of
+   * characters, case-insensitive), e.g. {@code *image*} matches {@code docker_image}.
+   */
+  @SafeVarargs
+  public static boolean anyKeyMatches(Collection<?> globs, Map<String, ?>... maps) {
+    return !matchingKeys(globs, maps).isEmpty();
+  }
+
+  /** The keys of {@code maps} that match one of {@code globs}, in order and without repeats. */
+  @SafeVarargs
+  public static List<String> matchingKeys(Collection<?> globs, Map<String, ?>... maps) {
+    List<Pattern> patterns = globs == null ? List.of() : globs.stream().map(g -> glob(String.valueOf(g))).toList();
+    List<String> out = new ArrayList<>();
+    for (Map<String, ?> map : maps) {
+      if (map == null) {
+        continue;
+      }
+      for (String key : map.keySet()) {
+        if (!out.contains(key) && patterns.stream().anyMatch(p -> p.matcher(key).matches())) {
+          out.add(key);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A case-insensitive pattern for a glob with {@code *} and {@code ?}. */
+  public static Pattern glob(String glob) {
+    StringBuilder regex = new StringBuilder();
+    for (char c : glob.trim().toCharArray()) {
+      switch (c) {
+        case '*' -> regex.append(".*");
+        case '?' -> regex.append('.');
+        default -> regex.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
+  }
+
+  /** True when {@code s} looks like a commit hash (7 to 64 hex digits), i.e. an immutable revision. */
+  public static boolean isSha(String s) {
+    return s != null && SHA.matcher(s.trim()).matches();
+  }
+
+  // ---- time
+
+  /** True when {@code t} is unknown or earlier than {@code days} days before {@code now}. */
+  public static boolean olderThanDays(Instant t, Instant now, int days) {
+    return t == null || t.isBefore(now.minus(Duration.ofDays(days)));
+  }
+
+  /** True when {@code t} is known and no earlier than {@code days} days before {@code now}. */
+  public static boolean withinDays(Instant t, Instant now, int days) {
+    return !olderThanDays(t, now, days);
+  }
+
+  /** True when {@code t} is unknown or earlier than {@code months} calendar months before {@code now} (UTC). */
+  public static boolean olderThanMonths(Instant t, Instant now, int months) {
+    return t == null || t.isBefore(now.atZone(ZoneOffset.UTC).minusMonths(months).toInstant());
+  }
+
+  /** The date part of {@code t} in UTC, for messages; "an unknown date" when null. */
+  public static String day(Instant t) {
+    return t == null ? "an unknown date" : LocalDate.ofInstant(t, ZoneOffset.UTC).toString();
+  }
+
+  /** The later of two instants, either of which may be null. */
+  public static Instant latest(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isAfter(b) ? a : b;
+  }
+
+  // ---- model versions
+
+  /** "Model churn-predictor v4": how messages name a model version. */
+  public static String model(ModelVersion m) {
+    return "Model " + m.modelName() + " v" + m.version();
+  }
+
+  /**
+   * When the version reached production: {@code promotedAt}, else {@code updatedAt} (registries
+   * without a transition history); null when neither is known.
+   */
+  public static Instant promotedAt(ModelVersion m) {
+    return m.promotedAt() != null ? m.promotedAt() : m.updatedAt();
+  }
+
+  /**
+   * The version's last significant change, which impact and risk assessments must postdate: its
+   * registration ({@code createdAt}), else its promotion. A new version is the change; tags and
+   * stage moves are not. Assessments normally gate the promotion, so they fall between the two.
+   */
+  public static Instant changedAt(ModelVersion m) {
+    return m.createdAt() != null ? m.createdAt() : promotedAt(m);
+  }
+
+  /** The commit the version was trained from: its own, else the first of its runs that records one. */
+  public static String commitOf(ModelVersion m, Collection<?> runs) {
+    if (!blank(m.sourceGitCommit())) {
+      return m.sourceGitCommit().trim();
+    }
+    return runs(runs).stream().map(TrainingRun::gitCommit).filter(c -> !blank(c)).map(String::trim)
+        .findFirst().orElse(null);
+  }
+
+  /** True when the version has a model card with at least one non-blank section or a link. */
+  public static boolean hasCard(ModelCard card) {
+    return card != null && !(blank(card.intendedUse()) && blank(card.limitations()) && blank(card.metrics())
+        && blank(card.trainingData()) && blank(card.url()));
+  }
+
+  /** Required model card sections (A.6.2.7) that are missing or blank; all four when there is no card. */
+  public static List<String> missingCardSections(ModelCard card) {
+    List<String> out = new ArrayList<>();
+    if (card == null || blank(card.intendedUse())) {
+      out.add("intended use");
+    }
+    if (card == null || blank(card.limitations())) {
+      out.add("limitations");
+    }
+    if (card == null || blank(card.metrics())) {
+      out.add("metrics");
+    }
+    if (card == null || blank(card.trainingData())) {
+      out.add("training data");
+    }
+    return out;
+  }
+
+  /** One card section by record component name, null when there is no card. */
+  public static String cardSection(ModelCard card, String section) {
+    if (card == null) {
+      return null;
+    }
+    return switch (section) {
+      case "intendedUse" -> card.intendedUse();
+      case "limitations" -> card.limitations();
+      case "metrics" -> card.metrics();
+      case "trainingData" -> card.trainingData();
+      case "url" -> card.url();
+      default -> throw new IllegalArgumentException("no model card section '" + section + "'");
+    };
+  }
+
+  /** The declared intended use: the card's section, else the {@code aims.intended-use} tag. */
+  public static String intendedUse(ModelVersion m) {
+    String fromCard = cardSection(m.card(), "intendedUse");
+    return !blank(fromCard) ? fromCard : m.tag("aims.intended-use");
+  }
+
+  /** True when a tag value switches something on: any value except blank, false, off, no, none, disabled. */
+  public static boolean enabled(String tagValue) {
+    return tagValue != null && !OFF.contains(tagValue.trim().toLowerCase(Locale.ROOT));
+  }
+
+  // ---- third-party models
+
+  /** True for a third-party or foundation model: one from the Hugging Face Hub, or one with supplier data. */
+  public static boolean thirdParty(ModelVersion m) {
+    return m.supplier() != null || "huggingface".equalsIgnoreCase(m.registry());
+  }
+
+  public static String supplierName(ModelVersion m) {
+    return m.supplier() == null ? null : m.supplier().supplier();
+  }
+
+  public static String license(ModelVersion m) {
+    return m.supplier() == null ? null : m.supplier().license();
+  }
+
+  /**
+   * The revision the organisation pinned. The Hugging Face connector records the revision it was
+   * configured to read in the {@code huggingface.pinnedRevision} tag and, without one, follows the
+   * default branch (not pinned, whatever commit it happened to read); other registries carry the
+   * pin in {@code supplier.revision}.
+   */
+  public static String pinnedRevision(ModelVersion m) {
+    String pinned = m.tag("huggingface.pinnedRevision");
+    if (pinned != null) {
+      return pinned;
+    }
+    if ("huggingface".equalsIgnoreCase(m.registry())) {
+      return null;
+    }
+    return m.supplier() == null ? null : m.supplier().revision();
+  }
+
+  // ---- runs, pipelines and thresholds
+
+  /** Successful pipeline runs that finished no later than {@code t} (any, when {@code t} is null). */
+  public static boolean anyFinishedBy(Collection<?> pipelineRuns, Instant t) {
+    return pipelines(pipelineRuns).stream()
+        .anyMatch(p -> t == null || (p.finishedAt() != null && !p.finishedAt().isAfter(t)));
+  }
+
+  /** The earliest finish among pipeline runs, null when none records one. */
+  public static Instant firstFinished(Collection<?> pipelineRuns) {
+    return pipelines(pipelineRuns).stream().map(PipelineRun::finishedAt).filter(Objects::nonNull)
+        .min(Instant::compareTo).orElse(null);
+  }
+
+  /** The latest validation evidence: a successful pipeline run's finish or a training run's end. */
+  public static Instant lastValidated(Collection<?> pipelineRuns, Collection<?> trainingRuns) {
+    Instant last = null;
+    for (PipelineRun p : pipelines(pipelineRuns)) {
+      last = latest(last, p.finishedAt());
+    }
+    for (TrainingRun r : runs(trainingRuns)) {
+      last = latest(last, r.endedAt());
+    }
+    return last;
+  }
+
+  /**
+   * Acceptance thresholds declared for the version, by metric: keys {@code <prefix><metric>} in the
+   * version's tags, else its runs' params, else their tags. Values are {@code >=0.85}, {@code >0.8},
+   * {@code <=0.05}, {@code <0.1}, or a bare number meaning a minimum.
+   */
+  public static Map<String, String> declaredThresholds(ModelVersion m, Collection<?> runs, String prefix) {
+    Map<String, String> out = new LinkedHashMap<>();
+    collectThresholds(m.tags(), prefix, out);
+    for (TrainingRun r : runs(runs)) {
+      collectThresholds(r.params(), prefix, out);
+      collectThresholds(r.tags(), prefix, out);
+    }
+    return out;
+  }
+
+  /** Declared thresholds the runs' metrics do not meet, as "auc 0.81 (needs >=0.85)" or "auc not measured". */
+  public static List<String> unmetThresholds(ModelVersion m, Collection<?> runs, String prefix) {
+    List<String> out = new ArrayList<>();
+    declaredThresholds(m, runs, prefix).forEach((metric, spec) -> {
+      Double value = runs(runs).stream().map(r -> r.metrics().get(metric)).filter(Objects::nonNull).findFirst()
+          .orElse(null);
+      String s = spec.trim();
+      String op = s.startsWith(">=") || s.startsWith("<=") ? s.substring(0, 2)
+          : s.startsWith(">") || s.startsWith("<") ? s.substring(0, 1) : ">=";
+      double bound;
+      try {
+        bound = Double.parseDouble(s.substring(s.startsWith(op) ? op.length() : 0).trim());
+      } catch (NumberFormatException e) {
+        out.add(metric + " has an unreadable threshold '" + spec + "'");
+        return;
+      }
+      if (value == null) {
+        out.add(metric + " not measured (needs " + op + bound + ")");
+        return;
+      }
+      boolean met = switch (op) {
+        case ">=" -> value >= bound;
+        case ">" -> value > bound;
+        case "<=" -> value <= bound;
+        default -> value < bound;
+      };
+      if (!met) {
+        out.add(metric + " " + value + " (needs " + op + bound + ")");
+      }
+    });
+    return out;
+  }
+
+  private static void collectThresholds(Map<String, String> values, String prefix, Map<String, String> out) {
+    if (values == null || blank(prefix)) {
+      return;
+    }
+    values.forEach((key, value) -> {
+      if (key.startsWith(prefix) && key.length() > prefix.length() && value != null) {
+        out.putIfAbsent(key.substring(prefix.length()), value);
+      }
+    });
+  }
+
+  /** True when a metric of one of the runs matches one of the globs. */
+  public static boolean anyRunMetricMatches(Collection<?> runs, Collection<?> globs) {
+    return runs(runs).stream().anyMatch(r -> anyKeyMatches(globs, r.metrics()));
+  }
+
+  /** Keys of the version's tags and its runs' params and tags that match one of the globs. */
+  public static List<String> recordedKeys(ModelVersion m, Collection<?> runs, Collection<?> globs) {
+    List<String> out = new ArrayList<>(matchingKeys(globs, m.tags()));
+    for (TrainingRun r : runs(runs)) {
+      matchingKeys(globs, r.params(), r.tags()).stream().filter(k -> !out.contains(k)).forEach(out::add);
+    }
+    return out;
+  }
+
+  // ---- datasets
+
+  /** Input dataset names of a run, without blanks. */
+  public static List<String> inputNames(TrainingRun run) {
+    return run.inputDatasets().stream().map(DatasetInput::name).filter(n -> !blank(n)).distinct().toList();
+  }
+
+  /** True when the run read the dataset (by qualified or plain name, see {@link Dataset#isNamed}). */
+  public static boolean reads(TrainingRun run, Dataset dataset) {
+    return run.inputDatasets().stream().anyMatch(i -> dataset.isNamed(i.name()));
+  }
+
+  /** Input datasets of a run that no dataset in {@code catalog} names. */
+  public static List<String> uncatalogued(TrainingRun run, Collection<?> catalog) {
+    List<Dataset> datasets = catalog.stream().filter(Dataset.class::isInstance).map(Dataset.class::cast).toList();
+    return inputNames(run).stream().filter(n -> datasets.stream().noneMatch(d -> d.isNamed(n))).toList();
+  }
+
+  /** Named inputs of a run that record no digest (content hash or version). */
+  public static List<String> undigested(TrainingRun run) {
+    return run.inputDatasets().stream().filter(i -> !blank(i.name()) && blank(i.digest()))
+        .map(DatasetInput::name).distinct().toList();
+  }
+
+  /** Required acquisition fields (origin, license, legalBasis, acquiredAt) that are missing. */
+  public static List<String> missingAcquisition(Acquisition a, Collection<?> required) {
+    List<String> out = new ArrayList<>();
+    for (Object field : required == null ? List.of() : required) {
+      String name = String.valueOf(field).trim();
+      boolean missing = switch (name) {
+        case "origin" -> a == null || blank(a.origin());
+        case "license" -> a == null || blank(a.license());
+        case "legalBasis" -> a == null || blank(a.legalBasis());
+        case "acquiredAt" -> a == null || a.acquiredAt() == null;
+        default -> throw new IllegalArgumentException("unknown acquisition field '" + name
+            + "' (origin, license, legalBasis, acquiredAt)");
+      };
+      if (missing) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /** Names of checks whose last result was not a pass (including checks that never ran). */
+  public static List<String> failingChecks(List<QualityCheck> checks) {
+    return checks.stream().filter(c -> !c.passed()).map(c -> c.name() == null ? "(unnamed)" : c.name()).toList();
+  }
+
+  /** Names of checks that did not run within {@code days} days of {@code now}. */
+  public static List<String> staleChecks(List<QualityCheck> checks, Instant now, int days) {
+    return checks.stream().filter(c -> olderThanDays(c.lastRunAt(), now, days))
+        .map(c -> c.name() == null ? "(unnamed)" : c.name()).toList();
+  }
+
+  // ---- monitors and attestations
+
+  /** True when one of the monitors produced a result within {@code days} days. */
+  public static boolean anyEvaluatedWithin(Collection<?> monitors, Instant now, int days) {
+    return monitors.stream().filter(ModelMonitor.class::isInstance).map(ModelMonitor.class::cast)
+        .anyMatch(mon -> withinDays(mon.lastEvaluatedAt(), now, days));
+  }
+
+  /** The latest result time among the monitors, null when none was ever evaluated. */
+  public static Instant lastEvaluated(Collection<?> monitors) {
+    return monitors.stream().filter(ModelMonitor.class::isInstance).map(ModelMonitor.class::cast)
+        .map(ModelMonitor::lastEvaluatedAt).filter(Objects::nonNull).max(Instant::compareTo).orElse(null);
+  }
+
+  /** True when {@code a} is approved and has not lapsed ({@code validUntil} null or after {@code now}). */
+  public static boolean inForce(Attestation a, Instant now) {
+    return a.isApproved() && (a.validUntil() == null || a.validUntil().isAfter(now));
+  }
+
+  /** True when one of the assessments is in force and was approved after the version's last significant change. */
+  public static boolean anyCovers(Collection<?> assessments, ModelVersion m, Instant now) {
+    Instant changed = changedAt(m);
+    return attestations(assessments).stream()
+        .anyMatch(a -> inForce(a, now) && (changed == null || !a.approvedAt().isBefore(changed)));
+  }
+
+  /** Why the newest of the assessments does not cover the version, as a clause for a message. */
+  public static String assessmentGap(Collection<?> assessments, ModelVersion m, Instant now) {
+    Attestation newest = attestations(assessments).stream().filter(Attestation::isApproved)
+        .max((a, b) -> a.approvedAt().compareTo(b.approvedAt())).orElse(null);
+    if (newest == null) {
+      return "none is approved";
+    }
+    if (newest.validUntil() != null && !newest.validUntil().isAfter(now)) {
+      return "the latest, approved on " + day(newest.approvedAt()) + ", expired on " + day(newest.validUntil());
+    }
+    return "the latest, approved on " + day(newest.approvedAt()) + ", predates the version (registered "
+        + day(changedAt(m)) + ")";
+  }
+
+  // ---- casts of collected lists (Drools hands collect/accumulate results over as raw lists)
+
+  private static List<TrainingRun> runs(Collection<?> items) {
+    return items == null ? List.of()
+        : items.stream().filter(TrainingRun.class::isInstance).map(TrainingRun.class::cast).toList();
+  }
+
+  private static List<PipelineRun> pipelines(Collection<?> items) {
+    return items == null ? List.of()
+        : items.stream().filter(PipelineRun.class::isInstance).map(PipelineRun.class::cast).toList();
+  }
+
+  private static List<Attestation> attestations(Collection<?> items) {
+    return items == null ? List.of()
+        : items.stream().filter(Attestation.class::isInstance).map(Attestation.class::cast).toList();
+  }
+}
