@@ -95,6 +95,16 @@ public final class RuleFunctions {
     return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
   }
 
+  /** The items as sorted strings: collected sets have no stable order, but messages and evidence must. */
+  public static List<String> sorted(Collection<?> items) {
+    return items == null ? List.of() : items.stream().map(String::valueOf).sorted().toList();
+  }
+
+  /** The items sorted and joined with ", ", for messages. */
+  public static String joined(Collection<?> items) {
+    return String.join(", ", sorted(items));
+  }
+
   /** True when {@code s} looks like a commit hash (7 to 64 hex digits), i.e. an immutable revision. */
   public static boolean isSha(String s) {
     return s != null && SHA.matcher(s.trim()).matches();

@@ -38,8 +38,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *     expect: []
  * </pre>
  * Facts are in the {@link FactJson} form; {@code source} defaults to {@code test} and
- * {@code observedAt} to the case's {@code now}. A {@code given} fact whose subject key equals a
- * background fact's is applied to it as a JSON merge patch (RFC 7386): fields it names replace
+ * {@code observedAt} to the case's {@code now}. A {@code given} fact that leaves the subject of a
+ * background fact unchanged (it names the same model and version, run id, dataset...) is applied
+ * to it as a JSON merge patch (RFC 7386) and need not be complete: fields it names replace
  * the background's, and {@code null} removes a field, so a case states only what it changes.
  * {@code without} lists subject keys of background facts the case drops. Unknown keys are errors.
  */
@@ -147,15 +148,20 @@ public final class RuleTestFile {
       }
     }
     i = 0;
-    int added = 0;
     for (JsonNode fact : list(node.get("given"), where + ".given")) {
       String at = where + ".given[" + i++ + "]";
       ObjectNode patch = withDefaults(fact, now, at);
-      String key = key(patch, at);
-      ObjectNode base = facts.get(key);
-      // Repeated subjects among given facts are kept apart (two facts may share a subject on purpose).
-      facts.put(base == null && facts.containsKey(key) ? key + "#" + added++ : key,
-          base == null ? patch : mergePatch(base.deepCopy(), patch));
+      List<String> targets = patchTargets(facts, patch);
+      if (targets.size() > 1) {
+        throw new IllegalArgumentException(at + ": could patch any of " + targets
+            + "; give the fields that identify the subject");
+      }
+      if (targets.isEmpty()) {
+        String key = key(patch, at);
+        facts.put(facts.containsKey(key) ? key + "#" + i : key, patch);
+      } else {
+        facts.put(targets.get(0), mergePatch(facts.get(targets.get(0)).deepCopy(), patch));
+      }
     }
     List<Fact> parsed = new ArrayList<>();
     for (var e : facts.entrySet()) {
@@ -191,21 +197,30 @@ public final class RuleTestFile {
     return copy;
   }
 
-  /** The subject key of a fact or of a patch (whose nulls, meaning "remove", are left out to read it). */
-  private static String key(ObjectNode fact, String where) {
-    return read(withoutNulls(fact.deepCopy()), where).subject().key();
-  }
-
-  private static ObjectNode withoutNulls(ObjectNode node) {
-    for (String name : List.copyOf(node.propertyNames())) {
-      JsonNode value = node.get(name);
-      if (value.isNull()) {
-        node.remove(name);
-      } else if (value instanceof ObjectNode nested) {
-        withoutNulls(nested);
+  /**
+   * The facts so far that {@code patch} applies to: those of its kind whose subject stays the
+   * same once patched. A patch names the identifying fields (model and version, run id...) and
+   * the fields it changes; it need not be a complete fact.
+   */
+  private static List<String> patchTargets(Map<String, ObjectNode> facts, ObjectNode patch) {
+    List<String> out = new ArrayList<>();
+    for (var e : facts.entrySet()) {
+      if (!e.getValue().path("kind").equals(patch.path("kind"))) {
+        continue;
+      }
+      try {
+        if (FactJson.read(mergePatch(e.getValue().deepCopy(), patch)).subject().key().equals(e.getKey())) {
+          out.add(e.getKey());
+        }
+      } catch (IllegalArgumentException notThisOne) {
+        // the patch does not fit this fact (a field of the wrong type): not a target
       }
     }
-    return node;
+    return out;
+  }
+
+  private static String key(ObjectNode fact, String where) {
+    return read(fact, where).subject().key();
   }
 
   private static Fact read(ObjectNode fact, String where) {
