@@ -50,7 +50,7 @@ public class TestRulesCommand implements Callable<Integer> {
     RuleTestRunner runner = new RuleTestRunner(new RulePackLoader(ControlCatalog.bundled()), new Evaluator(),
         Clock.systemUTC());
     RuleTestReport report = runner.run(dir);
-    print(report, out, err);
+    print(report, out);
     if (junitXml != null) {
       try {
         JUnitXml.write(report, junitXml);
@@ -70,14 +70,15 @@ public class TestRulesCommand implements Callable<Integer> {
     return report.failures() > 0 ? ExitCodes.FINDINGS : ExitCodes.OK;
   }
 
-  private void print(RuleTestReport report, PrintWriter out, PrintWriter err) {
+  /** The whole report goes to standard output, in order, so that a CI log reads top to bottom. */
+  private void print(RuleTestReport report, PrintWriter out) {
     if (report.packs().isEmpty()) {
-      err.println("error: " + dir + ": no rule packs (folders with a pack.yaml)");
+      out.println("error: " + dir + ": no rule packs (folders with a pack.yaml)");
     }
     for (PackReport pack : report.packs()) {
       if (!pack.problems().isEmpty()) {
-        err.println("error: rule pack '" + pack.pack() + "' is invalid:");
-        pack.problems().forEach(p -> err.println("  " + p));
+        out.println("error: rule pack '" + pack.pack() + "' is invalid:");
+        pack.problems().forEach(p -> out.println("  " + p));
         continue;
       }
       long failed = pack.cases().stream().filter(c -> c.outcome() != Outcome.PASSED).count();
