@@ -5,6 +5,7 @@ import static io.aimsmonitor.store.SnapshotRepository.utc;
 
 import io.aimsmonitor.fact.FactJson;
 import io.aimsmonitor.fact.Subject;
+import io.aimsmonitor.finding.ControlAssessment;
 import io.aimsmonitor.finding.Finding;
 import io.aimsmonitor.finding.Finding.Status;
 import io.aimsmonitor.finding.FindingEvent;
@@ -172,6 +173,19 @@ public class FindingRepository {
     return jdbc.sql("SELECT c.control_id, f.severity, f.stale, COUNT(*) AS n FROM finding f"
         + " JOIN finding_control c ON c.finding_id = f.id WHERE f.status = 'OPEN'"
         + " GROUP BY c.control_id, f.severity, f.stale").query().listOfRows();
+  }
+
+  /** Open findings per control, fresh and stale, as {@code ControlAssessment} takes them. */
+  public Map<String, ControlAssessment.OpenCounts> openCountsByControl() {
+    Map<String, long[]> counts = new HashMap<>();
+    for (Map<String, Object> row : openByControl()) {
+      boolean stale = Boolean.TRUE.equals(row.get("stale"));
+      counts.computeIfAbsent((String) row.get("control_id"), k -> new long[2])[stale ? 1 : 0] +=
+          ((Number) row.get("n")).longValue();
+    }
+    Map<String, ControlAssessment.OpenCounts> out = new HashMap<>();
+    counts.forEach((control, c) -> out.put(control, new ControlAssessment.OpenCounts(c[0], c[1])));
+    return out;
   }
 
   /** Lifecycle events per (pack, rule, severity, type), for the events counter. */
