@@ -34,6 +34,7 @@ public final class RulesDoc {
       md.append("| ").append(p.name()).append(" | ").append(p.version() == null ? "" : p.version()).append(" | ")
           .append(p.rules().size()).append(" | ")
           .append(String.join(", ", p.parameters().values().stream()
+              .sorted(Comparator.comparing(PackParameter::name)) // Map.copyOf has no stable order
               .map(x -> "`" + x.name() + "` = " + cell(String.valueOf(x.defaultValue()))).toList()))
           .append(" | ").append(cell(p.description())).append(" |\n");
     }
