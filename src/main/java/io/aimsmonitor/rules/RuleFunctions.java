@@ -105,6 +105,11 @@ public final class RuleFunctions {
     return String.join(", ", sorted(items));
   }
 
+  /** "production model a v1" or "production models a v1, b v2", for messages about shared data. */
+  public static String productionModels(Collection<?> names) {
+    return "production model" + (names.size() == 1 ? " " : "s ") + joined(names);
+  }
+
   /** True when {@code s} looks like a commit hash (7 to 64 hex digits), i.e. an immutable revision. */
   public static boolean isSha(String s) {
     return s != null && SHA.matcher(s.trim()).matches();
