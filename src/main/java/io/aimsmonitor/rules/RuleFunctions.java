@@ -56,6 +56,16 @@ public final class RuleFunctions {
   }
 
   /**
+   * Null-safe equality ignoring case and surrounding blanks: {@code is(tag("aims.fairness"), "not-applicable")}.
+   * (Write such comparisons through a function: Drools compiles constraints to bytecode once they
+   * ran often, and that compiler mishandles calls such as {@code List.of(..)} or a method on a
+   * string literal.)
+   */
+  public static boolean is(String value, String expected) {
+    return value != null && expected != null && value.trim().equalsIgnoreCase(expected.trim());
+  }
+
+  /**
    * True when a key of any of {@code maps} matches one of {@code globs} ({@code *} for any run of
    * characters, case-insensitive), e.g. {@code *image*} matches {@code docker_image}.
    */
@@ -369,12 +379,6 @@ public final class RuleFunctions {
   /** True when the run read the dataset (by qualified or plain name, see {@link Dataset#isNamed}). */
   public static boolean reads(TrainingRun run, Dataset dataset) {
     return run.inputDatasets().stream().anyMatch(i -> dataset.isNamed(i.name()));
-  }
-
-  /** Input datasets of a run that no dataset in {@code catalog} names. */
-  public static List<String> uncatalogued(TrainingRun run, Collection<?> catalog) {
-    List<Dataset> datasets = catalog.stream().filter(Dataset.class::isInstance).map(Dataset.class::cast).toList();
-    return inputNames(run).stream().filter(n -> datasets.stream().noneMatch(d -> d.isNamed(n))).toList();
   }
 
   /** Named inputs of a run that record no digest (content hash or version). */

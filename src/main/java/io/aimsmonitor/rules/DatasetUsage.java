@@ -1,0 +1,68 @@
+package io.aimsmonitor.rules;
+
+import io.aimsmonitor.fact.Dataset;
+import io.aimsmonitor.fact.ModelVersion;
+import io.aimsmonitor.fact.TrainingRun;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which production models read which datasets, by dataset name (ignoring case, as
+ * {@link Dataset#isNamed} matches). Dataset rules build it once per evaluation:
+ * <pre>
+ * accumulate( $m : ModelVersion( production ) and $r : TrainingRun( runId == $m.sourceRunId );
+ *     $uses : collectList( DatasetUsage.use($m, $r) ) )
+ * $usage : DatasetUsage() from DatasetUsage.of($uses)
+ * $d : Dataset( empty(owners), $usage.uses(this) )
+ * </pre>
+ * so that each dataset is one map lookup, not a join with every production version.
+ */
+public final class DatasetUsage {
+
+  /** One production version and the run it was trained in. */
+  public record Use(String model, TrainingRun run) {}
+
+  private final Map<String, Set<String>> usersByName = new HashMap<>();
+
+  private DatasetUsage() {}
+
+  public static Use use(ModelVersion m, TrainingRun run) {
+    return new Use(m.subject().displayName(), run);
+  }
+
+  public static DatasetUsage of(Collection<?> uses) {
+    DatasetUsage usage = new DatasetUsage();
+    for (Object o : uses) {
+      if (o instanceof Use use) {
+        for (TrainingRun.DatasetInput input : use.run().inputDatasets()) {
+          if (!RuleFunctions.blank(input.name())) {
+            usage.usersByName.computeIfAbsent(input.name().trim().toLowerCase(Locale.ROOT), k -> new TreeSet<>())
+                .add(use.model());
+          }
+        }
+      }
+    }
+    return usage;
+  }
+
+  /** True when a production model read {@code d}. */
+  public boolean uses(Dataset d) {
+    return !usersOf(d).isEmpty();
+  }
+
+  /** Display names of the production models that read {@code d}, sorted. */
+  public List<String> usersOf(Dataset d) {
+    Set<String> users = new TreeSet<>();
+    for (String name : new String[] {d.qualifiedName(), d.name()}) {
+      if (name != null) {
+        users.addAll(usersByName.getOrDefault(name.trim().toLowerCase(Locale.ROOT), Set.of()));
+      }
+    }
+    return List.copyOf(users);
+  }
+}
