@@ -106,11 +106,6 @@ public final class ApiClient implements AutoCloseable {
     return config.id();
   }
 
-  /** Counts a listing page for the run's progress report. */
-  void pageFetched(URI uri) {
-    progress.page(display(uri));
-  }
-
   /** The base URL joined with a path such as {@code /api/2.0/mlflow/runs/get} and query parameters. */
   public URI url(String path, Map<String, ?> query) {
     StringBuilder s = new StringBuilder(config.baseUrl().toString()).append(path);

@@ -1,17 +1,17 @@
 package io.aimsmonitor.connector.http;
 
+import io.aimsmonitor.connector.CollectContext;
 import io.aimsmonitor.connector.ConnectorException;
+import io.aimsmonitor.connector.PageGuard;
 import java.net.URI;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Walks a paged listing to its end, with the two safety nets every connector needs: a hard limit of
- * {@code http.maxPages} pages, and a check that the server does not hand out a token (or link) it
- * has already given, which would otherwise page forever. Both fail the run naming the listing.
+ * Walks a paged HTTP listing to its end. The safety nets (cancellation, {@code http.maxPages}, a
+ * token or link the server already gave) and progress are a {@link PageGuard}'s, per listing,
+ * named by the listing's first URL; this class only knows how the next page is found.
  *
  * <p>Two styles cover the APIs we read: a continuation token in the body, sent back as a query
  * parameter (MLflow {@code next_page_token}/{@code page_token}, Kubeflow {@code nextPageToken},
@@ -23,19 +23,36 @@ public final class Paginator {
   /** Receives each page in order. */
   @FunctionalInterface
   public interface PageHandler {
-    void accept(ApiResponse page) throws ConnectorException, InterruptedException;
+    /** @return the number of items the page held, for progress */
+    int accept(ApiResponse page) throws ConnectorException, InterruptedException;
+  }
+
+  /** Runs before each page request, once the guard has let it go out. */
+  @FunctionalInterface
+  public interface BeforeRequest {
+    void run() throws ConnectorException, InterruptedException;
   }
 
   private final ApiClient api;
-  private final int maxPages;
+  private final CollectContext context;
+  private final BeforeRequest beforeRequest;
 
-  /** @param maxPages the most pages one listing may have, normally {@code config.http().maxPages()} */
-  public Paginator(ApiClient api, int maxPages) {
-    if (maxPages < 1) {
-      throw new IllegalArgumentException("maxPages must be at least 1, got " + maxPages);
-    }
+  public Paginator(ApiClient api, CollectContext context) {
+    this(api, context, () -> {});
+  }
+
+  private Paginator(ApiClient api, CollectContext context, BeforeRequest beforeRequest) {
     this.api = api;
-    this.maxPages = maxPages;
+    this.context = context;
+    this.beforeRequest = beforeRequest;
+  }
+
+  /**
+   * This paginator, running {@code hook} before every page request, the first included, e.g. to
+   * wait out an exhausted rate-limit window. It does not run after the last page.
+   */
+  public Paginator beforeEachRequest(BeforeRequest hook) {
+    return new Paginator(api, context, hook);
   }
 
   /**
@@ -44,41 +61,30 @@ public final class Paginator {
    *
    * @return the number of pages fetched
    * @throws ConnectorException {@code malformed} when a body is not a JSON object, the token is not
-   *     a string, a token repeats, or the listing exceeds {@code maxPages}
+   *     a string, or the {@link PageGuard} stops the listing
    */
   public int byToken(String path, Map<String, ?> query, String tokenParam, String tokenField, PageHandler handler)
       throws ConnectorException, InterruptedException {
-    Set<String> seen = new HashSet<>();
+    PageGuard guard = new PageGuard(context, ApiClient.display(api.url(path, query)));
     String token = null;
-    URI first = null;
-    for (int pages = 1; ; pages++) {
+    while (true) {
+      guard.beforePage(token);
       Map<String, Object> q = new LinkedHashMap<>(query);
       q.put(tokenParam, token);
       URI uri = api.url(path, q);
-      if (first == null) {
-        first = uri;
-      }
-      ApiResponse page = api.get(uri);
-      api.pageFetched(uri);
+      ApiResponse page = fetch(uri, Map.of());
       if (!page.body().isObject()) {
         throw malformed(uri, "expected a JSON object, got " + describe(page.body()));
       }
-      handler.accept(page);
+      guard.afterPage(handler.accept(page));
       JsonNode next = page.body().get(tokenField);
       if (next == null || next.isNull() || (next.isString() && next.stringValue().isEmpty())) {
-        return pages;
+        return guard.pages();
       }
       if (!next.isString()) {
         throw malformed(uri, tokenField + ": expected a string, got " + describe(next));
       }
       token = next.stringValue();
-      if (!seen.add(token)) {
-        throw malformed(uri, tokenField + " '" + abbreviate(token) + "' was already returned by an earlier page;"
-            + " the listing would never end");
-      }
-      if (pages >= maxPages) {
-        throw pageLimit(first);
-      }
     }
   }
 
@@ -89,34 +95,24 @@ public final class Paginator {
    */
   public int byLink(URI first, Map<String, String> headers, PageHandler handler)
       throws ConnectorException, InterruptedException {
-    Set<URI> seen = new HashSet<>();
-    seen.add(first);
+    PageGuard guard = new PageGuard(context, ApiClient.display(first));
     URI uri = first;
-    for (int pages = 1; ; pages++) {
-      ApiResponse page = api.get(uri, headers);
-      api.pageFetched(uri);
-      handler.accept(page);
+    while (true) {
+      // the link as shown in messages identifies the page: a link back to the first page counts too
+      guard.beforePage(ApiClient.display(uri));
+      ApiResponse page = fetch(uri, headers);
+      guard.afterPage(handler.accept(page));
       var next = page.nextLink();
       if (next.isEmpty()) {
-        return pages;
-      }
-      if (!seen.add(next.get())) {
-        throw malformed(uri, "Link rel=\"next\" points back to " + ApiClient.display(next.get())
-            + ", already fetched; the listing would never end");
-      }
-      if (pages >= maxPages) {
-        throw pageLimit(first);
+        return guard.pages();
       }
       uri = next.get();
     }
   }
 
-  private ConnectorException pageLimit(URI first) {
-    // reported as malformed, like the registry connectors' PageGuard: a listing that does not end is
-    // a response problem, and the reason stays within ConnectorException's bounded set
-    return new ConnectorException("malformed", "connector '" + api.connectorId() + "': listing "
-        + ApiClient.display(first) + " did not end within " + maxPages + " pages (http.maxPages); raise"
-        + " http.maxPages if the source really is that large, or narrow what the connector lists");
+  private ApiResponse fetch(URI uri, Map<String, String> headers) throws ConnectorException, InterruptedException {
+    beforeRequest.run();
+    return api.get(uri, headers);
   }
 
   private ConnectorException malformed(URI uri, String what) {
@@ -124,11 +120,7 @@ public final class Paginator {
         + ApiClient.display(uri) + ": " + what);
   }
 
-  static String describe(JsonNode node) {
+  private static String describe(JsonNode node) {
     return node.isMissingNode() ? "an empty body" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private static String abbreviate(String token) {
-    return token.length() > 40 ? token.substring(0, 40) + "..." : token;
   }
 }

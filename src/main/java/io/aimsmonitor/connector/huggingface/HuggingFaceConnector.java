@@ -8,8 +8,7 @@ import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorException;
 import io.aimsmonitor.connector.http.ApiClient;
 import io.aimsmonitor.connector.http.ApiResponse;
-import io.aimsmonitor.connector.registry.PageGuard;
-import java.net.URI;
+import io.aimsmonitor.connector.http.Paginator;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,16 +73,13 @@ final class HuggingFaceConnector implements Connector {
         query.put("full", "true");
         query.put("cardData", "true");
         query.put("limit", pageSize);
-        PageGuard guard = new PageGuard(context, "models of " + organization);
-        URI next = api.url("/api/models", query);
-        while (next != null) {
-          guard.beforePage(next.toString());
-          pacer.beforeRequest();
-          ApiResponse page = api.get(next);
+        // the pacer waits out an exhausted window before each page, never after the last one
+        Paginator paginator = new Paginator(api, context).beforeEachRequest(pacer::beforeRequest);
+        paginator.byLink(api.url("/api/models", query), Map.of(), page -> {
           pacer.observe(page);
           if (!page.body().isArray()) {
-            throw new ConnectorException("malformed", "connector '" + config.id() + "': " + ApiClient.display(next)
-                + " did not return a list of models");
+            throw new ConnectorException("malformed", "connector '" + config.id() + "': "
+                + ApiClient.display(page.uri()) + " did not return a list of models");
           }
           for (JsonNode model : page.body()) {
             String id = text(model, "id");
@@ -92,9 +88,8 @@ final class HuggingFaceConnector implements Connector {
               context.sink().accept(mapping.toFact(model, null, now));
             }
           }
-          guard.afterPage(page.body().size());
-          next = page.nextLink().orElse(null);
-        }
+          return page.body().size();
+        });
       }
       Set<String> single = new LinkedHashSet<>(models);
       single.addAll(pinned.keySet());

@@ -7,7 +7,7 @@ import io.aimsmonitor.connector.Connector;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorException;
 import io.aimsmonitor.connector.http.ApiClient;
-import io.aimsmonitor.connector.registry.PageGuard;
+import io.aimsmonitor.connector.http.Paginator;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,12 +48,13 @@ final class KubeflowConnector implements Connector {
   public void collect(CollectContext context) throws Exception {
     Instant now = context.clock().instant();
     try (ApiClient api = context.http().open().withSleeper(sleeper)) {
+      Paginator paginator = new Paginator(api, context);
       // Versions before models: a version in the first listing belongs to a model that already
       // existed, so the second listing holds it (models are archived, never deleted).
       List<JsonNode> versions = new ArrayList<>();
-      listAll(api, context, API + "/model_versions", "model versions", versions::add);
+      listAll(paginator, API + "/model_versions", versions::add);
       Map<String, JsonNode> models = new HashMap<>();
-      listAll(api, context, API + "/registered_models", "registered models", m -> models.put(text(m, "id"), m));
+      listAll(paginator, API + "/registered_models", m -> models.put(text(m, "id"), m));
       for (JsonNode version : versions) {
         String modelId = text(version, "registeredModelId");
         JsonNode model = models.get(modelId);
@@ -66,8 +67,7 @@ final class KubeflowConnector implements Connector {
           models.put(modelId, model);
         }
         List<JsonNode> artifacts = new ArrayList<>();
-        listAll(api, context, API + "/model_versions/" + text(version, "id") + "/artifacts",
-            "artifacts of model version " + text(version, "id"), artifacts::add);
+        listAll(paginator, API + "/model_versions/" + text(version, "id") + "/artifacts", artifacts::add);
         context.sink().accept(mapping.toFact(model, version, artifacts, now));
       }
     }
@@ -78,32 +78,23 @@ final class KubeflowConnector implements Connector {
    * an empty token ends the listing. {@code items} may be null on an empty page (the Go server
    * marshals an empty list that way), but it must not be anything other than a list.
    */
-  private void listAll(ApiClient api, CollectContext context, String path, String listing, Consumer<JsonNode> each)
+  private void listAll(Paginator paginator, String path, Consumer<JsonNode> each)
       throws ConnectorException, InterruptedException {
-    PageGuard guard = new PageGuard(context, listing);
-    String token = null;
-    do {
-      guard.beforePage(token);
-      Map<String, Object> query = new LinkedHashMap<>();
-      query.put("pageSize", pageSize);
-      query.put("orderBy", "ID");
-      query.put("sortOrder", "ASC");
-      query.put("nextPageToken", token);
-      JsonNode page = api.get(path, query);
-      JsonNode items = page.get("items");
-      if (!page.isObject() || (items != null && !items.isNull() && !items.isArray())) {
-        throw new ConnectorException("malformed", "connector '" + config.id() + "': " + config.baseUrl() + path
-            + " did not return a list with 'items' (" + listing + ")");
+    Map<String, Object> query = new LinkedHashMap<>();
+    query.put("pageSize", pageSize);
+    query.put("orderBy", "ID");
+    query.put("sortOrder", "ASC");
+    paginator.byToken(path, query, "nextPageToken", "nextPageToken", page -> {
+      JsonNode items = page.body().get("items");
+      if (items == null || items.isNull()) {
+        return 0;
       }
-      int count = 0;
-      if (items != null && items.isArray()) {
-        for (JsonNode item : items) {
-          each.accept(item);
-          count++;
-        }
+      if (!items.isArray()) {
+        throw new ConnectorException("malformed", "connector '" + config.id() + "': " + ApiClient.display(page.uri())
+            + " did not return a list with 'items'");
       }
-      guard.afterPage(count);
-      token = text(page, "nextPageToken");
-    } while (token != null);
+      items.forEach(each);
+      return items.size();
+    });
   }
 }

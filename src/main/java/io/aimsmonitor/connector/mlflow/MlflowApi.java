@@ -78,6 +78,7 @@ final class MlflowApi {
         RegisteredModel model = registeredModel(read, items.get(i), "registered_models[" + i + "]");
         models.put(model.name(), model);
       }
+      return items.size();
     });
     return models;
   }
@@ -97,6 +98,7 @@ final class MlflowApi {
       for (int i = 0; i < items.size(); i++) {
         sink.accept(version(read, items.get(i), "model_versions[" + i + "]"));
       }
+      return items.size();
     });
   }
 

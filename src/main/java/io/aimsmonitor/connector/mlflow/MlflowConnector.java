@@ -67,11 +67,10 @@ final class MlflowConnector implements Connector {
     Instant now = context.clock().instant();
     MlflowMapper mapper = new MlflowMapper(config.id(), options.uiUrl(), now);
     try (ApiClient client = context.http().open()) {
-      MlflowApi api = new MlflowApi(client, new Paginator(client, config.http().maxPages()), options);
+      MlflowApi api = new MlflowApi(client, new Paginator(client, context), options);
 
       Map<String, RegisteredModel> models = api.registeredModels();
       List<Version> versions = listVersions(api, models, context);
-      context.progress().items(versions.size());
 
       Map<String, TrainingRun> runs = new HashMap<>();
       if (options.fetchRuns()) {

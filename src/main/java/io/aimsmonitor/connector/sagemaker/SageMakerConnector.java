@@ -4,7 +4,7 @@ import io.aimsmonitor.connector.CollectContext;
 import io.aimsmonitor.connector.Connector;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorException;
-import io.aimsmonitor.connector.registry.PageGuard;
+import io.aimsmonitor.connector.PageGuard;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Instant;

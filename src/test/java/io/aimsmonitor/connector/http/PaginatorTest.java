@@ -12,9 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.aimsmonitor.connector.CollectContext.Cancellation;
+import io.aimsmonitor.connector.CollectContext;
 import io.aimsmonitor.connector.CollectContext.Progress;
+import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorConfig.AuthConfig;
+import io.aimsmonitor.connector.ConnectorConfig.HttpSettings;
 import io.aimsmonitor.connector.ConnectorException;
 import java.net.URI;
 import java.time.Clock;
@@ -32,6 +34,9 @@ class PaginatorTest {
       .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
 
   private final List<String> progressPages = new ArrayList<>();
+  private final List<Integer> progressItems = new ArrayList<>();
+  private volatile boolean cancelled;
+  private CollectContext context;
 
   @Test
   void followsTokensUntilTheServerReturnsNoneAndKeepsTheQuery() throws Exception {
@@ -44,21 +49,26 @@ class PaginatorTest {
 
     List<Integer> items = new ArrayList<>();
     int pages;
-    try (ApiClient api = client()) {
-      pages = new Paginator(api, 10).byToken("/list", Map.of("max_results", 2), "page_token", "next_page_token",
-          page -> page.body().get("items").forEach(n -> items.add(n.asInt())));
+    try (ApiClient api = client(10)) {
+      pages = new Paginator(api, context).byToken("/list", Map.of("max_results", 2), "page_token",
+          "next_page_token", page -> {
+            page.body().get("items").forEach(n -> items.add(n.asInt()));
+            return page.body().get("items").size();
+          });
     }
     assertThat(pages).isEqualTo(3);
     assertThat(items).containsExactly(1, 2, 3, 4);
-    assertThat(progressPages).hasSize(3);
+    assertThat(progressPages).as("each page reported under the listing's first URL")
+        .containsOnly(server.baseUrl() + "/list?max_results=2").hasSize(3);
+    assertThat(progressItems).containsExactly(2, 1, 1);
     server.verify(3, getRequestedFor(urlPathEqualTo("/list")).withQueryParam("max_results", equalTo("2")));
   }
 
   @Test
   void anEmptyTokenEndsTheListing() throws Exception {
     server.stubFor(get(urlPathEqualTo("/list")).willReturn(okJson("{\"items\":[],\"next_page_token\":\"\"}")));
-    try (ApiClient api = client()) {
-      assertThat(new Paginator(api, 10).byToken("/list", Map.of(), "page_token", "next_page_token", page -> {}))
+    try (ApiClient api = client(10)) {
+      assertThat(new Paginator(api, context).byToken("/list", Map.of(), "page_token", "next_page_token", page -> 0))
           .isEqualTo(1);
     }
   }
@@ -70,9 +80,9 @@ class PaginatorTest {
           .withQueryParam("page_token", i == 0 ? absent() : equalTo("t" + i))
           .willReturn(okJson("{\"next_page_token\":\"t" + (i + 1) + "\"}")));
     }
-    try (ApiClient api = client()) {
-      ConnectorException e = catchThrowableOfType(ConnectorException.class, () -> new Paginator(api, 3)
-          .byToken("/list", Map.of("max_results", 5), "page_token", "next_page_token", page -> {}));
+    try (ApiClient api = client(3)) {
+      ConnectorException e = catchThrowableOfType(ConnectorException.class, () -> new Paginator(api, context)
+          .byToken("/list", Map.of("max_results", 5), "page_token", "next_page_token", page -> 0));
       assertThat(e.reason()).isEqualTo("malformed");
       assertThat(e.getMessage()).contains("connector 'test'", server.baseUrl() + "/list?max_results=5",
           "3 pages", "http.maxPages");
@@ -83,11 +93,12 @@ class PaginatorTest {
   @Test
   void aTokenThatComesBackFailsInsteadOfPagingForever() throws Exception {
     server.stubFor(get(urlPathEqualTo("/list")).willReturn(okJson("{\"next_page_token\":\"same\"}")));
-    try (ApiClient api = client()) {
-      ConnectorException e = catchThrowableOfType(ConnectorException.class, () -> new Paginator(api, 1000)
-          .byToken("/list", Map.of(), "page_token", "next_page_token", page -> {}));
+    try (ApiClient api = client(1000)) {
+      ConnectorException e = catchThrowableOfType(ConnectorException.class, () -> new Paginator(api, context)
+          .byToken("/list", Map.of(), "page_token", "next_page_token", page -> 0));
       assertThat(e.reason()).isEqualTo("malformed");
-      assertThat(e.getMessage()).contains("'same' was already returned");
+      assertThat(e.getMessage()).contains("connector 'test'", "listing " + server.baseUrl() + "/list",
+          "next page 'same' was already fetched");
       assertThat(api.requestCount()).isEqualTo(2);
     }
   }
@@ -96,14 +107,14 @@ class PaginatorTest {
   void aTokenThatIsNotAStringOrABodyThatIsNotAnObjectIsMalformed() throws Exception {
     server.stubFor(get(urlPathEqualTo("/number")).willReturn(okJson("{\"next_page_token\":7}")));
     server.stubFor(get(urlPathEqualTo("/array")).willReturn(okJson("[]")));
-    try (ApiClient api = client()) {
-      Paginator paginator = new Paginator(api, 10);
+    try (ApiClient api = client(10)) {
+      Paginator paginator = new Paginator(api, context);
       ConnectorException number = catchThrowableOfType(ConnectorException.class,
-          () -> paginator.byToken("/number", Map.of(), "page_token", "next_page_token", page -> {}));
+          () -> paginator.byToken("/number", Map.of(), "page_token", "next_page_token", page -> 0));
       assertThat(number.reason()).isEqualTo("malformed");
       assertThat(number.getMessage()).contains("/number", "next_page_token: expected a string, got number");
       ConnectorException array = catchThrowableOfType(ConnectorException.class,
-          () -> paginator.byToken("/array", Map.of(), "page_token", "next_page_token", page -> {}));
+          () -> paginator.byToken("/array", Map.of(), "page_token", "next_page_token", page -> 0));
       assertThat(array.getMessage()).contains("/array", "expected a JSON object, got array");
     }
   }
@@ -115,9 +126,11 @@ class PaginatorTest {
     server.stubFor(get(urlPathEqualTo("/models")).withQueryParam("cursor", equalTo("abc="))
         .willReturn(okJson("[2]")));
     List<Integer> items = new ArrayList<>();
-    try (ApiClient api = client()) {
-      int pages = new Paginator(api, 10).byLink(URI.create(server.baseUrl() + "/models"), Map.of(),
-          page -> page.body().forEach(n -> items.add(n.asInt())));
+    try (ApiClient api = client(10)) {
+      int pages = new Paginator(api, context).byLink(URI.create(server.baseUrl() + "/models"), Map.of(), page -> {
+        page.body().forEach(n -> items.add(n.asInt()));
+        return page.body().size();
+      });
       assertThat(pages).isEqualTo(2);
     }
     assertThat(items).containsExactly(1, 2);
@@ -127,24 +140,81 @@ class PaginatorTest {
   void aLinkBackToAnEarlierPageFails() throws Exception {
     server.stubFor(get(urlPathEqualTo("/models"))
         .willReturn(okJson("[]").withHeader("Link", "</models>; rel=\"next\"")));
-    try (ApiClient api = client()) {
-      ConnectorException e = catchThrowableOfType(ConnectorException.class, () -> new Paginator(api, 10)
-          .byLink(URI.create(server.baseUrl() + "/models"), Map.of(), page -> {}));
+    try (ApiClient api = client(10)) {
+      ConnectorException e = catchThrowableOfType(ConnectorException.class, () -> new Paginator(api, context)
+          .byLink(URI.create(server.baseUrl() + "/models"), Map.of(), page -> 0));
       assertThat(e.reason()).isEqualTo("malformed");
+      assertThat(e.getMessage()).contains("connector 'test'", "listing " + server.baseUrl() + "/models",
+          "next page '" + server.baseUrl() + "/models' was already fetched");
       assertThat(api.requestCount()).isEqualTo(1);
     }
   }
 
-  private ApiClient client() throws ConnectorException {
+  @Test
+  void aTokenThatComesBackAfterAnotherFailsToo() throws Exception {
+    server.stubFor(get(urlPathEqualTo("/list")).withQueryParam("page_token", absent())
+        .willReturn(okJson("{\"next_page_token\":\"a\"}")));
+    server.stubFor(get(urlPathEqualTo("/list")).withQueryParam("page_token", equalTo("a"))
+        .willReturn(okJson("{\"next_page_token\":\"b\"}")));
+    server.stubFor(get(urlPathEqualTo("/list")).withQueryParam("page_token", equalTo("b"))
+        .willReturn(okJson("{\"next_page_token\":\"a\"}")));
+    try (ApiClient api = client(1000)) {
+      ConnectorException e = catchThrowableOfType(ConnectorException.class, () -> new Paginator(api, context)
+          .byToken("/list", Map.of(), "page_token", "next_page_token", page -> 0));
+      assertThat(e.reason()).isEqualTo("malformed");
+      assertThat(e.getMessage()).contains("next page 'a' was already fetched");
+      assertThat(api.requestCount()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void theHookRunsBeforeEveryPageRequestAndNotAfterTheLast() throws Exception {
+    server.stubFor(get(urlPathEqualTo("/models")).withQueryParam("cursor", absent())
+        .willReturn(okJson("[1]").withHeader("Link", "</models?cursor=2>; rel=\"next\"")));
+    server.stubFor(get(urlPathEqualTo("/models")).withQueryParam("cursor", equalTo("2")).willReturn(okJson("[2]")));
+    List<Long> requestsBeforeHook = new ArrayList<>();
+    try (ApiClient api = client(10)) {
+      int pages = new Paginator(api, context).beforeEachRequest(() -> requestsBeforeHook.add(api.requestCount()))
+          .byLink(URI.create(server.baseUrl() + "/models"), Map.of(), page -> 1);
+      assertThat(pages).isEqualTo(2);
+    }
+    assertThat(requestsBeforeHook).as("requests already sent each time the hook ran").containsExactly(0L, 1L);
+  }
+
+  @Test
+  void aCancelledRunSendsNoFurtherPageRequest() throws Exception {
+    server.stubFor(get(urlPathEqualTo("/list")).willReturn(okJson("{\"next_page_token\":\"more\"}")));
+    try (ApiClient api = client(10)) {
+      Paginator paginator = new Paginator(api, context);
+      Throwable t = catchThrowableOfType(InterruptedException.class, () -> paginator.byToken("/list", Map.of(),
+          "page_token", "next_page_token", page -> {
+            cancelled = true;
+            return 0;
+          }));
+      assertThat(t).isNotNull();
+      assertThat(api.requestCount()).isEqualTo(1);
+    }
+  }
+
+  /** A client and {@link #context} for an instance with {@code maxPages}, reporting progress to this test. */
+  private ApiClient client(int maxPages) throws ConnectorException {
     Progress progress = new Progress() {
       @Override public void page(String what) {
         progressPages.add(what);
       }
-      @Override public void items(int count) {}
+      @Override public void items(int count) {
+        progressItems.add(count);
+      }
       @Override public void rateLimitWait(Duration wait) {}
     };
-    return new HttpClientFactory(ApiClientTest.config(URI.create(server.baseUrl()), AuthConfig.NONE,
-        ApiClientTest.settings(0)), new Secrets(Map.of()), progress, Cancellation.NEVER, Clock.systemUTC(),
-        ms -> {}).open();
+    HttpSettings settings = ApiClientTest.settings(0);
+    ConnectorConfig config = ApiClientTest.config(URI.create(server.baseUrl()), AuthConfig.NONE,
+        new HttpSettings(settings.connectTimeout(), settings.requestTimeout(), settings.runTimeout(),
+            settings.maxRetries(), settings.maxInFlight(), maxPages, null, null));
+    CollectContext.Cancellation cancellation = () -> cancelled;
+    HttpClientFactory http = new HttpClientFactory(config, new Secrets(Map.of()), progress, cancellation,
+        Clock.systemUTC(), ms -> {});
+    context = new CollectContext(config, http, fact -> {}, cancellation, progress, List.of(), true, Clock.systemUTC());
+    return http.open();
   }
 }

@@ -192,6 +192,39 @@ class HuggingFaceConnectorTest {
   }
 
   @Test
+  void anExhaustedWindowOnTheLastPageDelaysOnlyTheNextRequest() throws Exception {
+    server.stubFor(get(urlPathEqualTo("/api/models")).willReturn(okJson(resource(
+        "connector/huggingface/models-acme-page2.json")).withHeader("RateLimit", "\"api\";r=0;t=3")));
+    server.stubFor(get(urlPathEqualTo("/api/models/" + LLAMA)).willReturn(okJson(resource(
+        "connector/huggingface/model-llama.json"))));
+
+    Run listingOnly = run("acme", List.of(), Map.of(), Set.of());
+
+    assertEquals(List.of(), sleeps, "no wait after the last page when nothing follows");
+    assertEquals(List.of(), listingOnly.rateLimitWaits());
+
+    Run withModel = run("acme", List.of(LLAMA), Map.of(), Set.of());
+
+    assertEquals(List.of(3_000L), sleeps, "the model request waits for the window the listing used up");
+    assertEquals(List.of(Duration.ofSeconds(3)), withModel.rateLimitWaits());
+    assertEquals(LLAMA, ((ModelVersion) withModel.facts().get(withModel.facts().size() - 1)).modelName());
+  }
+
+  @Test
+  void aLinkBackToAnEarlierPageFailsInsteadOfLooping() {
+    server.stubFor(get(urlPathEqualTo("/api/models")).willReturn(okJson("[]")
+        .withHeader("Link", "<" + server.baseUrl() + "/api/models?author=acme&full=true&cardData=true&limit=2>;"
+            + " rel=\"next\"")));
+
+    ConnectorException e = assertThrows(ConnectorException.class, () -> run("acme", List.of(), Map.of(), Set.of()));
+
+    assertEquals("malformed", e.reason());
+    assertTrue(e.getMessage().contains("connector 'hf-test'") && e.getMessage().contains("was already fetched"),
+        e.getMessage());
+    server.verify(1, getRequestedFor(urlPathEqualTo("/api/models")));
+  }
+
+  @Test
   void retriesA429AfterItsRetryAfter() throws Exception {
     server.stubFor(get(urlPathEqualTo("/api/models/" + LLAMA)).inScenario("limited")
         .whenScenarioStateIs(Scenario.STARTED)

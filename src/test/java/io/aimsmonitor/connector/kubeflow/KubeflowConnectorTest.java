@@ -321,7 +321,8 @@ class KubeflowConnectorTest {
     ConnectorException e = assertThrows(ConnectorException.class, this::run);
 
     assertEquals("malformed", e.reason());
-    assertTrue(e.getMessage().contains("same next-page token"), e.getMessage());
+    assertTrue(e.getMessage().contains("listing " + server.baseUrl() + API + "/model_versions?")
+        && e.getMessage().contains("next page 'c2FtZQ==' was already fetched"), e.getMessage());
     server.verify(2, getRequestedFor(urlPathEqualTo(API + "/model_versions")));
   }
 

@@ -306,6 +306,19 @@ class SageMakerConnectorTest {
   }
 
   @Test
+  void aNextTokenThatComesBackFailsLikeAnHttpListing() {
+    server.stubFor(operation("ListModelPackageGroups").willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", JSON_11).withBody("{\"ModelPackageGroupSummaryList\":[],\"NextToken\":\"same\"}")));
+
+    ConnectorException e = assertThrows(ConnectorException.class, () -> run(List.of()));
+
+    assertEquals("malformed", e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains("connector 'sm-test': listing model package groups: next page 'same' was"
+        + " already fetched"), e.getMessage());
+    server.verify(2, requested("ListModelPackageGroups"));
+  }
+
+  @Test
   void accessDeniedFailsAtOnceWithOneRequest() {
     server.stubFor(operation("ListModelPackageGroups").willReturn(error(403, "error-access-denied.json")));
 
