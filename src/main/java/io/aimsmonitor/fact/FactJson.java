@@ -18,6 +18,9 @@ public final class FactJson {
 
   public static final JsonMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // A missing boolean (gated, alertingConfigured, ...) means false, as people writing
+      // inventories expect; Jackson 3 would otherwise refuse the fact.
+      .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
       .build();
 

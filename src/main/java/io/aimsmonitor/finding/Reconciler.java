@@ -43,8 +43,12 @@ public final class Reconciler {
       Map<String, Long> snapshots,
       Instant now) {}
 
-  /** Changed findings (to upsert) and the events that explain them. */
-  public record Result(List<Finding> changed, List<FindingEvent> events) {
+  /**
+   * Changed findings (to upsert), findings only seen again unchanged (just {@code lastSeen} moves
+   * to {@code at}: the common case, kept apart so the store updates one column, not the row), and
+   * the events that explain the changes.
+   */
+  public record Result(List<Finding> changed, List<String> seenUnchanged, Instant at, List<FindingEvent> events) {
     public long count(Type type) {
       return events.stream().filter(e -> e.type() == type).count();
     }
@@ -52,6 +56,7 @@ public final class Reconciler {
 
   public Result reconcile(Input in) {
     Map<String, Finding> changed = new LinkedHashMap<>();
+    List<String> seenUnchanged = new ArrayList<>();
     List<FindingEvent> events = new ArrayList<>();
     Map<String, Violation> violated = new HashMap<>();
     for (Violation v : in.violations()) {
@@ -77,7 +82,13 @@ public final class Reconciler {
         events.add(new FindingEvent(id, in.now(), Type.REOPENED, FindingEvent.SYSTEM, v.message()));
       } else {
         boolean different = !old.message().equals(v.message()) || !comparable(old.evidence()).equals(comparable(evidence))
-            || old.severity() != rule.severity() || !old.title().equals(rule.title());
+            || old.severity() != rule.severity() || !old.title().equals(rule.title())
+            || !old.controls().equals(rule.controls()) || !java.util.Objects.equals(old.remediation(), rule.remediation())
+            || !old.subject().equals(v.subject());
+        if (!different && old.stale() == stale) {
+          seenUnchanged.add(id);
+          continue;
+        }
         changed.put(id, new Finding(id, rule.id(), rule.pack(), rule.title(), rule.severity(), rule.controls(),
             v.message(), rule.remediation(), v.subject(), evidence, Status.OPEN, stale, old.firstSeen(), in.now(), null));
         if (different) {
@@ -108,7 +119,7 @@ public final class Reconciler {
             "no longer violated on fresh evidence"));
       }
     }
-    return new Result(List.copyOf(changed.values()), List.copyOf(events));
+    return new Result(List.copyOf(changed.values()), List.copyOf(seenUnchanged), in.now(), List.copyOf(events));
   }
 
   private static void staleTransition(Finding old, boolean stale, Input in, List<FindingEvent> events) {

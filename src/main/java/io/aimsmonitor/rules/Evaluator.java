@@ -41,7 +41,9 @@ public final class Evaluator {
     try {
       session.execute(facts);
       return new PackResult(pack, violations.reported(), null);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // LinkageError too: Drools compiles constraints to bytecode after ~20 evaluations, and a
+      // constraint its compiler cannot handle must fail this pack, not the whole evaluation.
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();

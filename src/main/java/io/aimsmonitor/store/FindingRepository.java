@@ -68,10 +68,12 @@ public class FindingRepository {
 
   /** Applies a reconciliation atomically: either every change and event is stored, or none. */
   public void apply(Reconciler.Result result) {
-    if (result.changed().isEmpty() && result.events().isEmpty()) {
+    if (result.changed().isEmpty() && result.events().isEmpty() && result.seenUnchanged().isEmpty()) {
       return;
     }
     tx.executeWithoutResult(status -> {
+      template.batchUpdate("UPDATE finding SET last_seen = ? WHERE id = ?",
+          result.seenUnchanged().stream().map(id -> new Object[] {utc(result.at()), id}).toList());
       List<Finding> changed = result.changed();
       int[] updated = template.batchUpdate("UPDATE finding SET rule_id=?, pack=?, title=?, severity=?, controls=?, message=?,"
               + " remediation=?, subject_type=?, subject_key=?, subject_name=?, subject_url=?, evidence=?, status=?,"

@@ -32,6 +32,11 @@ class ReconcilerTest {
     Reconciler.Result result = reconciler.reconcile(new Reconciler.Input(Map.copyOf(store), violations, evaluated,
         loaded, stale, Map.of("src", 7L), now));
     result.changed().forEach(f -> store.put(f.id(), f));
+    result.seenUnchanged().forEach(id -> {
+      Finding f = store.get(id);
+      store.put(id, new Finding(f.id(), f.ruleId(), f.pack(), f.title(), f.severity(), f.controls(), f.message(),
+          f.remediation(), f.subject(), f.evidence(), f.status(), f.stale(), f.firstSeen(), result.at(), f.resolvedAt()));
+    });
     return result;
   }
 
@@ -56,8 +61,10 @@ class ReconcilerTest {
         .containsExactly(Type.OPENED);
     assertThat(store.get(ID).evidence()).containsEntry("snapshot", 7L);
 
-    assertThat(run(List.of(violation("m has no owner")), Set.of(), T0.plusSeconds(60)).events())
-        .as("unchanged evidence only moves lastSeen").isEmpty();
+    Reconciler.Result unchanged = run(List.of(violation("m has no owner")), Set.of(), T0.plusSeconds(60));
+    assertThat(unchanged.events()).as("unchanged evidence only moves lastSeen").isEmpty();
+    assertThat(unchanged.changed()).isEmpty();
+    assertThat(unchanged.seenUnchanged()).containsExactly(ID);
     assertThat(store.get(ID).lastSeen()).isEqualTo(T0.plusSeconds(60));
 
     assertThat(run(List.of(violation("m still has no owner")), Set.of(), T0.plusSeconds(90)).events())

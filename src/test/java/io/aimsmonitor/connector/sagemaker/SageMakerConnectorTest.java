@@ -47,7 +47,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
  */
 class SageMakerConnectorTest {
 
-  private static final String ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
+  private static final String ACCESS_KEY = "TESTACCESSKEYID00001";
   private static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
   private static final String JSON_11 = "application/x-amz-json-1.1";
   private static final String FRAUD_ARN = "arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraud-detector/";
