@@ -165,6 +165,10 @@ public class AimsMetrics implements MultiCollector {
         "1 if the instance's last run succeeded, else 0", null);
     GaugeSnapshot.Builder duration = gauge("aims_connector_last_run_duration_seconds",
         "Duration of the instance's last run", Unit.SECONDS);
+    GaugeSnapshot.Builder pages = gauge("aims_connector_last_run_pages", "Listing pages the instance's last run fetched",
+        null);
+    GaugeSnapshot.Builder rateLimitWaits = gauge("aims_connector_last_run_rate_limit_waits",
+        "Times the instance's last run waited because the source rate-limited it", null);
     GaugeSnapshot.Builder facts = gauge("aims_connector_facts", "Facts in the instance's latest good snapshot", null);
     GaugeSnapshot.Builder age = gauge("aims_connector_facts_age_seconds",
         "Age of the instance's latest good snapshot", Unit.SECONDS);
@@ -181,6 +185,8 @@ public class AimsMetrics implements MultiCollector {
         lastRun.dataPoint(point(labels, seconds(r.finishedAt())));
         lastRunSuccess.dataPoint(point(labels, r.succeeded() ? 1 : 0));
         duration.dataPoint(point(labels, r.duration().toMillis() / 1000.0));
+        pages.dataPoint(point(labels, r.pages()));
+        rateLimitWaits.dataPoint(point(labels, r.rateLimitWaits()));
       });
       state.lastSuccess().ifPresent(r -> {
         lastSuccess.dataPoint(point(labels, seconds(r.finishedAt())));
@@ -203,7 +209,7 @@ public class AimsMetrics implements MultiCollector {
             .value(errorCounts.getOrDefault(c.id() + "\u0000" + reason, 0L)).build());
       }
     }
-    List.of(lastSuccess, lastRun, lastRunSuccess, duration, facts, age, interval)
+    List.of(lastSuccess, lastRun, lastRunSuccess, duration, pages, rateLimitWaits, facts, age, interval)
         .forEach(b -> out.metricSnapshot(b.build()));
     out.metricSnapshot(errors.build());
   }

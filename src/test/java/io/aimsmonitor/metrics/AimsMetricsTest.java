@@ -52,6 +52,8 @@ class AimsMetricsTest {
         .contains("aims_finding_events_total{event=\"opened\",pack=\"test-pack\",rule=\"test.production-has-owner\",severity=\"high\"} 1.0")
         .contains("aims_connector_last_run_success{connector=\"inventory\",type=\"file\"} 1.0")
         .contains("aims_connector_facts{connector=\"inventory\",type=\"file\"} 2.0")
+        .contains("aims_connector_last_run_pages{connector=\"inventory\",type=\"file\"} 0.0")
+        .contains("aims_connector_last_run_rate_limit_waits{connector=\"inventory\",type=\"file\"} 0.0")
         .contains("aims_connector_schedule_interval_seconds{connector=\"inventory\",type=\"file\"} 3600.0")
         .contains("aims_rule_pack_info{pack=\"test-pack\",version=\"")
         .contains("aims_evaluations_total 1.0")
