@@ -4,6 +4,7 @@ import static io.aimsmonitor.connector.registry.JsonFields.text;
 
 import io.aimsmonitor.connector.ConnectorException;
 import io.aimsmonitor.connector.registry.Conventions;
+import io.aimsmonitor.connector.registry.MarkdownCard;
 import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.ModelVersion.ModelCard;
 import io.aimsmonitor.fact.ModelVersion.SupplierInfo;

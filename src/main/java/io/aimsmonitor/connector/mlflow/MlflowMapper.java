@@ -4,6 +4,7 @@ import io.aimsmonitor.connector.mlflow.MlflowApi.RegisteredModel;
 import io.aimsmonitor.connector.mlflow.MlflowApi.Run;
 import io.aimsmonitor.connector.mlflow.MlflowApi.Version;
 import io.aimsmonitor.connector.registry.Conventions;
+import io.aimsmonitor.connector.registry.MarkdownCard;
 import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.ModelVersion.ModelCard;
 import io.aimsmonitor.fact.TrainingRun;
@@ -15,12 +16,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,11 +42,6 @@ final class MlflowMapper {
   static final String TAG_GIT_COMMIT = "mlflow.source.git.commit";
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Pattern HEADING = Pattern.compile("^\\s{0,3}(#{1,6})\\s+(.+?)\\s*#*\\s*$");
-  /** Heading words per card section; each must start a word of the heading ("uses" matches "Intended uses"). */
-  private static final Map<String, Pattern> SECTION_WORDS = sectionWords();
-  private static final Pattern LINES = Pattern.compile("\\R");
-  private static final Pattern EMPHASIS = Pattern.compile("[*_`:]");
 
   private final String source;
   private final URI uiUrl;
@@ -90,7 +83,8 @@ final class MlflowMapper {
     return new ModelVersion(source, versionUrl(v.name(), v.version()), observedAt, REGISTRY, v.name(), v.version(),
         stage(v.currentStage()), aliases.stream().sorted().toList(), owners(v, model), v.description(), tags,
         v.runId(), commit, approval(v), v.createdAt(), v.updatedAt(), null,
-        card(v, model, modelSections.computeIfAbsent(model.name(), n -> markdownSections(model.description()))), null);
+        card(v, model, modelSections.computeIfAbsent(model.name(), n -> MarkdownCard.sections(model.description()))),
+        null);
   }
 
   TrainingRun run(Run run) {
@@ -156,14 +150,15 @@ final class MlflowMapper {
    * the section. Null when neither has any section.
    */
   static ModelCard card(Version v, RegisteredModel model) {
-    return card(v, model, markdownSections(model.description()));
+    return card(v, model, MarkdownCard.sections(model.description()));
   }
 
   private static ModelCard card(Version v, RegisteredModel model, Map<String, String> modelDescriptionSections) {
     Map<String, String> sections = new LinkedHashMap<>(modelDescriptionSections);
-    markdownSections(v.description()).forEach(sections::put);
+    MarkdownCard.sections(v.description()).forEach(sections::put);
     for (Map<String, String> tags : List.of(model.tags(), v.tags())) {
-      for (String section : List.of("intended_use", "limitations", "metrics", "training_data", "url")) {
+      for (String section : List.of(MarkdownCard.INTENDED_USE, MarkdownCard.LIMITATIONS, MarkdownCard.METRICS,
+          MarkdownCard.TRAINING_DATA, "url")) {
         String value = tags.get("model_card." + section);
         if (value != null) {
           sections.put(section, value.strip());
@@ -173,65 +168,8 @@ final class MlflowMapper {
     if (sections.isEmpty()) {
       return null;
     }
-    return new ModelCard(sections.get("intended_use"), sections.get("limitations"), sections.get("metrics"),
-        sections.get("training_data"), sections.get("url"));
-  }
-
-  /**
-   * Card sections found as Markdown headings in {@code markdown}, by section key; a heading with no
-   * text gives "". As for Kubeflow readmes (and the Hugging Face / Model Cards templates), a section
-   * runs to the next heading of the same or a higher level, sub-headings included, and headings
-   * inside code fences do not count.
-   */
-  static Map<String, String> markdownSections(String markdown) {
-    Map<String, String> sections = new LinkedHashMap<>();
-    if (markdown == null) {
-      return sections;
-    }
-    String[] lines = LINES.split(markdown, -1);
-    boolean inFence = false;
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].stripLeading().startsWith("```")) {
-        inFence = !inFence;
-        continue;
-      }
-      Matcher heading = inFence ? null : HEADING.matcher(lines[i]);
-      if (heading == null || !heading.matches()) {
-        continue;
-      }
-      for (String section : sectionsNamedBy(heading.group(2))) {
-        sections.putIfAbsent(section, sectionBody(lines, i + 1, heading.group(1).length()));
-      }
-    }
-    return sections;
-  }
-
-  private static String sectionBody(String[] lines, int from, int level) {
-    StringBuilder body = new StringBuilder();
-    boolean inFence = false;
-    for (int i = from; i < lines.length; i++) {
-      String line = lines[i];
-      if (line.stripLeading().startsWith("```")) {
-        inFence = !inFence;
-      } else if (!inFence) {
-        Matcher heading = HEADING.matcher(line);
-        if (heading.matches() && heading.group(1).length() <= level) {
-          break;
-        }
-      }
-      body.append(line).append('\n');
-    }
-    return body.toString().strip();
-  }
-
-  /**
-   * The card sections a heading names, in the words of the kubeflow connector's readme parser:
-   * "Intended uses &amp; limitations" names two.
-   */
-  private static List<String> sectionsNamedBy(String heading) {
-    String h = EMPHASIS.matcher(heading.toLowerCase(Locale.ROOT)).replaceAll("").strip();
-    return SECTION_WORDS.entrySet().stream().filter(e -> e.getValue().matcher(h).find()).map(Map.Entry::getKey)
-        .toList();
+    return new ModelCard(sections.get(MarkdownCard.INTENDED_USE), sections.get(MarkdownCard.LIMITATIONS),
+        sections.get(MarkdownCard.METRICS), sections.get(MarkdownCard.TRAINING_DATA), sections.get("url"));
   }
 
   /**
@@ -257,15 +195,6 @@ final class MlflowMapper {
       // not JSON: a plain location
     }
     return source;
-  }
-
-  private static Map<String, Pattern> sectionWords() {
-    Map<String, Pattern> words = new LinkedHashMap<>();
-    words.put("intended_use", Pattern.compile("\\b(?:intended use|uses|use cases|direct use)"));
-    words.put("limitations", Pattern.compile("\\b(?:limitation|risks|bias)"));
-    words.put("metrics", Pattern.compile("\\b(?:evaluation|metrics|results|performance)"));
-    words.put("training_data", Pattern.compile("\\b(?:training data|training details|training dataset)"));
-    return words;
   }
 
   private static String blankToNull(String s) {

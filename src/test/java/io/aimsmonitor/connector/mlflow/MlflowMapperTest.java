@@ -1,7 +1,6 @@
 package io.aimsmonitor.connector.mlflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.entry;
 
 import io.aimsmonitor.connector.mlflow.MlflowApi.RegisteredModel;
 import io.aimsmonitor.connector.mlflow.MlflowApi.Version;
@@ -16,44 +15,6 @@ import org.junit.jupiter.api.Test;
 class MlflowMapperTest {
 
   private static final RegisteredModel BARE_MODEL = new RegisteredModel("m", null, Map.of(), Map.of(), null);
-
-  @Test
-  void markdownSectionsAreFoundByHeadingWordingAndRunToTheNextHeadingOfTheirLevel() {
-    String description = """
-        Scores tickets.
-
-        ## Intended Use
-        Route support tickets to a queue.
-        ### Queues
-        Billing, Shipping.
-
-        ## Bias, Risks, and Limitations:
-        English only.
-
-        ## **Evaluation**
-        macro-F1 0.82 on March tickets.
-        ```
-        ## Training data
-        (a heading inside a code fence is text)
-        ```
-
-        ## Training Data
-        ## Out-of-scope use
-        Legal advice.
-        """;
-
-    assertThat(MlflowMapper.markdownSections(description)).containsExactly(
-        entry("intended_use", "Route support tickets to a queue.\n### Queues\nBilling, Shipping."),
-        entry("limitations", "English only."),
-        entry("metrics", "macro-F1 0.82 on March tickets.\n```\n## Training data\n(a heading inside a code fence is text)\n```"),
-        entry("training_data", ""));
-  }
-
-  @Test
-  void aHeadingNamingTwoSectionsFillsBoth() {
-    assertThat(MlflowMapper.markdownSections("## Intended uses & limitations\nInternal triage only.\n"))
-        .containsOnly(entry("intended_use", "Internal triage only."), entry("limitations", "Internal triage only."));
-  }
 
   @Test
   void cardTagsWinOverDescriptionsAndVersionsOverModels() {
