@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,23 +40,18 @@ public class ControlsCommand implements Callable<Integer> {
   record CsvRow(String id, String part, String title, String automation, String decidedBy, String rules, String status,
       long openFindings, long staleFindings, String exclusion) {}
 
-  @Option(names = "--rules", description = "rule pack folder (default: ./rules, else the bundled packs)")
-  Path rules;
+  @Mixin
+  ScanOptions options;
 
-  @Option(names = "--scan", description = "collect and evaluate first (like scan) to show status and open findings")
+  @Option(names = "--scan",
+      description = "collect (from --connectors) and evaluate first, like scan, to show status and open findings")
   boolean scan;
-
-  @Option(names = "--connectors", description = "with --scan: connector instance folder (default: ./connectors, else the bundled demo)")
-  Path connectors;
 
   @Option(names = "--part", defaultValue = "all", description = "annex-a, clause or all (default: ${DEFAULT-VALUE})")
   String part;
 
   @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE})")
   Format format;
-
-  @Option(names = "--verbose", description = "log progress to standard error")
-  boolean verbose;
 
   @Spec
   CommandSpec spec;
@@ -86,8 +82,8 @@ public class ControlsCommand implements Callable<Integer> {
   }
 
   private List<Row> coverage(PrintWriter err) {
-    CliLogging.configure(verbose);
-    Path dir = rules != null ? rules : Workspace.rules(Path.of("rules"), Path.of("./data"));
+    CliLogging.configure(options.verbose);
+    Path dir = options.rules != null ? options.rules : Workspace.rules(Path.of("rules"), Path.of("./data"));
     if (!Files.isDirectory(dir)) {
       throw new IllegalStateException(dir + ": rule folder does not exist");
     }
@@ -105,7 +101,7 @@ public class ControlsCommand implements Callable<Integer> {
   }
 
   private List<Row> scanned(PrintWriter err) {
-    try (ScanRun run = ScanRun.start(connectors, rules, verbose)) {
+    try (ScanRun run = ScanRun.start(options)) {
       List<String> rejected = run.rejectedPacks();
       if (!rejected.isEmpty()) {
         rejected.forEach(line -> err.println(line.startsWith("  ") ? line : "error: " + line));

@@ -4,10 +4,10 @@ import io.aimsmonitor.finding.Finding;
 import io.aimsmonitor.rules.Severity;
 import io.aimsmonitor.store.FindingRepository;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,20 +19,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "scan", description = "Collect every enabled connector once, evaluate, print open findings.")
 public class ScanCommand implements Callable<Integer> {
 
-  @Option(names = "--connectors", description = "connector instance folder (default: ./connectors, else the bundled demo)")
-  Path connectors;
-
-  @Option(names = "--rules", description = "rule pack folder (default: ./rules, else the bundled packs)")
-  Path rules;
+  @Mixin
+  ScanOptions options;
 
   @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE})")
   FindingFormat.Format format;
 
   @Option(names = "--fail-on", description = "exit 1 if a finding has this severity or higher: info, low, medium, high, critical")
   String failOn;
-
-  @Option(names = "--verbose", description = "log progress to standard error")
-  boolean verbose;
 
   @Spec
   CommandSpec spec;
@@ -50,7 +44,7 @@ public class ScanCommand implements Callable<Integer> {
         return ExitCodes.INVALID;
       }
     }
-    try (ScanRun run = ScanRun.start(connectors, rules, verbose)) {
+    try (ScanRun run = ScanRun.start(options)) {
       List<String> rejected = run.rejectedPacks();
       if (!rejected.isEmpty()) {
         rejected.forEach(line -> err.println(line.startsWith("  ") ? line : "error: " + line));

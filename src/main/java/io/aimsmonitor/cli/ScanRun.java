@@ -28,12 +28,14 @@ final class ScanRun implements AutoCloseable {
   }
 
   /**
-   * Starts the application context.
-   *
-   * @param connectors connector folder, or null for the default (./connectors, else the bundled demo)
-   * @param rules rule pack folder, or null for the default (./rules, else the bundled packs)
+   * Starts the application context with the command's {@code --connectors}, {@code --rules} and
+   * {@code --verbose}; a folder not given is the default (./connectors, else the bundled demo;
+   * ./rules, else the bundled packs).
    */
-  static ScanRun start(Path connectors, Path rules, boolean verbose) {
+  static ScanRun start(ScanOptions options) {
+    Path connectors = options.connectors;
+    Path rules = options.rules;
+    boolean verbose = options.verbose;
     Map<String, Object> props = new LinkedHashMap<>();
     props.put("spring.main.banner-mode", "off");
     props.put("aims.scheduler.enabled", "false");
