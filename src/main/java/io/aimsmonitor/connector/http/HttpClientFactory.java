@@ -7,15 +7,23 @@ import io.aimsmonitor.connector.ConnectorConfig.HttpSettings;
 import io.aimsmonitor.connector.ConnectorException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;
-import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -29,7 +37,8 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * Builds the one HTTP client every HTTP connector uses, configured from the instance's
  * {@link HttpSettings}: timeouts, a bounded connection pool ({@code maxInFlight}), an optional
- * proxy and CA bundle, and the instance's credentials, read from the environment or a file.
+ * proxy and CA bundle (CAs trusted in addition to the JVM's), and the instance's credentials,
+ * read from the environment or a file. Server host names are always verified.
  */
 public final class HttpClientFactory {
 
@@ -71,6 +80,7 @@ public final class HttpClientFactory {
   /** The raw Apache client with this instance's pool, timeouts, proxy and TLS settings. */
   public CloseableHttpClient buildClient() throws ConnectorException {
     HttpSettings http = config.http();
+    HttpHost proxy = http.proxy() == null ? null : proxy(http.proxy());
     var connections = PoolingHttpClientConnectionManagerBuilder.create()
         .setMaxConnTotal(http.maxInFlight())
         .setMaxConnPerRoute(http.maxInFlight())
@@ -92,10 +102,31 @@ public final class HttpClientFactory {
         .disableRedirectHandling()
         .disableAutomaticRetries()
         .setUserAgent("aims-monitor");
-    if (http.proxy() != null) {
-      builder.setProxy(new HttpHost(http.proxy().getScheme(), http.proxy().getHost(), http.proxy().getPort()));
+    if (proxy != null) {
+      builder.setProxy(proxy);
     }
     return builder.build();
+  }
+
+  /**
+   * The proxy host: an {@code http://} or {@code https://} URL with a host (the port defaults to
+   * the scheme's). Credentials in the URL would be silently dropped (and would sit in the YAML),
+   * so they are refused rather than ignored.
+   */
+  private HttpHost proxy(URI proxy) throws ConnectorException {
+    String scheme = proxy.getScheme() == null ? "" : proxy.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || proxy.getHost() == null) {
+      // not echoed when opaque: "user:secret@proxy:3128" parses as scheme "user"
+      throw new ConnectorException("config", config.describe() + ": http.proxy "
+          + (proxy.isOpaque() ? "" : ApiClient.display(proxy) + " ")
+          + "is not an http:// or https:// URL with a host, such as http://proxy:3128");
+    }
+    if (proxy.getRawUserInfo() != null) {
+      throw new ConnectorException("config", config.describe() + ": http.proxy " + ApiClient.display(proxy)
+          + " must not hold credentials (user:password@): proxy authentication is not supported");
+    }
+    int port = proxy.getPort() != -1 ? proxy.getPort() : scheme.equals("https") ? 443 : 80;
+    return new HttpHost(scheme, proxy.getHost(), port);
   }
 
   /** The {@code name: value} header carrying the credentials, or null for no auth. */
@@ -111,21 +142,53 @@ public final class HttpClientFactory {
   }
 
   private SSLContext sslContext(HttpSettings http) throws ConnectorException {
-    try (InputStream in = Files.newInputStream(http.caBundle())) {
+    try {
+      return SSLContexts.custom().loadTrustMaterial(trustStore(http.caBundle()), null).build();
+    } catch (GeneralSecurityException e) {
+      throw new ConnectorException("config", config.describe() + ": cannot use http.caBundle " + http.caBundle()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What a client with {@code http.caBundle} trusts: the JVM's default CAs and, in addition (the
+   * bundle holds <em>extra</em> CAs, e.g. a private registry's), every certificate in the bundle.
+   * A bundle with none is a configuration error, not an empty addition.
+   */
+  KeyStore trustStore(Path caBundle) throws ConnectorException {
+    try {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
-      int i = 0;
-      for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        trust.setCertificateEntry("ca-" + i++, cert);
+      int bundled = 0;
+      try (InputStream in = Files.newInputStream(caBundle)) {
+        for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          trust.setCertificateEntry("ca-bundle-" + bundled++, cert);
+        }
+      } catch (CertificateException e) {
+        throw new ConnectorException("config", config.describe() + ": http.caBundle " + caBundle
+            + " is not a file of PEM certificates: " + e.getMessage(), e);
       }
-      if (i == 0) {
-        throw new ConnectorException("config", config.describe() + ": http.caBundle " + http.caBundle()
+      if (bundled == 0) {
+        throw new ConnectorException("config", config.describe() + ": http.caBundle " + caBundle
             + " holds no PEM certificate");
       }
-      return SSLContexts.custom().loadTrustMaterial(trust, null).build();
-    } catch (IOException | GeneralSecurityException e) {
-      throw new ConnectorException("config", config.describe() + ": cannot load http.caBundle " + http.caBundle()
-          + ": " + e.getMessage(), e);
+      TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      defaults.init((KeyStore) null);
+      int n = 0;
+      for (TrustManager manager : defaults.getTrustManagers()) {
+        if (manager instanceof X509TrustManager x509) {
+          for (X509Certificate ca : x509.getAcceptedIssuers()) {
+            trust.setCertificateEntry("default-" + n++, ca);
+          }
+        }
+      }
+      return trust;
+    } catch (IOException e) {
+      throw new ConnectorException("config", config.describe() + ": cannot read http.caBundle " + caBundle + ": "
+          + e.getClass().getSimpleName() + " " + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw new ConnectorException("config", config.describe() + ": cannot load http.caBundle " + caBundle + ": "
+          + e.getMessage(), e);
     }
   }
 }
