@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -170,9 +174,12 @@ public final class ApiClient implements AutoCloseable {
         pause(retry.backoff(attempt), false);
         continue;
       } catch (IOException e) {
-        if (attempt > retry.maxRetries()) {
+        // a refused certificate is refused again on every attempt: no retry, and a hint
+        String refused = certificateRefused(e);
+        if (refused != null || attempt > retry.maxRetries()) {
           throw new ConnectorException("connection", prefix() + "cannot reach " + display(requested) + ": "
-              + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + mask.apply(e.getMessage())), e);
+              + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + mask.apply(e.getMessage()))
+              + (refused == null ? "" : " (" + refused + ")"), e);
         }
         pause(retry.backoff(attempt), false);
         continue;
@@ -295,6 +302,28 @@ public final class ApiClient implements AutoCloseable {
       progress.rateLimitWait(wait);
     }
     sleeper.sleep(Math.max(0, wait.toMillis()));
+  }
+
+  /**
+   * What to tell the operator when the TLS handshake failed on the server's certificate, or null
+   * for any other I/O failure (which may be transient).
+   */
+  private String certificateRefused(IOException e) {
+    if (!(e instanceof SSLHandshakeException)) {
+      return null;
+    }
+    boolean refused = false;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CertPathBuilderException) {
+        // no chain to a trusted CA: a private CA, or a self-signed certificate
+        return "the server's certificate is not signed by a trusted CA"
+            + (config.http().caBundle() == null ? "; for a private CA set http.caBundle to a PEM file of it"
+                : ", neither the JVM's nor one in http.caBundle " + config.http().caBundle());
+      }
+      refused |= t instanceof CertificateException || t instanceof CertPathValidatorException;
+    }
+    // expired, revoked, or not issued for this host name
+    return refused ? "the server's certificate was refused" : null;
   }
 
   private String prefix() {
