@@ -198,8 +198,12 @@ public final class ConnectorConfigLoader {
     if (proxy != null) {
       try {
         proxyUri = URI.create(proxy);
+        String problem = io.aimsmonitor.connector.http.HttpClientFactory.proxyProblem(proxyUri);
+        if (problem != null) {
+          f.problem("proxy", problem);
+        }
       } catch (IllegalArgumentException e) {
-        f.problem("proxy", "not a URL: " + proxy);
+        f.problem("proxy", "is not a URL, such as http://proxy:3128");
       }
     }
     return new HttpSettings(

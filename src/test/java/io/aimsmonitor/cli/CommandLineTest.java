@@ -73,12 +73,13 @@ class CommandLineTest {
   void validateNamesTheConnectorFileAndKeyAtFault() throws Exception {
     setup(Workbench.OWNER_RULE);
     Files.writeString(dir.resolve("connectors/broken.yaml"),
-        "id: Broken Id\ntype: mlfow\nschedule: every hour\nauth: {type: bearer}\n");
+        "id: Broken Id\ntype: mlfow\nschedule: every hour\nauth: {type: bearer}\nhttp: {proxy: \"proxy:3128\"}\n");
     Run r = run("validate", "--connectors", dir.resolve("connectors").toString(), "--rules", dir.resolve("rules").toString());
     assertThat(r.exit()).isEqualTo(ExitCodes.INVALID);
     assertThat(r.err()).contains("broken.yaml: id:").contains("broken.yaml: type: unknown connector type 'mlfow'")
         .contains("broken.yaml: schedule: not a Quartz cron expression")
-        .contains("broken.yaml: auth.tokenEnv: auth type 'bearer' needs tokenEnv or tokenFile");
+        .contains("broken.yaml: auth.tokenEnv: auth type 'bearer' needs tokenEnv or tokenFile")
+        .contains("broken.yaml: http.proxy: is not an http:// or https:// URL with a host");
   }
 
   @Test

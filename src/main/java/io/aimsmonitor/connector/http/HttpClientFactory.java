@@ -110,23 +110,34 @@ public final class HttpClientFactory {
 
   /**
    * The proxy host: an {@code http://} or {@code https://} URL with a host (the port defaults to
-   * the scheme's). Credentials in the URL would be silently dropped (and would sit in the YAML),
-   * so they are refused rather than ignored.
+   * the scheme's).
    */
   private HttpHost proxy(URI proxy) throws ConnectorException {
-    String scheme = proxy.getScheme() == null ? "" : proxy.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https") || proxy.getHost() == null) {
-      // not echoed when opaque: "user:secret@proxy:3128" parses as scheme "user"
-      throw new ConnectorException("config", config.describe() + ": http.proxy "
-          + (proxy.isOpaque() ? "" : ApiClient.display(proxy) + " ")
-          + "is not an http:// or https:// URL with a host, such as http://proxy:3128");
+    String problem = proxyProblem(proxy);
+    if (problem != null) {
+      throw new ConnectorException("config", config.describe() + ": http.proxy " + problem);
     }
-    if (proxy.getRawUserInfo() != null) {
-      throw new ConnectorException("config", config.describe() + ": http.proxy " + ApiClient.display(proxy)
-          + " must not hold credentials (user:password@): proxy authentication is not supported");
-    }
+    String scheme = proxy.getScheme().toLowerCase(Locale.ROOT);
     int port = proxy.getPort() != -1 ? proxy.getPort() : scheme.equals("https") ? 443 : 80;
     return new HttpHost(scheme, proxy.getHost(), port);
+  }
+
+  /**
+   * What is wrong with a proxy URL, or null if nothing: the one check behind both {@code validate}
+   * and the client. Credentials in the URL would be silently dropped (and would sit in the YAML),
+   * so they are refused rather than ignored; an opaque URL is not echoed, since
+   * {@code user:secret@proxy:3128} parses as scheme "user".
+   */
+  public static String proxyProblem(URI proxy) {
+    String scheme = proxy.getScheme() == null ? "" : proxy.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || proxy.getHost() == null) {
+      return (proxy.isOpaque() ? "" : ApiClient.display(proxy) + " ")
+          + "is not an http:// or https:// URL with a host, such as http://proxy:3128";
+    }
+    if (proxy.getRawUserInfo() != null) {
+      return ApiClient.display(proxy) + " must not hold credentials (user:password@): proxy authentication is not supported";
+    }
+    return null;
   }
 
   /** The {@code name: value} header carrying the credentials, or null for no auth. */
