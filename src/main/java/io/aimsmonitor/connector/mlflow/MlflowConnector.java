@@ -187,7 +187,14 @@ final class MlflowConnector implements Connector {
       }
       return fetched;
     } finally {
+      // A run ends with nothing of it still talking to the source: interrupted fetchers stop at
+      // their next attempt (ApiClient checks the interrupt), and one mid-request finishes within
+      // the request timeout. Without the wait, a failed run's fetchers could keep sending requests
+      // after collect() returned, even into the next run.
       pool.shutdownNow();
+      if (!pool.awaitTermination(config.http().requestTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
+        log.warn("connector '{}': run fetchers still busy after the run ended", config.id());
+      }
     }
   }
 
