@@ -169,20 +169,7 @@ final class MlflowApi {
     JsonNode deployment = read.object(node, "deployment_job_state", path);
     String deploymentRunState = deployment.isMissingNode() ? null
         : read.text(deployment, "run_state", path + ".deployment_job_state");
-    Map<String, Double> modelMetrics = new LinkedHashMap<>();
-    List<JsonNode> metricNodes = read.array(node, "model_metrics", path);
-    for (int i = 0; i < metricNodes.size(); i++) {
-      String at = path + ".model_metrics[" + i + "]";
-      JsonNode metric = metricNodes.get(i);
-      if (!metric.isObject()) {
-        throw read.malformed(at, "expected an object");
-      }
-      String key = read.text(metric, "key", at);
-      Double value = read.number(metric, "value", at);
-      if (key != null && value != null) {
-        modelMetrics.put(key, value);
-      }
-    }
+    Map<String, Double> modelMetrics = read.metrics(node, "model_metrics", path);
     return new Version(
         read.requiredText(node, "name", path),
         read.requiredText(node, "version", path),
@@ -208,34 +195,15 @@ final class MlflowApi {
       runId = read.requiredText(info, "run_uuid", "run.info"); // MLflow 1.x servers send only run_uuid
     }
     JsonNode data = read.object(run, "data", "run");
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    if (!data.isMissingNode()) {
-      List<JsonNode> metricNodes = read.array(data, "metrics", "run.data");
-      for (int i = 0; i < metricNodes.size(); i++) {
-        String at = "run.data.metrics[" + i + "]";
-        JsonNode metric = metricNodes.get(i);
-        if (!metric.isObject()) {
-          throw read.malformed(at, "expected an object");
-        }
-        String key = read.text(metric, "key", at);
-        Double value = read.number(metric, "value", at);
-        if (key != null && value != null) {
-          metrics.put(key, value);
-        }
-      }
-    }
+    Map<String, Double> metrics = data.isMissingNode() ? Map.of() : read.metrics(data, "metrics", "run.data");
     Map<String, String> params = data.isMissingNode() ? Map.of() : read.keyValues(data, "params", "run.data");
     Map<String, String> tags = data.isMissingNode() ? Map.of() : read.keyValues(data, "tags", "run.data");
     List<DatasetInput> datasets = new ArrayList<>();
     JsonNode inputs = read.object(run, "inputs", "run");
     if (!inputs.isMissingNode()) {
-      List<JsonNode> inputNodes = read.array(inputs, "dataset_inputs", "run.inputs");
-      for (int i = 0; i < inputNodes.size(); i++) {
-        String at = "run.inputs.dataset_inputs[" + i + "]";
-        JsonNode input = inputNodes.get(i);
-        if (!input.isObject()) {
-          throw read.malformed(at, "expected an object");
-        }
+      for (ResponseReader.Element element : read.objects(inputs, "dataset_inputs", "run.inputs")) {
+        String at = element.at();
+        JsonNode input = element.node();
         JsonNode dataset = read.object(input, "dataset", at);
         if (dataset.isMissingNode()) {
           continue;

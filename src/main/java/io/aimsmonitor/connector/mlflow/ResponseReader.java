@@ -67,6 +67,36 @@ final class ResponseReader {
     return List.copyOf(node.values());
   }
 
+  /** An element of an array of objects, with its path for messages, e.g. {@code run.data.metrics[2]}. */
+  record Element(String at, JsonNode node) {}
+
+  /** The elements of the array at {@code field}, each of which must be an object; absent or null is empty. */
+  List<Element> objects(JsonNode parent, String field, String path) throws ConnectorException {
+    List<JsonNode> nodes = array(parent, field, path);
+    List<Element> out = new java.util.ArrayList<>(nodes.size());
+    for (int i = 0; i < nodes.size(); i++) {
+      String at = join(path, field) + "[" + i + "]";
+      if (!nodes.get(i).isObject()) {
+        throw malformed(at, "expected an object");
+      }
+      out.add(new Element(at, nodes.get(i)));
+    }
+    return out;
+  }
+
+  /** A list of {@code {key, value}} metrics as a map; entries without a key or a numeric value are skipped. */
+  java.util.Map<String, Double> metrics(JsonNode parent, String field, String path) throws ConnectorException {
+    java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+    for (Element metric : objects(parent, field, path)) {
+      String key = text(metric.node(), "key", metric.at());
+      Double value = number(metric.node(), "value", metric.at());
+      if (key != null && value != null) {
+        out.put(key, value);
+      }
+    }
+    return out;
+  }
+
   /**
    * A text field; absent, null or empty is null. Numbers and booleans are taken as their text
    * (Unity Catalog-backed servers send {@code version} as a number).
