@@ -68,7 +68,7 @@ record GithubOptions(List<String> repositories, String organization, List<String
     List<String> jobsFor = o.stringList("jobsFor");
     boolean includeArchived = o.bool("includeArchived", false);
     App app = app(config, o);
-    if (app == null) {
+    if (!config.options().containsKey("app")) {
       o.allowAuth(Set.of("none", "bearer"));
     } else if (!"none".equals(config.auth().type())) {
       o.problem("auth.type", "leave auth out (or type none) when options.app is set: the connector authenticates"
