@@ -149,18 +149,55 @@ final class GithubActionsConnector implements Connector {
         run.finishedAt(), run.tests(), run.updatedAt(), jobs);
   }
 
+  /** Run ids are numbers as text: shorter first, then by text; anything else by text. */
   private static int byNumber(String a, String b) {
-    if (a.length() != b.length() && a.chars().allMatch(Character::isDigit) && b.chars().allMatch(Character::isDigit)) {
+    if (a.length() != b.length() && digits(a) && digits(b)) {
       return Integer.compare(a.length(), b.length());
     }
     return a.compareTo(b);
+  }
+
+  private static boolean digits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return !s.isEmpty();
   }
 
   /** A run as listed, with its workflow file path (for {@code jobsFor}) and creation time (for the incremental stop). */
   record Listed(PipelineRun run, String path, Instant createdAt) {}
 
   /** One page of a runs listing as kept in the {@link EtagCache}. */
-  record RunsPage(List<Listed> runs, URI next, long totalCount) {}
+  record RunsPage(List<Listed> runs, URI next, URI last, long totalCount) {}
+
+  /** The {@code page} query parameter of a GitHub link; 1 when absent. */
+  static int pageNumber(URI uri) {
+    String query = uri.getRawQuery();
+    if (query != null) {
+      for (String pair : query.split("&")) {
+        if (pair.startsWith("page=")) {
+          try {
+            return Integer.parseInt(pair.substring(5));
+          } catch (NumberFormatException e) {
+            return -1;
+          }
+        }
+      }
+    }
+    return 1;
+  }
+
+  /** {@code uri} with its {@code page} parameter set to {@code page}. */
+  static URI withPage(URI uri, int page) {
+    StringBuilder query = new StringBuilder();
+    for (String pair : uri.getRawQuery().split("&")) {
+      query.append(query.isEmpty() ? "" : "&").append(pair.startsWith("page=") ? "page=" + page : pair);
+    }
+    String s = uri.toString();
+    return URI.create(s.substring(0, s.indexOf('?')) + "?" + query);
+  }
 
   /** A listing page of an organization's repositories. */
   record ReposPage(List<String> names, URI next) {}
@@ -215,14 +252,17 @@ final class GithubActionsConnector implements Connector {
     List<Listed> listRuns(URI first, String repository, Instant since) throws ConnectorException, InterruptedException {
       PageGuard guard = new PageGuard(context, ApiClient.display(first));
       List<Listed> out = new ArrayList<>();
-      URI uri = first;
-      while (uri != null) {
-        guard.beforePage(ApiClient.display(uri));
-        RunsPage page = get(uri, response -> runsPage(response, repository));
-        if (page.totalCount() > 1000 && options.branch() != null && uri.equals(first)) {
-          log.warn("connector '{}': {} has {} runs on branch {}; GitHub lists at most 1,000 runs of a filtered"
-              + " listing, so older ones are not read", config.id(), repository, page.totalCount(), options.branch());
-        }
+      guard.beforePage(ApiClient.display(first));
+      RunsPage page = get(first, response -> runsPage(response, repository));
+      if (page.totalCount() > 1000 && options.branch() != null) {
+        log.warn("connector '{}': {} has {} runs on branch {}; GitHub lists at most 1,000 runs of a filtered"
+            + " listing, so older ones are not read", config.id(), repository, page.totalCount(), options.branch());
+      }
+      // A whole listing (no date to stop at) is fetched on up to maxInFlight threads: GitHub's
+      // rel="last" link names the last page, and the pages in between differ only in "page".
+      List<RunsPage> ahead = since == null ? pagesUpToLast(page, guard) : List.of();
+      int next = 0;
+      while (true) {
         guard.afterPage(page.runs().size());
         boolean reachedBack = false;
         for (Listed listed : page.runs()) {
@@ -230,11 +270,70 @@ final class GithubActionsConnector implements Connector {
             reachedBack = true;
             continue;
           }
+          // a page from the ETag cache was mapped in an earlier run: observed now
           out.add(new Listed(listed.run().withOrigin(config.id(), now), listed.path(), listed.createdAt()));
         }
-        uri = reachedBack ? null : page.next();
+        if (reachedBack || page.next() == null) {
+          return out;
+        }
+        if (next < ahead.size()) {
+          page = ahead.get(next++);
+          continue;
+        }
+        guard.beforePage(ApiClient.display(page.next()));
+        URI uri = page.next();
+        page = get(uri, response -> runsPage(response, repository));
       }
-      return out;
+    }
+
+    /** Pages 2 to the {@code rel="last"} page of {@code first}, fetched concurrently, in order; empty when there is no last link. */
+    private List<RunsPage> pagesUpToLast(RunsPage first, PageGuard guard) throws ConnectorException, InterruptedException {
+      if (first.next() == null || first.last() == null) {
+        return List.of();
+      }
+      int last = pageNumber(first.last());
+      int second = pageNumber(first.next());
+      if (second != 2 || last <= 2) {
+        return List.of();
+      }
+      List<URI> uris = new ArrayList<>();
+      for (int n = 2; n <= last; n++) {
+        URI uri = withPage(first.last(), n);
+        guard.beforePage(ApiClient.display(uri)); // maxPages and repeated links fail here, before any request
+        uris.add(uri);
+      }
+      String repository = first.runs().isEmpty() ? null : first.runs().get(0).run().repository();
+      int threads = Math.max(1, Math.min(config.http().maxInFlight(), uris.size()));
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, task -> {
+        Thread t = new Thread(task, "github-" + config.id() + "-pages");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        List<java.util.concurrent.Future<RunsPage>> futures = new ArrayList<>();
+        for (URI uri : uris) {
+          futures.add(pool.submit(() -> get(uri, response -> runsPage(response, repository))));
+        }
+        List<RunsPage> pages = new ArrayList<>();
+        for (var future : futures) {
+          try {
+            pages.add(future.get());
+          } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ConnectorException ce) {
+              throw ce;
+            }
+            if (e.getCause() instanceof InterruptedException ie) {
+              throw ie;
+            }
+            throw new IllegalStateException(e.getCause());
+          }
+        }
+        return pages;
+      } finally {
+        // as in the mlflow connector: nothing of a failed run keeps talking to the source
+        pool.shutdownNow();
+        pool.awaitTermination(config.http().requestTimeout().toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
     }
 
     private RunsPage runsPage(ApiResponse response, String repository) throws ConnectorException {
@@ -251,7 +350,8 @@ final class GithubActionsConnector implements Connector {
         runs.add(new Listed(GithubMapping.run(config.id(), now, repository, item), text(item, "path"),
             GithubMapping.time(item, "created_at")));
       }
-      return new RunsPage(List.copyOf(runs), response.nextLink().orElse(null), body.path("total_count").asLong(0));
+      return new RunsPage(List.copyOf(runs), response.nextLink().orElse(null), response.link("last").orElse(null),
+          body.path("total_count").asLong(0));
     }
 
     /** One run, or null when GitHub no longer has it. */

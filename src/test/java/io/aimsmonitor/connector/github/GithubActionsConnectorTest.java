@@ -112,6 +112,20 @@ class GithubActionsConnectorTest {
   }
 
   @Test
+  void aWholeListingFetchesThePagesUpToRelLastConcurrentlyAndKeepsTheirOrder() throws Exception {
+    server.stubFor(page(1).willReturn(okJson(resource("connector/github/runs-page1.json")).withHeader("Link", link(RUNS, 2, 3))));
+    server.stubFor(page(2).willReturn(okJson(resource("connector/github/runs-page2.json")).withHeader("Link", link(RUNS, 3, 3))));
+    server.stubFor(page(3).willReturn(okJson(resource("connector/github/runs-page2.json").replace("30433642", "30433601"))
+        .withHeader("Link", "<" + server.baseUrl() + RUNS + "?per_page=100&exclude_pull_requests=true&page=1>; rel=\"first\"")));
+
+    Run run = collect(Map.of());
+
+    assertEquals(List.of("30433601", "30433642", "30433645", "30433650"), run.runs().stream().map(PipelineRun::runId).toList());
+    assertEquals(3, run.pages());
+    server.verify(0, getRequestedFor(urlPathEqualTo(RUNS)).withQueryParam("page", equalTo("4")));
+  }
+
+  @Test
   void aRunInProgressIsRecordedAsSuchAndNeverCountsAsPassed() throws Exception {
     stubTwoPages();
 
@@ -168,9 +182,11 @@ class GithubActionsConnectorTest {
     server.stubFor(page(2).withHeader("If-None-Match", equalTo("W/\"page2-v1\"")).atPriority(1)
         .willReturn(aResponse().withStatus(304).withHeader("ETag", "W/\"page2-v1\"")));
 
-    Run second = collect(config(Map.of()), List.of(), true, CLOCK);
+    Clock later = Clock.offset(CLOCK, Duration.ofHours(1));
+    Run second = collect(config(Map.of()), List.of(), true, later);
 
-    assertEquals(first.runs(), second.runs());
+    assertEquals(first.runs().stream().map(r -> r.withOrigin("github-test", later.instant())).toList(), second.runs(),
+        "the cached pages' runs, observed again now");
     server.verify(2, getRequestedFor(urlPathEqualTo(RUNS)).withHeader("If-None-Match", equalTo("W/\"page1-v1\"")
         .or(equalTo("W/\"page2-v1\""))));
   }
