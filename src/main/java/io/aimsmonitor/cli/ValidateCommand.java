@@ -4,6 +4,7 @@ import io.aimsmonitor.connector.ConfigException;
 import io.aimsmonitor.connector.ConnectorConfigLoader;
 import io.aimsmonitor.connector.ConnectorTypes;
 import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.demo.DemoServers;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePackLoader;
 import java.io.PrintWriter;
@@ -38,7 +39,7 @@ public class ValidateCommand implements Callable<Integer> {
     int problems = 0;
     if (Files.isDirectory(connectors)) {
       try {
-        int n = new ConnectorConfigLoader(ConnectorTypes.discover()).load(connectors).size();
+        int n = new ConnectorConfigLoader(ConnectorTypes.discover(), DemoServers.names()).load(connectors).size();
         out.println("connectors: " + n + " instance(s) in " + connectors + " are valid");
       } catch (ConfigException e) {
         e.problems().forEach(p -> err.println("error: " + p));

@@ -83,6 +83,20 @@ class CommandLineTest {
   }
 
   @Test
+  void validateAcceptsTheDemoReplayNameAndRejectsAnUnknownOne() throws Exception {
+    setup(Workbench.OWNER_RULE);
+    Files.writeString(dir.resolve("connectors/demo.yaml"), "id: demo\ntype: mlflow\nbaseUrl: demo://mlflow\n");
+    String[] args = {"validate", "--connectors", dir.resolve("connectors").toString(), "--rules",
+        dir.resolve("rules").toString()};
+    assertThat(run(args).exit()).isZero();
+
+    Files.writeString(dir.resolve("connectors/demo.yaml"), "id: demo\ntype: mlflow\nbaseUrl: demo://registry\n");
+    Run r = run(args);
+    assertThat(r.exit()).isEqualTo(ExitCodes.INVALID);
+    assertThat(r.err()).contains("demo.yaml: baseUrl: 'demo://registry' names no demo server").contains("demo://mlflow");
+  }
+
+  @Test
   void scanPrintsJsonAndFailsOnSeverityThreshold() throws Exception {
     setup(Workbench.OWNER_RULE);
     String[] base = {"scan", "--connectors", dir.resolve("connectors").toString(), "--rules",
