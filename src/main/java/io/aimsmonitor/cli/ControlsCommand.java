@@ -107,7 +107,7 @@ public class ControlsCommand implements Callable<Integer> {
         rejected.forEach(line -> err.println(line.startsWith("  ") ? line : "error: " + line));
         return null;
       }
-      run.collectAndEvaluate().forEach(f -> err.println("warning: " + f));
+      run.collectAndEvaluate().failures().forEach(f -> err.println("warning: " + f));
       return ControlReport.assess(run.bean(ControlCatalog.class), run.bean(RuleBook.class).rules().values(),
           run.bean(FindingRepository.class).openCountsByControl(), run.bean(MonitorService.class).staleRules(),
           ControlReport.Exclusions.NONE);
