@@ -30,7 +30,7 @@ import tools.jackson.dataformat.csv.CsvSchema;
  * With {@code --scan} it first runs a collect-and-evaluate cycle like {@code scan} and adds each
  * control's status and open findings.
  */
-@Command(name = "controls", description = "Show every ISO 42001 control with its automation, rules and (with --scan) status.")
+@Command(name = "controls", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class, description = "Show every ISO 42001 control with its automation, rules and (with --scan) status.")
 public class ControlsCommand implements Callable<Integer> {
 
   /** Output formats. */

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * the open findings and the status of every source, so a pipeline can tell a clean result from an
  * incomplete one. Made to gate a CI pipeline: see {@link ExitCodes} for the codes and their precedence.
  */
-@Command(name = "scan", mixinStandardHelpOptions = true,
+@Command(name = "scan", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class,
     description = "Collect every enabled connector once, evaluate, print open findings and each source's status.",
     footer = {"", "Exit codes, the first that applies wins:",
         "  2  invalid configuration or rule pack (nothing was evaluated)",

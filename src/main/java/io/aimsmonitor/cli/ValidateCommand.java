@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Checks connector files and rule packs without running anything; non-zero on any problem. */
-@Command(name = "validate", description = "Check connector configurations and rule packs; exit 2 on any problem.")
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class, description = "Check connector configurations and rule packs; exit 2 on any problem.")
 public class ValidateCommand implements Callable<Integer> {
 
   @Option(names = "--connectors", description = "connector instance folder (default: ${DEFAULT-VALUE})", defaultValue = "connectors")
