@@ -39,9 +39,10 @@ import tools.jackson.databind.node.ObjectNode;
  * headers and an {@code ETag}; a matching {@code If-None-Match} gets {@code 304 Not Modified}.
  * Unknown paths get GitHub's {@code {"message": "Not Found", "documentation_url": ...}}.
  *
- * <p>Bound to 127.0.0.1 only. Read-only and stateless apart from the loaded recordings.
+ * <p>Started by {@link DemoServers} for a connector with {@code baseUrl: demo://github}. Bound to
+ * 127.0.0.1 only. Read-only and stateless apart from the loaded recordings.
  */
-public final class DemoGithubServer implements AutoCloseable {
+public final class DemoGithubServer implements DemoReplay {
 
   static final String RESOURCES = "demo/github/";
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -98,6 +99,7 @@ public final class DemoGithubServer implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:<port>}, the {@code baseUrl} of a connector reading this API. */
+  @Override
   public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + port());
   }

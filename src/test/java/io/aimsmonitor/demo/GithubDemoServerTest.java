@@ -55,9 +55,8 @@ class GithubDemoServerTest {
 
   /** A shipped connector file, pointed at {@code baseUrl} (the demo server's ephemeral port) when given. */
   private static ConnectorConfig shipped(String file, URI baseUrl) throws Exception {
-    ConnectorConfig c = new ConnectorConfigLoader(TYPES).loadFile(Path.of("connectors", file));
-    return new ConnectorConfig(c.id(), c.type(), baseUrl == null ? c.baseUrl() : baseUrl, c.auth(), c.schedule(),
-        c.expectedInterval(), c.fullRefreshEvery(), true, c.http(), c.options(), c.file());
+    ConnectorConfig c = new ConnectorConfigLoader(TYPES, DemoServers.names()).loadFile(Path.of("connectors", file));
+    return baseUrl == null ? c : c.withBaseUrl(baseUrl);
   }
 
   private static List<PipelineRun> runs(CollectionResult result) {
