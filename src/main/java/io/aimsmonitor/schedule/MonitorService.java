@@ -115,20 +115,29 @@ public class MonitorService {
       }
     }
     Set<String> stale = staleRules(evaluated.values(), enabled, health);
+    SourceDependencies dependencies = dependencies(enabled, health, inScope);
     Map<String, Long> snapshotIds = new HashMap<>();
     latest.forEach((id, s) -> snapshotIds.put(id, s.runId()));
     Set<String> ids = new HashSet<>();
     violations.forEach(v -> ids.add(Finding.idOf(v.ruleId(), v.subject().key())));
     Reconciler.Result result = reconciler.reconcile(new Reconciler.Input(findings.forReconcile(ids), violations,
-        evaluated, ruleBook.rules().keySet(), stale, snapshotIds, started));
+        evaluated, ruleBook.rules().keySet(), dependencies, snapshotIds, started));
     findings.apply(result);
+    Map<String, Integer> staleBySource = new java.util.TreeMap<>();
+    health.values().stream().filter(h -> !h.fresh()).forEach(h -> staleBySource.put(h.source(), 0));
+    staleBySource.putAll(result.staleBySource());
+    evaluations.recordStaleness(staleBySource, started);
+    staleBySource.forEach((source, held) -> log.warn("source '{}' was not collected fresh ({}): it holds {} open"
+        + " finding(s) stale; findings that cannot depend on it resolve as usual", source,
+        health.get(source) == null ? "unknown" : describe(health.get(source)), held));
     EvaluationRun run = new EvaluationRun(started, clock.instant(), packs.size(), inScope.size(), violations.size(),
         (int) result.count(FindingEvent.Type.OPENED), (int) result.count(FindingEvent.Type.RESOLVED),
         (int) result.count(FindingEvent.Type.REOPENED), failed);
     evaluations.record(run);
     log.info("evaluation: {} packs over {} facts: {} violations; {} opened, {} resolved, {} reopened{}{}",
         packs.size(), inScope.size(), violations.size(), run.opened(), run.resolved(), run.reopened(),
-        stale.isEmpty() ? "" : "; " + stale.size() + " rules on stale evidence",
+        staleBySource.isEmpty() ? "" : "; findings held stale by " + String.join(", ", staleBySource.entrySet().stream()
+            .map(e -> e.getKey() + " (" + e.getValue() + ")").toList()),
         failed.isEmpty() ? "" : "; FAILED packs: " + failed);
     logSummary();
     return new EvaluationOutcome(run, stale, snapshotIds);
@@ -147,7 +156,31 @@ public class MonitorService {
     log.info("open findings: {}{} - /api/findings?status=open", total, total == 0 ? "" : " (" + parts + ")");
   }
 
-  /** Rules in force that read a fact type some failed or overdue source provides. */
+  /** Who holds what stale in this evaluation: the not-fresh sources, what they provide, where their runs live. */
+  private SourceDependencies dependencies(List<ConnectorConfig> enabled, Map<String, SourceHealth> health,
+      List<Fact> facts) {
+    List<SourceDependencies.NotFresh> notFresh = new ArrayList<>();
+    for (ConnectorConfig config : enabled) {
+      if (!health.get(config.id()).fresh()) {
+        notFresh.add(new SourceDependencies.NotFresh(config.id(), connectors.provides(config),
+            connectors.types().get(config.type()).namespaces(config)));
+      }
+    }
+    return new SourceDependencies(notFresh, facts);
+  }
+
+  private static String describe(SourceHealth h) {
+    if (h.lastRunFailed()) {
+      return "last run failed: " + h.lastError();
+    }
+    return h.lastSuccessAt() == null ? "never collected" : "overdue since " + h.lastSuccessAt();
+  }
+
+  /**
+   * Rules in force that read a fact type some failed or overdue source provides. This is the
+   * control-level view (a control is not "compliant" while a rule deciding it reads unverified
+   * data); findings follow {@link SourceDependencies}.
+   */
   public Set<String> staleRules() {
     Instant now = clock.instant();
     List<ConnectorConfig> enabled = connectors.enabled();

@@ -3,6 +3,7 @@ package io.aimsmonitor.web.api;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.schedule.Schedules;
+import io.aimsmonitor.store.EvaluationRepository;
 import io.aimsmonitor.store.SnapshotRepository;
 import io.aimsmonitor.store.SnapshotRepository.RunSummary;
 import java.time.Instant;
@@ -27,22 +28,32 @@ public class ConnectorsController {
   private final ConnectorInstances connectors;
   private final SnapshotRepository snapshots;
   private final ObjectProvider<Schedules> schedules;
+  private final EvaluationRepository evaluations;
 
   public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
-      ObjectProvider<Schedules> schedules) {
+      ObjectProvider<Schedules> schedules, EvaluationRepository evaluations) {
     this.connectors = connectors;
     this.snapshots = snapshots;
     this.schedules = schedules;
+    this.evaluations = evaluations;
   }
 
-  /** One instance as the API shows it: never its credentials, only where they come from. */
+  /**
+   * One instance as the API shows it: never its credentials, only where they come from.
+   *
+   * @param fresh false when the last evaluation found the source failed or overdue
+   * @param staleFindings how many open findings this source held stale at the last evaluation
+   *     (findings whose verdict could depend on its data); 0 when it is fresh
+   */
   public record ConnectorView(String id, String type, boolean enabled, String baseUrl, String schedule,
-      String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt) {}
+      String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt, boolean fresh,
+      int staleFindings) {}
 
   @GetMapping
   public List<ConnectorView> list() {
     Map<String, SnapshotRepository.ConnectorState> states = snapshots.states();
-    return connectors.configs().stream().map(c -> view(c, states.get(c.id()))).toList();
+    Map<String, Integer> staleness = evaluations.staleness();
+    return connectors.configs().stream().map(c -> view(c, states.get(c.id()), staleness)).toList();
   }
 
   @GetMapping("/{id}/runs")
@@ -70,7 +81,8 @@ public class ConnectorsController {
     return connectors.find(id).orElseThrow(() -> new NoSuchElementException("no connector instance '" + id + "'"));
   }
 
-  private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state) {
+  private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state,
+      Map<String, Integer> staleness) {
     Schedules s = schedules.getIfAvailable();
     String credentials = switch (c.auth().type()) {
       case "none" -> "none";
@@ -81,6 +93,7 @@ public class ConnectorsController {
     return new ConnectorView(c.id(), c.type(), c.enabled(), c.baseUrl() == null ? null : c.baseUrl().toString(),
         c.schedule(), credentials, state == null ? null : state.lastRun().orElse(null),
         state == null ? null : state.lastSuccess().map(RunSummary::finishedAt).orElse(null),
-        s == null ? null : s.nextRun(c.id()).orElse(null));
+        s == null ? null : s.nextRun(c.id()).orElse(null), !staleness.containsKey(c.id()),
+        staleness.getOrDefault(c.id(), 0));
   }
 }
