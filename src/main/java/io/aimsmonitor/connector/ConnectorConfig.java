@@ -18,6 +18,7 @@ import java.util.Map;
  * @param fullRefreshEvery for incremental connectors: how often to fetch everything regardless
  * @param options type-specific options, checked by the type
  * @param file the file the instance was read from, for error messages and relative paths
+ * @param guard when a successful run that suddenly returns far fewer facts is held instead of applied
  */
 public record ConnectorConfig(
     String id,
@@ -30,12 +31,35 @@ public record ConnectorConfig(
     boolean enabled,
     HttpSettings http,
     Map<String, Object> options,
-    Path file) {
+    Path file,
+    Guard guard) {
 
   public ConnectorConfig {
     options = options == null ? Map.of() : Map.copyOf(options);
     auth = auth == null ? AuthConfig.NONE : auth;
     http = http == null ? HttpSettings.DEFAULTS : http;
+    guard = guard == null ? Guard.DEFAULTS : guard;
+  }
+
+  /** With the default {@link Guard}. */
+  public ConnectorConfig(String id, String type, URI baseUrl, AuthConfig auth, String schedule,
+      Duration expectedInterval, Duration fullRefreshEvery, boolean enabled, HttpSettings http,
+      Map<String, Object> options, Path file) {
+    this(id, type, baseUrl, auth, schedule, expectedInterval, fullRefreshEvery, enabled, http, options, file, null);
+  }
+
+  /**
+   * The suspicious-drop guard (the {@code guard} block of a connector file). A successful run whose
+   * fact count falls by more than {@code maxDrop} of the last good snapshot's, or to zero, is held:
+   * stored, shown, not applied, until an admin confirms it or, when {@code confirmAfterRuns} is set,
+   * that many consecutive runs return the same count.
+   *
+   * @param maxDrop the share of facts a run may lose against the last good snapshot, 0 to 1
+   * @param confirmAfterRuns consecutive held runs with the same fact count that confirm the drop; 0: only an admin
+   * @param expectEmpty the source may legitimately return nothing: a drop to zero is not suspicious
+   */
+  public record Guard(double maxDrop, int confirmAfterRuns, boolean expectEmpty) {
+    public static final Guard DEFAULTS = new Guard(0.5, 0, false);
   }
 
   /** Where a secret comes from: an environment variable or a mounted file, never the YAML itself. */

@@ -42,8 +42,14 @@ public final class Workbench {
    * and the rule packs in {@code rules} (a temporary folder, or the shipped {@code rules/}).
    */
   public Workbench(Path root, TestStore store, MutableClock clock, Path rules, String... sources) {
+    this(root, store, clock, rules, "", java.util.List.of(sources));
+  }
+
+  /** As above, with {@code connectorYaml} (e.g. a {@code guard:} block) added to every connector file. */
+  public Workbench(Path root, TestStore store, MutableClock clock, Path rules, String connectorYaml,
+      java.util.List<String> sources) {
     this.root = root;
-    this.inventory = root.resolve(sources[0]);
+    this.inventory = root.resolve(sources.get(0));
     this.rules = rules;
     this.clock = clock;
     this.store = store;
@@ -58,7 +64,7 @@ public final class Workbench {
             schedule: "0 0 * * * ?"
             options:
               paths: [../%s]
-            """.formatted(source, source));
+            """.formatted(source, source) + connectorYaml);
       }
       ConnectorTypes types = ConnectorTypes.discover();
       ConnectorInstances instances = ConnectorInstances.load(connectors, types);
