@@ -180,6 +180,13 @@ public final class ConnectorConfigLoader {
     if (env != null && file != null) {
       f.problem(envKey, "give either " + envKey + " or " + fileKey + ", not both");
     }
+    // a token pasted where a name belongs must not pass, and must not be echoed in the message
+    if (env != null && SecretRef.envNameProblem(env) != null) {
+      f.problem(envKey, SecretRef.envNameProblem(env));
+    }
+    if (file != null && SecretRef.pathProblem(file) != null) {
+      f.problem(fileKey, SecretRef.pathProblem(file));
+    }
     if (env != null) {
       return new SecretRef(env, null);
     }
