@@ -32,6 +32,7 @@ public final class KubeflowConnectorType extends ModelRegistryType {
   public Connector create(ConnectorConfig config) throws ConfigException {
     Options options = new Options(config, Set.of("pageSize", "uiUrl"));
     options.requireBaseUrl("https://model-registry.example.com");
+    options.requireServerRoot("/api");
     options.allowAuth(Set.of("none", "bearer"));
     int pageSize = options.integer("pageSize", 100, 1, 1000);
     URI uiUrl = options.url("uiUrl");
