@@ -97,7 +97,8 @@ class PrometheusScrapeE2ETest {
       statuses.add(labels.path("status").asString());
       controls.add(labels.path("control").asString());
     }
-    assertThat(statuses).containsExactlyInAnyOrder("compliant", "non_compliant", "unknown", "not_covered");
+    assertThat(statuses).containsExactlyInAnyOrder("compliant", "non_compliant", "unknown", "not_covered",
+        "attestation_required");
     assertThat(status).hasSize(controls.size() * 4);
     // Exactly one status is 1 per control.
     JsonNode perControl = query(api, "sum by (control) (aims_control_status)");
