@@ -35,14 +35,35 @@ public class ConnectorsController {
     this.schedules = schedules;
   }
 
-  /** One instance as the API shows it: never its credentials, only where they come from. */
+  /**
+   * One instance as the API shows it: never its credentials, only where they come from.
+   *
+   * @param configError when its file was changed into something invalid: the problems, while the
+   *     previous version shown here stays in force; for a new file that was rejected, an entry with
+   *     only {@code id} (the file name), {@code file} and this
+   */
   public record ConnectorView(String id, String type, boolean enabled, String baseUrl, String schedule,
-      String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt) {}
+      String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt, String file,
+      List<String> configError) {}
 
   @GetMapping
   public List<ConnectorView> list() {
     Map<String, SnapshotRepository.ConnectorState> states = snapshots.states();
-    return connectors.configs().stream().map(c -> view(c, states.get(c.id()))).toList();
+    Map<String, List<String>> kept = new java.util.HashMap<>();
+    List<ConnectorView> out = new java.util.ArrayList<>();
+    for (ConnectorInstances.Rejection r : connectors.rejected()) {
+      if (r.keptId() != null) {
+        kept.put(r.keptId(), r.problems());
+      } else {
+        String name = r.file().getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        out.add(new ConnectorView(name, null, false, null, null, null, null, null, null, r.file().toString(),
+            r.problems()));
+      }
+    }
+    List<ConnectorView> instances = new java.util.ArrayList<>(connectors.configs().stream()
+        .map(c -> view(c, states.get(c.id()), kept.get(c.id()))).toList());
+    instances.addAll(out);
+    return instances;
   }
 
   @GetMapping("/{id}/runs")
@@ -70,7 +91,7 @@ public class ConnectorsController {
     return connectors.find(id).orElseThrow(() -> new NoSuchElementException("no connector instance '" + id + "'"));
   }
 
-  private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state) {
+  private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state, List<String> configError) {
     Schedules s = schedules.getIfAvailable();
     String credentials = switch (c.auth().type()) {
       case "none" -> "none";
@@ -81,6 +102,6 @@ public class ConnectorsController {
     return new ConnectorView(c.id(), c.type(), c.enabled(), c.baseUrl() == null ? null : c.baseUrl().toString(),
         c.schedule(), credentials, state == null ? null : state.lastRun().orElse(null),
         state == null ? null : state.lastSuccess().map(RunSummary::finishedAt).orElse(null),
-        s == null ? null : s.nextRun(c.id()).orElse(null));
+        s == null ? null : s.nextRun(c.id()).orElse(null), c.file() == null ? null : c.file().toString(), configError);
   }
 }
