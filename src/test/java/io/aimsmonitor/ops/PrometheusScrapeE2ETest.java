@@ -99,7 +99,7 @@ class PrometheusScrapeE2ETest {
     }
     assertThat(statuses).containsExactlyInAnyOrder("compliant", "non_compliant", "unknown", "not_covered",
         "attestation_required");
-    assertThat(status).hasSize(controls.size() * 4);
+    assertThat(status).as("one series per control and status").hasSize(controls.size() * statuses.size());
     // Exactly one status is 1 per control.
     JsonNode perControl = query(api, "sum by (control) (aims_control_status)");
     assertThat(perControl).hasSize(controls.size());

@@ -31,12 +31,11 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
     properties = {"aims.scheduler.evaluation-debounce=100ms",
         "spring.datasource.url=${AIMS_TEST_POSTGRES_URL}",
-        "spring.datasource.hikari.schema=" + ServeOnPostgresTest.SCHEMA,
-        "spring.flyway.schemas=" + ServeOnPostgresTest.SCHEMA,
         "spring.flyway.create-schemas=true"})
 class ServeOnPostgresTest {
 
-  static final String SCHEMA = "aims_serve_test";
+  /** Unique per run: several checkouts may run this test against the same database at once. */
+  static final String SCHEMA = "aims_serve_test_" + Long.toHexString(System.nanoTime());
 
   @TempDir
   static Path data;
@@ -44,6 +43,8 @@ class ServeOnPostgresTest {
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry registry) {
     registry.add("aims.data-dir", () -> data.toString());
+    registry.add("spring.datasource.hikari.schema", () -> SCHEMA);
+    registry.add("spring.flyway.schemas", () -> SCHEMA);
   }
 
   @BeforeAll
