@@ -31,11 +31,20 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
     properties = {"aims.scheduler.evaluation-debounce=100ms",
         "spring.datasource.url=${AIMS_TEST_POSTGRES_URL}",
+        "spring.datasource.hikari.schema=${aims.test.serve-schema}",
+        "spring.flyway.schemas=${aims.test.serve-schema}",
         "spring.flyway.create-schemas=true"})
 class ServeOnPostgresTest {
 
-  /** Unique per run: several checkouts may run this test against the same database at once. */
-  static final String SCHEMA = "aims_serve_test_" + Long.toHexString(System.nanoTime());
+  /**
+   * One schema per test JVM: several worktrees run this test against the same database at once,
+   * and a schema another branch migrated in between would fail Flyway's validation here.
+   */
+  static final String SCHEMA = "aims_serve_test_" + ProcessHandle.current().pid();
+
+  static {
+    System.setProperty("aims.test.serve-schema", SCHEMA);
+  }
 
   @TempDir
   static Path data;
@@ -43,8 +52,6 @@ class ServeOnPostgresTest {
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry registry) {
     registry.add("aims.data-dir", () -> data.toString());
-    registry.add("spring.datasource.hikari.schema", () -> SCHEMA);
-    registry.add("spring.flyway.schemas", () -> SCHEMA);
   }
 
   @BeforeAll
