@@ -33,7 +33,8 @@ public final class ConnectorConfigLoader {
   private static final Set<String> KEYS = Set.of("id", "type", "baseUrl", "auth", "schedule", "fullRefreshEvery",
       "enabled", "http", "options", "guard");
   private static final Set<String> AUTH_TYPES = Set.of("none", "bearer", "basic", "header", "aws");
-  private static final String DEFAULT_SCHEDULE = "0 0 * * * ?";
+  /** The schedule of an instance that names none: hourly, on the hour (documented in docs/connectors.md). */
+  public static final String DEFAULT_SCHEDULE = "0 0 * * * ?";
 
   /**
    * {@code baseUrl: demo://<name>} names a replayed demo API that the application starts on an
@@ -153,6 +154,10 @@ public final class ConnectorConfigLoader {
         CronExpression cron = new CronExpression(schedule);
         Date first = cron.getNextValidTimeAfter(new Date());
         Date second = first == null ? null : cron.getNextValidTimeAfter(first);
+        if (first == null) {
+          // Quartz accepts such an expression (30 February, a year long past) and then refuses the trigger
+          f.problem("schedule", "'" + schedule + "' never fires (no future time matches it)");
+        }
         interval = second == null ? Duration.ofDays(1) : Duration.ofMillis(second.getTime() - first.getTime());
       } catch (java.text.ParseException e) {
         f.problem("schedule", "not a Quartz cron expression (seconds minutes hours day month weekday), '"

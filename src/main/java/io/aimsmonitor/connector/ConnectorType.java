@@ -1,6 +1,7 @@
 package io.aimsmonitor.connector;
 
 import io.aimsmonitor.fact.Fact;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -38,4 +39,13 @@ public interface ConnectorType {
    * @throws ConfigException naming the file and option at fault
    */
   Connector create(ConnectorConfig config) throws ConfigException;
+
+  /**
+   * What would make a run of {@code config} fail in this environment, found without contacting the
+   * source (a missing input file, for example), one message per problem naming the file and key.
+   * {@code validate} reports these; the default finds nothing.
+   */
+  default List<String> preflight(ConnectorConfig config) {
+    return List.of();
+  }
 }

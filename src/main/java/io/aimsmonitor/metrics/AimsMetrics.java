@@ -41,7 +41,7 @@ import java.util.Set;
  */
 public class AimsMetrics implements MultiCollector {
 
-  private static final List<ControlAssessment.Status> STATUSES = List.of(ControlAssessment.Status.values());
+  private static final List<ControlAssessment.Status> STATUSES = ControlAssessment.Status.evaluated();
 
   private final ControlCatalog catalog;
   private final RuleBook ruleBook;
@@ -97,7 +97,8 @@ public class AimsMetrics implements MultiCollector {
     List<ControlAssessment.ControlState> states = ControlAssessment.assess(catalog, ruleBook.rules().values(), open,
         monitor.staleRules());
     GaugeSnapshot.Builder status = GaugeSnapshot.builder().name("aims_control_status")
-        .help("1 for the control's current status (compliant, non_compliant, unknown, not_covered), 0 for the others");
+        .help("1 for the control's current status (compliant, non_compliant, unknown, not_covered, attestation_required),"
+            + " 0 for the others");
     long annexCovered = 0;
     long annexTotal = 0;
     long clausesCovered = 0;
@@ -108,7 +109,7 @@ public class AimsMetrics implements MultiCollector {
             .labels(Labels.of("control", s.control().id(), "family", s.control().family(), "status", candidate.label()))
             .value(s.status() == candidate ? 1 : 0).build());
       }
-      boolean covered = s.status() != ControlAssessment.Status.NOT_COVERED;
+      boolean covered = !s.rules().isEmpty();
       if (s.control().part() == Control.Part.ANNEX_A) {
         annexTotal++;
         annexCovered += covered ? 1 : 0;

@@ -34,6 +34,7 @@ public final class KubeflowConnectorType extends ModelRegistryType {
     Options options = new Options(config, Set.of("pageSize", "uiUrl", Conventions.REGISTERED_BY_IS_OWNER));
     options.bool(Conventions.REGISTERED_BY_IS_OWNER, false);
     options.requireBaseUrl("https://model-registry.example.com");
+    options.requireServerRoot("/api");
     options.allowAuth(Set.of("none", "bearer"));
     int pageSize = options.integer("pageSize", 100, 1, 1000);
     URI uiUrl = options.url("uiUrl");

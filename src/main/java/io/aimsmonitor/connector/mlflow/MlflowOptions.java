@@ -47,6 +47,11 @@ record MlflowOptions(String filter, int maxResults, boolean fetchRuns, URI uiUrl
           "is required for type mlflow: the tracking server, e.g. http://mlflow.internal:5000"
               + " or https://<workspace>.cloud.databricks.com"));
     }
+    String basePath = config.baseUrl() == null || config.baseUrl().getPath() == null ? "" : config.baseUrl().getPath();
+    if (basePath.matches(".*/api(/.*)?|.*/ajax-api(/.*)?")) {
+      problems.add(ConfigException.format(file, "baseUrl", "give the tracking server root without /api/... (the"
+          + " connector adds /api/2.0/mlflow), got '" + config.baseUrl() + "'"));
+    }
     String auth = config.auth().type();
     if (!Set.of("none", "basic", "bearer").contains(auth)) {
       problems.add(ConfigException.format(file, "auth.type",

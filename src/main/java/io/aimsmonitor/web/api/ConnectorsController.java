@@ -48,16 +48,33 @@ public class ConnectorsController {
    * @param staleFindings how many open findings this source held stale at the last evaluation
    *     (findings whose verdict could depend on its data); 0 when it is fresh
    * @param heldRun the latest run when it is held as suspicious (not applied until confirmed), else null
+   * @param configError when its file was changed into something invalid: the problems, while the
+   *     previous version shown here stays in force; for a new file that was rejected, an entry with
+   *     only {@code id} (the file name), {@code file} and this
    */
   public record ConnectorView(String id, String type, boolean enabled, String baseUrl, String schedule,
       String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt, boolean fresh,
-      int staleFindings, RunSummary heldRun) {}
+      int staleFindings, RunSummary heldRun, String file, List<String> configError) {}
 
   @GetMapping
   public List<ConnectorView> list() {
     Map<String, SnapshotRepository.ConnectorState> states = snapshots.states();
     Map<String, Integer> staleness = evaluations.staleness();
-    return connectors.configs().stream().map(c -> view(c, states.get(c.id()), staleness)).toList();
+    Map<String, List<String>> kept = new java.util.HashMap<>();
+    List<ConnectorView> rejectedNew = new java.util.ArrayList<>();
+    for (ConnectorInstances.Rejection r : connectors.rejected()) {
+      if (r.keptId() != null) {
+        kept.put(r.keptId(), r.problems());
+      } else {
+        String name = r.file().getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        rejectedNew.add(new ConnectorView(name, null, false, null, null, null, null, null, null, false, 0, null,
+            r.file().toString(), r.problems()));
+      }
+    }
+    List<ConnectorView> views = new java.util.ArrayList<>(connectors.configs().stream()
+        .map(c -> view(c, states.get(c.id()), staleness, kept.get(c.id()))).toList());
+    views.addAll(rejectedNew);
+    return views;
   }
 
   @GetMapping("/{id}/runs")
@@ -102,7 +119,7 @@ public class ConnectorsController {
   }
 
   private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state,
-      Map<String, Integer> staleness) {
+      Map<String, Integer> staleness, List<String> configError) {
     Schedules s = schedules.getIfAvailable();
     String credentials = switch (c.auth().type()) {
       case "none" -> "none";
@@ -115,6 +132,7 @@ public class ConnectorsController {
         state == null ? null : state.lastSuccess().map(RunSummary::finishedAt).orElse(null),
         s == null ? null : s.nextRun(c.id()).orElse(null), !staleness.containsKey(c.id()),
         staleness.getOrDefault(c.id(), 0),
-        state == null ? null : state.lastRun().filter(RunSummary::held).orElse(null));
+        state == null ? null : state.lastRun().filter(RunSummary::held).orElse(null),
+        c.file() == null ? null : c.file().toString(), configError);
   }
 }
