@@ -1,5 +1,6 @@
 package io.aimsmonitor.web.api;
 
+import io.aimsmonitor.audit.AuditLog;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.schedule.Schedules;
@@ -27,12 +28,14 @@ public class ConnectorsController {
   private final ConnectorInstances connectors;
   private final SnapshotRepository snapshots;
   private final ObjectProvider<Schedules> schedules;
+  private final AuditLog audit;
 
   public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
-      ObjectProvider<Schedules> schedules) {
+      ObjectProvider<Schedules> schedules, AuditLog audit) {
     this.connectors = connectors;
     this.snapshots = snapshots;
     this.schedules = schedules;
+    this.audit = audit;
   }
 
   /** One instance as the API shows it: never its credentials, only where they come from. */
@@ -63,6 +66,7 @@ public class ConnectorsController {
       throw new IllegalStateException("the scheduler is disabled (aims.scheduler.enabled=false)");
     }
     s.runNow(id);
+    audit.record("connector.run", id, null, Map.of("accepted", true));
     return Map.of("connector", id, "accepted", true);
   }
 
