@@ -10,16 +10,14 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
-import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CsrfException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * 401 and 403 as RFC 9457 problem details for API clients. A browser navigating to a page (not
- * {@code /api} or {@code /actuator}, and accepting HTML) is sent to the login page instead.
+ * 401 and 403 as RFC 9457 problem details for API clients. (A browser navigating to a page is
+ * sent to the login page by the login configurers instead, see {@link #isBrowserNavigation}.)
  *
  * <p>A 401 challenges with {@code Bearer} only, never {@code Basic}: a browser that never saw a
  * Basic challenge never caches Basic credentials, so another site cannot make it send them (which
@@ -29,20 +27,9 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final AuthenticationEntryPoint browserLogin;
-
-  ProblemResponses(String loginPage) {
-    this.browserLogin = new LoginUrlAuthenticationEntryPoint(loginPage);
-  }
-
   @Override
   public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
-      throws IOException, jakarta.servlet.ServletException {
-    if (isBrowserNavigation(request) && failure != null && !(failure instanceof InvalidBearerTokenException)
-        && request.getHeader(HttpHeaders.AUTHORIZATION) == null) {
-      browserLogin.commence(request, response, failure);
-      return;
-    }
+      throws IOException {
     boolean presentedCredentials = request.getHeader(HttpHeaders.AUTHORIZATION) != null;
     response.setHeader(HttpHeaders.WWW_AUTHENTICATE, presentedCredentials
         ? "Bearer error=\"invalid_token\", error_description=\"the credentials are invalid, expired or revoked\""
@@ -62,13 +49,17 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
     write(request, response, HttpStatus.FORBIDDEN, detail);
   }
 
-  private static boolean isBrowserNavigation(HttpServletRequest request) {
+  /**
+   * A browser loading a page (not {@code /api} or {@code /actuator}, accepting HTML, without an
+   * Authorization header): the login page is the answer to it, not a problem document.
+   */
+  static boolean isBrowserNavigation(HttpServletRequest request) {
     String path = EndpointAccessManager.path(request);
     if (path.startsWith("/api/") || path.equals("/api") || path.startsWith("/actuator")) {
       return false;
     }
     String accept = request.getHeader(HttpHeaders.ACCEPT);
-    return accept != null && accept.contains(MediaType.TEXT_HTML_VALUE);
+    return request.getHeader(HttpHeaders.AUTHORIZATION) == null && accept != null && accept.contains(MediaType.TEXT_HTML_VALUE);
   }
 
   private static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)

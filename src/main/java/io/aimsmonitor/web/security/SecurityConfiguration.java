@@ -78,7 +78,7 @@ public class SecurityConfiguration {
       ApiTokens tokens, ClaimRoles claimRoles, AuthenticationEventPublisher events,
       ObjectProvider<JwtDecoder> jwtDecoder, ObjectProvider<ClientRegistrationRepository> oidcClients)
       throws Exception {
-    ProblemResponses problems = new ProblemResponses("/login");
+    ProblemResponses problems = new ProblemResponses();
     JwtDecoder jwt = jwtDecoder.getIfAvailable();
 
     List<AuthenticationProvider> bearerProviders = new ArrayList<>();
@@ -100,9 +100,14 @@ public class SecurityConfiguration {
     http
         .authorizeHttpRequests(authorize -> authorize
             .anyRequest().access(new EndpointAccessManager(roles, props.metrics().access())))
-        .csrf(csrf -> csrf.ignoringRequestMatchers(ownKey, withAuthorizationHeader))
+        .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::needsCsrfToken)
+            .ignoringRequestMatchers(ownKey, withAuthorizationHeader))
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
-        .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        // Problem details for everything but a browser loading a page, which the login configurers
+        // below send to the login page (a global entry point would switch their login page off).
+        .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(problems,
+                request -> !ProblemResponses.isBrowserNavigation(request))
+            .accessDeniedHandler(problems))
         .oauth2ResourceServer(resourceServer -> resourceServer
             .bearerTokenResolver(bearerTokens(ownKey))
             .authenticationManagerResolver(request -> bearerManager)
@@ -118,6 +123,17 @@ public class SecurityConfiguration {
           oidcAuthorities(claimRoles))));
     }
     return http.build();
+  }
+
+  /**
+   * A change in a browser session needs the session's CSRF token, and so does the login form
+   * (against login CSRF). A request without a session has no ambient authority to abuse: it is
+   * answered 401, not 403.
+   */
+  private static boolean needsCsrfToken(HttpServletRequest request) {
+    String method = request.getMethod();
+    boolean change = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") || method.equals("TRACE"));
+    return change && (request.getRequestedSessionId() != null || EndpointAccessManager.path(request).equals("/login"));
   }
 
   /** Bearer tokens from the Authorization header only, and never on endpoints that check their own key. */
