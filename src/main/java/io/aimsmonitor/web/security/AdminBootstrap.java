@@ -49,16 +49,17 @@ class AdminBootstrap implements SmartInitializingSingleton {
       return; // another replica created it at the same moment, and printed its password
     }
     if (generated) {
-      // Printed once: only the hash is stored, and no later start prints it again.
-      log.warn("""
-
-          First start: created the admin user '{}' with this generated password (shown only now):
-
-              {}
-
-          Log in at /login, or call the API with it (HTTP Basic), and create users and API tokens
-          (docs/security.md). Set AIMS_SECURITY_ADMIN_PASSWORD before the first start to choose it.
-          """, LocalUsers.FIRST_ADMIN, password);
+      // Printed once, to the console rather than through the logging system (whose appenders may
+      // keep files or ship lines elsewhere): only the hash is stored, and no later start prints it.
+      System.out.printf("%n"
+          + "First start: created the admin user '%s' with this generated password (shown only now):%n%n"
+          + "    %s%n%n"
+          + "Log in at /login, or call the API with it (HTTP Basic), and create users and API tokens%n"
+          + "(docs/security.md). Set AIMS_SECURITY_ADMIN_PASSWORD before the first start to choose it.%n%n",
+          LocalUsers.FIRST_ADMIN, password);
+      System.out.flush();
+      log.info("First start: created the admin user '{}'; its generated password was printed on the console",
+          LocalUsers.FIRST_ADMIN);
     } else {
       log.info("First start: created the admin user '{}' with the password from aims.security.admin-password",
           LocalUsers.FIRST_ADMIN);
