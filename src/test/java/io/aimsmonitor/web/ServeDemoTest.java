@@ -89,6 +89,15 @@ class ServeDemoTest {
     }
     assertThat(count).isGreaterThan(15);
     assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+    // The default (aims.security.metrics.access=open): metrics and probes need no credentials, the API does.
+    assertThat(anonymous("/actuator/prometheus").statusCode()).isEqualTo(200);
+    assertThat(anonymous("/actuator/health/liveness").statusCode()).isEqualTo(200);
+    assertThat(anonymous("/api/findings").statusCode()).isEqualTo(401);
+  }
+
+  private HttpResponse<String> anonymous(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
