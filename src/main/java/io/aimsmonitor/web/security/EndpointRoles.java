@@ -49,15 +49,12 @@ public final class EndpointRoles {
 
   /**
    * One row: these methods (empty: any) on paths matching these patterns need {@code access}.
-   * Patterns are Spring's {@link PathPattern}s ({@code *} one segment, {@code **} the rest).
+   * Patterns are Spring's {@link PathPattern}s ({@code *} one segment, {@code **} the rest), parsed
+   * once. A pattern matches the decoded path, so {@code /api/%75sers} is {@code /api/users}.
    */
-  public record Rule(Set<HttpMethod> methods, List<String> patterns, Access access, String why) {
-    boolean matches(HttpMethod method, String path) {
-      if (!methods.isEmpty() && !methods.contains(method)) {
-        return false;
-      }
-      PathContainer container = PathContainer.parsePath(path);
-      return patterns.stream().anyMatch(p -> PathPatternParser.defaultInstance.parse(p).matches(container));
+  public record Rule(Set<HttpMethod> methods, List<PathPattern> patterns, Access access, String why) {
+    boolean matches(HttpMethod method, PathContainer path) {
+      return (methods.isEmpty() || methods.contains(method)) && patterns.stream().anyMatch(p -> p.matches(path));
     }
   }
 
@@ -68,34 +65,39 @@ public final class EndpointRoles {
 
   public static final List<Rule> RULES = List.of(
       // probes and metrics
-      new Rule(GET, List.of("/actuator/health", "/actuator/health/**"), Access.PUBLIC,
+      rule(GET, List.of("/actuator/health", "/actuator/health/**"), Access.PUBLIC,
           "Kubernetes probes carry no credentials"),
-      new Rule(GET, List.of("/actuator/prometheus"), Access.METRICS,
+      rule(GET, List.of("/actuator/prometheus"), Access.METRICS,
           "open or token-protected by aims.security.metrics.access"),
       // login and logout pages of Spring Security (form login and OIDC)
-      new Rule(ANY, List.of("/login", "/logout", "/login/oauth2/**", "/oauth2/**", "/default-ui.css"), Access.PUBLIC,
+      rule(ANY, List.of("/login", "/logout", "/login/oauth2/**", "/oauth2/**", "/default-ui.css"), Access.PUBLIC,
           "the way in; the login form and logout are still protected by CSRF"),
-      new Rule(ANY, List.of("/error"), Access.PUBLIC, "the error page of a request already decided"),
+      rule(ANY, List.of("/error"), Access.PUBLIC, "the error page of a request already decided"),
       // OpenLineage ingestion (catalogs branch): authenticated by its own API key, in the endpoint
-      new Rule(Set.of(HttpMethod.POST), List.of("/api/v1/lineage"), Access.OWN_KEY,
+      rule(Set.of(HttpMethod.POST), List.of("/api/v1/lineage"), Access.OWN_KEY,
           "OpenLineage producers send their own API key, which the endpoint checks"),
       // admin
-      new Rule(Set.of(HttpMethod.POST), List.of("/api/connectors/*/run"), Access.ADMIN, "collect now"),
-      new Rule(Set.of(HttpMethod.POST), List.of("/api/rules/reload"), Access.ADMIN, "reload rule packs"),
-      new Rule(ANY, List.of("/api/users", "/api/users/**"), Access.ADMIN, "local users"),
-      new Rule(ANY, List.of("/api/tokens", "/api/tokens/**"), Access.ADMIN, "API tokens"),
-      new Rule(ANY, List.of("/api/audit", "/api/audit/**"), Access.ADMIN, "the audit log"),
-      new Rule(ANY, List.of("/api/notifications", "/api/notifications/**"), Access.ADMIN, "notification settings"),
+      rule(Set.of(HttpMethod.POST), List.of("/api/connectors/*/run"), Access.ADMIN, "collect now"),
+      rule(Set.of(HttpMethod.POST), List.of("/api/rules/reload"), Access.ADMIN, "reload rule packs"),
+      rule(ANY, List.of("/api/users", "/api/users/**"), Access.ADMIN, "local users"),
+      rule(ANY, List.of("/api/tokens", "/api/tokens/**"), Access.ADMIN, "API tokens"),
+      rule(ANY, List.of("/api/audit", "/api/audit/**"), Access.ADMIN, "the audit log"),
+      rule(ANY, List.of("/api/notifications", "/api/notifications/**"), Access.ADMIN, "notification settings"),
       // reviewer
-      new Rule(CHANGES, List.of("/api/findings/**", "/api/waivers/**"), Access.REVIEWER,
+      rule(CHANGES, List.of("/api/findings/**", "/api/waivers/**"), Access.REVIEWER,
           "workflow actions and waivers"),
       // viewer
-      new Rule(GET, List.of("/api/**"), Access.VIEWER, "reading"));
+      rule(GET, List.of("/api/**"), Access.VIEWER, "reading"));
 
   private EndpointRoles() {}
 
+  private static Rule rule(Set<HttpMethod> methods, List<String> patterns, Access access, String why) {
+    return new Rule(methods, patterns.stream().map(PathPatternParser.defaultInstance::parse).toList(), access, why);
+  }
+
   /** The first row matching a request, or empty when no row declares it (it is then refused). */
   public static Optional<Rule> ruleFor(HttpMethod method, String path) {
-    return RULES.stream().filter(r -> r.matches(method, path)).findFirst();
+    PathContainer container = PathContainer.parsePath(path);
+    return RULES.stream().filter(r -> r.matches(method, container)).findFirst();
   }
 }

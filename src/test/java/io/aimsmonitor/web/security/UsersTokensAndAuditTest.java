@@ -112,6 +112,8 @@ class UsersTokensAndAuditTest extends SecuredService {
     assertThat(json(me).get("role").asString()).isEqualTo("viewer");
     assertThat(json(me).has("csrf")).as("no CSRF token for bearer clients").isFalse();
     assertThat(send(bearer(request("POST", "/api/rules/reload", null), secret)).statusCode()).isEqualTo(403);
+    // The table matches decoded paths: an encoded letter does not slip past the admin row.
+    assertThat(send(bearer(HttpRequest.newBuilder(uri("/api/%75sers")), secret)).statusCode()).isEqualTo(403);
 
     String list = asAdmin("GET", "/api/tokens", null).body();
     assertThat(list).contains("grafana").doesNotContain(secret);
