@@ -126,6 +126,23 @@ class EndpointAccessTest extends SecuredService {
   }
 
   @Test
+  void noMappedEndpointLetsAViewerChangeAnythingOrAnswersWithoutCredentials() {
+    for (Endpoint e : endpoints()) {
+      Access access = EndpointRoles.ruleFor(HttpMethod.valueOf(e.method()), e.path()).map(EndpointRoles.Rule::access)
+          .orElse(null);
+      if (access == null || access == Access.OWN_KEY) {
+        continue;
+      }
+      if (CHANGES.contains(e.method())) {
+        assertThat(access).as("%s %s", e.method(), e.pattern()).isIn(Access.REVIEWER, Access.ADMIN);
+      }
+      if (access == Access.PUBLIC) {
+        assertThat(e.pattern()).as("open without credentials").startsWith("/actuator/health");
+      }
+    }
+  }
+
+  @Test
   void onlyHealthAndPrometheusAreExposedUnderActuator() {
     assertThat(endpoints().stream().map(Endpoint::pattern).filter(p -> p.startsWith("/actuator")).distinct())
         .allMatch(p -> p.startsWith("/actuator/health") || p.equals("/actuator/prometheus"))
