@@ -1,5 +1,6 @@
 package io.aimsmonitor.web.api;
 
+import io.aimsmonitor.audit.AuditLog;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.schedule.MonitorService;
@@ -31,14 +32,17 @@ public class ConnectorsController {
   private final ObjectProvider<Schedules> schedules;
   private final EvaluationRepository evaluations;
   private final ObjectProvider<MonitorService> monitor;
+  private final AuditLog audit;
 
   public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
-      ObjectProvider<Schedules> schedules, EvaluationRepository evaluations, ObjectProvider<MonitorService> monitor) {
+      ObjectProvider<Schedules> schedules, EvaluationRepository evaluations, ObjectProvider<MonitorService> monitor,
+      AuditLog audit) {
     this.connectors = connectors;
     this.snapshots = snapshots;
     this.schedules = schedules;
     this.evaluations = evaluations;
     this.monitor = monitor;
+    this.audit = audit;
   }
 
   /**
@@ -95,18 +99,20 @@ public class ConnectorsController {
       throw new IllegalStateException("the scheduler is disabled (aims.scheduler.enabled=false)");
     }
     s.runNow(id);
+    audit.record("connector.run", id, null, Map.of("accepted", true));
     return Map.of("connector", id, "accepted", true);
   }
 
   /**
    * Confirms a run held as suspicious (its fact count dropped sharply): its facts become the
-   * source's latest good snapshot and an evaluation is requested. Admin only (security branch).
+   * source's latest good snapshot and an evaluation is requested. Admin only (EndpointRoles), audited.
    */
   @PostMapping("/{id}/runs/{runId}/confirm")
   public RunSummary confirm(@PathVariable String id, @PathVariable long runId) throws SchedulerException {
     instance(id);
-    RunSummary confirmed = monitor.getObject().confirmHeldRun(id, runId, "api")
+    RunSummary confirmed = monitor.getObject().confirmHeldRun(id, runId, AuditLog.currentActor())
         .orElseThrow(() -> new NoSuchElementException("connector '" + id + "' has no run " + runId));
+    audit.record("connector.confirm-held-run", id + "/runs/" + runId, Map.of("status", "HELD"), confirmed);
     Schedules s = schedules.getIfAvailable();
     if (s != null) {
       s.requestEvaluation();
