@@ -2,10 +2,13 @@ package io.aimsmonitor.fact;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A dataset as a data catalog knows it (DataHub, OpenMetadata, Unity Catalog, OpenLineage events,
@@ -22,6 +25,8 @@ import java.util.Set;
  * @param glossaryTerms business glossary terms attached to the dataset
  * @param identifiers other names the same dataset answers to: a DataHub URN, an OpenLineage
  *     {@code namespace/name}, a storage URI. {@link #matchKeys()} is the one place names are matched
+ * @param properties other evidence as text: a catalog's custom properties, the schema
+ *     ({@code schema.fields}), the SQL that produced it ({@code sql}), the producing job ({@code producedBy})
  */
 public record Dataset(
     String source,
@@ -40,7 +45,8 @@ public record Dataset(
     String domain,
     List<String> tags,
     List<String> glossaryTerms,
-    List<String> identifiers)
+    List<String> identifiers,
+    Map<String, String> properties)
     implements Fact {
 
   public Dataset {
@@ -51,6 +57,7 @@ public record Dataset(
     tags = tags == null ? List.of() : List.copyOf(tags);
     glossaryTerms = glossaryTerms == null ? List.of() : List.copyOf(glossaryTerms);
     identifiers = identifiers == null ? List.of() : List.copyOf(identifiers);
+    properties = properties == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(properties));
   }
 
   /** The fields every catalog has; domain, tags, glossary terms and other identifiers empty. */
@@ -58,7 +65,7 @@ public record Dataset(
       List<String> owners, List<String> classification, String description, List<String> upstream,
       List<QualityCheck> qualityChecks, Acquisition acquisition, Instant updatedAt) {
     this(source, sourceUrl, observedAt, catalog, qualifiedName, name, owners, classification, description, upstream,
-        qualityChecks, acquisition, updatedAt, null, null, null, null);
+        qualityChecks, acquisition, updatedAt, null, null, null, null, null);
   }
 
   /** True when {@code reference} names this dataset (see {@link #matchKeys()}). */
@@ -114,7 +121,7 @@ public record Dataset(
   public Dataset withOrigin(String source, Instant observedAt) {
     return new Dataset(source, sourceUrl, observedAt, catalog, qualifiedName, name, owners,
         classification, description, upstream, qualityChecks, acquisition, updatedAt, domain, tags, glossaryTerms,
-        identifiers);
+        identifiers, properties);
   }
 
   /** A data quality test (Great Expectations suite, dbt test, DataHub assertion) and its last result. */

@@ -115,6 +115,7 @@ public final class DatasetCatalog {
     Map<String, String> upstream = new LinkedHashMap<>();
     List<Dataset.QualityCheck> checks = new ArrayList<>();
     Set<String> identifiers = new LinkedHashSet<>(primary.identifiers());
+    Map<String, String> properties = new java.util.TreeMap<>();
     String description = null;
     String domain = null;
     Dataset.Acquisition acquisition = null;
@@ -130,6 +131,7 @@ public final class DatasetCatalog {
         identifiers.add(d.qualifiedName());
       }
       identifiers.addAll(d.identifiers());
+      d.properties().forEach(properties::putIfAbsent);
       description = description == null && !RuleFunctions.blank(d.description()) ? d.description() : description;
       domain = domain == null && !RuleFunctions.blank(d.domain()) ? d.domain() : domain;
       acquisition = acquisition == null ? d.acquisition() : acquisition;
@@ -145,6 +147,6 @@ public final class DatasetCatalog {
     return new Dataset(primary.source(), primary.sourceUrl(), primary.observedAt(), primary.catalog(),
         primary.qualifiedName(), primary.name(), List.copyOf(owners), List.copyOf(classification), description,
         List.copyOf(upstream.values()), checks, acquisition, updatedAt, domain, List.copyOf(tags),
-        List.copyOf(terms), List.copyOf(identifiers));
+        List.copyOf(terms), List.copyOf(identifiers), properties);
   }
 }
