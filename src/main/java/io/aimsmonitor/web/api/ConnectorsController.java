@@ -1,5 +1,11 @@
 package io.aimsmonitor.web.api;
 
+import io.aimsmonitor.connector.PushedEvents;
+import io.aimsmonitor.connector.openlineage.OpenLineageConnectorType;
+import io.aimsmonitor.fact.SourceHealth;
+import io.aimsmonitor.schedule.MonitorService;
+import io.aimsmonitor.store.LineageEventRepository;
+import java.time.Clock;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.schedule.Schedules;
@@ -27,22 +33,34 @@ public class ConnectorsController {
   private final ConnectorInstances connectors;
   private final SnapshotRepository snapshots;
   private final ObjectProvider<Schedules> schedules;
+  private final PushedEvents pushed;
+  private final Clock clock;
 
   public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
-      ObjectProvider<Schedules> schedules) {
+      ObjectProvider<Schedules> schedules, LineageEventRepository pushed, Clock clock) {
     this.connectors = connectors;
     this.snapshots = snapshots;
     this.schedules = schedules;
+    this.pushed = pushed;
+    this.clock = clock;
   }
 
-  /** One instance as the API shows it: never its credentials, only where they come from. */
+  /**
+   * One instance as the API shows it: never its credentials, only where they come from.
+   *
+   * @param fresh whether its evidence counts as fresh now (last run succeeded within twice its
+   *     interval); false for a disabled instance
+   * @param lastEventAt for a push source (openlineage): when its newest event arrived; null otherwise
+   */
   public record ConnectorView(String id, String type, boolean enabled, String baseUrl, String schedule,
-      String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt) {}
+      String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt, boolean fresh,
+      Instant lastEventAt) {}
 
   @GetMapping
   public List<ConnectorView> list() {
     Map<String, SnapshotRepository.ConnectorState> states = snapshots.states();
-    return connectors.configs().stream().map(c -> view(c, states.get(c.id()))).toList();
+    Map<String, SourceHealth> health = MonitorService.health(connectors.enabled(), states, clock.instant());
+    return connectors.configs().stream().map(c -> view(c, states.get(c.id()), health.get(c.id()))).toList();
   }
 
   @GetMapping("/{id}/runs")
@@ -70,7 +88,7 @@ public class ConnectorsController {
     return connectors.find(id).orElseThrow(() -> new NoSuchElementException("no connector instance '" + id + "'"));
   }
 
-  private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state) {
+  private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state, SourceHealth health) {
     Schedules s = schedules.getIfAvailable();
     String credentials = switch (c.auth().type()) {
       case "none" -> "none";
@@ -81,6 +99,7 @@ public class ConnectorsController {
     return new ConnectorView(c.id(), c.type(), c.enabled(), c.baseUrl() == null ? null : c.baseUrl().toString(),
         c.schedule(), credentials, state == null ? null : state.lastRun().orElse(null),
         state == null ? null : state.lastSuccess().map(RunSummary::finishedAt).orElse(null),
-        s == null ? null : s.nextRun(c.id()).orElse(null));
+        s == null ? null : s.nextRun(c.id()).orElse(null), health != null && health.fresh(),
+        OpenLineageConnectorType.NAME.equals(c.type()) ? pushed.lastReceived(c.id()).orElse(null) : null);
   }
 }
