@@ -1,6 +1,7 @@
 package io.aimsmonitor.config;
 
 import io.aimsmonitor.connector.openlineage.OpenLineageSpec;
+import io.aimsmonitor.demo.DemoLineage;
 import io.aimsmonitor.lineage.LineageIngest;
 import io.aimsmonitor.schedule.Schedules;
 import io.aimsmonitor.store.LineageEventRepository;
@@ -62,8 +63,11 @@ public class AimsConfiguration {
 
   /** The bundled demo registries the configured instances read, if any (see {@link DemoServers}). */
   @Bean(destroyMethod = "close")
-  DemoServers demoServers(ConnectorInstances connectors) {
-    return DemoServers.startFor(connectors.enabled());
+  DemoServers demoServers(ConnectorInstances connectors, LineageIngest lineage, Clock clock) {
+    DemoServers servers = DemoServers.startFor(connectors.enabled());
+    // the demo's Airflow lineage, sent before anything collects the demo-lineage source
+    DemoLineage.demoSource(connectors.enabled()).ifPresent(c -> DemoLineage.sendInProcess(c, lineage, clock.instant()));
+    return servers;
   }
 
   @Bean

@@ -9,24 +9,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the bundled demo registries that enabled connector instances point at, so that the demo
+ * Starts the bundled demo registries and the demo catalog that enabled connector instances point at, so that the demo
  * runs through the real connectors with nothing else to install. Only an {@code mlflow} instance
  * whose {@code baseUrl} is exactly {@value #DEMO_MLFLOW} starts one: a real deployment never does.
  */
 public final class DemoServers implements AutoCloseable {
 
   public static final String DEMO_MLFLOW = "http://127.0.0.1:5099";
+  /** The demo company's data catalog, a replayed DataHub ({@link DemoDataHubServer}). */
+  public static final String DEMO_DATAHUB = "http://127.0.0.1:5097";
 
   private static final Logger log = LoggerFactory.getLogger(DemoServers.class);
 
-  private final List<DemoMlflowServer> running;
+  private final List<AutoCloseable> running;
 
-  private DemoServers(List<DemoMlflowServer> running) {
+  private DemoServers(List<AutoCloseable> running) {
     this.running = running;
   }
 
   public static DemoServers startFor(List<ConnectorConfig> enabled) {
-    List<DemoMlflowServer> running = new ArrayList<>();
+    List<AutoCloseable> running = new ArrayList<>();
     URI demo = URI.create(DEMO_MLFLOW);
     boolean wanted = enabled.stream().anyMatch(c -> "mlflow".equals(c.type()) && demo.equals(c.baseUrl()));
     if (wanted) {
@@ -39,6 +41,15 @@ public final class DemoServers implements AutoCloseable {
         log.warn("demo MLflow registry not started: {}", e.getMessage());
       }
     }
+    URI datahub = URI.create(DEMO_DATAHUB);
+    if (enabled.stream().anyMatch(c -> "datahub".equals(c.type()) && datahub.equals(c.baseUrl()))) {
+      try {
+        running.add(DemoDataHubServer.start(datahub.getPort()));
+        log.info("demo DataHub catalog of Acme Analytics listening on {}", DEMO_DATAHUB);
+      } catch (UncheckedIOException e) {
+        log.warn("demo DataHub catalog not started: {}", e.getMessage());
+      }
+    }
     return new DemoServers(running);
   }
 
@@ -48,6 +59,12 @@ public final class DemoServers implements AutoCloseable {
 
   @Override
   public void close() {
-    running.forEach(DemoMlflowServer::close);
+    for (AutoCloseable server : running) {
+      try {
+        server.close();
+      } catch (Exception e) {
+        log.debug("closing a demo server: {}", e.getMessage());
+      }
+    }
   }
 }

@@ -1,6 +1,8 @@
 package io.aimsmonitor.connector.catalog;
 
 import io.aimsmonitor.connector.registry.Options;
+import io.aimsmonitor.fact.Dataset;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,6 +63,31 @@ public record CatalogConventions(List<String> classificationPrefixes, Map<String
     }
     String namespace = lineageNamespaces.get(container);
     return namespace == null ? null : lineageName(namespace, name);
+  }
+
+  /**
+   * The acquisition record (A.7.3) a catalog keeps as custom properties {@code acquisition.origin},
+   * {@code acquisition.license}, {@code acquisition.legalBasis} and {@code acquisition.acquiredAt}
+   * (ISO-8601 date or time); null when none of them is set. No catalog has first-class fields for it.
+   */
+  public static Dataset.Acquisition acquisition(Map<String, String> properties) {
+    String origin = properties.get("acquisition.origin");
+    String license = properties.get("acquisition.license");
+    String legalBasis = properties.get("acquisition.legalBasis");
+    String acquiredAt = properties.get("acquisition.acquiredAt");
+    if (origin == null && license == null && legalBasis == null && acquiredAt == null) {
+      return null;
+    }
+    Instant at = null;
+    if (acquiredAt != null) {
+      try {
+        at = acquiredAt.length() == 10 ? java.time.LocalDate.parse(acquiredAt).atStartOfDay(java.time.ZoneOffset.UTC)
+            .toInstant() : Instant.parse(acquiredAt);
+      } catch (java.time.format.DateTimeParseException e) {
+        at = null; // kept visible as the property itself
+      }
+    }
+    return new Dataset.Acquisition(origin, license, legalBasis, at);
   }
 
   /** The one spelling of an OpenLineage dataset identity as a single name: {@code namespace/name}. */

@@ -126,7 +126,7 @@ final class DataHubMapping {
     Instant updatedAt = millis(props.path("lastModified").path("time"));
     return new Dataset(connectorId, linkBase + "/dataset/" + URLEncoder.encode(urn, StandardCharsets.UTF_8)
         .replace("+", "%20"), observedAt, CATALOG, qualifiedName, name, List.copyOf(owners),
-        List.copyOf(classification), description, upstream, checks, null, updatedAt, domainName, List.copyOf(tags),
+        List.copyOf(classification), description, upstream, checks, CatalogConventions.acquisition(properties), updatedAt, domainName, List.copyOf(tags),
         List.copyOf(terms), List.copyOf(identifiers), properties);
   }
 

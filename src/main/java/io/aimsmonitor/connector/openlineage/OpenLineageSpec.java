@@ -4,7 +4,9 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,8 +49,9 @@ public final class OpenLineageSpec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-        builder -> builder.schemas(Map.of(SPEC_ID, spec)));
+    // 2020-12, plus the spec's documentation keyword "example", which validates nothing
+    Dialect dialect = Dialect.builder(Dialects.getDraft202012()).keyword(new NonValidationKeyword("example")).build();
+    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect, builder -> builder.schemas(Map.of(SPEC_ID, spec)));
     this.runEvent = registry.getSchema(SchemaLocation.of(SPEC_ID + "#/$defs/RunEvent"));
     this.datasetEvent = registry.getSchema(SchemaLocation.of(SPEC_ID + "#/$defs/DatasetEvent"));
     this.jobEvent = registry.getSchema(SchemaLocation.of(SPEC_ID + "#/$defs/JobEvent"));

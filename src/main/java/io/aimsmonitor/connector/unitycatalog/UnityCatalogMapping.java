@@ -111,7 +111,7 @@ final class UnityCatalogMapping {
     String owner = text(t, "owner");
     return new Dataset(connectorId, link("/tables/" + fullName), observedAt, CATALOG, fullName, name,
         owner == null ? List.of() : List.of(owner), List.copyOf(classification), text(t, "comment"), upstream,
-        List.of(), null, millis(t, "updated_at", millis(t, "created_at", null)), null, List.copyOf(tags), List.of(),
+        List.of(), CatalogConventions.acquisition(properties), millis(t, "updated_at", millis(t, "created_at", null)), null, List.copyOf(tags), List.of(),
         List.copyOf(identifiers), properties);
   }
 

@@ -20,7 +20,8 @@ class ExampleInstancesTest {
       "sagemaker-prod.yaml, sagemaker",
       "datahub-prod.yaml, datahub",
       "openmetadata-prod.yaml, openmetadata",
-      "unity-catalog-prod.yaml, unity-catalog"})
+      "unity-catalog-prod.yaml, unity-catalog",
+      "openlineage-prod.yaml, openlineage"})
   void exampleLoadsAndIsDisabled(String file, String type) throws Exception {
     ConnectorConfig config = new ConnectorConfigLoader(ConnectorTypes.discover()).loadFile(Path.of("connectors", file));
 
