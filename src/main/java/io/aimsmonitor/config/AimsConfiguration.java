@@ -52,22 +52,27 @@ public class AimsConfiguration {
     return ConnectorTypes.discover();
   }
 
+  /** The bundled demo's replayed APIs, started on an ephemeral port when an instance names one (see {@link DemoServers}). */
+  @Bean(destroyMethod = "close")
+  DemoServers demoServers() {
+    return new DemoServers();
+  }
+
   @Bean
-  ConnectorInstances connectorInstances(AimsProperties props, ConnectorTypes types) {
+  ConnectorInstances connectorInstances(AimsProperties props, ConnectorTypes types, DemoServers demoServers) {
     try {
-      return ConnectorInstances.load(Workspace.connectors(props.connectorsDir(), props.dataDir()), types);
+      return ConnectorInstances.load(Workspace.connectors(props.connectorsDir(), props.dataDir()), types,
+          DemoServers.names()).map(demoServers::wire);
     } catch (ConfigException e) {
       throw new IllegalStateException("invalid connector configuration:" + System.lineSeparator() + e.getMessage(), e);
     }
   }
 
-  /** The bundled demo registries the configured instances read, if any (see {@link DemoServers}). */
-  @Bean(destroyMethod = "close")
-  DemoServers demoServers(ConnectorInstances connectors, LineageIngest lineage, Clock clock) {
-    DemoServers servers = DemoServers.startFor(connectors.enabled());
-    // the demo's Airflow lineage, sent before anything collects the demo-lineage source
-    DemoLineage.demoSource(connectors.enabled()).ifPresent(c -> DemoLineage.sendInProcess(c, lineage, clock.instant()));
-    return servers;
+  /** The demo's Airflow lineage, sent to the demo-lineage source before anything collects it. */
+  @Bean
+  DemoLineage.Sent demoLineage(ConnectorInstances connectors, LineageIngest lineage, Clock clock) {
+    return new DemoLineage.Sent(DemoLineage.demoSource(connectors.enabled())
+        .map(c -> DemoLineage.sendInProcess(c, lineage, clock.instant())).orElse(0));
   }
 
   @Bean
@@ -119,8 +124,8 @@ public class AimsConfiguration {
    * bean named {@code aimsScope} replaces it.
    */
   @Bean
-  MonitorService monitorService(ConnectorInstances connectors, DemoServers demoServers, ConnectorTypes types,
-      SnapshotRepository snapshots, LineageEventRepository lineageEvents,
+  MonitorService monitorService(ConnectorInstances connectors, DemoServers demoServers, DemoLineage.Sent demoLineage,
+      ConnectorTypes types, SnapshotRepository snapshots, LineageEventRepository lineageEvents,
       RuleBook ruleBook, FindingRepository findings, EvaluationRepository evaluations,
       ObjectProvider<UnaryOperator<List<Fact>>> scope, Clock clock) {
     return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock, lineageEvents), snapshots, ruleBook,

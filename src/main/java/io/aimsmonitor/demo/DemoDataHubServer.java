@@ -26,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  * and {@code scrollId} variables, and anything else the way DataHub does: HTTP 200 with an
  * {@code errors} array. Bound to 127.0.0.1 only; read-only.
  */
-public final class DemoDataHubServer implements AutoCloseable {
+public final class DemoDataHubServer implements DemoReplay {
 
   private static final String RESOURCE = "demo/datahub/datasets.json";
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -84,6 +84,7 @@ public final class DemoDataHubServer implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:<port>}: the {@code baseUrl} of a datahub connector reading this catalog. */
+  @Override
   public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + port());
   }

@@ -56,6 +56,9 @@ public final class DemoLineage {
 
   private DemoLineage() {}
 
+  /** How many demo events were accepted at start (a bean, so that collection waits for them). */
+  public record Sent(int events) {}
+
   /** The demo source among the enabled instances, if the demo is configured. */
   public static Optional<ConnectorConfig> demoSource(List<ConnectorConfig> enabled) {
     return enabled.stream().filter(c -> SOURCE_ID.equals(c.id()) && OpenLineageConnectorType.NAME.equals(c.type())
