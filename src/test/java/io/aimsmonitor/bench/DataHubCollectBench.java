@@ -50,7 +50,8 @@ public final class DataHubCollectBench {
     }
     AtomicLong requests = new AtomicLong();
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    server.setExecutor(Executors.newFixedThreadPool(2));
+    java.util.concurrent.ExecutorService serverThreads = Executors.newFixedThreadPool(2);
+    server.setExecutor(serverThreads);
     server.createContext("/api/graphql", exchange -> serve(exchange, pages, pageSize, requests));
     server.start();
     Path dir = Files.createTempDirectory("dh-bench");
@@ -97,6 +98,7 @@ public final class DataHubCollectBench {
           ms.get(1), facts, facts * 1000.0 / ms.get(1), peak >> 20);
     } finally {
       server.stop(0);
+      serverThreads.shutdownNow();
     }
   }
 
