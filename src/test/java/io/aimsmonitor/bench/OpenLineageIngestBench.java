@@ -39,7 +39,11 @@ public final class OpenLineageIngestBench {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     Path dir = Files.createTempDirectory("ol-bench");
-    LineageEventRepository repo = new LineageEventRepository(JdbcClient.create(TestDatabases.h2File(dir)));
+    javax.sql.DataSource ds = TestDatabases.h2File(dir);
+    // the service keeps pooled connections open; without one open here H2 would close and reopen
+    // the database file around every insert, and we would measure that
+    java.sql.Connection keepOpen = ds.getConnection();
+    LineageEventRepository repo = new LineageEventRepository(JdbcClient.create(ds));
     ConnectorConfig source = new ConnectorConfig("lineage", "openlineage", null,
         new ConnectorConfig.AuthConfig("bearer", new ConnectorConfig.SecretRef("OL_KEY", null), null, null, null),
         "0 * * * * ?", Duration.ofMinutes(1), Duration.ofDays(1), true, ConnectorConfig.HttpSettings.DEFAULTS,
@@ -63,6 +67,8 @@ public final class OpenLineageIngestBench {
             seconds, bodies.size() / seconds);
       }
       System.out.printf(Locale.ROOT, "stored: %,d events%n", repo.count("lineage"));
+    } finally {
+      keepOpen.close();
     }
   }
 
