@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * Which production models read which datasets, by the name or URI a training run gives for each
  * input, matched against {@link Dataset#matchKeys()}. Dataset rules build it once per evaluation:
  * <pre>
- * accumulate( $m : ModelVersion( production ) and $r : TrainingRun( runId == $m.sourceRunId );
+ * accumulate( $m : ModelVersion( production ) and $r : TrainingRun( ref == $m.sourceRun );
  *     $uses : collectList( DatasetUsage.use($m, $r) ) )
  * $usage : DatasetUsage() from DatasetUsage.of($uses)
  * $d : Dataset( empty(owners), $usage.uses(this) ) from $catalog.merged()

@@ -184,7 +184,8 @@ final class OpenLineageMapping {
     }
     JsonNode location = run.jobFacets.get("sourceCodeLocation");
     String version = text(location, "version");
-    return new TrainingRun(connectorId, text(location, "url"), observedAt, CATALOG, run.runId, run.jobNamespace,
+    // the run id is OpenLineage's, so the run's namespace is this source (null): it joins only references into it
+    return new TrainingRun(connectorId, text(location, "url"), observedAt, CATALOG, null, run.runId, run.jobNamespace,
         run.jobName, run.state, null, Map.of(), Map.of(), tags,
         version != null && SHA.matcher(version).matches() ? version : null, inputs, run.startedAt, run.endedAt);
   }

@@ -146,8 +146,9 @@ final class UnityCatalogMapping {
     String owner = text(model, "owner");
     String description = Conventions.firstNonBlank(text(v, "comment"), text(model, "comment"));
     return new ModelVersion(connectorId, link("/models/" + fullName + "/versions/" + version), observedAt, REGISTRY,
-        fullName, version, null, aliases, owner == null ? List.of() : List.of(owner), description, tags,
-        text(v, "run_id"), null, null, millis(v, "created_at", null), millis(v, "updated_at", null), null, null, null);
+        fullName, version, null, aliases, owner == null ? List.of() : List.of(owner), text(v, "created_by"),
+        description, tags, text(v, "run_id"), null, null, null, millis(v, "created_at", null),
+        millis(v, "updated_at", null), null, null, null);
   }
 
   private String link(String path) {

@@ -1,14 +1,12 @@
 package io.aimsmonitor.web.api;
 
+import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.PushedEvents;
 import io.aimsmonitor.connector.openlineage.OpenLineageConnectorType;
-import io.aimsmonitor.fact.SourceHealth;
-import io.aimsmonitor.schedule.MonitorService;
-import io.aimsmonitor.store.LineageEventRepository;
-import java.time.Clock;
-import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorInstances;
+import io.aimsmonitor.schedule.MonitorService;
 import io.aimsmonitor.schedule.Schedules;
+import io.aimsmonitor.store.EvaluationRepository;
 import io.aimsmonitor.store.SnapshotRepository;
 import io.aimsmonitor.store.SnapshotRepository.RunSummary;
 import java.time.Instant;
@@ -33,34 +31,47 @@ public class ConnectorsController {
   private final ConnectorInstances connectors;
   private final SnapshotRepository snapshots;
   private final ObjectProvider<Schedules> schedules;
+  private final EvaluationRepository evaluations;
+  private final ObjectProvider<MonitorService> monitor;
   private final PushedEvents pushed;
-  private final Clock clock;
 
+  /** Without an event store: no push source shows a last event. */
   public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
-      ObjectProvider<Schedules> schedules, LineageEventRepository pushed, Clock clock) {
+      ObjectProvider<Schedules> schedules, EvaluationRepository evaluations, ObjectProvider<MonitorService> monitor) {
+    this(connectors, snapshots, schedules, evaluations, monitor, PushedEvents.NONE);
+  }
+
+  /** @param pushed where pushed (OpenLineage) events are stored, for each push source's {@code lastEventAt} */
+  @org.springframework.beans.factory.annotation.Autowired
+  public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
+      ObjectProvider<Schedules> schedules, EvaluationRepository evaluations, ObjectProvider<MonitorService> monitor,
+      PushedEvents pushed) {
+    this.pushed = pushed;
     this.connectors = connectors;
     this.snapshots = snapshots;
     this.schedules = schedules;
-    this.pushed = pushed;
-    this.clock = clock;
+    this.evaluations = evaluations;
+    this.monitor = monitor;
   }
 
   /**
    * One instance as the API shows it: never its credentials, only where they come from.
    *
-   * @param fresh whether its evidence counts as fresh now (last run succeeded within twice its
-   *     interval); false for a disabled instance
+   * @param fresh false when the last evaluation found the source failed or overdue
+   * @param staleFindings how many open findings this source held stale at the last evaluation
+   *     (findings whose verdict could depend on its data); 0 when it is fresh
+   * @param heldRun the latest run when it is held as suspicious (not applied until confirmed), else null
    * @param lastEventAt for a push source (openlineage): when its newest event arrived; null otherwise
    */
   public record ConnectorView(String id, String type, boolean enabled, String baseUrl, String schedule,
       String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt, boolean fresh,
-      Instant lastEventAt) {}
+      int staleFindings, RunSummary heldRun, Instant lastEventAt) {}
 
   @GetMapping
   public List<ConnectorView> list() {
     Map<String, SnapshotRepository.ConnectorState> states = snapshots.states();
-    Map<String, SourceHealth> health = MonitorService.health(connectors.enabled(), states, clock.instant());
-    return connectors.configs().stream().map(c -> view(c, states.get(c.id()), health.get(c.id()))).toList();
+    Map<String, Integer> staleness = evaluations.staleness();
+    return connectors.configs().stream().map(c -> view(c, states.get(c.id()), staleness)).toList();
   }
 
   @GetMapping("/{id}/runs")
@@ -84,11 +95,28 @@ public class ConnectorsController {
     return Map.of("connector", id, "accepted", true);
   }
 
+  /**
+   * Confirms a run held as suspicious (its fact count dropped sharply): its facts become the
+   * source's latest good snapshot and an evaluation is requested. Admin only (security branch).
+   */
+  @PostMapping("/{id}/runs/{runId}/confirm")
+  public RunSummary confirm(@PathVariable String id, @PathVariable long runId) throws SchedulerException {
+    instance(id);
+    RunSummary confirmed = monitor.getObject().confirmHeldRun(id, runId, "api")
+        .orElseThrow(() -> new NoSuchElementException("connector '" + id + "' has no run " + runId));
+    Schedules s = schedules.getIfAvailable();
+    if (s != null) {
+      s.requestEvaluation();
+    }
+    return confirmed;
+  }
+
   private ConnectorConfig instance(String id) {
     return connectors.find(id).orElseThrow(() -> new NoSuchElementException("no connector instance '" + id + "'"));
   }
 
-  private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state, SourceHealth health) {
+  private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state,
+      Map<String, Integer> staleness) {
     Schedules s = schedules.getIfAvailable();
     String credentials = switch (c.auth().type()) {
       case "none" -> "none";
@@ -99,7 +127,9 @@ public class ConnectorsController {
     return new ConnectorView(c.id(), c.type(), c.enabled(), c.baseUrl() == null ? null : c.baseUrl().toString(),
         c.schedule(), credentials, state == null ? null : state.lastRun().orElse(null),
         state == null ? null : state.lastSuccess().map(RunSummary::finishedAt).orElse(null),
-        s == null ? null : s.nextRun(c.id()).orElse(null), health != null && health.fresh(),
+        s == null ? null : s.nextRun(c.id()).orElse(null), !staleness.containsKey(c.id()),
+        staleness.getOrDefault(c.id(), 0),
+        state == null ? null : state.lastRun().filter(RunSummary::held).orElse(null),
         OpenLineageConnectorType.NAME.equals(c.type()) ? pushed.lastReceived(c.id()).orElse(null) : null);
   }
 }
