@@ -1,5 +1,10 @@
 package io.aimsmonitor.config;
 
+import io.aimsmonitor.connector.openlineage.OpenLineageSpec;
+import io.aimsmonitor.demo.DemoLineage;
+import io.aimsmonitor.lineage.LineageIngest;
+import io.aimsmonitor.schedule.Schedules;
+import io.aimsmonitor.store.LineageEventRepository;
 import io.aimsmonitor.connector.CollectionRunner;
 import io.aimsmonitor.connector.ConfigException;
 import io.aimsmonitor.connector.ConnectorInstances;
@@ -63,6 +68,13 @@ public class AimsConfiguration {
     }
   }
 
+  /** The demo's Airflow lineage, sent to the demo-lineage source before anything collects it. */
+  @Bean
+  DemoLineage.Sent demoLineage(ConnectorInstances connectors, LineageIngest lineage, Clock clock) {
+    return new DemoLineage.Sent(DemoLineage.demoSource(connectors.enabled())
+        .map(c -> DemoLineage.sendInProcess(c, lineage, clock.instant())).orElse(0));
+  }
+
   @Bean
   RuleBook ruleBook(AimsProperties props, ControlCatalog catalog, Clock clock) {
     RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), new RulePackLoader(catalog),
@@ -82,6 +94,27 @@ public class AimsConfiguration {
   }
 
   @Bean
+  LineageEventRepository lineageEventRepository(JdbcClient jdbc) {
+    return new LineageEventRepository(jdbc);
+  }
+
+  /** The OpenLineage endpoint's checks and store; accepted events ask the scheduler to collect their source. */
+  @Bean(destroyMethod = "close")
+  LineageIngest lineageIngest(ConnectorInstances connectors, LineageEventRepository events,
+      ObjectProvider<Schedules> schedules, Clock clock) {
+    return new LineageIngest(connectors, Secrets.fromSystem(), new OpenLineageSpec(), events, clock, id -> {
+      Schedules s = schedules.getIfAvailable();
+      if (s != null) {
+        try {
+          s.runNow(id);
+        } catch (org.quartz.SchedulerException e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+      }
+    });
+  }
+
+  @Bean
   EvaluationRepository evaluationRepository(JdbcClient jdbc) {
     return new EvaluationRepository(jdbc);
   }
@@ -91,11 +124,11 @@ public class AimsConfiguration {
    * bean named {@code aimsScope} replaces it.
    */
   @Bean
-  MonitorService monitorService(ConnectorInstances connectors, DemoServers demoServers, ConnectorTypes types,
-      SnapshotRepository snapshots,
+  MonitorService monitorService(ConnectorInstances connectors, DemoServers demoServers, DemoLineage.Sent demoLineage,
+      ConnectorTypes types, SnapshotRepository snapshots, LineageEventRepository lineageEvents,
       RuleBook ruleBook, FindingRepository findings, EvaluationRepository evaluations,
       ObjectProvider<UnaryOperator<List<Fact>>> scope, Clock clock) {
-    return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock), snapshots, ruleBook,
+    return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock, lineageEvents), snapshots, ruleBook,
         new Evaluator(), new Reconciler(), findings, evaluations, scope.getIfAvailable(() -> UnaryOperator.identity()),
         clock);
   }

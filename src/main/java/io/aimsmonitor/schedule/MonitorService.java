@@ -274,7 +274,7 @@ public class MonitorService {
    * Freshness of each enabled source: fresh when its last run succeeded and ended within twice
    * its scheduled interval.
    */
-  static Map<String, SourceHealth> health(List<ConnectorConfig> enabled, Map<String, ConnectorState> states, Instant now) {
+  public static Map<String, SourceHealth> health(List<ConnectorConfig> enabled, Map<String, ConnectorState> states, Instant now) {
     Map<String, SourceHealth> out = new LinkedHashMap<>();
     for (ConnectorConfig config : enabled) {
       ConnectorState state = states.get(config.id());

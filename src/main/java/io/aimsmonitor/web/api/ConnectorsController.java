@@ -2,6 +2,8 @@ package io.aimsmonitor.web.api;
 
 import io.aimsmonitor.audit.AuditLog;
 import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.PushedEvents;
+import io.aimsmonitor.connector.openlineage.OpenLineageConnectorType;
 import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.schedule.MonitorService;
 import io.aimsmonitor.schedule.Schedules;
@@ -33,16 +35,27 @@ public class ConnectorsController {
   private final EvaluationRepository evaluations;
   private final ObjectProvider<MonitorService> monitor;
   private final AuditLog audit;
+  private final PushedEvents pushed;
 
+  /** Without an event store: no push source shows a last event. */
   public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
       ObjectProvider<Schedules> schedules, EvaluationRepository evaluations, ObjectProvider<MonitorService> monitor,
       AuditLog audit) {
+    this(connectors, snapshots, schedules, evaluations, monitor, audit, PushedEvents.NONE);
+  }
+
+  /** @param pushed where pushed (OpenLineage) events are stored, for each push source's {@code lastEventAt} */
+  @org.springframework.beans.factory.annotation.Autowired
+  public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
+      ObjectProvider<Schedules> schedules, EvaluationRepository evaluations, ObjectProvider<MonitorService> monitor,
+      AuditLog audit, PushedEvents pushed) {
+    this.audit = audit;
+    this.pushed = pushed;
     this.connectors = connectors;
     this.snapshots = snapshots;
     this.schedules = schedules;
     this.evaluations = evaluations;
     this.monitor = monitor;
-    this.audit = audit;
   }
 
   /**
@@ -55,10 +68,11 @@ public class ConnectorsController {
    * @param configError when its file was changed into something invalid: the problems, while the
    *     previous version shown here stays in force; for a new file that was rejected, an entry with
    *     only {@code id} (the file name), {@code file} and this
+   * @param lastEventAt for a push source (openlineage): when its newest event arrived; null otherwise
    */
   public record ConnectorView(String id, String type, boolean enabled, String baseUrl, String schedule,
       String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt, boolean fresh,
-      int staleFindings, RunSummary heldRun, String file, List<String> configError) {}
+      int staleFindings, RunSummary heldRun, String file, List<String> configError, Instant lastEventAt) {}
 
   @GetMapping
   public List<ConnectorView> list() {
@@ -72,7 +86,7 @@ public class ConnectorsController {
       } else {
         String name = r.file().getFileName().toString().replaceFirst("\\.ya?ml$", "");
         rejectedNew.add(new ConnectorView(name, null, false, null, null, null, null, null, null, false, 0, null,
-            r.file().toString(), r.problems()));
+            r.file().toString(), r.problems(), null));
       }
     }
     List<ConnectorView> views = new java.util.ArrayList<>(connectors.configs().stream()
@@ -139,6 +153,7 @@ public class ConnectorsController {
         s == null ? null : s.nextRun(c.id()).orElse(null), !staleness.containsKey(c.id()),
         staleness.getOrDefault(c.id(), 0),
         state == null ? null : state.lastRun().filter(RunSummary::held).orElse(null),
-        c.file() == null ? null : c.file().toString(), configError);
+        c.file() == null ? null : c.file().toString(), configError,
+        OpenLineageConnectorType.NAME.equals(c.type()) ? pushed.lastReceived(c.id()).orElse(null) : null);
   }
 }

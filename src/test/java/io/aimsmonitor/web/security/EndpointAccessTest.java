@@ -168,7 +168,10 @@ class EndpointAccessTest extends SecuredService {
         HttpResponse<String> response = send(caller.credentials().apply(request(endpoint.method(), endpoint.path(), body)));
         calls++;
         int status = response.statusCode();
-        boolean ok = expected == 0 ? status != 401 && status != 403 && status != 302 : status == expected;
+        boolean ok = access == Access.OWN_KEY
+            // the filter lets it through; the endpoint refuses every caller here, none has its key
+            ? status == 401 && response.body().contains("openlineage")
+            : expected == 0 ? status != 401 && status != 403 && status != 302 : status == expected;
         if (!ok) {
           wrong.add("%s %s as %s: expected %s, got %d %s".formatted(endpoint.method(), endpoint.path(), caller.name(),
               expected == 0 ? "access" : expected, status, response.body()));
