@@ -8,6 +8,7 @@ import io.aimsmonitor.connector.http.Secrets;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.demo.DemoServers;
 import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.finding.ReconciliationSink;
 import io.aimsmonitor.finding.Reconciler;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.RuleBook;
@@ -87,15 +88,16 @@ public class AimsConfiguration {
 
   /**
    * Which facts are in the AIMS scope. The default keeps everything; a {@code UnaryOperator<List<Fact>>}
-   * bean named {@code aimsScope} replaces it.
+   * bean named {@code aimsScope} replaces it. Reconciliations are stored through the review
+   * workflow's {@link ReconciliationSink}, which applies waivers in the same transaction.
    */
   @Bean
   MonitorService monitorService(ConnectorInstances connectors, DemoServers demoServers, ConnectorTypes types,
       SnapshotRepository snapshots,
       RuleBook ruleBook, FindingRepository findings, EvaluationRepository evaluations,
-      ObjectProvider<UnaryOperator<List<Fact>>> scope, Clock clock) {
+      ObjectProvider<UnaryOperator<List<Fact>>> scope, ObjectProvider<ReconciliationSink> sink, Clock clock) {
     return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock), snapshots, ruleBook,
         new Evaluator(), new Reconciler(), findings, evaluations, scope.getIfAvailable(() -> UnaryOperator.identity()),
-        clock);
+        clock, sink.getIfAvailable(() -> (result, facts) -> findings.apply(result)));
   }
 }
