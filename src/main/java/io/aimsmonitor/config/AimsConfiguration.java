@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,7 +34,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableConfigurationProperties(AimsProperties.class)
 public class AimsConfiguration {
 
+  /** The system clock, unless a test supplies its own. */
   @Bean
+  @ConditionalOnMissingBean(Clock.class)
   Clock clock() {
     return Clock.systemUTC();
   }

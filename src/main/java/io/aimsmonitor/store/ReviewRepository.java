@@ -145,9 +145,12 @@ public class ReviewRepository {
 
   /** Gives each finding a (blank) workflow row if it has none, so that the column updates below find it. */
   public void ensureRows(Collection<String> findingIds) {
-    template.batchUpdate("INSERT INTO finding_workflow (finding_id) SELECT ? WHERE NOT EXISTS"
-            + " (SELECT 1 FROM finding_workflow WHERE finding_id = ?)",
-        findingIds.stream().distinct().map(id -> new Object[] {id, id}).toList());
+    if (findingIds.isEmpty()) {
+      return;
+    }
+    Map<String, WorkflowRow> existing = workflows(findingIds);
+    template.batchUpdate("INSERT INTO finding_workflow (finding_id) VALUES (?)",
+        findingIds.stream().distinct().filter(id -> !existing.containsKey(id)).map(id -> new Object[] {id}).toList());
   }
 
   /**
