@@ -2,7 +2,6 @@ package io.aimsmonitor.cli;
 
 import io.aimsmonitor.finding.Finding;
 import io.aimsmonitor.rules.Severity;
-import io.aimsmonitor.store.FindingRepository;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,10 +50,13 @@ public class ScanCommand implements Callable<Integer> {
         return ExitCodes.INVALID;
       }
       List<String> failures = run.collectAndEvaluate();
-      List<Finding> open = run.bean(FindingRepository.class)
-          .list(new FindingRepository.Query(Finding.Status.OPEN, null, null, null, null, null, 1_000_000, 0)).items();
+      List<Finding> open = run.openFindings();
       FindingFormat.write(open, format, out);
       out.flush();
+      long waived = run.waivedFindings();
+      if (waived > 0) {
+        err.println(waived + " finding(s) waived (accepted risks in force), not counted as open");
+      }
       failures.forEach(f -> err.println("error: " + f));
       if (threshold != null) {
         Severity min = threshold;
