@@ -28,11 +28,11 @@ import javax.sql.DataSource;
  * rule over a subject pattern (a new version needs no new waiver), expiry at the first evaluation
  * after it, revocation, four-eyes approval. Run on H2 and PostgreSQL by the subclasses.
  */
-abstract class WorkflowScenario {
+public abstract class WorkflowScenario {
 
   static final String OWNER_RULE = "test.production-has-owner";
   static final String APPROVAL_RULE = "test.production-approved";
-  static final String PACK = Workbench.OWNER_RULE + """
+  public static final String PACK = Workbench.OWNER_RULE + """
 
       rule "test.production-approved"
         @control("A.6.2.5") @severity("medium") @title("Production model is approved") @remediation("Approve it.")
