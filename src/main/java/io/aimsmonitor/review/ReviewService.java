@@ -39,6 +39,9 @@ import java.util.stream.Stream;
  */
 public class ReviewService implements ReconciliationSink, ControlReport.Exclusions {
 
+  /** The actor of a request nobody authenticated. */
+  public static final String ANONYMOUS = "anonymous";
+
   /** Text limit for comments and reasons: the history is for sentences, not attachments. */
   static final int MAX_TEXT = 10_000;
 

@@ -75,8 +75,15 @@ public final class WaiverPolicy {
     }
   }
 
-  /** In four-eyes mode, whoever requested a waiver cannot approve it. */
+  /**
+   * In four-eyes mode, whoever requested a waiver cannot approve it, and an approver nobody
+   * authenticated ({@value ReviewService#ANONYMOUS}) cannot prove to be someone else.
+   */
   public void checkApprover(Waiver w, String approver) {
+    if (props.fourEyes() && ReviewService.ANONYMOUS.equals(approver)) {
+      throw new ForbiddenActionException("four-eyes mode needs an authenticated approver: waiver " + w.id()
+          + " cannot be approved by an anonymous request");
+    }
     if (props.fourEyes() && w.requestedBy().equalsIgnoreCase(approver)) {
       throw new ForbiddenActionException("four-eyes mode: waiver " + w.id() + " was requested by " + w.requestedBy()
           + ", who cannot also approve it; another reviewer must");

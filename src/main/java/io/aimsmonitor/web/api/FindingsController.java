@@ -65,6 +65,12 @@ public class FindingsController {
       @RequestParam(required = false) Boolean stale, @RequestParam(required = false) String aiSystem,
       @RequestParam(required = false) String assignee, @RequestParam(defaultValue = "100") int limit,
       @RequestParam(defaultValue = "0") int offset) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be from 1 to " + MAX_LIMIT + ", got " + limit);
+    }
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must not be negative, got " + offset);
+    }
     FindingRepository.Page page = findings.list(query(status, severity, control, rule, pack, stale, aiSystem, assignee,
         limit, offset));
     Map<String, FindingWorkflow> workflows = review.workflows(page.items());
@@ -75,12 +81,6 @@ public class FindingsController {
   /** The filters of {@link #list} as a store query; also selects the findings of a bulk action. */
   Query query(String status, String severity, String control, String rule, String pack, Boolean stale,
       String aiSystem, String assignee, int limit, int offset) {
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw new IllegalArgumentException("limit must be from 1 to " + MAX_LIMIT + ", got " + limit);
-    }
-    if (offset < 0) {
-      throw new IllegalArgumentException("offset must not be negative, got " + offset);
-    }
     Finding.Status statusFilter = null;
     Boolean staleFilter = stale;
     Boolean waived = null;
