@@ -148,7 +148,11 @@ public class AimsMetrics implements MultiCollector {
   private void findings(MetricSnapshots.Builder out) {
     GaugeSnapshot.Builder byState = GaugeSnapshot.builder().name("aims_findings")
         .help("Findings per rule and status: open, waived (open but covered by a waiver in force) or resolved");
+    Set<String> loaded = ruleBook.rules().keySet();
     for (Map<String, Object> row : findings.countsByState()) {
+      if (!loaded.contains((String) row.get("rule_id"))) {
+        continue; // a deleted rule's series disappear, though its resolved findings stay in the store
+      }
       byState.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("pack", (String) row.get("pack"),
               "rule", (String) row.get("rule_id"), "severity", severity(row.get("severity")),
               "status", String.valueOf(row.get("state"))))
