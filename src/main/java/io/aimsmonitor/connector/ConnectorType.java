@@ -1,6 +1,7 @@
 package io.aimsmonitor.connector;
 
 import io.aimsmonitor.fact.Fact;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,6 +19,17 @@ public interface ConnectorType {
    * failed or stale instance leaves unverified (stale rather than resolved).
    */
   Set<Class<? extends Fact>> provides(ConnectorConfig config);
+
+  /**
+   * The namespaces (see {@link io.aimsmonitor.fact.Ref}) of the references an instance's facts can
+   * be joined through, when the type can tell: an MLflow instance serves the runs of one tracking
+   * server. Empty (the default) means any namespace, as for a file that may describe any system.
+   * The engine uses it to keep a failed instance from holding stale the findings of versions whose
+   * references point into other systems.
+   */
+  default Optional<Set<String>> namespaces(ConnectorConfig config) {
+    return Optional.empty();
+  }
 
   /**
    * Checks the type-specific part of {@code config} and creates the connector. Called once per

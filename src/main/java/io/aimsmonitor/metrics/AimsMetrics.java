@@ -238,10 +238,20 @@ public class AimsMetrics implements MultiCollector {
         "Age of the instance's latest good snapshot", Unit.SECONDS);
     GaugeSnapshot.Builder interval = gauge("aims_connector_schedule_interval_seconds",
         "Time between two scheduled runs of the instance", Unit.SECONDS);
+    GaugeSnapshot.Builder held = gauge("aims_connector_run_held",
+        "1 while the instance's latest run is held as suspicious (its fact count dropped sharply) awaiting confirmation",
+        null);
+    Map<String, Integer> staleness = evaluations.staleness();
+    GaugeSnapshot.Builder staleFindings = gauge("aims_connector_stale_findings",
+        "Open findings the instance held stale at the last evaluation, because their verdict could depend on its data",
+        null);
     for (ConnectorConfig c : connectors.enabled()) {
       Labels labels = Labels.of("connector", c.id(), "type", c.type());
       interval.dataPoint(point(labels, c.expectedInterval().toMillis() / 1000.0));
+      staleFindings.dataPoint(point(labels, staleness.getOrDefault(c.id(), 0)));
       SnapshotRepository.ConnectorState state = states.get(c.id());
+      held.dataPoint(point(labels, state != null && state.lastRun().map(SnapshotRepository.RunSummary::held)
+          .orElse(false) ? 1 : 0));
       if (state == null) {
         continue;
       }
@@ -273,7 +283,8 @@ public class AimsMetrics implements MultiCollector {
             .value(errorCounts.getOrDefault(c.id() + "\u0000" + reason, 0L)).build());
       }
     }
-    List.of(lastSuccess, lastRun, lastRunSuccess, duration, pages, rateLimitWaits, facts, age, interval)
+    List.of(lastSuccess, lastRun, lastRunSuccess, duration, pages, rateLimitWaits, facts, age, interval, held,
+        staleFindings)
         .forEach(b -> out.metricSnapshot(b.build()));
     out.metricSnapshot(errors.build());
   }

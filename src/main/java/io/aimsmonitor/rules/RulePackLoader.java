@@ -304,7 +304,7 @@ public final class RulePackLoader {
     }
     return new RuleDefinition(rule.getName(), pack, String.valueOf(meta.get("title")), Severity.parse(severity),
         controls, decides, meta.get("rationale") == null ? "" : String.valueOf(meta.get("rationale")),
-        String.valueOf(meta.get("remediation")), List.copyOf(eu), List.copyOf(nist), factTypes(rule));
+        String.valueOf(meta.get("remediation")), List.copyOf(eu), List.copyOf(nist), factTypes(rule), patternCounts(rule));
   }
 
   /** The fact classes a rule's conditions match, read from the compiled rule. */
@@ -315,6 +315,34 @@ public final class RulePackLoader {
       collect(impl.getLhs(), types);
     }
     return types;
+  }
+
+  /** How many patterns of each fact class a rule's conditions have, nested ones included. */
+  static Map<Class<? extends Fact>, Integer> patternCounts(Rule rule) {
+    Map<Class<? extends Fact>, Integer> counts = new java.util.HashMap<>();
+    if (rule instanceof RuleImpl impl) {
+      count(impl.getLhs(), counts);
+    }
+    return counts;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void count(RuleConditionElement element, Map<Class<? extends Fact>, Integer> counts) {
+    if (element == null) {
+      return;
+    }
+    if (element instanceof Pattern pattern) {
+      if (pattern.getObjectType() instanceof ClassObjectType cot && Fact.class.isAssignableFrom(cot.getClassType())) {
+        counts.merge((Class<? extends Fact>) cot.getClassType(), 1, Integer::sum);
+      }
+      // a pattern's source (collect, accumulate) may or may not be among its nested elements: count it once
+      if (pattern.getSource() != null && !element.getNestedElements().contains(pattern.getSource())) {
+        count(pattern.getSource(), counts);
+      }
+    }
+    for (RuleConditionElement nested : element.getNestedElements()) {
+      count(nested, counts);
+    }
   }
 
   @SuppressWarnings("unchecked")
