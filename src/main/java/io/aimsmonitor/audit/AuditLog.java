@@ -139,7 +139,11 @@ public class AuditLog {
     if (auth != null && auth.isAuthenticated() && !(auth instanceof AnonymousAuthenticationToken)) {
       return auth.getName();
     }
-    return currentRequest() == null ? SYSTEM : ANONYMOUS;
+    HttpServletRequest request = currentRequest();
+    if (request != null && request.getUserPrincipal() != null) {
+      return request.getUserPrincipal().getName(); // a container- or test-authenticated request
+    }
+    return request == null ? SYSTEM : ANONYMOUS;
   }
 
   private static String clientAddress() {

@@ -13,6 +13,7 @@ import io.aimsmonitor.connector.http.Secrets;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.demo.DemoServers;
 import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.finding.ReconciliationSink;
 import io.aimsmonitor.finding.Reconciler;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.RuleBook;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,7 +39,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableConfigurationProperties(AimsProperties.class)
 public class AimsConfiguration {
 
+  /** The system clock, unless a test supplies its own. */
   @Bean
+  @ConditionalOnMissingBean(Clock.class)
   Clock clock() {
     return Clock.systemUTC();
   }
@@ -121,15 +125,16 @@ public class AimsConfiguration {
 
   /**
    * Which facts are in the AIMS scope. The default keeps everything; a {@code UnaryOperator<List<Fact>>}
-   * bean named {@code aimsScope} replaces it.
+   * bean named {@code aimsScope} replaces it. Reconciliations are stored through the review
+   * workflow's {@link ReconciliationSink}, which applies waivers in the same transaction.
    */
   @Bean
   MonitorService monitorService(ConnectorInstances connectors, DemoServers demoServers, DemoLineage.Sent demoLineage,
       ConnectorTypes types, SnapshotRepository snapshots, LineageEventRepository lineageEvents,
       RuleBook ruleBook, FindingRepository findings, EvaluationRepository evaluations,
-      ObjectProvider<UnaryOperator<List<Fact>>> scope, Clock clock) {
+      ObjectProvider<UnaryOperator<List<Fact>>> scope, ObjectProvider<ReconciliationSink> sink, Clock clock) {
     return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock, lineageEvents), snapshots, ruleBook,
         new Evaluator(), new Reconciler(), findings, evaluations, scope.getIfAvailable(() -> UnaryOperator.identity()),
-        clock);
+        clock, sink.getIfAvailable(() -> (result, facts) -> findings.apply(result)));
   }
 }
