@@ -37,10 +37,30 @@ public record AimsProperties(
    * @param reloadInterval how often the rules folder is checked for changes (polling works with
    *     Kubernetes ConfigMap updates, which file watching misses)
    * @param parameters overrides of pack parameters: {@code aims.rules.parameters.<pack>.<name>}
+   * @param limits the evaluation budget of packs whose pack.yaml sets no {@code limits}
    */
-  public record Rules(@DefaultValue("10s") Duration reloadInterval, Map<String, Map<String, Object>> parameters) {
+  public record Rules(@DefaultValue("10s") Duration reloadInterval, Map<String, Map<String, Object>> parameters,
+      @DefaultValue Limits limits) {
     public Rules {
       parameters = parameters == null ? Map.of() : parameters;
+    }
+  }
+
+  /**
+   * Default evaluation budget per rule pack (see {@link io.aimsmonitor.rules.EvaluationLimits}).
+   *
+   * @param timeout wall time of one pack's evaluation
+   * @param maxFirings rule firings in one pack's evaluation
+   * @param maxInsertedFacts facts one pack's rules may insert in one evaluation
+   */
+  public record Limits(@DefaultValue("60s") Duration timeout, @DefaultValue("2000000") long maxFirings,
+      @DefaultValue("100000") long maxInsertedFacts) {
+    public io.aimsmonitor.rules.EvaluationLimits toEvaluationLimits() {
+      try {
+        return new io.aimsmonitor.rules.EvaluationLimits(timeout, maxFirings, maxInsertedFacts);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("aims.rules.limits: " + e.getMessage(), e);
+      }
     }
   }
 
