@@ -56,6 +56,12 @@ public class ScanCommand implements Callable<Integer> {
       FindingFormat.write(open, format, out);
       out.flush();
       failures.forEach(f -> err.println("error: " + f));
+      List<String> failedPacks = run.failedPacks();
+      failedPacks.forEach(f -> err.println("error: " + f));
+      if (!failedPacks.isEmpty()) {
+        // the findings above lack those packs' verdicts: the result must not pass a CI gate
+        return ExitCodes.INVALID;
+      }
       if (threshold != null) {
         Severity min = threshold;
         long failing = open.stream().filter(f -> f.severity().atLeast(min)).count();

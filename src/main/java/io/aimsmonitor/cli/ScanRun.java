@@ -5,6 +5,7 @@ import io.aimsmonitor.connector.CollectionResult;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.schedule.MonitorService;
+import io.aimsmonitor.store.EvaluationRepository;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,6 +87,21 @@ final class ScanRun implements AutoCloseable {
     }
     monitor.evaluate();
     return failures;
+  }
+
+  /**
+   * Packs that failed the evaluation just run (a rule threw, or the pack tripped an evaluation
+   * guard), one message each; empty when every pack evaluated.
+   */
+  List<String> failedPacks() {
+    EvaluationRepository evaluations = bean(EvaluationRepository.class);
+    List<String> failed = evaluations.latest().map(EvaluationRepository.EvaluationRun::failedPacks).orElse(List.of());
+    if (failed.isEmpty()) {
+      return List.of();
+    }
+    Map<String, EvaluationRepository.PackFailure> failures = evaluations.latestFailures();
+    return failed.stream().map(p -> failures.containsKey(p) ? failures.get(p).message() : "rule pack '" + p + "' failed")
+        .toList();
   }
 
   /**

@@ -75,6 +75,29 @@ class EvaluationGuardLifecycleTest {
         .isEqualTo(Finding.Status.OPEN);
   }
 
+  @org.junit.jupiter.api.Test
+  void aPackThatRanAwayIsNotStartedAgainAfterARestart() {
+    Path db = dir.resolve("db");
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-01T10:00:00Z"));
+    Workbench bench = new Workbench(dir, TestStore.on(TestDatabases.h2File(db)), clock);
+    HostilePacks.ENDLESS.write(bench.rules);
+    bench.writeInventory("models.yaml", Workbench.model("churn", "4", "[]"));
+    bench.ruleBook.reload();
+    cycle(bench);
+    assertThat(bench.store.evaluations().latestFailures().get(HostilePacks.ENDLESS.pack()).runaway()).isTrue();
+
+    // A new process: new evaluator, same store. The pack loads, but is not started.
+    Workbench restarted = new Workbench(dir, TestStore.on(TestDatabases.h2File(db)), clock);
+    assertThat(restarted.ruleBook.reload().loaded()).containsExactly(HostilePacks.ENDLESS.pack());
+    clock.advance(Duration.ofMinutes(10));
+    var outcome = cycle(restarted);
+    assertThat(outcome.run().failedPacks()).containsExactly(HostilePacks.ENDLESS.pack());
+    assertThat(restarted.store.evaluations().latestFailures().get(HostilePacks.ENDLESS.pack()).message())
+        .contains("is quarantined");
+    assertThat(restarted.store.evaluations().guardTrips().get(HostilePacks.ENDLESS.pack()))
+        .as("not run, so not tripped again").containsEntry("timeout", 1L);
+  }
+
   private static MonitorService.EvaluationOutcome cycle(Workbench bench) {
     assertThat(bench.monitor.collect("inventory", () -> false).succeeded()).isTrue();
     return bench.monitor.evaluate();
