@@ -29,9 +29,17 @@ public record AimsProperties(
    * @param collectOnStart run every instance with no fresh snapshot right after start
    * @param evaluationDebounce wait this long after a collection before evaluating, so several
    *     connectors finishing together cause one evaluation
+   * @param maxConcurrentCollections collections running at once on one replica; the scheduler's
+   *     thread pool ({@code spring.quartz.properties.org.quartz.threadPool.threadCount}) must be
+   *     larger, so that evaluation and housekeeping always find a thread
+   * @param maxCollectionsPerSource collections running at once against one host (or of one type
+   *     without a base URL), so that one slow source cannot take every slot
+   * @param runNowMinInterval run-now requests for one instance are refused (429) more often than this
    */
   public record Scheduler(@DefaultValue("true") boolean enabled, @DefaultValue("true") boolean collectOnStart,
-      @DefaultValue("5s") Duration evaluationDebounce, @DefaultValue("0 0 * * * ?") String evaluationSchedule) {}
+      @DefaultValue("5s") Duration evaluationDebounce, @DefaultValue("0 0 * * * ?") String evaluationSchedule,
+      @DefaultValue("4") int maxConcurrentCollections, @DefaultValue("2") int maxCollectionsPerSource,
+      @DefaultValue("30s") Duration runNowMinInterval) {}
 
   /**
    * @param reloadInterval how often the rules folder is checked for changes (polling works with
