@@ -73,6 +73,15 @@ class HostileRulePacksServeTest {
     }
   }
 
+  private double metric(String series) throws Exception {
+    for (String line : send("GET", "/actuator/prometheus").body().split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no series " + series);
+  }
+
   private double evaluations() throws Exception {
     for (String line : send("GET", "/actuator/prometheus").body().split("\n")) {
       if (line.startsWith("aims_evaluations_total ")) {
@@ -84,7 +93,16 @@ class HostileRulePacksServeTest {
 
   @Test
   void hostilePacksFailAloneAndTheServiceStaysHealthyAndKeepsEvaluating() throws Exception {
-    await("a first evaluation", () -> evaluations() >= 1);
+    // The first evaluation may run before the first collection (over no facts, where nothing fires).
+    await("an evaluation over the collected facts", () -> {
+      for (JsonNode pack : json.readTree(send("GET", "/api/rules").body()).get("packs")) {
+        if (pack.get("name").asString().startsWith("hostile-") && !pack.path("evaluation").asString("").matches(
+            "failed|quarantined")) {
+          return false;
+        }
+      }
+      return true;
+    });
 
     JsonNode packs = json.readTree(send("GET", "/api/rules").body()).get("packs");
     for (JsonNode pack : packs) {
@@ -101,12 +119,13 @@ class HostileRulePacksServeTest {
     }
     assertThat(send("GET", "/api/findings?status=open").body()).contains("\"total\":1").contains("Model churn v4 has no owner.");
     assertThat(send("GET", "/actuator/health").body()).contains("\"status\":\"UP\"");
-    String metrics = send("GET", "/actuator/prometheus").body();
-    assertThat(metrics).contains("aims_rule_pack_evaluation_failed{pack=\"hostile-looping\"} 1")
-        .contains("aims_rule_pack_evaluation_failed{pack=\"good\"} 0")
-        .contains("aims_rule_pack_guard_trips_total{guard=\"firings\",pack=\"hostile-looping\"} 1")
-        .contains("aims_rule_pack_guard_trips_total{guard=\"inserted_facts\",pack=\"hostile-inserting\"} 1")
-        .contains("aims_rule_pack_guard_trips_total{guard=\"timeout\",pack=\"hostile-endless\"} 1");
+    assertThat(metric("aims_rule_pack_evaluation_failed{pack=\"hostile-looping\"}")).isEqualTo(1);
+    assertThat(metric("aims_rule_pack_evaluation_failed{pack=\"good\"}")).isEqualTo(0);
+    assertThat(metric("aims_rule_pack_guard_trips_total{guard=\"firings\",pack=\"hostile-looping\"}")).isGreaterThanOrEqualTo(1);
+    assertThat(metric("aims_rule_pack_guard_trips_total{guard=\"inserted_facts\",pack=\"hostile-inserting\"}"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(metric("aims_rule_pack_guard_trips_total{guard=\"timeout\",pack=\"hostile-endless\"}")).isGreaterThanOrEqualTo(1);
+    assertThat(metric("aims_rule_pack_guard_trips_total{guard=\"firings\",pack=\"good\"}")).isEqualTo(0);
 
     // Later evaluations still run (the endless pack is quarantined, not started again).
     double before = evaluations();
@@ -119,8 +138,8 @@ class HostileRulePacksServeTest {
         endless = pack;
       }
     }
-    assertThat(endless.get("evaluation").asString()).isEqualTo("quarantined");
-    assertThat(send("GET", "/actuator/prometheus").body())
-        .contains("aims_rule_pack_guard_trips_total{guard=\"timeout\",pack=\"hostile-endless\"} 1");
+    // Quarantined once its consequence was running when the budget ran out (on a loaded machine the
+    // budget can end before the consequence starts: then it is stopped cleanly and tried again).
+    assertThat(endless.get("evaluation").asString()).isIn("failed", "quarantined");
   }
 }
