@@ -31,12 +31,21 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
     properties = {"aims.scheduler.evaluation-debounce=100ms",
         "spring.datasource.url=${AIMS_TEST_POSTGRES_URL}",
-        "spring.datasource.hikari.schema=" + ServeOnPostgresTest.SCHEMA,
-        "spring.flyway.schemas=" + ServeOnPostgresTest.SCHEMA,
+        "spring.datasource.hikari.schema=${" + ServeOnPostgresTest.SCHEMA_PROPERTY + "}",
+        "spring.flyway.schemas=${" + ServeOnPostgresTest.SCHEMA_PROPERTY + "}",
         "spring.flyway.create-schemas=true"})
 class ServeOnPostgresTest {
 
-  static final String SCHEMA = "aims_serve_test";
+  static final String SCHEMA_PROPERTY = "aims.test.serve-schema";
+  /**
+   * A schema of this JVM's own: several checkouts run this test at once on one PostgreSQL, and a
+   * shared schema would let one run drop the tables another is using (or count its instances).
+   */
+  static final String SCHEMA = "aims_serve_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+  static {
+    System.setProperty(SCHEMA_PROPERTY, SCHEMA);
+  }
 
   @TempDir
   static Path data;
