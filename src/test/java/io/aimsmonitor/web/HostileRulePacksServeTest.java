@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.aimsmonitor.testing.TestAccess;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * good pack's findings are there, health stays UP, and later evaluations still run.
  */
 @SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"aims.scheduler.evaluation-debounce=100ms", "aims.rules.reload-interval=1h"})
+    properties = {"aims.scheduler.evaluation-debounce=100ms", "aims.rules.reload-interval=1h",
+        TestAccess.ADMIN_PASSWORD_PROPERTY})
 class HostileRulePacksServeTest {
 
   @TempDir
@@ -59,7 +61,7 @@ class HostileRulePacksServeTest {
   private final JsonMapper json = JsonMapper.builder().build();
 
   private HttpResponse<String> send(String method, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    return http.send(TestAccess.asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)))
         .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 

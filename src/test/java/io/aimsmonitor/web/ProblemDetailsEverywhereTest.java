@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.aimsmonitor.testing.TestAccess;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -23,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Tomcat gives before any servlet runs, never HTML and never a stack trace.
  */
 @SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"aims.scheduler.collect-on-start=false"})
+    properties = {"aims.scheduler.collect-on-start=false", TestAccess.ADMIN_PASSWORD_PROPERTY})
 class ProblemDetailsEverywhereTest {
 
   @TempDir
@@ -40,7 +41,8 @@ class ProblemDetailsEverywhereTest {
   private String raw(String requestLine) throws Exception {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       OutputStream out = s.getOutputStream();
-      out.write((requestLine + "\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nConnection: close\r\n\r\n")
+      out.write((requestLine + "\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nAuthorization: " + TestAccess.adminBasic()
+          + "\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = s.getInputStream();
