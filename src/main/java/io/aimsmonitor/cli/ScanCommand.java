@@ -1,6 +1,11 @@
 package io.aimsmonitor.cli;
 
+import io.aimsmonitor.export.Exporter;
 import io.aimsmonitor.finding.Finding;
+import io.aimsmonitor.rules.RuleBook;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import io.aimsmonitor.rules.Severity;
 import io.aimsmonitor.store.FindingRepository;
 import java.io.PrintWriter;
@@ -22,7 +27,9 @@ public class ScanCommand implements Callable<Integer> {
   @Mixin
   ScanOptions options;
 
-  @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE})")
+  @Option(names = "--format", defaultValue = "table",
+      description = "table, json, csv, sarif (SARIF 2.1.0), ocsf (OCSF Compliance Finding JSON lines) or junit (JUnit XML)"
+          + " (default: ${DEFAULT-VALUE})")
   FindingFormat.Format format;
 
   @Option(names = "--fail-on", description = "exit 1 if a finding has this severity or higher: info, low, medium, high, critical")
@@ -53,7 +60,15 @@ public class ScanCommand implements Callable<Integer> {
       List<String> failures = run.collectAndEvaluate();
       List<Finding> open = run.bean(FindingRepository.class)
           .list(new FindingRepository.Query(Finding.Status.OPEN, null, null, null, null, null, 1_000_000, 0)).items();
-      FindingFormat.write(open, format, out);
+      if (format.export().isPresent()) {
+        // the open findings are in memory already; the export of them is printed through the command's writer
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        run.bean(Exporter.class).write(format.export().get(), open::forEach, run.bean(RuleBook.class).rules().values(),
+            buffer);
+        out.print(buffer.toString(StandardCharsets.UTF_8));
+      } else {
+        FindingFormat.write(open, format, out);
+      }
       out.flush();
       failures.forEach(f -> err.println("error: " + f));
       if (threshold != null) {
@@ -65,6 +80,10 @@ public class ScanCommand implements Callable<Integer> {
         }
       }
       return failures.isEmpty() ? ExitCodes.OK : ExitCodes.SOURCE_FAILED;
+    } catch (IOException e) {
+      err.println("error: could not write the " + format.name().toLowerCase(java.util.Locale.ROOT) + " output: "
+          + e.getMessage());
+      return ExitCodes.INVALID;
     } catch (RuntimeException e) {
       err.println("error: " + ScanRun.describe(e));
       return ExitCodes.INVALID;
