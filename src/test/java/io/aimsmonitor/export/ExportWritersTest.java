@@ -31,11 +31,11 @@ import tools.jackson.dataformat.csv.CsvMapper;
 import tools.jackson.dataformat.csv.CsvSchema;
 
 /** Each export format, parsed back; SARIF validated against the official OASIS SARIF 2.1.0 JSON schema. */
-class ExportWritersTest {
+public class ExportWritersTest {
 
   private final JsonMapper json = JsonMapper.builder().build();
 
-  static List<String> validateSarif(String sarif) throws Exception {
+  public static List<String> validateSarif(String sarif) throws Exception {
     String schemaText = Files.readString(SharedReference.file("schemas/sarif/sarif-schema-2.1.0.json"));
     Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7).getSchema(schemaText, InputFormat.JSON);
     List<Error> errors = schema.validate(JsonMapper.builder().build().readTree(sarif));

@@ -120,6 +120,13 @@ abstract class FindingQueryScenario {
         assertThat(walked).as(sort.label()).hasSize(all.size()).containsExactlyElementsOf(expected);
       }
     }
+    // Exports read every finding with evidence in keyset chunks: the same order, each once.
+    List<String> chunked = new ArrayList<>();
+    repo.forEach(FindingFilter.all(), FindingSort.DEFAULT, 7, f -> {
+      assertThat(f.evidence()).containsKey("snapshot");
+      chunked.add(f.id());
+    });
+    assertThat(chunked).containsExactlyElementsOf(ids(repo, FindingFilter.all(), FindingSort.DEFAULT, 1000));
     // A summary carries owners and source, not evidence.
     FindingSummary one = repo.page(FindingFilter.all().and(FindingFilter.owners(List.of("bob"))), FindingSort.DEFAULT,
         null, 1).items().get(0);
