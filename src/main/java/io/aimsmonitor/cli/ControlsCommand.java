@@ -30,7 +30,7 @@ import tools.jackson.dataformat.csv.CsvSchema;
  * With {@code --scan} it first runs a collect-and-evaluate cycle like {@code scan} and adds each
  * control's status and open findings.
  */
-@Command(name = "controls", description = "Show every ISO 42001 control with its automation, rules and (with --scan) status.")
+@Command(name = "controls", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class, description = "Show every ISO 42001 control with its automation, rules and (with --scan) status.")
 public class ControlsCommand implements Callable<Integer> {
 
   /** Output formats. */
@@ -107,7 +107,7 @@ public class ControlsCommand implements Callable<Integer> {
         rejected.forEach(line -> err.println(line.startsWith("  ") ? line : "error: " + line));
         return null;
       }
-      run.collectAndEvaluate().forEach(f -> err.println("warning: " + f));
+      run.collectAndEvaluate().failures().forEach(f -> err.println("warning: " + f));
       return ControlReport.assess(run.bean(ControlCatalog.class), run.bean(RuleBook.class).rules().values(),
           run.bean(FindingRepository.class).openCountsByControl(), run.bean(MonitorService.class).staleRules(),
           ControlReport.Exclusions.NONE);

@@ -1,6 +1,10 @@
 package io.aimsmonitor.cli;
 
-/** Exit codes of the command line, documented in the README for CI pipelines. */
+/**
+ * Exit codes of the command line, documented in the README for CI pipelines. When several apply,
+ * {@code scan} returns the first of: {@link #INVALID} (nothing evaluated), {@link #SOURCE_FAILED}
+ * (the evidence is incomplete, so the findings are too), {@link #FINDINGS}, {@link #OK}.
+ */
 public final class ExitCodes {
   /** Nothing at or above the threshold; everything collected. */
   public static final int OK = 0;

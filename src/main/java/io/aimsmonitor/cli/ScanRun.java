@@ -5,6 +5,7 @@ import io.aimsmonitor.connector.CollectionResult;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.schedule.MonitorService;
+import io.aimsmonitor.store.SnapshotRepository;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -33,6 +35,11 @@ final class ScanRun implements AutoCloseable {
    * ./rules, else the bundled packs).
    */
   static ScanRun start(ScanOptions options) {
+    return start(options, List.of());
+  }
+
+  /** As {@link #start(ScanOptions)}, with initializers applied to the context before it is refreshed. */
+  static ScanRun start(ScanOptions options, List<ApplicationContextInitializer<ConfigurableApplicationContext>> initializers) {
     Path connectors = options.connectors;
     Path rules = options.rules;
     boolean verbose = options.verbose;
@@ -55,6 +62,7 @@ final class ScanRun implements AutoCloseable {
     SpringApplication app = new SpringApplication(AimsMonitorApplication.class);
     app.setWebApplicationType(WebApplicationType.NONE);
     app.setLogStartupInfo(false);
+    app.addInitializers(initializers.toArray(ApplicationContextInitializer[]::new));
     // As command-line arguments, these outrank application.yaml and the environment.
     String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     return new ScanRun(app.run(args));
@@ -74,18 +82,48 @@ final class ScanRun implements AutoCloseable {
     return out;
   }
 
-  /** Collects every enabled connector once and evaluates; returns the errors of sources that failed. */
-  List<String> collectAndEvaluate() {
+  /**
+   * How one source fared in a scan.
+   *
+   * @param status {@code collected} (this run succeeded), {@code failed} (this run failed and no
+   *     earlier evidence exists: its facts are missing) or {@code stale} (this run failed and an
+   *     earlier good snapshot, from a persistent database, was evaluated instead)
+   * @param error why the run failed, naming the connector and what was at fault; null when collected
+   * @param facts how many facts the evaluated snapshot holds
+   */
+  record Source(String id, String type, String status, String error, int facts) {
+    static final String COLLECTED = "collected";
+    static final String FAILED = "failed";
+    static final String STALE = "stale";
+  }
+
+  /** What a collect-and-evaluate cycle did: every enabled source's status and the evaluation. */
+  record Result(List<Source> sources, MonitorService.EvaluationOutcome evaluation) {
+    /** The errors of the sources that did not collect. */
+    List<String> failures() {
+      return sources.stream().filter(s -> s.error() != null).map(Source::error).toList();
+    }
+
+    boolean complete() {
+      return failures().isEmpty();
+    }
+  }
+
+  /** Collects every enabled connector once and evaluates. */
+  Result collectAndEvaluate() {
     MonitorService monitor = bean(MonitorService.class);
-    List<String> failures = new ArrayList<>();
+    List<Source> sources = new ArrayList<>();
     for (ConnectorConfig config : monitor.connectors().enabled()) {
       CollectionResult result = monitor.collect(config.id(), () -> false);
-      if (!result.succeeded()) {
-        failures.add(result.error());
+      if (result.succeeded()) {
+        sources.add(new Source(config.id(), config.type(), Source.COLLECTED, null, result.facts().size()));
+      } else {
+        int earlier = bean(SnapshotRepository.class).latestGood(config.id()).map(s -> s.facts().size()).orElse(-1);
+        sources.add(new Source(config.id(), config.type(), earlier < 0 ? Source.FAILED : Source.STALE, result.error(),
+            Math.max(0, earlier)));
       }
     }
-    monitor.evaluate();
-    return failures;
+    return new Result(List.copyOf(sources), monitor.evaluate());
   }
 
   /**

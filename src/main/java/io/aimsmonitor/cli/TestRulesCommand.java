@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * Runs the test cases of rule packs ({@code <pack>/tests/*.yaml}): exit 0 when all pass, 1 when a
  * case fails, 2 when a pack is invalid. See docs/writing-rules.md.
  */
-@Command(name = "test-rules", description = "Run the test cases of rule packs (<pack>/tests/*.yaml); exit 1 on a failing case,"
+@Command(name = "test-rules", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class, description = "Run the test cases of rule packs (<pack>/tests/*.yaml); exit 1 on a failing case,"
     + " 2 on an invalid pack.")
 public class TestRulesCommand implements Callable<Integer> {
 

@@ -4,6 +4,7 @@ import io.aimsmonitor.connector.ConfigException;
 import io.aimsmonitor.connector.ConnectorConfigLoader;
 import io.aimsmonitor.connector.ConnectorTypes;
 import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.demo.DemoServers;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePackLoader;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Checks connector files and rule packs without running anything; non-zero on any problem. */
-@Command(name = "validate", description = "Check connector configurations and rule packs; exit 2 on any problem.")
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class, description = "Check connector configurations and rule packs; exit 2 on any problem.")
 public class ValidateCommand implements Callable<Integer> {
 
   @Option(names = "--connectors", description = "connector instance folder (default: ${DEFAULT-VALUE})", defaultValue = "connectors")
@@ -38,7 +39,7 @@ public class ValidateCommand implements Callable<Integer> {
     int problems = 0;
     if (Files.isDirectory(connectors)) {
       try {
-        int n = new ConnectorConfigLoader(ConnectorTypes.discover()).load(connectors).size();
+        int n = new ConnectorConfigLoader(ConnectorTypes.discover(), DemoServers.names()).load(connectors).size();
         out.println("connectors: " + n + " instance(s) in " + connectors + " are valid");
       } catch (ConfigException e) {
         e.problems().forEach(p -> err.println("error: " + p));

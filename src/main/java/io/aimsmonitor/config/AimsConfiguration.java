@@ -49,19 +49,20 @@ public class AimsConfiguration {
     return ConnectorTypes.discover();
   }
 
+  /** The bundled demo's replayed APIs, started on an ephemeral port when an instance names one (see {@link DemoServers}). */
+  @Bean(destroyMethod = "close")
+  DemoServers demoServers() {
+    return new DemoServers();
+  }
+
   @Bean
-  ConnectorInstances connectorInstances(AimsProperties props, ConnectorTypes types) {
+  ConnectorInstances connectorInstances(AimsProperties props, ConnectorTypes types, DemoServers demoServers) {
     try {
-      return ConnectorInstances.load(Workspace.connectors(props.connectorsDir(), props.dataDir()), types);
+      return ConnectorInstances.load(Workspace.connectors(props.connectorsDir(), props.dataDir()), types,
+          DemoServers.names()).map(demoServers::wire);
     } catch (ConfigException e) {
       throw new IllegalStateException("invalid connector configuration:" + System.lineSeparator() + e.getMessage(), e);
     }
-  }
-
-  /** The bundled demo registries the configured instances read, if any (see {@link DemoServers}). */
-  @Bean(destroyMethod = "close")
-  DemoServers demoServers(ConnectorInstances connectors) {
-    return DemoServers.startFor(connectors.enabled());
   }
 
   @Bean

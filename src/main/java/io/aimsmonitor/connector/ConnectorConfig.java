@@ -76,6 +76,12 @@ public record ConnectorConfig(
         Duration.ofMinutes(30), 4, 4, 10_000, null, null);
   }
 
+  /** The same instance reading another base URL (a demo replay's real address, see {@code demo.DemoServers}). */
+  public ConnectorConfig withBaseUrl(URI url) {
+    return new ConnectorConfig(id, type, url, auth, schedule, expectedInterval, fullRefreshEvery, enabled, http, options,
+        file);
+  }
+
   /** A string option, or {@code fallback} when absent. */
   public String option(String key, String fallback) {
     Object value = options.get(key);

@@ -35,11 +35,27 @@ public final class ConnectorConfigLoader {
   private static final Set<String> AUTH_TYPES = Set.of("none", "bearer", "basic", "header", "aws");
   private static final String DEFAULT_SCHEDULE = "0 0 * * * ?";
 
+  /**
+   * {@code baseUrl: demo://<name>} names a replayed demo API that the application starts on an
+   * ephemeral port and wires in ({@code demo.DemoServers}); valid only for the names given to the loader.
+   */
+  public static final String DEMO_SCHEME = "demo";
+
   private final YAMLMapper yaml = YAMLMapper.builder().build();
   private final ConnectorTypes types;
+  private final Set<String> demoServers;
 
+  /** A loader that accepts no {@code demo://} base URL. */
   public ConnectorConfigLoader(ConnectorTypes types) {
+    this(types, Set.of());
+  }
+
+  /**
+   * @param demoServers the names a {@code baseUrl: demo://<name>} may use (the bundled demo's replays)
+   */
+  public ConnectorConfigLoader(ConnectorTypes types, Set<String> demoServers) {
     this.types = types;
+    this.demoServers = Set.copyOf(demoServers);
   }
 
   /** Loads every {@code *.yaml} / {@code *.yml} file directly in {@code dir}, sorted by name. */
@@ -112,7 +128,16 @@ public final class ConnectorConfigLoader {
     if (url != null) {
       try {
         baseUrl = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-        if (baseUrl.getScheme() == null || !Set.of("http", "https").contains(baseUrl.getScheme())) {
+        if (DEMO_SCHEME.equalsIgnoreCase(baseUrl.getScheme())) {
+          String replay = baseUrl.getHost();
+          if (replay == null || !demoServers.contains(replay) || !baseUrl.getRawPath().isEmpty()
+              || baseUrl.getPort() != -1 || baseUrl.getRawQuery() != null) {
+            f.problem("baseUrl", "'" + url + "' names no demo server: demo:// addresses are only for the bundled"
+                + " demo's replays (" + (demoServers.isEmpty() ? "none available here"
+                    : String.join(", ", demoServers.stream().sorted().map(n -> DEMO_SCHEME + "://" + n).toList()))
+                + ")");
+          }
+        } else if (baseUrl.getScheme() == null || !Set.of("http", "https").contains(baseUrl.getScheme())) {
           f.problem("baseUrl", "must be an http or https URL, got '" + url + "'");
         } else if (baseUrl.getUserInfo() != null) {
           f.problem("baseUrl", "must not contain credentials; use auth.tokenEnv or auth.tokenFile");

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The connector instances configured in the connectors folder, with their types.
@@ -18,7 +19,18 @@ public record ConnectorInstances(Path directory, List<ConnectorConfig> configs, 
   }
 
   public static ConnectorInstances load(Path directory, ConnectorTypes types) throws ConfigException {
-    return new ConnectorInstances(directory, new ConnectorConfigLoader(types).load(directory), types);
+    return load(directory, types, Set.of());
+  }
+
+  /** Loads the folder, accepting {@code baseUrl: demo://<name>} for the given demo replay names. */
+  public static ConnectorInstances load(Path directory, ConnectorTypes types, Set<String> demoServers)
+      throws ConfigException {
+    return new ConnectorInstances(directory, new ConnectorConfigLoader(types, demoServers).load(directory), types);
+  }
+
+  /** The same instances, each passed through {@code wiring} (for example a demo replay's real address). */
+  public ConnectorInstances map(UnaryOperator<ConnectorConfig> wiring) {
+    return new ConnectorInstances(directory, configs.stream().map(wiring).toList(), types);
   }
 
   public List<ConnectorConfig> enabled() {

@@ -40,7 +40,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Bound to 127.0.0.1 only: it is demo data, never meant to be reachable from elsewhere.
  * Read-only and stateless apart from the loaded recordings.
  */
-public final class DemoMlflowServer implements AutoCloseable {
+public final class DemoMlflowServer implements DemoReplay {
 
   static final String RESOURCES = "demo/mlflow/";
   private static final String API = "/api/2.0/mlflow";
@@ -108,6 +108,7 @@ public final class DemoMlflowServer implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:<port>}, the {@code baseUrl} of a connector reading this registry. */
+  @Override
   public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + port());
   }

@@ -83,13 +83,32 @@ class CommandLineTest {
   }
 
   @Test
+  void validateAcceptsTheDemoReplayNameAndRejectsAnUnknownOne() throws Exception {
+    setup(Workbench.OWNER_RULE);
+    Files.writeString(dir.resolve("connectors/demo.yaml"), "id: demo\ntype: mlflow\nbaseUrl: demo://mlflow\n");
+    String[] args = {"validate", "--connectors", dir.resolve("connectors").toString(), "--rules",
+        dir.resolve("rules").toString()};
+    assertThat(run(args).exit()).isZero();
+
+    Files.writeString(dir.resolve("connectors/demo.yaml"), "id: demo\ntype: mlflow\nbaseUrl: demo://registry\n");
+    Run r = run(args);
+    assertThat(r.exit()).isEqualTo(ExitCodes.INVALID);
+    assertThat(r.err()).contains("demo.yaml: baseUrl: 'demo://registry' names no demo server").contains("demo://mlflow");
+  }
+
+  @Test
   void scanPrintsJsonAndFailsOnSeverityThreshold() throws Exception {
     setup(Workbench.OWNER_RULE);
     String[] base = {"scan", "--connectors", dir.resolve("connectors").toString(), "--rules",
         dir.resolve("rules").toString(), "--format", "json"};
     Run r = run(concat(base, "--fail-on", "high"));
     assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.FINDINGS);
-    JsonNode findings = FactJson.MAPPER.readTree(r.out());
+    JsonNode report = FactJson.MAPPER.readTree(r.out());
+    assertThat(report.get("complete").asBoolean()).isTrue();
+    assertThat(report.get("sources").get(0).get("id").asString()).isEqualTo("inventory");
+    assertThat(report.get("sources").get(0).get("status").asString()).isEqualTo("collected");
+    assertThat(report.get("summary").get("atOrAboveFailOn").asInt()).isEqualTo(1);
+    JsonNode findings = report.get("findings");
     assertThat(findings.size()).isEqualTo(1);
     assertThat(findings.get(0).get("ruleId").asString()).isEqualTo("test.production-has-owner");
     assertThat(findings.get(0).get("controls").get(0).asString()).isEqualTo("A.3.2");
@@ -109,6 +128,43 @@ class CommandLineTest {
     assertThat(r.exit()).isEqualTo(ExitCodes.SOURCE_FAILED);
     assertThat(r.err()).contains("connector 'inventory'").contains("models.yaml").contains("item 1")
         .contains("ownerz");
+    assertThat(r.out()).as("the CSV footer names the failed source")
+        .contains("# sources: 0 of 1 collected: inventory FAILED").contains("# evidence is INCOMPLETE");
+  }
+
+  @Test
+  void aFailedSourceOutranksFindingsAtTheThresholdAndTheJsonSaysWhichSourceAndWhy() throws Exception {
+    setup(Workbench.OWNER_RULE);
+    Files.writeString(dir.resolve("connectors/second.yaml"),
+        "id: second\ntype: file\noptions:\n  paths: [../missing-inventory]\n");
+    Run r = run("scan", "--connectors", dir.resolve("connectors").toString(), "--rules", dir.resolve("rules").toString(),
+        "--format", "json", "--fail-on", "high");
+    assertThat(r.exit()).as("a source down: the evidence is incomplete, whatever the findings").isEqualTo(
+        ExitCodes.SOURCE_FAILED);
+    JsonNode report = FactJson.MAPPER.readTree(r.out());
+    assertThat(report.get("complete").asBoolean()).isFalse();
+    assertThat(report.get("summary").get("atOrAboveFailOn").asInt()).as("the healthy source's finding is still there")
+        .isEqualTo(1);
+    JsonNode second = report.get("sources").get(1);
+    assertThat(second.get("id").asString()).isEqualTo("second");
+    assertThat(second.get("status").asString()).isEqualTo("failed");
+    assertThat(second.get("error").asString()).contains("missing-inventory");
+    assertThat(report.get("sources").get(0).get("status").asString()).isEqualTo("collected");
+    assertThat(r.err()).contains("1 open finding(s) at or above high");
+
+    Run table = run("scan", "--connectors", dir.resolve("connectors").toString(), "--rules",
+        dir.resolve("rules").toString());
+    assertThat(table.exit()).isEqualTo(ExitCodes.SOURCE_FAILED);
+    assertThat(table.out()).contains("1 open finding(s), 1 on stale evidence (marked *).").contains("sources: 1 of 2 collected: inventory (2 facts),"
+        + " second FAILED").contains("evidence is INCOMPLETE");
+  }
+
+  @Test
+  void theExitCodePrecedenceIsInvalidThenIncompleteThenFindings() {
+    assertThat(ScanCommand.exitCode(true, false)).isEqualTo(ExitCodes.OK);
+    assertThat(ScanCommand.exitCode(true, true)).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(ScanCommand.exitCode(false, false)).isEqualTo(ExitCodes.SOURCE_FAILED);
+    assertThat(ScanCommand.exitCode(false, true)).isEqualTo(ExitCodes.SOURCE_FAILED);
   }
 
   private static String[] concat(String[] a, String... b) {
@@ -128,7 +184,7 @@ class CommandLineTest {
   void scanOfTheBundledDemoFindsLifecycleGapsInTheMlflowRegistry() throws Exception {
     Run r = run("scan", "--connectors", "connectors", "--rules", "rules", "--format", "json");
     assertThat(r.exit()).as(r.err()).isIn(ExitCodes.OK, ExitCodes.FINDINGS);
-    JsonNode findings = FactJson.MAPPER.readTree(r.out());
+    JsonNode findings = FactJson.MAPPER.readTree(r.out()).get("findings");
     java.util.List<String> mlflowSubjects = new java.util.ArrayList<>();
     findings.forEach(f -> {
       if (f.get("subject").get("key").asString().startsWith("demo-mlflow:")) {

@@ -42,11 +42,9 @@ class MlflowDemoServerTest {
   @BeforeAll
   static void collectTheDemo() throws Exception {
     demo = DemoMlflowServer.start(0);
-    ConnectorConfig shipped = new ConnectorConfigLoader(ConnectorTypes.discover())
+    ConnectorConfig shipped = new ConnectorConfigLoader(ConnectorTypes.discover(), DemoServers.names())
         .loadFile(Path.of("connectors/demo-mlflow.yaml"));
-    ConnectorConfig config = new ConnectorConfig(shipped.id(), shipped.type(), demo.baseUrl(), shipped.auth(),
-        shipped.schedule(), shipped.expectedInterval(), shipped.fullRefreshEvery(), true, shipped.http(),
-        shipped.options(), shipped.file());
+    ConnectorConfig config = shipped.withBaseUrl(demo.baseUrl());
     Progress counting = new Progress() {
       @Override public void page(String what) {
         pages.incrementAndGet();

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Registration, option validation and the shipped mlflow configuration files. */
 class MlflowConnectorTypeTest {
 
-  private final ConnectorConfigLoader loader = new ConnectorConfigLoader(ConnectorTypes.discover());
+  private final ConnectorConfigLoader loader = new ConnectorConfigLoader(ConnectorTypes.discover(),
+      io.aimsmonitor.demo.DemoServers.names());
 
   @TempDir
   Path dir;
@@ -35,11 +36,12 @@ class MlflowConnectorTypeTest {
 
     assertThat(demo.id()).isEqualTo("demo-mlflow");
     assertThat(demo.type()).isEqualTo("mlflow");
-    assertThat(demo.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:5099"));
+    assertThat(demo.baseUrl()).as("names the demo replay, which the app starts on a free port")
+        .isEqualTo(URI.create("demo://mlflow"));
     assertThat(demo.schedule()).isEqualTo("0 */15 * * * ?");
     assertThat(demo.expectedInterval()).isEqualTo(Duration.ofMinutes(15));
     assertThat(demo.enabled()).isTrue();
-    assertThat(MlflowOptions.from(demo)).isEqualTo(new MlflowOptions(null, 5, true, URI.create("http://127.0.0.1:5099")));
+    assertThat(MlflowOptions.from(demo)).isEqualTo(new MlflowOptions(null, 5, true, URI.create("demo://mlflow")));
   }
 
   @Test
