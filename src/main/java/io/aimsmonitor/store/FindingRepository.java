@@ -250,16 +250,15 @@ public class FindingRepository {
    */
   public Page list(Query q) {
     FindingFilter filter = FindingFilter.of(q);
-    List<Finding> items = new ArrayList<>();
-    int[] skipped = {0};
-    forEach(filter, FindingSort.DEFAULT, CHUNK, f -> {
-      if (skipped[0] < q.offset()) {
-        skipped[0]++;
-      } else if (items.size() < q.limit()) {
-        items.add(f);
-      }
-    });
-    return new Page(items, count(filter));
+    List<Finding> all = new ArrayList<>();
+    forEach(filter, FindingSort.DEFAULT, CHUNK, all::add);
+    // The order people read in scan's table: open first, most severe first, then by rule and subject.
+    all.sort(java.util.Comparator.comparing((Finding f) -> f.isOpen() ? 0 : 1)
+        .thenComparing(Finding::severity, java.util.Comparator.reverseOrder())
+        .thenComparing(Finding::ruleId).thenComparing(f -> f.subject().key()));
+    int from = Math.min(all.size(), Math.max(0, q.offset()));
+    int to = Math.min(all.size(), from + Math.max(0, q.limit()));
+    return new Page(List.copyOf(all.subList(from, to)), all.size());
   }
 
   /** Open findings per (pack, rule, severity, stale), for metrics. */
