@@ -1,6 +1,5 @@
 package io.aimsmonitor.cli;
 
-import io.aimsmonitor.config.Workspace;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.fact.FactJson;
 import io.aimsmonitor.finding.ControlReport;
@@ -10,7 +9,6 @@ import io.aimsmonitor.rules.RulePackLoader;
 import io.aimsmonitor.schedule.MonitorService;
 import io.aimsmonitor.store.FindingRepository;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -38,7 +36,7 @@ public class ControlsCommand implements Callable<Integer> {
 
   /** One CSV row: the report flattened for spreadsheets. */
   record CsvRow(String id, String part, String title, String automation, String decidedBy, String rules, String status,
-      long openFindings, long staleFindings, String exclusion) {}
+      long openFindings, long staleFindings, String exclusion, String euAiAct, String nistAiRmf) {}
 
   @Mixin
   ScanOptions options;
@@ -83,10 +81,12 @@ public class ControlsCommand implements Callable<Integer> {
 
   private List<Row> coverage(PrintWriter err) {
     CliLogging.configure(options.verbose);
-    Path dir = options.rules != null ? options.rules : Workspace.rules(Path.of("rules"), Path.of("./data"));
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalStateException(dir + ": rule folder does not exist");
+    try (Inputs inputs = new Inputs()) {
+      return coverage(inputs.rules(options.rules), err);
     }
+  }
+
+  private List<Row> coverage(Path dir, PrintWriter err) {
     ControlCatalog catalog = ControlCatalog.bundled();
     RuleBook book = new RuleBook(dir, new RulePackLoader(catalog), Map.of(), Clock.systemUTC());
     RuleBook.ReloadReport report = book.reload();
@@ -124,14 +124,20 @@ public class ControlsCommand implements Callable<Integer> {
         CsvSchema schema = csv.schemaFor(CsvRow.class).withHeader();
         out.print(csv.writer(schema).writeValueAsString(rows.stream().map(r -> new CsvRow(r.id(), r.part(), r.title(),
             r.automation(), r.decidedBy(), String.join(" ", r.rules()), r.status(), r.openFindings(), r.staleFindings(),
-            r.exclusion())).toList()));
+            r.exclusion(), String.join("; ", r.euAiAct()), String.join("; ", r.nistAiRmf()))).toList()));
       }
       case TABLE -> {
-        String fmt = "%-8s %-17s %-8s %-14s %5s  %s%n";
-        out.printf(fmt, "CONTROL", "AUTOMATION", "DECIDED", "STATUS", "OPEN", "TITLE / RULES");
+        String fmt = "%-8s %-17s %-8s %-20s %5s  %s%n";
+        out.printf(fmt, "CONTROL", "AUTOMATION", "DECIDED", "STATUS", "OPEN", "TITLE / RULES / CROSSWALK");
         for (Row r : rows) {
           out.printf(fmt, r.id(), r.automation(), r.decidedBy(), r.status(), r.openFindings(), r.title());
           r.rules().forEach(rule -> out.printf(fmt, "", "", "", "", "", "  " + rule));
+          if (!r.euAiAct().isEmpty()) {
+            out.printf(fmt, "", "", "", "", "", "  EU AI Act: " + String.join(", ", r.euAiAct()));
+          }
+          if (!r.nistAiRmf().isEmpty()) {
+            out.printf(fmt, "", "", "", "", "", "  NIST AI RMF: " + String.join(", ", r.nistAiRmf()));
+          }
         }
         Map<String, Long> counts = new java.util.TreeMap<>();
         rows.forEach(r -> counts.merge(r.status(), 1L, Long::sum));

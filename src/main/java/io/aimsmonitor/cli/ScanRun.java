@@ -24,9 +24,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class ScanRun implements AutoCloseable {
 
   private final ConfigurableApplicationContext context;
+  private final Inputs inputs;
 
-  private ScanRun(ConfigurableApplicationContext context) {
+  private ScanRun(ConfigurableApplicationContext context, Inputs inputs) {
     this.context = context;
+    this.inputs = inputs;
   }
 
   /**
@@ -48,9 +50,18 @@ final class ScanRun implements AutoCloseable {
     props.put("aims.scheduler.enabled", "false");
     props.put("spring.quartz.auto-startup", "false");
     props.put("spring.datasource.url", "jdbc:h2:mem:aims-scan-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    // nothing in the current directory: bundled files go to a private folder deleted on close
+    Inputs inputs = new Inputs();
+    props.put("aims.data-dir", inputs.scratch().toString());
     props.put("aims.log.console-target", "System.err");
     props.put("logging.level.root", verbose ? "INFO" : "WARN");
     props.put("logging.level.io.aimsmonitor", verbose ? "INFO" : "WARN");
+    if (!verbose) {
+      // the command prints a rejected pack's problems once, itself; Drools' own multi-line report is noise
+      props.put("logging.level.io.aimsmonitor.rules.RuleBook", "OFF");
+      props.put("logging.level.org.drools", "OFF");
+      props.put("logging.level.org.kie", "OFF");
+    }
     // the commands print the root cause themselves, in one line
     props.put("logging.level.org.springframework.boot.SpringApplication", "OFF");
     if (connectors != null) {
@@ -65,7 +76,12 @@ final class ScanRun implements AutoCloseable {
     app.addInitializers(initializers.toArray(ApplicationContextInitializer[]::new));
     // As command-line arguments, these outrank application.yaml and the environment.
     String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    return new ScanRun(app.run(args));
+    try {
+      return new ScanRun(app.run(args), inputs);
+    } catch (RuntimeException e) {
+      inputs.close();
+      throw e;
+    }
   }
 
   <T> T bean(Class<T> type) {
@@ -145,6 +161,10 @@ final class ScanRun implements AutoCloseable {
 
   @Override
   public void close() {
-    context.close();
+    try {
+      context.close();
+    } finally {
+      inputs.close();
+    }
   }
 }

@@ -26,11 +26,11 @@ import picocli.CommandLine.Spec;
  * case fails, 2 when a pack is invalid. See docs/writing-rules.md.
  */
 @Command(name = "test-rules", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class, description = "Run the test cases of rule packs (<pack>/tests/*.yaml); exit 1 on a failing case,"
-    + " 2 on an invalid pack.")
+    + " 2 on an invalid pack, a missing folder or no test cases at all.")
 public class TestRulesCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", arity = "0..1", defaultValue = "rules",
-      description = "a rules folder (every pack in it) or one pack folder (default: ${DEFAULT-VALUE})")
+  @Parameters(index = "0", arity = "0..1",
+      description = "a rules folder (every pack in it) or one pack folder (default: ./rules, else the bundled packs)")
   Path dir;
 
   @Option(names = "--junit-xml", paramLabel = "FILE", description = "also write the results as JUnit XML, for CI")
@@ -49,8 +49,22 @@ public class TestRulesCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     RuleTestRunner runner = new RuleTestRunner(new RulePackLoader(ControlCatalog.bundled()), new Evaluator(),
         Clock.systemUTC());
-    RuleTestReport report = runner.run(dir);
-    print(report, out);
+    try (Inputs inputs = new Inputs()) {
+      Path folder;
+      try {
+        folder = inputs.rules(dir);
+      } catch (IllegalStateException e) {
+        err.println("error: " + e.getMessage().replaceFirst("^--rules", "test-rules"));
+        err.flush();
+        return ExitCodes.INVALID;
+      }
+      return run(runner, folder, out, err);
+    }
+  }
+
+  private int run(RuleTestRunner runner, Path folder, PrintWriter out, PrintWriter err) {
+    RuleTestReport report = runner.run(folder);
+    print(report, folder, out);
     if (junitXml != null) {
       try {
         JUnitXml.write(report, junitXml);
@@ -67,13 +81,18 @@ public class TestRulesCommand implements Callable<Integer> {
     if (report.invalid()) {
       return ExitCodes.INVALID;
     }
+    if (report.packs().isEmpty() || report.cases().isEmpty()) {
+      return ExitCodes.INVALID; // a check that tested nothing must not pass
+    }
     return report.failures() > 0 ? ExitCodes.FINDINGS : ExitCodes.OK;
   }
 
   /** The whole report goes to standard output, in order, so that a CI log reads top to bottom. */
-  private void print(RuleTestReport report, PrintWriter out) {
+  private void print(RuleTestReport report, Path folder, PrintWriter out) {
     if (report.packs().isEmpty()) {
-      out.println("error: " + dir + ": no rule packs (folders with a pack.yaml)");
+      out.println("error: " + folder + ": no rule packs (folders with a pack.yaml)");
+    } else if (report.cases().isEmpty()) {
+      out.println("error: " + folder + ": no test cases in any pack (add <pack>/tests/*.yaml): nothing was tested");
     }
     for (PackReport pack : report.packs()) {
       if (!pack.problems().isEmpty()) {

@@ -1,16 +1,18 @@
 package io.aimsmonitor.cli;
 
 import io.aimsmonitor.connector.ConfigException;
+import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorConfigLoader;
 import io.aimsmonitor.connector.ConnectorTypes;
+import io.aimsmonitor.connector.Preflight;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.demo.DemoServers;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePackLoader;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,14 +20,26 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Checks connector files and rule packs without running anything; non-zero on any problem. */
-@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class, description = "Check connector configurations and rule packs; exit 2 on any problem.")
+/**
+ * Checks connector files and rule packs without contacting any system, and finds what {@code scan}
+ * would fail on: invalid keys, a cron that never fires, a forbidden base URL, a credential
+ * environment variable that is not set or a secret file that is missing, a file connector path that
+ * does not exist, and every problem of every rule pack at once. Exit 0 when valid, 2 otherwise.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class,
+    description = "Check connector configurations and rule packs, without contacting any system; exit 2 on any problem.",
+    footer = {"", "Exit codes: 0 valid; 2 a problem (each line names the file, key or rule):",
+        "  invalid connector file or key, a schedule that never fires, a base URL with the API path,",
+        "  an unknown demo:// name, a credential variable not set or secret file missing (enabled instances),",
+        "  a file connector path that does not exist, a rule pack that does not compile or cites an unknown",
+        "  control, a folder given that does not exist, or no rule packs."})
 public class ValidateCommand implements Callable<Integer> {
 
-  @Option(names = "--connectors", description = "connector instance folder (default: ${DEFAULT-VALUE})", defaultValue = "connectors")
+  @Option(names = "--connectors",
+      description = "connector instance folder (default: ./connectors, else the bundled demo)")
   Path connectors;
 
-  @Option(names = "--rules", description = "rule pack folder (default: ${DEFAULT-VALUE})", defaultValue = "rules")
+  @Option(names = "--rules", description = "rule pack folder (default: ./rules, else the bundled packs)")
   Path rules;
 
   @Spec
@@ -37,35 +51,9 @@ public class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     int problems = 0;
-    if (Files.isDirectory(connectors)) {
-      try {
-        int n = new ConnectorConfigLoader(ConnectorTypes.discover(), DemoServers.names()).load(connectors).size();
-        out.println("connectors: " + n + " instance(s) in " + connectors + " are valid");
-      } catch (ConfigException e) {
-        e.problems().forEach(p -> err.println("error: " + p));
-        problems += e.problems().size();
-      }
-    } else {
-      err.println("error: " + connectors + ": connector folder does not exist");
-      problems++;
-    }
-    if (Files.isDirectory(rules)) {
-      RuleBook book = new RuleBook(rules, new RulePackLoader(ControlCatalog.bundled()), Map.of(), Clock.systemUTC());
-      RuleBook.ReloadReport report = book.reload();
-      for (RuleBook.Rejection r : report.rejected()) {
-        err.println("error: rule pack '" + r.pack() + "' is invalid:");
-        r.problems().forEach(p -> err.println("  " + p));
-        problems += r.problems().size();
-      }
-      book.packs().forEach(p -> out.println("rule pack " + p.name() + ": " + p.rules().size() + " rules, version "
-          + p.shortHash() + " is valid"));
-      if (book.packs().isEmpty() && report.rejected().isEmpty()) {
-        err.println("error: " + rules + ": no rule packs (folders with a pack.yaml)");
-        problems++;
-      }
-    } else {
-      err.println("error: " + rules + ": rule folder does not exist");
-      problems++;
+    try (Inputs inputs = new Inputs()) {
+      problems += connectors(inputs, out, err);
+      problems += rules(inputs, out, err);
     }
     out.flush();
     err.flush();
@@ -74,5 +62,57 @@ public class ValidateCommand implements Callable<Integer> {
       return ExitCodes.INVALID;
     }
     return ExitCodes.OK;
+  }
+
+  private int connectors(Inputs inputs, PrintWriter out, PrintWriter err) {
+    Path dir;
+    try {
+      dir = inputs.connectors(connectors);
+    } catch (IllegalStateException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
+    String where = inputs.isBundled(dir) ? "the bundled demo" : dir.toString();
+    ConnectorTypes types = ConnectorTypes.discover();
+    List<ConnectorConfig> configs;
+    try {
+      configs = new ConnectorConfigLoader(types, DemoServers.names()).load(dir);
+    } catch (ConfigException e) {
+      e.problems().forEach(p -> err.println("error: " + p));
+      return e.problems().size();
+    }
+    Preflight preflight = new Preflight(types, System.getenv());
+    List<String> found = configs.stream().flatMap(c -> preflight.check(c).stream()).toList();
+    found.forEach(p -> err.println("error: " + p));
+    if (found.isEmpty()) {
+      out.println("connectors: " + configs.size() + " instance(s) in " + where + " are valid");
+    }
+    return found.size();
+  }
+
+  private int rules(Inputs inputs, PrintWriter out, PrintWriter err) {
+    Path dir;
+    try {
+      dir = inputs.rules(rules);
+    } catch (IllegalStateException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
+    int problems = 0;
+    RuleBook book = new RuleBook(dir, new RulePackLoader(ControlCatalog.bundled()), Map.of(), Clock.systemUTC());
+    RuleBook.ReloadReport report = book.reload();
+    for (RuleBook.Rejection r : report.rejected()) {
+      err.println("error: rule pack '" + r.pack() + "' is invalid:");
+      r.problems().forEach(p -> err.println("  " + p));
+      problems += r.problems().size();
+    }
+    String where = inputs.isBundled(dir) ? " (bundled)" : "";
+    book.packs().forEach(p -> out.println("rule pack " + p.name() + where + ": " + p.rules().size() + " rules, version "
+        + p.shortHash() + " is valid"));
+    if (book.packs().isEmpty() && report.rejected().isEmpty()) {
+      err.println("error: " + dir + ": no rule packs (folders with a pack.yaml)");
+      problems++;
+    }
+    return problems;
   }
 }

@@ -59,7 +59,7 @@ public class AimsConfiguration {
   ConnectorInstances connectorInstances(AimsProperties props, ConnectorTypes types, DemoServers demoServers) {
     try {
       return ConnectorInstances.load(Workspace.connectors(props.connectorsDir(), props.dataDir()), types,
-          DemoServers.names()).map(demoServers::wire);
+          DemoServers.names(), demoServers::wire);
     } catch (ConfigException e) {
       throw new IllegalStateException("invalid connector configuration:" + System.lineSeparator() + e.getMessage(), e);
     }

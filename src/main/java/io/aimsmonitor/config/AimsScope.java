@@ -3,6 +3,7 @@ package io.aimsmonitor.config;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.fact.ModelMonitor;
 import io.aimsmonitor.fact.ModelVersion;
+import io.aimsmonitor.fact.Ref;
 import io.aimsmonitor.fact.TrainingRun;
 import io.aimsmonitor.rules.RuleFunctions;
 import java.util.ArrayList;
@@ -53,8 +54,9 @@ public final class AimsScope implements UnaryOperator<List<Fact>> {
 
   @Override
   public List<Fact> apply(List<Fact> facts) {
-    Set<String> inRuns = new HashSet<>();
-    Set<String> outRuns = new HashSet<>();
+    // runs by (namespace, id): an out-of-scope version of one server says nothing about another's run
+    Set<Ref> inRuns = new HashSet<>();
+    Set<Ref> outRuns = new HashSet<>();
     Set<String> inModels = new HashSet<>();
     Set<String> outModels = new HashSet<>();
     Set<ModelVersion> dropped = new HashSet<>();
@@ -62,8 +64,8 @@ public final class AimsScope implements UnaryOperator<List<Fact>> {
       if (fact instanceof ModelVersion m) {
         boolean in = inScope(m);
         (in ? inModels : outModels).add(m.modelName());
-        if (m.sourceRunId() != null) {
-          (in ? inRuns : outRuns).add(m.sourceRunId());
+        if (m.sourceRun() != null) {
+          (in ? inRuns : outRuns).add(m.sourceRun());
         }
         if (!in) {
           dropped.add(m);
@@ -79,7 +81,7 @@ public final class AimsScope implements UnaryOperator<List<Fact>> {
     List<Fact> out = new ArrayList<>(facts.size());
     for (Fact fact : facts) {
       boolean drop = (fact instanceof ModelVersion m && dropped.contains(m))
-          || (fact instanceof TrainingRun r && outRuns.contains(r.runId()))
+          || (fact instanceof TrainingRun r && outRuns.contains(r.ref()))
           || (fact instanceof ModelMonitor mon && outModels.contains(mon.modelName()));
       if (!drop) {
         out.add(fact);

@@ -24,21 +24,25 @@ public final class Workspace {
   private Workspace() {}
 
   public static Path connectors(Path configured, Path dataDir) {
-    return resolve(configured, dataDir, "connectors");
+    return resolve(configured, Path.of("connectors"), dataDir, "connectors");
   }
 
   public static Path rules(Path configured, Path dataDir) {
-    return resolve(configured, dataDir, "rules");
+    return resolve(configured, Path.of("rules"), dataDir, "rules");
   }
 
-  private static Path resolve(Path configured, Path dataDir, String kind) {
+  /**
+   * The folder of {@code kind} ({@code connectors} or {@code rules}): {@code configured} if set (it
+   * must exist), else {@code conventional} if it exists, else the bundled copy extracted under
+   * {@code dataDir/bundled/<kind>}. Every command resolves its inputs through this one method.
+   */
+  public static Path resolve(Path configured, Path conventional, Path dataDir, String kind) {
     if (configured != null) {
       if (!Files.isDirectory(configured)) {
         throw new IllegalStateException("aims." + kind + "-dir: " + configured.toAbsolutePath() + " is not a folder");
       }
       return configured.toAbsolutePath().normalize();
     }
-    Path conventional = Path.of(kind);
     if (Files.isDirectory(conventional)) {
       return conventional.toAbsolutePath().normalize();
     }

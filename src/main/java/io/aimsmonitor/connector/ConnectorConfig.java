@@ -18,6 +18,7 @@ import java.util.Map;
  * @param fullRefreshEvery for incremental connectors: how often to fetch everything regardless
  * @param options type-specific options, checked by the type
  * @param file the file the instance was read from, for error messages and relative paths
+ * @param guard when a successful run that suddenly returns far fewer facts is held instead of applied
  */
 public record ConnectorConfig(
     String id,
@@ -30,19 +31,101 @@ public record ConnectorConfig(
     boolean enabled,
     HttpSettings http,
     Map<String, Object> options,
-    Path file) {
+    Path file,
+    Guard guard) {
 
   public ConnectorConfig {
     options = options == null ? Map.of() : Map.copyOf(options);
     auth = auth == null ? AuthConfig.NONE : auth;
     http = http == null ? HttpSettings.DEFAULTS : http;
+    guard = guard == null ? Guard.DEFAULTS : guard;
   }
 
-  /** Where a secret comes from: an environment variable or a mounted file, never the YAML itself. */
+  /** With the default {@link Guard}. */
+  public ConnectorConfig(String id, String type, URI baseUrl, AuthConfig auth, String schedule,
+      Duration expectedInterval, Duration fullRefreshEvery, boolean enabled, HttpSettings http,
+      Map<String, Object> options, Path file) {
+    this(id, type, baseUrl, auth, schedule, expectedInterval, fullRefreshEvery, enabled, http, options, file, null);
+  }
+
+  /**
+   * The suspicious-drop guard (the {@code guard} block of a connector file). A successful run whose
+   * fact count falls by more than {@code maxDrop} of the last good snapshot's, or to zero, is held:
+   * stored, shown, not applied, until an admin confirms it or, when {@code confirmAfterRuns} is set,
+   * that many consecutive runs return the same count.
+   *
+   * @param maxDrop the share of facts a run may lose against the last good snapshot, 0 to 1
+   * @param confirmAfterRuns consecutive held runs with the same fact count that confirm the drop; 0: only an admin
+   * @param expectEmpty the source may legitimately return nothing: a drop to zero is not suspicious
+   */
+  public record Guard(double maxDrop, int confirmAfterRuns, boolean expectEmpty) {
+    public static final Guard DEFAULTS = new Guard(0.5, 0, false);
+  }
+
+  /**
+   * Where a secret comes from: an environment variable or a mounted file, never the YAML itself.
+   * A name that does not look like a variable name or a path (a token pasted into {@code tokenEnv})
+   * is reported by the loader and masked wherever the reference is shown: {@link #toString()} is
+   * the only way messages, logs and the API name it.
+   */
   public record SecretRef(String env, Path file) {
+
+    static final String MASKED = "(masked: not a variable name or path)";
+    private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final java.util.regex.Pattern UPPER_SNAKE = java.util.regex.Pattern.compile("[A-Z0-9_]+");
+    private static final java.util.List<String> TOKEN_PREFIXES = java.util.List.of("ghp_", "gho_", "ghu_", "ghs_",
+        "ghr_", "github_pat_", "glpat-", "gldt-", "hf_", "dapi", "xoxb-", "xoxp-", "xoxa-", "sk-", "AKIA", "ASIA",
+        "eyJ");
+
+    /** Why {@code name} is not an environment variable name, without repeating it; null when it is one. */
+    public static String envNameProblem(String name) {
+      if (!ENV_NAME.matcher(name).matches() || looksLikeCredential(name)) {
+        return "is not an environment variable name (letters, digits and '_', not starting with a digit, like"
+            + " MLFLOW_TOKEN); it looks like a credential pasted in place of the name. The value is not shown:"
+            + " put the secret in an environment variable and give its name here";
+      }
+      return null;
+    }
+
+    /** Why {@code path} is not a file path, without repeating it; null when it looks like one. */
+    public static String pathProblem(String path) {
+      String fileName = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+      if (path.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))
+          || looksLikeCredential(fileName)) {
+        return "is not a file path (such as /var/run/secrets/aims/token); it looks like a credential pasted in"
+            + " place of the path. The value is not shown: put the secret in a file and give its path here";
+      }
+      return null;
+    }
+
+    /**
+     * True for text shaped like a token rather than a name: 20+ characters with a known token prefix
+     * (ghp_, glpat-, hf_, dapi, sk-, AKIA, a JWT's eyJ), white space ("Bearer ..."), or 20+ characters mixing letters and digits
+     * that is neither UPPER_SNAKE_CASE nor words joined by '_', '-' or '.'.
+     */
+    static boolean looksLikeCredential(String s) {
+      // real tokens with these prefixes are 20+ characters; HF_TOKEN or a short hf_token is a name
+      if ((s.length() >= 20 && TOKEN_PREFIXES.stream().anyMatch(s::startsWith))
+          || s.chars().anyMatch(Character::isWhitespace)) {
+        return true;
+      }
+      boolean digit = s.chars().anyMatch(Character::isDigit);
+      boolean letter = s.chars().anyMatch(Character::isLetter);
+      boolean upper = s.chars().anyMatch(Character::isUpperCase);
+      boolean lowerCase = s.chars().anyMatch(Character::isLowerCase);
+      boolean separated = s.contains("_") || s.contains("-") || s.contains(".");
+      if (s.length() < 20 || !digit || !letter || UPPER_SNAKE.matcher(s).matches()) {
+        return false;
+      }
+      return (upper && lowerCase) || !separated;
+    }
+
     @Override
     public String toString() {
-      return env != null ? "env:" + env : "file:" + file;
+      if (env != null) {
+        return "env:" + (envNameProblem(env) == null ? env : MASKED);
+      }
+      return "file:" + (file == null || pathProblem(file.toString()) == null ? file : MASKED);
     }
   }
 

@@ -31,9 +31,10 @@ public final class ConnectorConfigLoader {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
   private static final Set<String> KEYS = Set.of("id", "type", "baseUrl", "auth", "schedule", "fullRefreshEvery",
-      "enabled", "http", "options");
+      "enabled", "http", "options", "guard");
   private static final Set<String> AUTH_TYPES = Set.of("none", "bearer", "basic", "header", "aws");
-  private static final String DEFAULT_SCHEDULE = "0 0 * * * ?";
+  /** The schedule of an instance that names none: hourly, on the hour (documented in docs/connectors.md). */
+  public static final String DEFAULT_SCHEDULE = "0 0 * * * ?";
 
   /**
    * {@code baseUrl: demo://<name>} names a replayed demo API that the application starts on an
@@ -153,6 +154,10 @@ public final class ConnectorConfigLoader {
         CronExpression cron = new CronExpression(schedule);
         Date first = cron.getNextValidTimeAfter(new Date());
         Date second = first == null ? null : cron.getNextValidTimeAfter(first);
+        if (first == null) {
+          // Quartz accepts such an expression (30 February, a year long past) and then refuses the trigger
+          f.problem("schedule", "'" + schedule + "' never fires (no future time matches it)");
+        }
         interval = second == null ? Duration.ofDays(1) : Duration.ofMillis(second.getTime() - first.getTime());
       } catch (java.text.ParseException e) {
         f.problem("schedule", "not a Quartz cron expression (seconds minutes hours day month weekday), '"
@@ -163,12 +168,13 @@ public final class ConnectorConfigLoader {
     boolean enabled = f.bool("enabled", true);
     AuthConfig auth = auth(f.child("auth"));
     HttpSettings http = http(f.child("http"));
+    ConnectorConfig.Guard guard = guard(f.child("guard"));
     Map<String, Object> options = f.map("options");
     if (!f.problems.isEmpty()) {
       throw new ConfigException(f.problems);
     }
     ConnectorConfig config = new ConnectorConfig(id, type, baseUrl, auth, schedule, interval, fullRefresh, enabled,
-        http, options, file.toAbsolutePath());
+        http, options, file.toAbsolutePath(), guard);
     connectorType.create(config); // type-specific checks; throws naming the option at fault
     return config;
   }
@@ -204,10 +210,42 @@ public final class ConnectorConfigLoader {
     if (env != null && file != null) {
       f.problem(envKey, "give either " + envKey + " or " + fileKey + ", not both");
     }
+    // a token pasted where a name belongs must not pass, and must not be echoed in the message
+    if (env != null && SecretRef.envNameProblem(env) != null) {
+      f.problem(envKey, SecretRef.envNameProblem(env));
+    }
+    if (file != null && SecretRef.pathProblem(file) != null) {
+      f.problem(fileKey, SecretRef.pathProblem(file));
+    }
     if (env != null) {
       return new SecretRef(env, null);
     }
     return file == null ? null : new SecretRef(null, f.resolve(file));
+  }
+
+  private static ConnectorConfig.Guard guard(Fields f) {
+    ConnectorConfig.Guard d = ConnectorConfig.Guard.DEFAULTS;
+    if (f == null) {
+      return d;
+    }
+    f.onlyKeys(Set.of("maxDrop", "confirmAfterRuns", "expectEmpty"));
+    double maxDrop = d.maxDrop();
+    Object raw = f.values.get("maxDrop");
+    if (raw != null) {
+      String text = raw.toString().trim();
+      try {
+        maxDrop = text.endsWith("%") ? Double.parseDouble(text.substring(0, text.length() - 1).trim()) / 100
+            : Double.parseDouble(text);
+        if (maxDrop < 0 || maxDrop > 1) {
+          f.problem("maxDrop", "expected a share from 0% to 100% (or 0 to 1), got '" + text + "'");
+          maxDrop = d.maxDrop();
+        }
+      } catch (NumberFormatException e) {
+        f.problem("maxDrop", "expected a share such as 50% or 0.5, got '" + text + "'");
+      }
+    }
+    return new ConnectorConfig.Guard(maxDrop, f.integer("confirmAfterRuns", d.confirmAfterRuns(), 0, 100),
+        f.bool("expectEmpty", d.expectEmpty()));
   }
 
   private HttpSettings http(Fields f) {

@@ -31,7 +31,8 @@ public final class DemoServers implements AutoCloseable {
    * {@code start(int port)} of a {@link DemoReplay} (0 means an ephemeral port).
    */
   static final Map<String, IntFunction<? extends DemoReplay>> REPLAYS = Map.of(
-      "mlflow", DemoMlflowServer::start);
+      "mlflow", DemoMlflowServer::start,
+      "github", DemoGithubServer::start);
 
   private static final Logger log = LoggerFactory.getLogger(DemoServers.class);
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -14,8 +15,13 @@ import java.util.Set;
  * @param registry registry product, e.g. {@code mlflow}, {@code sagemaker}, {@code huggingface}
  * @param stage legacy lifecycle stage (MLflow {@code current_stage}), null when the registry has none
  * @param aliases aliases pointing at this version, e.g. {@code champion}
- * @param owners people or groups accountable for the model; empty when the registry records none
- * @param sourceRunId id of the training run that produced the version (joins {@link TrainingRun#runId()})
+ * @param owners people or groups someone named accountable for the model (owner tags, catalog
+ *     ownership, a role attestation); empty when nobody was named. Never the account that registered it.
+ * @param registeredBy the account that registered the version (MLflow {@code user_id}, Kubeflow
+ *     {@code author}, SageMaker {@code CreatedBy}): who acted, which is not who is accountable; null if unknown
+ * @param sourceRunId id of the training run that produced the version, within {@code sourceRunNamespace}
+ * @param sourceRunNamespace the tracking server, account or workspace {@code sourceRunId} lives in (see
+ *     {@link Ref}); null means the version's own source, which the constructor fills in
  * @param sourceGitCommit commit of the training code (joins {@link PipelineRun#commitSha()}); null if unknown
  * @param approvalStatus approval recorded in the registry ({@code APPROVED}, {@code PENDING}, {@code REJECTED}), null if none
  * @param promotedAt when the version reached production (stage transition or alias set), null if unknown
@@ -32,9 +38,11 @@ public record ModelVersion(
     String stage,
     List<String> aliases,
     List<String> owners,
+    String registeredBy,
     String description,
     Map<String, String> tags,
     String sourceRunId,
+    String sourceRunNamespace,
     String sourceGitCommit,
     String approvalStatus,
     Instant createdAt,
@@ -51,6 +59,16 @@ public record ModelVersion(
     aliases = aliases == null ? List.of() : List.copyOf(aliases);
     owners = owners == null ? List.of() : List.copyOf(owners);
     tags = tags == null ? Map.of() : Map.copyOf(tags);
+    sourceRunNamespace = sourceRunNamespace == null || sourceRunNamespace.isBlank() ? source : sourceRunNamespace;
+  }
+
+  /**
+   * The training run the version names, qualified by the namespace it lives in; null when it names
+   * none. Join it with {@link TrainingRun#ref()}, never on the bare id.
+   */
+  @JsonIgnore // derived, not stored
+  public Ref sourceRun() {
+    return Ref.of(sourceRunNamespace, sourceRunId);
   }
 
   /**
@@ -87,9 +105,11 @@ public record ModelVersion(
 
   @Override
   public ModelVersion withOrigin(String source, Instant observedAt) {
+    // a namespace that only defaulted to the old source follows the fact to its new source
+    String namespace = Objects.equals(sourceRunNamespace, this.source) ? null : sourceRunNamespace;
     return new ModelVersion(source, sourceUrl, observedAt, registry, modelName, version, stage, aliases,
-        owners, description, tags, sourceRunId, sourceGitCommit, approvalStatus, createdAt, updatedAt,
-        promotedAt, card, supplier);
+        owners, registeredBy, description, tags, sourceRunId, namespace, sourceGitCommit, approvalStatus, createdAt,
+        updatedAt, promotedAt, card, supplier);
   }
 
   /**

@@ -2,13 +2,27 @@ package io.aimsmonitor.fact;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * One CI/CD pipeline run (GitHub Actions workflow run, GitLab pipeline, Jenkins build).
  *
- * @param status the CI system's run state, e.g. {@code completed}, {@code running}
- * @param conclusion outcome once finished: {@code success}, {@code failure}, {@code cancelled}, ...
+ * <p>Joins: {@link #commitSha()} is the key rules join a model version's commit to (full and
+ * abbreviated shas of 7+ characters match, see {@link #isForCommit}). The join is by commit alone,
+ * across repositories and CI systems: a git sha names the same content wherever it is built, so a
+ * model trained from several repositories finds the runs of each. {@link #repository()} says where
+ * the run was found, for evidence and for rules that want to narrow the join.
+ *
+ * @param repository where the run was found: {@code owner/repo} (GitHub), the project path
+ *     (GitLab), the job's full name (Jenkins)
+ * @param status the CI system's run state, e.g. {@code completed}, {@code in_progress}, {@code running}
+ * @param conclusion outcome once finished: {@code success}, {@code failure}, {@code cancelled}, ...;
+ *     null while the run is in progress
  * @param tests test summary when the CI system reports one, else null
+ * @param updatedAt when the CI system last changed the run, if it says; incremental collection keys on it
+ * @param jobs the run's jobs and their steps, when the connector was asked for them; empty otherwise
  */
 public record PipelineRun(
     String source,
@@ -24,13 +38,38 @@ public record PipelineRun(
     String conclusion,
     Instant startedAt,
     Instant finishedAt,
-    TestSummary tests)
+    TestSummary tests,
+    Instant updatedAt,
+    List<Job> jobs)
     implements Fact {
 
-  /** True when the run finished and succeeded. */
+  /** States in which a run has not finished, across GitHub, GitLab and Jenkins (compared in lower case). */
+  private static final Set<String> UNFINISHED = Set.of("queued", "in_progress", "requested", "waiting", "pending",
+      "running", "created", "preparing", "waiting_for_resource", "waiting_for_callback", "scheduled", "manual",
+      "building", "canceling");
+
+  public PipelineRun {
+    jobs = jobs == null ? List.of() : List.copyOf(jobs);
+  }
+
+  /** The fields every CI system has; no update time and no jobs. */
+  public PipelineRun(String source, String sourceUrl, Instant observedAt, String ciSystem, String repository,
+      String workflow, String runId, String branch, String commitSha, String status, String conclusion,
+      Instant startedAt, Instant finishedAt, TestSummary tests) {
+    this(source, sourceUrl, observedAt, ciSystem, repository, workflow, runId, branch, commitSha, status, conclusion,
+        startedAt, finishedAt, tests, null, List.of());
+  }
+
+  /** True while the CI system reports the run as not finished (queued, running, waiting, ...). */
+  @JsonIgnore // derived, not stored
+  public boolean isInProgress() {
+    return status != null && UNFINISHED.contains(status.toLowerCase(Locale.ROOT));
+  }
+
+  /** True when the run finished and succeeded; a run in progress never counts, whatever its conclusion says. */
   @JsonIgnore // derived, not stored: a snapshot holds only the record components
   public boolean isSuccessful() {
-    return conclusion != null && conclusion.equalsIgnoreCase("success");
+    return conclusion != null && conclusion.equalsIgnoreCase("success") && !isInProgress();
   }
 
   /** True when this run built {@code sha}; accepts an abbreviated sha of at least 7 characters on either side. */
@@ -38,7 +77,9 @@ public record PipelineRun(
     if (sha == null || commitSha == null || sha.length() < 7 || commitSha.length() < 7) {
       return false;
     }
-    return sha.startsWith(commitSha) || commitSha.startsWith(sha);
+    String a = sha.toLowerCase(Locale.ROOT);
+    String b = commitSha.toLowerCase(Locale.ROOT);
+    return a.startsWith(b) || b.startsWith(a);
   }
 
   @Override
@@ -50,8 +91,23 @@ public record PipelineRun(
   @Override
   public PipelineRun withOrigin(String source, Instant observedAt) {
     return new PipelineRun(source, sourceUrl, observedAt, ciSystem, repository, workflow, runId, branch,
-        commitSha, status, conclusion, startedAt, finishedAt, tests);
+        commitSha, status, conclusion, startedAt, finishedAt, tests, updatedAt, jobs);
   }
 
   public record TestSummary(int total, int failed, int skipped) {}
+
+  /**
+   * One job of a run (GitHub job, GitLab job, Jenkins stage), with the same status/conclusion split as the run.
+   *
+   * @param steps the job's steps (GitHub); empty where the CI system reports none
+   */
+  public record Job(String name, String status, String conclusion, Instant startedAt, Instant finishedAt,
+      List<Step> steps) {
+    public Job {
+      steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+  }
+
+  /** One step of a job. */
+  public record Step(String name, String status, String conclusion) {}
 }

@@ -1,5 +1,6 @@
 package io.aimsmonitor.fact;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,10 @@ import java.util.Map;
 /**
  * One run in an experiment tracker (MLflow run, SageMaker training job) that trained or evaluated a model.
  *
- * @param runId the tracker's run id (joined from {@link ModelVersion#sourceRunId()})
+ * @param namespace the tracking server, account or workspace the run lives in (see {@link Ref}); null
+ *     means the run's own source, which the constructor fills in
+ * @param runId the tracker's run id, unique only within {@code namespace} (joined from {@link ModelVersion#sourceRun()})
+ * @param user the account that started the run: who acted, not who is accountable for the model
  * @param status tracker run status, e.g. {@code FINISHED}, {@code FAILED}
  * @param gitCommit commit of the code that ran (joins {@link PipelineRun#commitSha()}), null if not recorded
  * @param inputDatasets datasets the run read, with their role (training/validation/test)
@@ -17,6 +21,7 @@ public record TrainingRun(
     String sourceUrl,
     Instant observedAt,
     String tracker,
+    String namespace,
     String runId,
     String experiment,
     String runName,
@@ -36,6 +41,13 @@ public record TrainingRun(
     params = params == null ? Map.of() : Map.copyOf(params);
     tags = tags == null ? Map.of() : Map.copyOf(tags);
     inputDatasets = inputDatasets == null ? List.of() : List.copyOf(inputDatasets);
+    namespace = namespace == null || namespace.isBlank() ? source : namespace;
+  }
+
+  /** This run as a reference: (namespace, run id). Rules join {@code TrainingRun( ref == $m.sourceRun )}. */
+  @JsonIgnore // derived, not stored
+  public Ref ref() {
+    return Ref.of(namespace, runId);
   }
 
   @Override
@@ -46,7 +58,8 @@ public record TrainingRun(
 
   @Override
   public TrainingRun withOrigin(String source, Instant observedAt) {
-    return new TrainingRun(source, sourceUrl, observedAt, tracker, runId, experiment, runName, status,
+    String ns = java.util.Objects.equals(namespace, this.source) ? null : namespace;
+    return new TrainingRun(source, sourceUrl, observedAt, tracker, ns, runId, experiment, runName, status,
         user, metrics, params, tags, gitCommit, inputDatasets, startedAt, endedAt);
   }
 

@@ -11,21 +11,39 @@ import java.util.Set;
 
 /**
  * The status of every control from the rules that decide it and their open findings; the one
- * place this is decided, for metrics, the API and the Statement of Applicability.
- *
- * <ul>
- *   <li>{@code NOT_COVERED}: no loaded rule decides the control;</li>
- *   <li>{@code NON_COMPLIANT}: an open finding on fresh evidence cites it;</li>
- *   <li>{@code UNKNOWN}: no such finding, but a deciding rule reads stale evidence (or only stale findings are open);</li>
- *   <li>{@code COMPLIANT}: rules decide it, on fresh evidence, and none has an open finding.</li>
- * </ul>
+ * place this is decided, for metrics, the API and the Statement of Applicability. The words of
+ * {@link Status} are the one vocabulary every output uses (table, JSON, CSV, {@code /api/controls},
+ * metrics), documented in docs/controls.md.
  */
 public final class ControlAssessment {
 
-  public enum Status { COMPLIANT, NON_COMPLIANT, UNKNOWN, NOT_COVERED;
+  /** The status of a control. {@link #label()} is the word every output shows. */
+  public enum Status {
+    /** Loaded rules decide it, on fresh evidence, and none has an open finding. */
+    COMPLIANT,
+    /** An open finding on fresh evidence cites it. */
+    NON_COMPLIANT,
+    /** No open finding on fresh evidence, but a deciding rule reads stale evidence (or only stale findings are open). */
+    UNKNOWN,
+    /** Registry, CI or catalog facts could decide it (catalogue: automated or partly), but no loaded rule does. */
+    NOT_COVERED,
+    /** Only a person can decide it (catalogue: manual) and no loaded rule does: it needs an attestation. */
+    ATTESTATION_REQUIRED,
+    /** Rules decide it, but no evaluation was run ({@code controls} without {@code --scan}). */
+    NOT_EVALUATED;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The status of a control no loaded rule decides. */
+    public static Status undecided(Control control) {
+      return control.automation() == Control.Automation.MANUAL ? ATTESTATION_REQUIRED : NOT_COVERED;
+    }
+
+    /** The statuses an evaluation can give (all but {@link #NOT_EVALUATED}). */
+    public static List<Status> evaluated() {
+      return java.util.Arrays.stream(values()).filter(s -> s != NOT_EVALUATED).toList();
     }
   }
 
@@ -46,7 +64,7 @@ public final class ControlAssessment {
       OpenCounts open = openByControl.getOrDefault(control.id(), OpenCounts.NONE);
       Status status;
       if (deciding.isEmpty()) {
-        status = Status.NOT_COVERED;
+        status = Status.undecided(control);
       } else if (open.fresh() > 0) {
         status = Status.NON_COMPLIANT;
       } else if (open.stale() > 0 || deciding.stream().anyMatch(r -> staleRules.contains(r.id()))) {

@@ -22,7 +22,7 @@ import java.util.Set;
 public final class ControlReport {
 
   /** Status shown when no evaluation is available (the {@code controls} command without {@code --scan}). */
-  public static final String NOT_EVALUATED = "not_evaluated";
+  public static final String NOT_EVALUATED = ControlAssessment.Status.NOT_EVALUATED.label();
 
   /**
    * Why a control is excluded from the AIMS or its findings accepted, with a justification, as the
@@ -38,18 +38,23 @@ public final class ControlReport {
   /**
    * One control in the report.
    *
-   * @param automation {@code automated}, {@code partly automated} or {@code attestation-only} (catalogue)
+   * @param automation how it is decided with the loaded rules: {@code automated}, {@code partly automated},
+   *     {@code attestation-only} or {@code not automated} ({@link ControlCoverage.Automation})
    * @param decidedBy {@code full}, {@code partial} or {@code none}: how far loaded rules decide it
-   * @param status {@code compliant}, {@code non_compliant}, {@code unknown} (stale evidence),
-   *     {@code not_covered} (no rule), or {@link #NOT_EVALUATED}
+   * @param status a {@link ControlAssessment.Status} label
+   * @param euAiAct EU AI Act articles the catalogue maps the control to (crosswalk)
+   * @param nistAiRmf NIST AI RMF subcategories the catalogue maps the control to (crosswalk)
    * @param openFindings open findings citing the control, stale ones included
    * @param staleFindings of those, the ones whose evidence could not be refreshed
    * @param exclusion justification when the control is excluded or accepted, else null
    */
   public record Row(String id, String part, String family, String title, String automation, String decidedBy,
-      List<String> rules, String status, long openFindings, long staleFindings, String exclusion) {
+      List<String> rules, String status, long openFindings, long staleFindings, String exclusion,
+      List<String> euAiAct, List<String> nistAiRmf) {
     public Row {
       rules = List.copyOf(rules);
+      euAiAct = List.copyOf(euAiAct);
+      nistAiRmf = List.copyOf(nistAiRmf);
     }
   }
 
@@ -59,7 +64,7 @@ public final class ControlReport {
   public static List<Row> coverage(ControlCatalog catalog, Collection<RuleDefinition> rules, Exclusions exclusions) {
     List<Row> out = new ArrayList<>();
     for (ControlCoverage.Entry e : ControlCoverage.of(catalog, rules)) {
-      String status = e.rules().isEmpty() ? ControlAssessment.Status.NOT_COVERED.label() : NOT_EVALUATED;
+      String status = e.rules().isEmpty() ? ControlAssessment.Status.undecided(e.control()).label() : NOT_EVALUATED;
       out.add(row(e, status, OpenCounts.NONE, exclusions));
     }
     return out;
@@ -82,7 +87,7 @@ public final class ControlReport {
     Control c = e.control();
     return new Row(c.id(), c.part() == Control.Part.ANNEX_A ? "annex-a" : "clause", c.family(), c.title(),
         e.automation().label(), e.decidedBy(), e.ruleIds(), status, open.fresh() + open.stale(), open.stale(),
-        exclusions.justification(c.id()).orElse(null));
+        exclusions.justification(c.id()).orElse(null), c.euAiAct(), c.nistAiRmf());
   }
 
   /** Rows of one part: {@code annex-a}, {@code clause}, or all when {@code part} is null or {@code all}. */

@@ -19,7 +19,8 @@ import java.util.Set;
  * <ul>
  *   <li>a violation with no finding opens one; one whose finding was resolved reopens it;</li>
  *   <li>an open finding not violated any more is resolved only if its rule was evaluated and
- *       every source its rule reads was fresh; otherwise it stays open and is marked stale;</li>
+ *       no source its verdict could depend on failed or is overdue ({@link Staleness}); otherwise
+ *       it stays open and is marked stale;</li>
  *   <li>an open finding whose rule is no longer loaded at all is resolved ("rule retired").</li>
  * </ul>
  */
@@ -31,7 +32,7 @@ public final class Reconciler {
    * @param existing findings that may change: every open finding, and resolved ones that are violated again
    * @param evaluatedRules rules of packs that evaluated successfully this cycle
    * @param loadedRules every rule in force (a superset of evaluated rules)
-   * @param staleRules rules that read a source that failed or is overdue
+   * @param staleness which not-fresh sources each finding's verdict could depend on
    * @param snapshots run id of each source's snapshot evaluated, cited in evidence
    */
   public record Input(
@@ -39,16 +40,26 @@ public final class Reconciler {
       List<Violation> violations,
       Map<String, RuleDefinition> evaluatedRules,
       Set<String> loadedRules,
-      Set<String> staleRules,
+      Staleness staleness,
       Map<String, Long> snapshots,
-      Instant now) {}
+      Instant now) {
+
+    /** With every finding of {@code staleRules} held stale (by an unnamed source): the rule-level view. */
+    public Input(Map<String, Finding> existing, List<Violation> violations, Map<String, RuleDefinition> evaluatedRules,
+        Set<String> loadedRules, Set<String> staleRules, Map<String, Long> snapshots, Instant now) {
+      this(existing, violations, evaluatedRules, loadedRules, Staleness.ofRules(staleRules, "(stale source)"),
+          snapshots, now);
+    }
+  }
 
   /**
    * Changed findings (to upsert), findings only seen again unchanged (just {@code lastSeen} moves
    * to {@code at}: the common case, kept apart so the store updates one column, not the row), and
-   * the events that explain the changes.
+   * the events that explain the changes, and per not-fresh source how many open findings it holds
+   * stale after this reconciliation.
    */
-  public record Result(List<Finding> changed, List<String> seenUnchanged, Instant at, List<FindingEvent> events) {
+  public record Result(List<Finding> changed, List<String> seenUnchanged, Instant at, List<FindingEvent> events,
+      Map<String, Integer> staleBySource) {
     public long count(Type type) {
       return events.stream().filter(e -> e.type() == type).count();
     }
@@ -59,6 +70,7 @@ public final class Reconciler {
     List<String> seenUnchanged = new ArrayList<>();
     List<FindingEvent> events = new ArrayList<>();
     Map<String, Violation> violated = new HashMap<>();
+    Map<String, Integer> staleBySource = new java.util.TreeMap<>();
     for (Violation v : in.violations()) {
       RuleDefinition rule = in.evaluatedRules().get(v.ruleId());
       if (rule == null) {
@@ -68,7 +80,9 @@ public final class Reconciler {
       if (violated.putIfAbsent(id, v) != null) {
         continue; // the same rule fired twice for one subject: one finding
       }
-      boolean stale = in.staleRules().contains(v.ruleId());
+      Set<String> heldBy = in.staleness().heldBy(rule, v.subject(), sourceOf(v.evidence()));
+      heldBy.forEach(source -> staleBySource.merge(source, 1, Integer::sum));
+      boolean stale = !heldBy.isEmpty();
       Map<String, Object> evidence = evidence(v, in.snapshots());
       Finding old = in.existing().get(id);
       if (old == null) {
@@ -98,7 +112,7 @@ public final class Reconciler {
         if (different) {
           events.add(new FindingEvent(id, in.now(), Type.SEEN_AGAIN, FindingEvent.SYSTEM, v.message()));
         }
-        staleTransition(old, stale, in, events);
+        staleTransition(old, heldBy, in, events);
       }
     }
     for (Finding old : in.existing().values()) {
@@ -110,12 +124,15 @@ public final class Reconciler {
         events.add(new FindingEvent(old.id(), in.now(), Type.RESOLVED, FindingEvent.SYSTEM,
             "rule " + old.ruleId() + " is no longer loaded"));
       } else if (!in.evaluatedRules().containsKey(old.ruleId())) {
-        continue; // its pack failed this cycle: nothing is known, nothing changes
-      } else if (in.staleRules().contains(old.ruleId())) {
+        // its pack failed this cycle: nothing is known, nothing changes
+      } else if (!heldBy(old, in).isEmpty()) {
+        Set<String> heldBy = heldBy(old, in);
+        heldBy.forEach(source -> staleBySource.merge(source, 1, Integer::sum));
         if (!old.stale()) {
           changed.put(old.id(), withStale(old, true));
           events.add(new FindingEvent(old.id(), in.now(), Type.STALE, FindingEvent.SYSTEM,
-              "not seen, but a source the rule reads was not collected fresh: kept open"));
+              "not seen, but its verdict could depend on " + String.join(", ", new java.util.TreeSet<>(heldBy))
+                  + ", not collected fresh: kept open"));
         }
       } else {
         changed.put(old.id(), resolved(old, in.now()));
@@ -123,13 +140,25 @@ public final class Reconciler {
             "no longer violated on fresh evidence"));
       }
     }
-    return new Result(List.copyOf(changed.values()), List.copyOf(seenUnchanged), in.now(), List.copyOf(events));
+    return new Result(List.copyOf(changed.values()), List.copyOf(seenUnchanged), in.now(), List.copyOf(events),
+        Map.copyOf(staleBySource));
   }
 
-  private static void staleTransition(Finding old, boolean stale, Input in, List<FindingEvent> events) {
+  private static Set<String> heldBy(Finding f, Input in) {
+    return in.staleness().heldBy(in.evaluatedRules().get(f.ruleId()), f.subject(), sourceOf(f.evidence()));
+  }
+
+  private static String sourceOf(Map<String, Object> evidence) {
+    Object source = evidence == null ? null : evidence.get("source");
+    return source == null ? null : source.toString();
+  }
+
+  private static void staleTransition(Finding old, Set<String> heldBy, Input in, List<FindingEvent> events) {
+    boolean stale = !heldBy.isEmpty();
     if (stale && !old.stale()) {
       events.add(new FindingEvent(old.id(), in.now(), Type.STALE, FindingEvent.SYSTEM,
-          "a source the rule reads was not collected fresh"));
+          "its verdict could depend on " + String.join(", ", new java.util.TreeSet<>(heldBy))
+              + ", not collected fresh"));
     } else if (!stale && old.stale()) {
       events.add(new FindingEvent(old.id(), in.now(), Type.REFRESHED, FindingEvent.SYSTEM, "evidence fresh again"));
     }

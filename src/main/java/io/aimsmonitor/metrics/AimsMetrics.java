@@ -41,7 +41,7 @@ import java.util.Set;
  */
 public class AimsMetrics implements MultiCollector {
 
-  private static final List<ControlAssessment.Status> STATUSES = List.of(ControlAssessment.Status.values());
+  private static final List<ControlAssessment.Status> STATUSES = ControlAssessment.Status.evaluated();
 
   private final ControlCatalog catalog;
   private final RuleBook ruleBook;
@@ -97,7 +97,8 @@ public class AimsMetrics implements MultiCollector {
     List<ControlAssessment.ControlState> states = ControlAssessment.assess(catalog, ruleBook.rules().values(), open,
         monitor.staleRules());
     GaugeSnapshot.Builder status = GaugeSnapshot.builder().name("aims_control_status")
-        .help("1 for the control's current status (compliant, non_compliant, unknown, not_covered), 0 for the others");
+        .help("1 for the control's current status (compliant, non_compliant, unknown, not_covered, attestation_required),"
+            + " 0 for the others");
     long annexCovered = 0;
     long annexTotal = 0;
     long clausesCovered = 0;
@@ -108,7 +109,7 @@ public class AimsMetrics implements MultiCollector {
             .labels(Labels.of("control", s.control().id(), "family", s.control().family(), "status", candidate.label()))
             .value(s.status() == candidate ? 1 : 0).build());
       }
-      boolean covered = s.status() != ControlAssessment.Status.NOT_COVERED;
+      boolean covered = !s.rules().isEmpty();
       if (s.control().part() == Control.Part.ANNEX_A) {
         annexTotal++;
         annexCovered += covered ? 1 : 0;
@@ -174,10 +175,20 @@ public class AimsMetrics implements MultiCollector {
         "Age of the instance's latest good snapshot", Unit.SECONDS);
     GaugeSnapshot.Builder interval = gauge("aims_connector_schedule_interval_seconds",
         "Time between two scheduled runs of the instance", Unit.SECONDS);
+    GaugeSnapshot.Builder held = gauge("aims_connector_run_held",
+        "1 while the instance's latest run is held as suspicious (its fact count dropped sharply) awaiting confirmation",
+        null);
+    Map<String, Integer> staleness = evaluations.staleness();
+    GaugeSnapshot.Builder staleFindings = gauge("aims_connector_stale_findings",
+        "Open findings the instance held stale at the last evaluation, because their verdict could depend on its data",
+        null);
     for (ConnectorConfig c : connectors.enabled()) {
       Labels labels = Labels.of("connector", c.id(), "type", c.type());
       interval.dataPoint(point(labels, c.expectedInterval().toMillis() / 1000.0));
+      staleFindings.dataPoint(point(labels, staleness.getOrDefault(c.id(), 0)));
       SnapshotRepository.ConnectorState state = states.get(c.id());
+      held.dataPoint(point(labels, state != null && state.lastRun().map(SnapshotRepository.RunSummary::held)
+          .orElse(false) ? 1 : 0));
       if (state == null) {
         continue;
       }
@@ -209,7 +220,8 @@ public class AimsMetrics implements MultiCollector {
             .value(errorCounts.getOrDefault(c.id() + "\u0000" + reason, 0L)).build());
       }
     }
-    List.of(lastSuccess, lastRun, lastRunSuccess, duration, pages, rateLimitWaits, facts, age, interval)
+    List.of(lastSuccess, lastRun, lastRunSuccess, duration, pages, rateLimitWaits, facts, age, interval, held,
+        staleFindings)
         .forEach(b -> out.metricSnapshot(b.build()));
     out.metricSnapshot(errors.build());
   }

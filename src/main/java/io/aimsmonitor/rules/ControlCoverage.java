@@ -13,9 +13,15 @@ import java.util.List;
  */
 public final class ControlCoverage {
 
-  /** How a control can be decided, from the catalogue's A/P/M judgement. */
+  /**
+   * How a control is decided with the loaded rules: never "attestation-only" while a rule decides it.
+   * {@code automated}: a rule decides it in full; {@code partly automated}: rules give evidence and a
+   * person still judges; {@code attestation-only}: no rule does and the catalogue says only a person
+   * can (manual); {@code not automated}: no rule does, though facts could (catalogue automated or partial).
+   */
   public enum Automation {
-    AUTOMATED("automated"), PARTLY_AUTOMATED("partly automated"), ATTESTATION_ONLY("attestation-only");
+    AUTOMATED("automated"), PARTLY_AUTOMATED("partly automated"), ATTESTATION_ONLY("attestation-only"),
+    NOT_AUTOMATED("not automated");
 
     private final String label;
 
@@ -27,11 +33,11 @@ public final class ControlCoverage {
       return label;
     }
 
-    static Automation of(Control.Automation a) {
-      return switch (a) {
-        case AUTOMATED -> AUTOMATED;
-        case PARTIAL -> PARTLY_AUTOMATED;
-        case MANUAL -> ATTESTATION_ONLY;
+    static Automation of(Control.Automation catalogue, String decidedBy) {
+      return switch (decidedBy) {
+        case "full" -> AUTOMATED;
+        case "partial" -> PARTLY_AUTOMATED;
+        default -> catalogue == Control.Automation.MANUAL ? ATTESTATION_ONLY : NOT_AUTOMATED;
       };
     }
   }
@@ -61,7 +67,7 @@ public final class ControlCoverage {
           .sorted(Comparator.comparing(RuleDefinition::id)).toList();
       String decidedBy = citing.isEmpty() ? "none"
           : citing.stream().anyMatch(r -> r.decides().equals("full")) ? "full" : "partial";
-      return new Entry(control, Automation.of(control.automation()), citing, decidedBy);
+      return new Entry(control, Automation.of(control.automation(), decidedBy), citing, decidedBy);
     }).toList();
   }
 }

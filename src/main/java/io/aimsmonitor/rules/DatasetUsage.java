@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * Which production models read which datasets, by dataset name (ignoring case, as
  * {@link Dataset#isNamed} matches). Dataset rules build it once per evaluation:
  * <pre>
- * accumulate( $m : ModelVersion( production ) and $r : TrainingRun( runId == $m.sourceRunId );
+ * accumulate( $m : ModelVersion( production ) and $r : TrainingRun( ref == $m.sourceRun );
  *     $uses : collectList( DatasetUsage.use($m, $r) ) )
  * $usage : DatasetUsage() from DatasetUsage.of($uses)
  * $d : Dataset( empty(owners), $usage.uses(this) )

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * Successful CI runs by commit, built once per evaluation. Commits match when one is a prefix of
- * the other ({@link PipelineRun#isForCommit}: abbreviated shas of 7+ digits), which Drools cannot
+ * Successful CI runs by commit, built once per evaluation. Commits match, ignoring case, when one
+ * is a prefix of the other ({@link PipelineRun#isForCommit}: abbreviated shas of 7+ digits), which Drools cannot
  * index; a sorted map answers both directions (runs whose sha extends the commit, runs whose sha
  * the commit extends) in logarithmic time instead of a comparison with every pipeline run:
  * <pre>
@@ -29,7 +29,7 @@ public final class PipelineIndex {
     PipelineIndex index = new PipelineIndex();
     for (Object o : pipelineRuns) {
       if (o instanceof PipelineRun p && p.isSuccessful() && p.commitSha() != null && p.commitSha().length() >= MIN_SHA) {
-        index.bySha.computeIfAbsent(p.commitSha(), k -> new ArrayList<>()).add(p);
+        index.bySha.computeIfAbsent(p.commitSha().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(p);
       }
     }
     return index;
@@ -40,6 +40,7 @@ public final class PipelineIndex {
     if (commit == null || commit.length() < MIN_SHA) {
       return List.of();
     }
+    commit = commit.toLowerCase(java.util.Locale.ROOT); // shas are hex; some tools write them in upper case
     List<PipelineRun> out = new ArrayList<>();
     // runs whose sha starts with the commit (the commit is abbreviated, or equal)
     bySha.subMap(commit, true, commit + Character.MAX_VALUE, false).values().forEach(out::addAll);

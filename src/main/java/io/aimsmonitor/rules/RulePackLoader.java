@@ -21,6 +21,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.drools.base.base.ClassObjectType;
+import org.drools.drl.ast.descr.AnnotationDescr;
+import org.drools.drl.ast.descr.PackageDescr;
+import org.drools.drl.ast.descr.RuleDescr;
+import org.drools.drl.parser.DrlParser;
+import org.drools.drl.parser.DroolsParserException;
 import org.drools.base.definitions.rule.impl.RuleImpl;
 import org.drools.base.rule.Pattern;
 import org.drools.base.rule.RuleConditionElement;
@@ -121,13 +126,13 @@ public final class RulePackLoader {
     }
     if (drls.isEmpty()) {
       problems.add(dir + ": no .drl files");
-    }
-    if (!problems.isEmpty()) {
       throw new RulePackException(name, problems);
     }
 
+    // Every problem at once: pack.yaml, compilation and each rule's metadata, so a pack is fixed in one pass.
     KieBase kieBase = compile(dir, name, sources, problems);
     if (kieBase == null) {
+      parsedMetadataProblems(dir, sources, problems);
       throw new RulePackException(name, problems);
     }
     checkGlobals(dir, kieBase, parameters, problems);
@@ -263,17 +268,68 @@ public final class RulePackLoader {
     }
   }
 
+  /**
+   * When a pack does not compile, its rules' metadata is still checked, from the parsed DRL: the
+   * author sees an unknown control next to the syntax error instead of on the next try.
+   */
+  private void parsedMetadataProblems(Path dir, Map<String, String> sources, List<String> problems) {
+    for (String text : sources.values()) {
+      PackageDescr parsed;
+      try {
+        DrlParser parser = new DrlParser();
+        parsed = parser.parse(false, text);
+      } catch (DroolsParserException | RuntimeException e) {
+        continue; // the compiler's messages already say what is wrong with this file
+      }
+      if (parsed == null) {
+        continue;
+      }
+      for (RuleDescr rule : parsed.getRules()) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        for (AnnotationDescr a : rule.getAnnotations()) {
+          Object value = a.getSingleValueStripped();
+          meta.put(a.getName(), value == null ? null : String.valueOf(value));
+        }
+        checkMetadata(rule.getName(), meta, locate(dir, sources, rule.getName()), problems);
+      }
+    }
+  }
+
   private RuleDefinition definition(String pack, Rule rule, String where, List<String> problems) {
     Map<String, Object> meta = rule.getMetaData();
-    String prefix = where + ": rule \"" + rule.getName() + "\": ";
+    if (!checkMetadata(rule.getName(), meta, where, problems)) {
+      return null;
+    }
+    List<String> controls = controls(meta);
+    String severity = String.valueOf(meta.get("severity")).trim().toLowerCase(java.util.Locale.ROOT);
+    String decides = meta.get("decides") == null ? "partial" : String.valueOf(meta.get("decides")).trim();
+    Set<String> eu = new LinkedHashSet<>();
+    Set<String> nist = new LinkedHashSet<>();
+    for (String id : controls) {
+      Control c = catalog.find(id).orElseThrow();
+      eu.addAll(c.euAiAct());
+      nist.addAll(c.nistAiRmf());
+    }
+    return new RuleDefinition(rule.getName(), pack, String.valueOf(meta.get("title")), Severity.parse(severity),
+        controls, decides, meta.get("rationale") == null ? "" : String.valueOf(meta.get("rationale")),
+        String.valueOf(meta.get("remediation")), List.copyOf(eu), List.copyOf(nist), factTypes(rule), patternCounts(rule));
+  }
+
+  private static List<String> controls(Map<String, Object> meta) {
+    return Arrays.stream(String.valueOf(meta.get("control")).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** Checks one rule's metadata, adding a problem per fault; true when it is complete and valid. */
+  private boolean checkMetadata(String ruleName, Map<String, Object> meta, String where, List<String> problems) {
+    String prefix = where + ": rule \"" + ruleName + "\": ";
     List<String> missing = Stream.of("control", "severity", "title", "remediation")
         .filter(k -> meta.get(k) == null || String.valueOf(meta.get(k)).isBlank()).toList();
     if (!missing.isEmpty()) {
       problems.add(prefix + "missing metadata " + missing.stream().map(k -> "@" + k).toList());
-      return null;
+      return false;
     }
-    List<String> controls = Arrays.stream(String.valueOf(meta.get("control")).split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    List<String> controls = controls(meta);
     boolean ok = true;
     for (String id : controls) {
       if (!catalog.contains(id)) {
@@ -292,19 +348,7 @@ public final class RulePackLoader {
       problems.add(prefix + "@decides must be 'full' or 'partial', got '" + decides + "'");
       ok = false;
     }
-    if (!ok) {
-      return null;
-    }
-    Set<String> eu = new LinkedHashSet<>();
-    Set<String> nist = new LinkedHashSet<>();
-    for (String id : controls) {
-      Control c = catalog.find(id).orElseThrow();
-      eu.addAll(c.euAiAct());
-      nist.addAll(c.nistAiRmf());
-    }
-    return new RuleDefinition(rule.getName(), pack, String.valueOf(meta.get("title")), Severity.parse(severity),
-        controls, decides, meta.get("rationale") == null ? "" : String.valueOf(meta.get("rationale")),
-        String.valueOf(meta.get("remediation")), List.copyOf(eu), List.copyOf(nist), factTypes(rule));
+    return ok;
   }
 
   /** The fact classes a rule's conditions match, read from the compiled rule. */
@@ -315,6 +359,34 @@ public final class RulePackLoader {
       collect(impl.getLhs(), types);
     }
     return types;
+  }
+
+  /** How many patterns of each fact class a rule's conditions have, nested ones included. */
+  static Map<Class<? extends Fact>, Integer> patternCounts(Rule rule) {
+    Map<Class<? extends Fact>, Integer> counts = new java.util.HashMap<>();
+    if (rule instanceof RuleImpl impl) {
+      count(impl.getLhs(), counts);
+    }
+    return counts;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void count(RuleConditionElement element, Map<Class<? extends Fact>, Integer> counts) {
+    if (element == null) {
+      return;
+    }
+    if (element instanceof Pattern pattern) {
+      if (pattern.getObjectType() instanceof ClassObjectType cot && Fact.class.isAssignableFrom(cot.getClassType())) {
+        counts.merge((Class<? extends Fact>) cot.getClassType(), 1, Integer::sum);
+      }
+      // a pattern's source (collect, accumulate) may or may not be among its nested elements: count it once
+      if (pattern.getSource() != null && !element.getNestedElements().contains(pattern.getSource())) {
+        count(pattern.getSource(), counts);
+      }
+    }
+    for (RuleConditionElement nested : element.getNestedElements()) {
+      count(nested, counts);
+    }
   }
 
   @SuppressWarnings("unchecked")

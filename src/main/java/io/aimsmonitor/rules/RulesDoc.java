@@ -50,9 +50,11 @@ public final class RulesDoc {
 
     List<ControlCoverage.Entry> coverage = ControlCoverage.of(catalog, rules);
     md.append("\n## Coverage per control\n\n");
-    md.append("*Automation* is the catalogue's judgement (automated, partly automated, attestation-only: no MLOps")
-        .append(" fact decides it, so it is tracked through attestations or document review); *decided* says")
-        .append(" whether loaded rules decide it.\n");
+    md.append("*Automation* is how the control is decided with these packs: automated (a rule decides it in full),")
+        .append(" partly automated (rules give evidence, a person still judges), attestation-only (no rule does and the")
+        .append(" catalogue says only a person can: tracked through attestations or document review), not automated")
+        .append(" (no rule does, though facts could); *decided* is the strongest `@decides` of its rules")
+        .append(" ([controls.md](controls.md)).\n");
     for (Control.Part part : Control.Part.values()) {
       List<ControlCoverage.Entry> entries = coverage.stream().filter(e -> e.control().part() == part).toList();
       long covered = entries.stream().filter(e -> !e.rules().isEmpty()).count();

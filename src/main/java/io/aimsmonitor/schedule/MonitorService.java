@@ -86,8 +86,74 @@ public class MonitorService {
     boolean fullRefresh = previous.isEmpty()
         || previous.get().finishedAt().plus(config.fullRefreshEvery()).isBefore(clock.instant());
     CollectionResult result = runner.run(config, previous.map(FactSnapshot::facts).orElse(List.of()), fullRefresh, stop);
-    snapshots.record(result, config.type());
+    String suspicious = result.succeeded() && previous.isPresent()
+        ? suspiciousDrop(config.guard(), previous.get().facts().size(), result.facts().size()) : null;
+    if (suspicious == null) {
+      snapshots.record(result, config.type());
+      return result;
+    }
+    int agreeing = config.guard().confirmAfterRuns();
+    if (agreeing > 0 && agreeingHeldRuns(connectorId, result.facts().size()) >= agreeing - 1) {
+      String by = agreeing + " consecutive runs";
+      long id = snapshots.record(result, config.type(), null, by);
+      log.warn("connector '{}': run {} applied: {}; confirmed by {} with the same count (guard.confirmAfterRuns)",
+          connectorId, id, suspicious, by);
+      return result;
+    }
+    long id = snapshots.record(result, config.type(), suspicious + "; held, the last good snapshot (run "
+        + previous.get().runId() + ") stays in force until confirmed", null);
+    log.warn("connector '{}': run {} HELD as suspicious: {}. The last good snapshot (run {}) stays in force and no"
+        + " finding resolves on it until an admin confirms: POST /api/connectors/{}/runs/{}/confirm{}", connectorId, id,
+        suspicious, previous.get().runId(), connectorId, id,
+        agreeing > 0 ? " (or " + agreeing + " consecutive runs agree)" : "");
     return result;
+  }
+
+  /**
+   * Why a successful run's fact count is suspicious against the last good snapshot's, or null when
+   * it is not: it fell to zero (unless the source may be empty), or by more than the allowed share.
+   */
+  static String suspiciousDrop(io.aimsmonitor.connector.ConnectorConfig.Guard guard, int before, int now) {
+    if (before == 0 || now >= before) {
+      return null;
+    }
+    if (now == 0) {
+      return guard.expectEmpty() ? null
+          : "the source returned no facts, after " + before + " in the last good snapshot (declare"
+              + " guard.expectEmpty: true if it may legitimately be empty)";
+    }
+    double drop = (before - now) / (double) before;
+    if (drop <= guard.maxDrop()) {
+      return null;
+    }
+    return String.format(java.util.Locale.ROOT, "the fact count dropped from %d to %d (%.0f%%, more than guard.maxDrop %.0f%%)",
+        before, now, drop * 100, guard.maxDrop() * 100);
+  }
+
+  /** How many of the runs right before this one are held with the same fact count. */
+  private int agreeingHeldRuns(String connectorId, int factCount) {
+    int n = 0;
+    for (SnapshotRepository.RunSummary run : snapshots.history(connectorId, 100)) {
+      if (!run.held() || run.factCount() != factCount) {
+        break;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * An admin confirms a held run: its facts become the source's latest good snapshot, and the next
+   * evaluation applies them.
+   *
+   * @return the confirmed run, empty when there is no such run
+   * @throws IllegalStateException when the run is not held
+   */
+  public Optional<SnapshotRepository.RunSummary> confirmHeldRun(String connectorId, long runId, String by) {
+    Optional<SnapshotRepository.RunSummary> confirmed = snapshots.confirm(connectorId, runId, by, clock.instant());
+    confirmed.ifPresent(r -> log.warn("connector '{}': held run {} ({} facts) confirmed by {}; it is applied at the"
+        + " next evaluation", connectorId, runId, r.factCount(), by));
+    return confirmed;
   }
 
   /** Evaluates all packs in force over the latest good facts and stores the reconciled findings. */
@@ -115,20 +181,29 @@ public class MonitorService {
       }
     }
     Set<String> stale = staleRules(evaluated.values(), enabled, health);
+    SourceDependencies dependencies = dependencies(enabled, health, inScope);
     Map<String, Long> snapshotIds = new HashMap<>();
     latest.forEach((id, s) -> snapshotIds.put(id, s.runId()));
     Set<String> ids = new HashSet<>();
     violations.forEach(v -> ids.add(Finding.idOf(v.ruleId(), v.subject().key())));
     Reconciler.Result result = reconciler.reconcile(new Reconciler.Input(findings.forReconcile(ids), violations,
-        evaluated, ruleBook.rules().keySet(), stale, snapshotIds, started));
+        evaluated, ruleBook.rules().keySet(), dependencies, snapshotIds, started));
     findings.apply(result);
+    Map<String, Integer> staleBySource = new java.util.TreeMap<>();
+    health.values().stream().filter(h -> !h.fresh()).forEach(h -> staleBySource.put(h.source(), 0));
+    staleBySource.putAll(result.staleBySource());
+    evaluations.recordStaleness(staleBySource, started);
+    staleBySource.forEach((source, held) -> log.warn("source '{}' was not collected fresh ({}): it holds {} open"
+        + " finding(s) stale; findings that cannot depend on it resolve as usual", source,
+        health.get(source) == null ? "unknown" : describe(health.get(source)), held));
     EvaluationRun run = new EvaluationRun(started, clock.instant(), packs.size(), inScope.size(), violations.size(),
         (int) result.count(FindingEvent.Type.OPENED), (int) result.count(FindingEvent.Type.RESOLVED),
         (int) result.count(FindingEvent.Type.REOPENED), failed);
     evaluations.record(run);
     log.info("evaluation: {} packs over {} facts: {} violations; {} opened, {} resolved, {} reopened{}{}",
         packs.size(), inScope.size(), violations.size(), run.opened(), run.resolved(), run.reopened(),
-        stale.isEmpty() ? "" : "; " + stale.size() + " rules on stale evidence",
+        staleBySource.isEmpty() ? "" : "; findings held stale by " + String.join(", ", staleBySource.entrySet().stream()
+            .map(e -> e.getKey() + " (" + e.getValue() + ")").toList()),
         failed.isEmpty() ? "" : "; FAILED packs: " + failed);
     logSummary();
     return new EvaluationOutcome(run, stale, snapshotIds);
@@ -147,7 +222,31 @@ public class MonitorService {
     log.info("open findings: {}{} - /api/findings?status=open", total, total == 0 ? "" : " (" + parts + ")");
   }
 
-  /** Rules in force that read a fact type some failed or overdue source provides. */
+  /** Who holds what stale in this evaluation: the not-fresh sources, what they provide, where their runs live. */
+  private SourceDependencies dependencies(List<ConnectorConfig> enabled, Map<String, SourceHealth> health,
+      List<Fact> facts) {
+    List<SourceDependencies.NotFresh> notFresh = new ArrayList<>();
+    for (ConnectorConfig config : enabled) {
+      if (!health.get(config.id()).fresh()) {
+        notFresh.add(new SourceDependencies.NotFresh(config.id(), connectors.provides(config),
+            connectors.types().get(config.type()).namespaces(config)));
+      }
+    }
+    return new SourceDependencies(notFresh, facts);
+  }
+
+  private static String describe(SourceHealth h) {
+    if (h.lastRunFailed()) {
+      return "last run failed: " + h.lastError();
+    }
+    return h.lastSuccessAt() == null ? "never collected" : "overdue since " + h.lastSuccessAt();
+  }
+
+  /**
+   * Rules in force that read a fact type some failed or overdue source provides. This is the
+   * control-level view (a control is not "compliant" while a rule deciding it reads unverified
+   * data); findings follow {@link SourceDependencies}.
+   */
   public Set<String> staleRules() {
     Instant now = clock.instant();
     List<ConnectorConfig> enabled = connectors.enabled();

@@ -67,6 +67,20 @@ public class Schedules {
         .withSchedule(CronScheduleBuilder.cronSchedule(props.retention().schedule())
             .withMisfireHandlingInstructionDoNothing()).build());
 
+    int scheduled = syncCollectJobs(props.scheduler().collectOnStart(), Set.of());
+    requestEvaluation();
+    log.info("scheduled {} connector instances", scheduled);
+  }
+
+  /**
+   * Makes the collect jobs match the instances in force: a job and cron trigger per enabled
+   * instance, none for a removed or disabled one.
+   *
+   * @param collectIfNotFresh collect now every instance without a fresh snapshot
+   * @param collectNow ids to collect now regardless (added or changed by a reload)
+   * @return how many instances are scheduled
+   */
+  private synchronized int syncCollectJobs(boolean collectIfNotFresh, Set<String> collectNow) throws SchedulerException {
     Set<JobKey> wanted = new HashSet<>();
     var states = snapshots.states();
     for (ConnectorConfig config : connectors.enabled()) {
@@ -80,18 +94,45 @@ public class Schedules {
       Optional<Instant> lastSuccess = Optional.ofNullable(states.get(config.id()))
           .flatMap(s -> s.lastSuccess()).map(SnapshotRepository.RunSummary::finishedAt);
       boolean fresh = lastSuccess.map(t -> t.plus(config.expectedInterval()).isAfter(clock.instant())).orElse(false);
-      if (props.scheduler().collectOnStart() && !fresh) {
+      if ((collectIfNotFresh && !fresh) || collectNow.contains(config.id())) {
         runNow(config.id());
       }
     }
     for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(CollectJob.GROUP))) {
       if (!wanted.contains(key)) {
         scheduler.deleteJob(key);
-        log.info("connector '{}' is no longer configured: its collect job was removed", key.getName());
+        log.info("connector '{}' is no longer configured or enabled: its collect job was removed", key.getName());
       }
     }
-    requestEvaluation();
-    log.info("scheduled {} connector instances", wanted.size());
+    return wanted.size();
+  }
+
+  /**
+   * Reloads changed connector files, like rule packs, on the same interval: added and changed
+   * instances are rescheduled and collected now, removed ones unscheduled; a file that became
+   * invalid is rejected and its previous version stays in force (see {@code /api/connectors}).
+   */
+  @Scheduled(fixedDelayString = "${aims.rules.reload-interval:10s}", initialDelayString = "${aims.rules.reload-interval:10s}")
+  public void reloadConnectorsIfChanged() {
+    if (connectors.changedOnDisk()) {
+      reloadConnectors();
+    }
+  }
+
+  /** Reloads the connector files now and reschedules what changed. */
+  public ConnectorInstances.ReloadReport reloadConnectors() {
+    ConnectorInstances.ReloadReport report = connectors.reload();
+    if (report.changedAny()) {
+      Set<String> collectNow = new HashSet<>(report.added());
+      collectNow.addAll(report.changed());
+      try {
+        syncCollectJobs(false, collectNow);
+      } catch (SchedulerException e) {
+        log.error("connectors reloaded, but their jobs could not be rescheduled: {}", e.getMessage());
+      }
+      requestEvaluation();
+    }
+    return report;
   }
 
   /** Collects one instance now (in addition to its schedule). */

@@ -37,6 +37,26 @@ public class EvaluationRepository {
         .optional();
   }
 
+  /**
+   * Replaces the per-source staleness of the last evaluation: for each source not collected fresh,
+   * how many open findings it held stale. Sources that are fresh again disappear.
+   */
+  public void recordStaleness(java.util.Map<String, Integer> staleBySource, Instant at) {
+    jdbc.sql("DELETE FROM source_staleness").update();
+    staleBySource.forEach((source, held) -> jdbc.sql(
+            "INSERT INTO source_staleness (connector_id, stale_findings, evaluated_at) VALUES (?,?,?)")
+        .params(source, held, utc(at)).update());
+  }
+
+  /** How many open findings each not-fresh source held stale at the last evaluation. */
+  public java.util.Map<String, Integer> staleness() {
+    java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+    jdbc.sql("SELECT connector_id, stale_findings FROM source_staleness")
+        .query((rs, n) -> java.util.Map.entry(rs.getString(1), rs.getInt(2))).list()
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
   public long count() {
     return jdbc.sql("SELECT COUNT(*) FROM evaluation_run").query(Long.class).single();
   }

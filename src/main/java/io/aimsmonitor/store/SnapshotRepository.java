@@ -24,19 +24,34 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public class SnapshotRepository {
 
-  /** The last run and last success of one connector instance. */
+  /**
+   * One stored run.
+   *
+   * @param status {@code SUCCEEDED} (its facts are a good snapshot), {@code FAILED}, or {@code HELD}:
+   *     collected, but its fact count dropped suspiciously, so it is not applied until confirmed
+   * @param confirmedBy who confirmed a held run (an admin, or {@code N consecutive runs}); null otherwise
+   */
   public record RunSummary(long id, String connectorId, String connectorType, Instant startedAt, Instant finishedAt,
-      boolean succeeded, String errorReason, String error, int factCount, long pages, long rateLimitWaits) {
+      boolean succeeded, String errorReason, String error, int factCount, long pages, long rateLimitWaits,
+      String status, Instant confirmedAt, String confirmedBy) {
     public Duration duration() {
       return Duration.between(startedAt, finishedAt);
     }
+
+    public boolean held() {
+      return STATUS_HELD.equals(status);
+    }
   }
+
+  public static final String STATUS_HELD = "HELD";
+  /** The failure reason of a held run, as runs and metrics show it. */
+  public static final String REASON_SUSPICIOUS_DROP = "suspicious_drop";
 
   /** Per connector: the latest run and the latest successful run (either may be absent). */
   public record ConnectorState(String connectorId, Optional<RunSummary> lastRun, Optional<RunSummary> lastSuccess) {}
 
   private static final String SUMMARY_COLUMNS = "id, connector_id, connector_type, started_at, finished_at, status, "
-      + "error_reason, error, fact_count, pages, rate_limit_waits";
+      + "error_reason, error, fact_count, pages, rate_limit_waits, confirmed_at, confirmed_by";
 
   private final JdbcClient jdbc;
   /**
@@ -51,15 +66,29 @@ public class SnapshotRepository {
 
   /** Stores a finished run; returns its id. */
   public long record(CollectionResult result, String connectorType) {
+    return record(result, connectorType, null, null);
+  }
+
+  /**
+   * Stores a finished run. A successful run with a {@code heldBecause} is stored with its facts as
+   * {@code HELD}: not a good snapshot until {@link #confirm}ed. A {@code confirmedBy} stores a run
+   * that confirms earlier held ones (consecutive runs agreeing) as good, saying so.
+   */
+  public long record(CollectionResult result, String connectorType, String heldBecause, String confirmedBy) {
+    boolean held = result.succeeded() && heldBecause != null;
+    String status = held ? STATUS_HELD : result.succeeded() ? "SUCCEEDED" : "FAILED";
     var keyHolder = new org.springframework.jdbc.support.GeneratedKeyHolder();
     jdbc.sql("INSERT INTO connector_run (connector_id, connector_type, started_at, finished_at, status, error_reason,"
-            + " error, fact_count, pages, rate_limit_waits, facts) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+            + " error, fact_count, pages, rate_limit_waits, facts, confirmed_at, confirmed_by)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
         .params(result.connectorId(), connectorType, utc(result.startedAt()), utc(result.finishedAt()),
-            result.succeeded() ? "SUCCEEDED" : "FAILED", result.errorReason(), result.error(), result.facts().size(),
-            result.pages(), result.rateLimitWaits(), result.succeeded() ? FactJson.write(result.facts()) : null)
+            status, held ? REASON_SUSPICIOUS_DROP : result.errorReason(), held ? heldBecause : result.error(),
+            result.facts().size(), result.pages(), result.rateLimitWaits(),
+            result.succeeded() ? FactJson.write(result.facts()) : null,
+            confirmedBy == null ? null : utc(result.finishedAt()), confirmedBy)
         .update(keyHolder, "id");
     long id = keyHolder.getKey().longValue();
-    if (result.succeeded()) {
+    if (result.succeeded() && !held) {
       parsed.put(result.connectorId(), new FactSnapshot(id, result.connectorId(), result.startedAt(),
           result.finishedAt(), result.facts()));
     }
@@ -109,6 +138,33 @@ public class SnapshotRepository {
     return out;
   }
 
+  /**
+   * Confirms a held run: it becomes a good snapshot (the latest, unless a later run succeeded).
+   *
+   * @return the confirmed run; empty when {@code runId} is no run of {@code connectorId}
+   * @throws IllegalStateException when the run is not held
+   */
+  public Optional<RunSummary> confirm(String connectorId, long runId, String by, Instant at) {
+    Optional<RunSummary> run = run(connectorId, runId);
+    if (run.isEmpty()) {
+      return run;
+    }
+    if (!run.get().held()) {
+      throw new IllegalStateException("run " + runId + " of connector '" + connectorId + "' is "
+          + run.get().status() + ", not held: only a held run can be confirmed");
+    }
+    jdbc.sql("UPDATE connector_run SET status = 'SUCCEEDED', confirmed_at = ?, confirmed_by = ? WHERE id = ?"
+            + " AND status = 'HELD'")
+        .params(utc(at), by, runId).update();
+    return run(connectorId, runId);
+  }
+
+  /** One run of one connector. */
+  public Optional<RunSummary> run(String connectorId, long runId) {
+    return jdbc.sql("SELECT " + SUMMARY_COLUMNS + " FROM connector_run WHERE connector_id = ? AND id = ?")
+        .params(connectorId, runId).query(SnapshotRepository::summary).optional();
+  }
+
   /** Failed runs per connector and reason, for the errors counter. */
   public List<Map.Entry<String[], Long>> errorCounts() {
     return jdbc.sql("SELECT connector_id, connector_type, error_reason, COUNT(*) FROM connector_run"
@@ -150,7 +206,7 @@ public class SnapshotRepository {
     return new RunSummary(rs.getLong("id"), rs.getString("connector_id"), rs.getString("connector_type"),
         instant(rs, "started_at"), instant(rs, "finished_at"), "SUCCEEDED".equals(rs.getString("status")),
         rs.getString("error_reason"), rs.getString("error"), rs.getInt("fact_count"), rs.getLong("pages"),
-        rs.getLong("rate_limit_waits"));
+        rs.getLong("rate_limit_waits"), rs.getString("status"), instant(rs, "confirmed_at"), rs.getString("confirmed_by"));
   }
 
   static OffsetDateTime utc(Instant instant) {

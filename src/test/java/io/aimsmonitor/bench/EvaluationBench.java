@@ -104,10 +104,11 @@ public final class EvaluationBench {
       String commit = String.format("%040x", i);
       facts.add(new ModelVersion("bench", null, now, "mlflow", model, version, production ? "Production" : "None",
           i % 40 == 39 ? List.of("champion") : List.of(), i % 3 == 0 ? List.of() : List.of("owner-" + (i % 7)),
-          i % 5 == 0 ? "" : "model " + model, Map.of("team", "t" + (i % 9)), "run-" + i, i % 4 == 0 ? null : commit,
+          null, i % 5 == 0 ? "" : "model " + model, Map.of("team", "t" + (i % 9)), "run-" + i, null,
+          i % 4 == 0 ? null : commit,
           i % 6 == 0 ? null : "APPROVED", now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(2)),
           production ? now.minus(Duration.ofDays(2)) : null, null, null));
-      facts.add(new TrainingRun("bench", null, now, "mlflow", "run-" + i, "exp-" + (i / 100), "train", "FINISHED",
+      facts.add(new TrainingRun("bench", null, now, "mlflow", null, "run-" + i, "exp-" + (i / 100), "train", "FINISHED",
           "user", i % 8 == 0 ? Map.of() : Map.of("auc", 0.9), Map.of("lr", "0.1"), Map.of(), i % 4 == 0 ? null : commit,
           List.of(new TrainingRun.DatasetInput("lake.table_" + (i % Math.max(1, n / 10)), "d", null, "training")),
           now.minus(Duration.ofDays(31)), now.minus(Duration.ofDays(31))));

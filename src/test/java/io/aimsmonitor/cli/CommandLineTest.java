@@ -97,6 +97,80 @@ class CommandLineTest {
   }
 
   @Test
+  void validateFindsWhatScanWouldFailOnWithoutContactingAnything() throws Exception {
+    setup(Workbench.OWNER_RULE);
+    Files.writeString(dir.resolve("connectors/registry.yaml"), """
+        id: registry
+        type: mlflow
+        baseUrl: http://127.0.0.1:9
+        auth: {type: bearer, tokenEnv: AIMS_TEST_TOKEN_THAT_IS_NEVER_SET}
+        """);
+    Files.writeString(dir.resolve("connectors/basic.yaml"), """
+        id: basic
+        type: mlflow
+        baseUrl: http://127.0.0.1:9
+        auth: {type: basic, username: aims, passwordFile: ../secrets/missing-password}
+        """);
+    Files.writeString(dir.resolve("connectors/evidence.yaml"),
+        "id: evidence\ntype: file\noptions:\n  paths: [../inventory, ../attestations/missing.yaml]\n");
+    Files.writeString(dir.resolve("connectors/off.yaml"), """
+        id: off
+        type: mlflow
+        enabled: false
+        baseUrl: http://127.0.0.1:9
+        auth: {type: bearer, tokenEnv: AIMS_TEST_TOKEN_THAT_IS_NEVER_SET}
+        """);
+    Run r = run("validate", "--connectors", dir.resolve("connectors").toString(), "--rules", dir.resolve("rules").toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.INVALID);
+    assertThat(r.err())
+        .contains("registry.yaml: auth.tokenEnv: environment variable AIMS_TEST_TOKEN_THAT_IS_NEVER_SET is not set")
+        .contains("basic.yaml: auth.passwordFile: ").contains("missing-password does not exist or is not readable")
+        .contains("evidence.yaml: options.paths: ").contains("missing.yaml does not exist")
+        .doesNotContain("off.yaml").contains("3 problem(s) found");
+  }
+
+  @Test
+  void validateRejectsACronThatNeverFiresAndABaseUrlWithTheApiPath() throws Exception {
+    setup(Workbench.OWNER_RULE);
+    Files.writeString(dir.resolve("connectors/never.yaml"),
+        "id: never\ntype: file\nschedule: \"0 0 0 30 2 ?\"\noptions:\n  paths: [../inventory]\n");
+    Files.writeString(dir.resolve("connectors/api.yaml"),
+        "id: api\ntype: mlflow\nbaseUrl: https://mlflow.example.com/api/2.0/mlflow\n");
+    Run r = run("validate", "--connectors", dir.resolve("connectors").toString(), "--rules", dir.resolve("rules").toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.INVALID);
+    assertThat(r.err()).contains("never.yaml: schedule: '0 0 0 30 2 ?' never fires")
+        .contains("api.yaml: baseUrl: give the tracking server root without /api/...");
+  }
+
+  @Test
+  void aConnectorWithoutScheduleRunsHourly() throws Exception {
+    setup(Workbench.OWNER_RULE);
+    var config = new io.aimsmonitor.connector.ConnectorConfigLoader(io.aimsmonitor.connector.ConnectorTypes.discover())
+        .loadFile(dir.resolve("connectors/inventory.yaml"));
+    assertThat(config.schedule()).isEqualTo("0 0 * * * ?").isEqualTo(
+        io.aimsmonitor.connector.ConnectorConfigLoader.DEFAULT_SCHEDULE);
+    assertThat(config.expectedInterval()).isEqualTo(java.time.Duration.ofHours(1));
+  }
+
+  @Test
+  void validateReportsEveryProblemOfAPackAtOnce() throws Exception {
+    setup(Workbench.OWNER_RULE.replace("A.3.2", "A.3.9") + """
+
+        rule "test.broken"
+          @control("A.6.2.5") @severity("low") @title("t") @remediation("r")
+        when
+          $m : ModelVersion( productio )
+        then
+        end
+        """);
+    Files.writeString(dir.resolve("rules/test-pack/pack.yaml"), "name: test-pack\nunknown: key\n");
+    Run r = run("validate", "--connectors", dir.resolve("connectors").toString(), "--rules", dir.resolve("rules").toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.INVALID);
+    assertThat(r.err()).contains("pack.yaml: unknown: unknown key").contains("Unable to Analyse Expression productio")
+        .contains("unknown control id 'A.3.9'");
+  }
+
+  @Test
   void scanPrintsJsonAndFailsOnSeverityThreshold() throws Exception {
     setup(Workbench.OWNER_RULE);
     String[] base = {"scan", "--connectors", dir.resolve("connectors").toString(), "--rules",
@@ -155,8 +229,10 @@ class CommandLineTest {
     Run table = run("scan", "--connectors", dir.resolve("connectors").toString(), "--rules",
         dir.resolve("rules").toString());
     assertThat(table.exit()).isEqualTo(ExitCodes.SOURCE_FAILED);
-    assertThat(table.out()).contains("1 open finding(s), 1 on stale evidence (marked *).").contains("sources: 1 of 2 collected: inventory (2 facts),"
-        + " second FAILED").contains("evidence is INCOMPLETE");
+    // the finding's subject and evidence come only from the healthy source, and its rule reads no
+    // other fact: the failed source cannot change it, so it is not stale (issue #8 item 5)
+    assertThat(table.out()).contains("1 open finding(s).").doesNotContain("on stale evidence")
+        .contains("sources: 1 of 2 collected: inventory (2 facts), second FAILED").contains("evidence is INCOMPLETE");
   }
 
   @Test

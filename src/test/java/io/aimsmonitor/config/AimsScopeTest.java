@@ -31,12 +31,12 @@ class AimsScopeTest {
   private static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
 
   private static ModelVersion version(String registry, String name, String version, Map<String, String> tags, String runId) {
-    return new ModelVersion("reg", null, NOW, registry, name, version, "Production", List.of(), List.of(), null, tags,
-        runId, null, null, null, null, null, null, null);
+    return new ModelVersion("reg", null, NOW, registry, name, version, "Production", List.of(), List.of(), null, null,
+        tags, runId, "tracker", null, null, null, null, null, null, null);
   }
 
   private static TrainingRun run(String runId) {
-    return new TrainingRun("tracker", null, NOW, "mlflow", runId, null, null, "FINISHED", null, Map.of(), Map.of(),
+    return new TrainingRun("tracker", null, NOW, "mlflow", null, runId, null, null, "FINISHED", null, Map.of(), Map.of(),
         Map.of(), null, List.of(), null, null);
   }
 

@@ -32,7 +32,8 @@ class FactJsonTest {
   @Test
   void snapshotsRoundTripWithoutDerivedProperties() {
     ModelVersion mv = new ModelVersion("src", "http://x", Instant.parse("2026-01-01T00:00:00Z"), "mlflow", "m", "1",
-        "Production", List.of("champion"), List.of("team"), "d", java.util.Map.of("aims.system", "s"), "r", "abc1234",
+        "Production", List.of("champion"), List.of("team"), "ci-bot", "d", java.util.Map.of("aims.system", "s"), "r",
+        "tracking-a", "abc1234",
         "APPROVED", null, null, null, null, null);
     String json = FactJson.write(List.of(mv));
     assertThat(json).doesNotContain("\"production\"");

@@ -46,7 +46,9 @@ class AimsMetricsTest {
     String text = scrape(metrics.collect());
     assertThat(text).contains("aims_control_status{control=\"A.3.2\",family=\"A.3\",status=\"non_compliant\"} 1.0")
         .contains("aims_control_status{control=\"A.3.2\",family=\"A.3\",status=\"compliant\"} 0.0")
-        .contains("aims_control_status{control=\"A.2.2\",family=\"A.2\",status=\"not_covered\"} 1.0")
+        .as("a manual control no rule decides needs an attestation")
+        .contains("aims_control_status{control=\"A.2.2\",family=\"A.2\",status=\"attestation_required\"} 1.0")
+        .doesNotContain("status=\"not_evaluated\"")
         .contains("aims_findings_open{pack=\"test-pack\",rule=\"test.production-has-owner\",severity=\"high\",stale=\"false\"} 1.0")
         .contains("aims_control_findings_open{control=\"A.3.2\",severity=\"high\"} 1.0")
         .contains("aims_finding_events_total{event=\"opened\",pack=\"test-pack\",rule=\"test.production-has-owner\",severity=\"high\"} 1.0")

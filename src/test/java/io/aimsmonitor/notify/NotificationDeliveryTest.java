@@ -95,7 +95,7 @@ class NotificationDeliveryTest extends NotificationScenario {
       store.findings().apply(new io.aimsmonitor.finding.Reconciler.Result(
           List.of(finding("late", Severity.CRITICAL, List.of())), List.of(), T0, List.of(new io.aimsmonitor.finding
           .FindingEvent(finding("late", Severity.CRITICAL, List.of()).id(), T0, io.aimsmonitor.finding.FindingEvent.Type
-          .OPENED, "system", ""))));
+          .OPENED, "system", "")), java.util.Map.of()));
       List<Future<?>> late = d.runOnce();
       assertThat(JdbcClient.create(ds).sql("SELECT COUNT(*) FROM notification_delivery WHERE payload LIKE '%late%'")
           .query(Long.class).single()).isEqualTo(1);

@@ -49,7 +49,7 @@ class NotificationScenario {
     List<Finding> findings = List.of(finding("fraud", Severity.HIGH, List.of("alice")),
         finding("churn", Severity.CRITICAL, List.of("bob")), finding("ltv", Severity.MEDIUM, List.of("alice")));
     store.findings().apply(new Reconciler.Result(findings, List.of(), T0, findings.stream()
-        .map(f -> new FindingEvent(f.id(), T0, FindingEvent.Type.OPENED, FindingEvent.SYSTEM, f.message())).toList()));
+        .map(f -> new FindingEvent(f.id(), T0, FindingEvent.Type.OPENED, FindingEvent.SYSTEM, f.message())).toList(), java.util.Map.of()));
     JdbcClient jdbc = JdbcClient.create(ds);
     for (String status : List.of("SUCCEEDED", "FAILED", "FAILED")) {
       jdbc.sql("INSERT INTO connector_run (connector_id, connector_type, started_at, finished_at, status, error)"

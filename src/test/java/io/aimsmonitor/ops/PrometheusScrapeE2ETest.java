@@ -97,8 +97,9 @@ class PrometheusScrapeE2ETest {
       statuses.add(labels.path("status").asString());
       controls.add(labels.path("control").asString());
     }
-    assertThat(statuses).containsExactlyInAnyOrder("compliant", "non_compliant", "unknown", "not_covered");
-    assertThat(status).hasSize(controls.size() * 4);
+    assertThat(statuses).containsExactlyInAnyOrder("compliant", "non_compliant", "unknown", "not_covered",
+        "attestation_required");
+    assertThat(status).as("one series per control and status").hasSize(controls.size() * statuses.size());
     // Exactly one status is 1 per control.
     JsonNode perControl = query(api, "sum by (control) (aims_control_status)");
     assertThat(perControl).hasSize(controls.size());

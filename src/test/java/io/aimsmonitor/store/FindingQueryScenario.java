@@ -61,7 +61,7 @@ abstract class FindingQueryScenario {
     List<FindingEvent> events = findings.stream()
         .map(f -> new FindingEvent(f.id(), f.lastSeen(), FindingEvent.Type.OPENED, FindingEvent.SYSTEM, f.message()))
         .toList();
-    repo.apply(new Reconciler.Result(findings, List.of(), T0, events));
+    repo.apply(new Reconciler.Result(findings, List.of(), T0, events, java.util.Map.of()));
   }
 
   void everyFilterSelectsWhatItSays(FindingRepository repo) {

@@ -33,22 +33,39 @@ public final class Workbench {
   public final TestStore store;
 
   public Workbench(Path root, TestStore store, MutableClock clock) {
+    this(root, store, clock, root.resolve("rules"), "inventory");
+  }
+
+  /**
+   * A monitor with one {@code file} connector instance per id in {@code sources}, each reading the
+   * folder of the same name under {@code root} (see {@link #writeInventory(String, String, String)}),
+   * and the rule packs in {@code rules} (a temporary folder, or the shipped {@code rules/}).
+   */
+  public Workbench(Path root, TestStore store, MutableClock clock, Path rules, String... sources) {
+    this(root, store, clock, rules, "", java.util.List.of(sources));
+  }
+
+  /** As above, with {@code connectorYaml} (e.g. a {@code guard:} block) added to every connector file. */
+  public Workbench(Path root, TestStore store, MutableClock clock, Path rules, String connectorYaml,
+      java.util.List<String> sources) {
     this.root = root;
-    this.inventory = root.resolve("inventory");
-    this.rules = root.resolve("rules");
+    this.inventory = root.resolve(sources.get(0));
+    this.rules = rules;
     this.clock = clock;
     this.store = store;
     try {
-      Files.createDirectories(inventory);
       Files.createDirectories(rules);
       Path connectors = Files.createDirectories(root.resolve("connectors"));
-      Files.writeString(connectors.resolve("inventory.yaml"), """
-          id: inventory
-          type: file
-          schedule: "0 0 * * * ?"
-          options:
-            paths: [../inventory]
-          """);
+      for (String source : sources) {
+        Files.createDirectories(root.resolve(source));
+        Files.writeString(connectors.resolve(source + ".yaml"), """
+            id: %s
+            type: file
+            schedule: "0 0 * * * ?"
+            options:
+              paths: [../%s]
+            """.formatted(source, source) + connectorYaml);
+      }
       ConnectorTypes types = ConnectorTypes.discover();
       ConnectorInstances instances = ConnectorInstances.load(connectors, types);
       this.ruleBook = new RuleBook(rules, new RulePackLoader(ControlCatalog.bundled()), Map.of(), clock);
@@ -74,8 +91,13 @@ public final class Workbench {
   }
 
   public void writeInventory(String file, String content) {
+    writeInventory(inventory.getFileName().toString(), file, content);
+  }
+
+  /** Writes {@code file} into the folder that source {@code source} reads. */
+  public void writeInventory(String source, String file, String content) {
     try {
-      Files.writeString(inventory.resolve(file), content);
+      Files.writeString(root.resolve(source).resolve(file), content);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

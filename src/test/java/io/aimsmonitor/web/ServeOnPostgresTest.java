@@ -31,12 +31,20 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
     properties = {"aims.scheduler.evaluation-debounce=100ms",
         "spring.datasource.url=${AIMS_TEST_POSTGRES_URL}",
-        "spring.datasource.hikari.schema=" + ServeOnPostgresTest.SCHEMA,
-        "spring.flyway.schemas=" + ServeOnPostgresTest.SCHEMA,
+        "spring.datasource.hikari.schema=${aims.test.serve-schema}",
+        "spring.flyway.schemas=${aims.test.serve-schema}",
         "spring.flyway.create-schemas=true"})
 class ServeOnPostgresTest {
 
-  static final String SCHEMA = "aims_serve_test";
+  /**
+   * One schema per test JVM: several worktrees run this test against the same database at once,
+   * and a schema another branch migrated in between would fail Flyway's validation here.
+   */
+  static final String SCHEMA = "aims_serve_test_" + ProcessHandle.current().pid();
+
+  static {
+    System.setProperty("aims.test.serve-schema", SCHEMA);
+  }
 
   @TempDir
   static Path data;

@@ -82,4 +82,32 @@ public final class FileConnectorType implements ConnectorType {
     }
     return new FileConnector(config, pathList, config.option("linkBase", null));
   }
+
+  /** Every path must exist: a file or folder relative to the instance file, or a class path resource. */
+  @Override
+  public List<String> preflight(ConnectorConfig config) {
+    Object paths = config.options().get("paths");
+    List<String> locations = new ArrayList<>();
+    if (paths instanceof List<?> list) {
+      list.forEach(p -> locations.add(String.valueOf(p)));
+    } else if (paths instanceof String s) {
+      locations.add(s);
+    }
+    List<String> problems = new ArrayList<>();
+    for (String location : locations) {
+      if (location.startsWith("classpath:")) {
+        if (FileConnectorType.class.getClassLoader().getResource(location.substring("classpath:".length())) == null) {
+          problems.add(ConfigException.format(String.valueOf(config.file()), "options.paths",
+              "class path resource " + location.substring("classpath:".length()) + " does not exist"));
+        }
+        continue;
+      }
+      java.nio.file.Path base = config.file() == null ? java.nio.file.Path.of(".") : config.file().getParent();
+      java.nio.file.Path path = base.resolve(location).normalize();
+      if (!java.nio.file.Files.exists(path)) {
+        problems.add(ConfigException.format(String.valueOf(config.file()), "options.paths", path + " does not exist"));
+      }
+    }
+    return problems;
+  }
 }

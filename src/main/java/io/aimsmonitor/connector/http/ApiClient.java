@@ -13,6 +13,7 @@ import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,16 +73,18 @@ public final class ApiClient implements AutoCloseable {
   /** Shared by copies made with {@link #withSleeper}: they are the same client for the server. */
   private final Semaphore inFlight;
   private final AtomicLong requests;
+  /** When set, a rate-limit wait that would end after it fails the run at once instead of waiting. */
+  private final Instant rateLimitDeadline;
 
   ApiClient(ConnectorConfig config, CloseableHttpClient client, String[] authHeader, Progress progress,
       Cancellation cancellation, Clock clock, RetryPolicy retry, Sleeper sleeper) {
     this(config, client, authHeader, progress, cancellation, clock, retry, sleeper,
-        new Semaphore(Math.max(1, config.http().maxInFlight()), true), new AtomicLong());
+        new Semaphore(Math.max(1, config.http().maxInFlight()), true), new AtomicLong(), null);
   }
 
   private ApiClient(ConnectorConfig config, CloseableHttpClient client, String[] authHeader, Progress progress,
       Cancellation cancellation, Clock clock, RetryPolicy retry, Sleeper sleeper, Semaphore inFlight,
-      AtomicLong requests) {
+      AtomicLong requests, Instant rateLimitDeadline) {
     this.config = config;
     this.client = client;
     this.authHeader = authHeader;
@@ -93,11 +96,67 @@ public final class ApiClient implements AutoCloseable {
     this.mask = SecretMask.of(authHeader);
     this.inFlight = inFlight;
     this.requests = requests;
+    this.rateLimitDeadline = rateLimitDeadline;
   }
 
   /** This client with another sleeper (tests); shares the connection pool, in-flight bound and request count. */
   public ApiClient withSleeper(Sleeper other) {
-    return new ApiClient(config, client, authHeader, progress, cancellation, clock, retry, other, inFlight, requests);
+    return new ApiClient(config, client, authHeader, progress, cancellation, clock, retry, other, inFlight, requests,
+        rateLimitDeadline);
+  }
+
+  /**
+   * This client sending {@code name: value} as its credentials instead of the configured ones, e.g.
+   * a short-lived token the connector obtained (a GitHub App installation token). Like the
+   * configured credentials they go only to the configured origin and are masked in messages.
+   */
+  public ApiClient withAuthorization(String name, String value) {
+    return new ApiClient(config, client, new String[] {name, value}, progress, cancellation, clock, retry, sleeper,
+        inFlight, requests, rateLimitDeadline);
+  }
+
+  /**
+   * This client with a budget for rate-limit waits: a rate-limited response (429, or 403 with
+   * {@code x-ratelimit-remaining: 0} or {@code Retry-After}) is waited out in full, however long the
+   * server asks for, when the wait ends before {@code deadline}; when it would not, the request
+   * fails at once (reason {@code rate_limited}) with a message saying when the limit resets, so
+   * that the run stops cleanly and the last good snapshot stays. Without a deadline, waits are
+   * capped by the retry policy as for any retry.
+   */
+  public ApiClient withRateLimitDeadline(Instant deadline) {
+    return new ApiClient(config, client, authHeader, progress, cancellation, clock, retry, sleeper, inFlight, requests,
+        deadline);
+  }
+
+  /** The deadline given with {@link #withRateLimitDeadline}, or null. */
+  public Instant rateLimitDeadline() {
+    return rateLimitDeadline;
+  }
+
+  /**
+   * Waits {@code wait} because the source's rate limit is used up (reported as a rate-limit wait),
+   * or fails at once when a deadline is set and the wait would end after it.
+   *
+   * @param why what told us to wait, for the message, e.g. {@code x-ratelimit-remaining: 0}
+   */
+  public void waitForRateLimit(Duration wait, String why) throws ConnectorException, InterruptedException {
+    checkRateLimitBudget(wait, why);
+    pause(wait, true);
+  }
+
+  private void checkRateLimitBudget(Duration wait, String why) throws ConnectorException {
+    if (rateLimitDeadline == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    Instant resumeAt = now.plus(wait);
+    if (resumeAt.isAfter(rateLimitDeadline)) {
+      throw new ConnectorException("rate_limited", prefix() + "rate limit exhausted (" + why + "); it resets at "
+          + resumeAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", in " + wait.toSeconds() + " s, after the"
+          + " run's budget ends (http.runTimeout " + config.http().runTimeout() + ", "
+          + Math.max(0, Duration.between(now, rateLimitDeadline).toSeconds()) + " s left): stopping without waiting;"
+          + " the last good snapshot stays in force");
+    }
   }
 
   /** Requests sent so far, retries and redirects included. */
@@ -188,7 +247,14 @@ public final class ApiClient implements AutoCloseable {
       if (status >= 200 && status < 300) {
         return new ApiResponse(result.uri, status, result.headers, parse(result));
       }
-      boolean rateLimited = status == 429 || (status == 403 && result.header("x-ratelimit-remaining").filter("0"::equals).isPresent());
+      if (status == 304 && headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("If-None-Match")
+          || h.equalsIgnoreCase("If-Modified-Since"))) {
+        return new ApiResponse(result.uri, status, result.headers, JSON.missingNode()); // unchanged: the caller has the body
+      }
+      // GitHub: the primary limit is a 403 (or 429) with x-ratelimit-remaining: 0; a secondary limit
+      // is a 403 or 429 with Retry-After. Either is a rate limit, not refused credentials.
+      boolean rateLimited = status == 429 || (status == 403 && (result.header("x-ratelimit-remaining")
+          .filter("0"::equals).isPresent() || result.header("retry-after").isPresent()));
       if (!rateLimited && (status == 401 || status == 403)) {
         if (!sameOrigin(result.uri, config.baseUrl())) {
           throw new ConnectorException("auth", prefix() + "HTTP " + status + " from " + display(result.uri)
@@ -198,6 +264,15 @@ public final class ApiClient implements AutoCloseable {
         throw new ConnectorException("auth", prefix() + "HTTP " + status + " from " + display(requested)
             + ": the credentials were refused (" + config.auth().type() + " auth"
             + (config.auth().token() != null ? " from " + config.auth().token() : "") + ")" + detail(result));
+      }
+      if (rateLimited && rateLimitDeadline != null && attempt <= retry.maxRetries()) {
+        // the full wait the server asks for, when it fits the run's budget; else a clean stop now
+        int tried = attempt;
+        Duration wait = retry.serverRequestedWaitUncapped(result::header, clock.instant())
+            .orElseGet(() -> retry.backoff(tried));
+        checkRateLimitBudget(wait, "HTTP " + status + " from " + display(requested) + rateLimitHeaders(result));
+        pause(wait, true);
+        continue;
       }
       if ((rateLimited || RetryPolicy.retryable(status)) && attempt <= retry.maxRetries()) {
         Optional<Duration> asked = retry.serverRequestedWait(result::header, clock.instant());
@@ -302,6 +377,15 @@ public final class ApiClient implements AutoCloseable {
       progress.rateLimitWait(wait);
     }
     sleeper.sleep(Math.max(0, wait.toMillis()));
+  }
+
+  private static String rateLimitHeaders(Result result) {
+    StringBuilder s = new StringBuilder();
+    for (String name : List.of("retry-after", "x-ratelimit-remaining", "x-ratelimit-reset", "ratelimit-remaining",
+        "ratelimit-reset")) {
+      result.header(name).ifPresent(v -> s.append(s.isEmpty() ? ", " : "; ").append(name).append(": ").append(v));
+    }
+    return s.toString();
   }
 
   /**

@@ -20,6 +20,11 @@ public record ApiResponse(URI uri, int status, Map<String, List<String>> headers
 
   /** The {@code rel="next"} target of an RFC 8288 {@code Link} header, resolved against the request URI. */
   public Optional<URI> nextLink() {
+    return link("next");
+  }
+
+  /** The target of the {@code Link} header's relation {@code rel} ({@code next}, {@code last}, ...), resolved against the request URI. */
+  public Optional<URI> link(String rel) {
     return header("link").flatMap(link -> {
       for (String part : link.split(",")) {
         String[] pieces = part.split(";");
@@ -28,7 +33,7 @@ public record ApiResponse(URI uri, int status, Map<String, List<String>> headers
         }
         for (int i = 1; i < pieces.length; i++) {
           String param = pieces[i].trim().replace(" ", "");
-          if (param.equalsIgnoreCase("rel=\"next\"") || param.equalsIgnoreCase("rel=next")) {
+          if (param.equalsIgnoreCase("rel=\"" + rel + "\"") || param.equalsIgnoreCase("rel=" + rel)) {
             String target = pieces[0].trim();
             if (target.startsWith("<") && target.endsWith(">")) {
               return Optional.of(uri.resolve(target.substring(1, target.length() - 1)));

@@ -40,11 +40,24 @@ public record RetryPolicy(int maxRetries, Duration baseDelay, Duration maxDelay)
    * or {@code x-ratelimit-reset} (epoch seconds, GitHub). Capped at {@link #maxDelay()}.
    */
   public Optional<Duration> serverRequestedWait(Function<String, Optional<String>> header, Instant now) {
-    Optional<Duration> wait = header.apply("retry-after").flatMap(v -> parseRetryAfter(v, now))
+    return serverRequestedWaitUncapped(header, now).map(d -> d.compareTo(maxDelay) > 0 ? maxDelay : d);
+  }
+
+  /**
+   * The same wait, not capped: for callers that weigh it against a run's budget themselves. A
+   * {@code RateLimit-Reset} above 10^9 is read as epoch seconds (GitLab sends the reset time there,
+   * the IETF draft the seconds until it).
+   */
+  public Optional<Duration> serverRequestedWaitUncapped(Function<String, Optional<String>> header, Instant now) {
+    return header.apply("retry-after").flatMap(v -> parseRetryAfter(v, now))
         .or(() -> header.apply("ratelimit").flatMap(RetryPolicy::parseRateLimitT))
-        .or(() -> header.apply("ratelimit-reset").flatMap(RetryPolicy::seconds))
+        .or(() -> header.apply("ratelimit-reset").flatMap(v -> secondsOrEpoch(v, now)))
         .or(() -> header.apply("x-ratelimit-reset").flatMap(v -> epochSeconds(v, now)));
-    return wait.map(d -> d.compareTo(maxDelay) > 0 ? maxDelay : d);
+  }
+
+  private static Optional<Duration> secondsOrEpoch(String value, Instant now) {
+    Optional<Duration> s = seconds(value);
+    return s.isPresent() && s.get().toSeconds() > 1_000_000_000L ? epochSeconds(value, now) : s;
   }
 
   static Optional<Duration> parseRetryAfter(String value, Instant now) {

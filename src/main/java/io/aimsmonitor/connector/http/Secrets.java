@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Reads a secret from the environment or a mounted file (Kubernetes secret). Messages name the
- * variable or file, never the value.
+ * variable or file, never the value, and name even those only through {@link SecretRef#toString()},
+ * which masks a "name" that is really a pasted credential.
  */
 public final class Secrets {
 
@@ -28,7 +29,7 @@ public final class Secrets {
       String value = environment.get(ref.env());
       if (value == null || value.isBlank()) {
         throw new ConnectorException("auth", "connector '" + connectorId + "': environment variable "
-            + ref.env() + " is not set");
+            + ref.toString().substring("env:".length()) + " is not set");
       }
       return value.trim();
     }
@@ -36,7 +37,7 @@ public final class Secrets {
       return Files.readString(ref.file(), StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
       throw new ConnectorException("auth", "connector '" + connectorId + "': cannot read secret file "
-          + ref.file() + " (" + e.getClass().getSimpleName() + ")");
+          + ref.toString().substring("file:".length()) + " (" + e.getClass().getSimpleName() + ")");
     }
   }
 }

@@ -80,7 +80,8 @@ final class HuggingFaceMapping {
     String what = "model " + id;
     return new ModelVersion(connectorId, hubUrl + "/" + id + "/tree/" + sha, observedAt, REGISTRY, id,
         sha.substring(0, Math.min(SHORT_SHA, sha.length())), null,
-        production.contains(id) ? List.of("prod") : List.of(), List.of(), null, tags, null, null, null,
+        // the author is the supplier (A.10.3), not an owner inside the organisation, nor who registered it here
+        production.contains(id) ? List.of("prod") : List.of(), List.of(), null, null, tags, null, null, null, null,
         time(model, "createdAt", what), time(model, "lastModified", what), null,
         card(id, sha, model, card, datasets),
         new SupplierInfo(author, license, sha, baseModels.isEmpty() ? null : String.join(", ", baseModels), datasets,

@@ -40,7 +40,8 @@ final class KubeflowConnector implements Connector {
   KubeflowConnector(ConnectorConfig config, int pageSize, URI uiUrl, ApiClient.Sleeper sleeper) {
     this.config = config;
     this.pageSize = pageSize;
-    this.mapping = new KubeflowMapping(config.id(), config.baseUrl() + API, uiUrl);
+    this.mapping = new KubeflowMapping(config.id(), config.baseUrl() + API, uiUrl,
+        Boolean.TRUE.equals(config.options().get(io.aimsmonitor.connector.registry.Conventions.REGISTERED_BY_IS_OWNER)));
     this.sleeper = sleeper;
   }
 

@@ -4,6 +4,7 @@ import io.aimsmonitor.connector.ConfigException;
 import io.aimsmonitor.connector.Connector;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.registry.ModelRegistryType;
+import io.aimsmonitor.connector.registry.Conventions;
 import io.aimsmonitor.connector.registry.Options;
 import java.net.URI;
 import java.util.Set;
@@ -30,8 +31,10 @@ public final class KubeflowConnectorType extends ModelRegistryType {
 
   @Override
   public Connector create(ConnectorConfig config) throws ConfigException {
-    Options options = new Options(config, Set.of("pageSize", "uiUrl"));
+    Options options = new Options(config, Set.of("pageSize", "uiUrl", Conventions.REGISTERED_BY_IS_OWNER));
+    options.bool(Conventions.REGISTERED_BY_IS_OWNER, false);
     options.requireBaseUrl("https://model-registry.example.com");
+    options.requireServerRoot("/api");
     options.allowAuth(Set.of("none", "bearer"));
     int pageSize = options.integer("pageSize", 100, 1, 1000);
     URI uiUrl = options.url("uiUrl");

@@ -32,15 +32,22 @@ final class KubeflowMapping {
   private final String connectorId;
   private final String apiRoot;
   private final URI uiUrl;
+  private final boolean registeredByIsOwner;
 
   /**
    * @param apiRoot the REST root, {@code <baseUrl>/api/model_registry/v1alpha3}, for links when there is no UI URL
    * @param uiUrl the Kubeflow dashboard's page of this registry, or null
    */
   KubeflowMapping(String connectorId, String apiRoot, URI uiUrl) {
+    this(connectorId, apiRoot, uiUrl, false);
+  }
+
+  /** @param registeredByIsOwner whether the version's {@code author} counts as owner when none is named (opt-in) */
+  KubeflowMapping(String connectorId, String apiRoot, URI uiUrl, boolean registeredByIsOwner) {
     this.connectorId = connectorId;
     this.apiRoot = apiRoot;
     this.uiUrl = uiUrl;
+    this.registeredByIsOwner = registeredByIsOwner;
   }
 
   ModelVersion toFact(JsonNode model, JsonNode version, List<JsonNode> artifacts, Instant observedAt)
@@ -83,6 +90,10 @@ final class KubeflowMapping {
     owners.addAll(Conventions.commaList(modelProps.get("owner")));
     owners.addAll(Conventions.commaList(versionProps.get("owner")));
 
+    // the version's author is who registered it, not who answers for it
+    String registeredBy = blankToNull(text(version, "author"));
+    List<String> ownerList = Conventions.owners(List.copyOf(owners), registeredBy, registeredByIsOwner, tags);
+
     String description = Conventions.firstNonBlank(text(version, "description"), text(model, "description"));
     String runId = Conventions.firstNonBlank(versionProps.get("run_id"), found.modelRunId());
     String approval = Conventions.approvalStatus(
@@ -101,7 +112,7 @@ final class KubeflowMapping {
             found.datasetNames(), false, false);
 
     return new ModelVersion(connectorId, sourceUrl, observedAt, REGISTRY, modelName, versionName, stage,
-        Conventions.commaList(versionProps.get("aliases")), List.copyOf(owners), description, tags, runId,
+        Conventions.commaList(versionProps.get("aliases")), ownerList, registeredBy, description, tags, runId, null,
         blankToNull(versionProps.get("git_commit")), approval,
         epochMillis(version, "createTimeSinceEpoch", what), epochMillis(version, "lastUpdateTimeSinceEpoch", what),
         instantOrNull(versionProps.get("promoted_at")), card, supplier);

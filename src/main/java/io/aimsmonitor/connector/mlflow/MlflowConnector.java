@@ -65,7 +65,8 @@ final class MlflowConnector implements Connector {
   @Override
   public void collect(CollectContext context) throws Exception {
     Instant now = context.clock().instant();
-    MlflowMapper mapper = new MlflowMapper(config.id(), options.uiUrl(), now);
+    MlflowMapper mapper = new MlflowMapper(config.id(), options.uiUrl(), now, options.namespace(),
+        options.registeredByIsOwner());
     try (ApiClient client = context.http().open()) {
       MlflowApi api = new MlflowApi(client, new Paginator(client, context), options);
 

@@ -7,6 +7,7 @@ import io.aimsmonitor.connector.ConnectorType;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.TrainingRun;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,6 +24,8 @@ import java.util.Set;
  *   maxResults: 1000                # optional page size, 1..1000
  *   fetchRuns: true                 # optional; false skips runs/get (no TrainingRun facts)
  *   uiUrl: https://mlflow.example.com   # optional root for evidence links
+ *   namespace: mlflow-prod          # optional namespace of this server's run ids (default: the id)
+ *   registeredByIsOwner: false      # optional opt-in: user_id counts as owner when no owner tag
  * </pre>
  *
  * See docs/connectors.md (mlflow) and docs/facts.md (mlflow) for the mapping.
@@ -38,6 +41,13 @@ public final class MlflowConnectorType implements ConnectorType {
   public Set<Class<? extends Fact>> provides(ConnectorConfig config) {
     Object fetchRuns = config.options().get("fetchRuns");
     return Boolean.FALSE.equals(fetchRuns) ? Set.of(ModelVersion.class) : Set.of(ModelVersion.class, TrainingRun.class);
+  }
+
+  /** One tracking server: its runs live in the configured namespace, else the instance id's. */
+  @Override
+  public Optional<Set<String>> namespaces(ConnectorConfig config) {
+    Object namespace = config.options().get("namespace");
+    return Optional.of(Set.of(namespace instanceof String s && !s.isBlank() ? s.strip() : config.id()));
   }
 
   @Override

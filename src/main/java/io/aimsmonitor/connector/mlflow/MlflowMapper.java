@@ -28,10 +28,12 @@ import tools.jackson.databind.json.JsonMapper;
  * tag and description conventions, documented in docs/facts.md (section mlflow):
  *
  * <ul>
- *   <li>owners: version tag {@code owner}, else registered-model tag {@code owner} (comma separated),
- *       else the version's {@code user_id} (its creator);
+ *   <li>owners: version tag {@code owner}, else registered-model tag {@code owner} (comma separated);
+ *       the version's {@code user_id} is who registered it ({@code registeredBy}), an owner only where
+ *       the instance opted in with {@code registeredByIsOwner};
  *   <li>approval: version tag {@code approval_status}, else {@code APPROVED} when the version tag
- *       {@code approved_by} is set, else the MLflow 3 deployment job's state;
+ *       {@code approved_by} names somebody other than the registering account ({@code SELF_APPROVED}
+ *       when it names that account), else the MLflow 3 deployment job's state;
  *   <li>model card: tags {@code model_card.<section>} (version over registered model), else Markdown
  *       sections of the registered model's and the version's descriptions.
  * </ul>
@@ -46,14 +48,26 @@ final class MlflowMapper {
   private final String source;
   private final URI uiUrl;
   private final Instant observedAt;
+  private final String namespace;
+  private final boolean registeredByIsOwner;
   /** Card sections of each registered model's description, parsed once per run rather than once per version. */
   private final Map<String, Map<String, String>> modelSections = new HashMap<>();
 
   /** One mapper per collection run, used from the collecting thread only. */
   MlflowMapper(String source, URI uiUrl, Instant observedAt) {
+    this(source, uiUrl, observedAt, null, false);
+  }
+
+  /**
+   * @param namespace the namespace of this server's run ids; null for the instance id
+   * @param registeredByIsOwner whether {@code user_id} counts as owner when no owner tag exists (opt-in)
+   */
+  MlflowMapper(String source, URI uiUrl, Instant observedAt, String namespace, boolean registeredByIsOwner) {
     this.source = source;
     this.uiUrl = uiUrl;
     this.observedAt = observedAt;
+    this.namespace = namespace;
+    this.registeredByIsOwner = registeredByIsOwner;
   }
 
   /**
@@ -80,9 +94,11 @@ final class MlflowMapper {
     aliases.addAll(model.aliases().getOrDefault(v.version(), List.of()));
 
     String commit = gitCommit != null ? gitCommit : blankToNull(v.tags().get(TAG_GIT_COMMIT));
+    String registeredBy = blankToNull(v.userId()) == null ? null : v.userId().strip();
+    List<String> owners = Conventions.owners(owners(v, model), registeredBy, registeredByIsOwner, tags);
     return new ModelVersion(source, versionUrl(v.name(), v.version()), observedAt, REGISTRY, v.name(), v.version(),
-        stage(v.currentStage()), aliases.stream().sorted().toList(), owners(v, model), v.description(), tags,
-        v.runId(), commit, approval(v), v.createdAt(), v.updatedAt(), null,
+        stage(v.currentStage()), aliases.stream().sorted().toList(), owners, registeredBy, v.description(), tags,
+        v.runId(), namespace, commit, approval(v), v.createdAt(), v.updatedAt(), null,
         card(v, model, modelSections.computeIfAbsent(model.name(), n -> MarkdownCard.sections(model.description()))),
         null);
   }
@@ -93,7 +109,7 @@ final class MlflowMapper {
     List<TrainingRun.DatasetInput> inputs = run.datasets().stream()
         .map(d -> new TrainingRun.DatasetInput(d.name(), d.digest(), datasetUri(d.source()), d.context()))
         .toList();
-    return new TrainingRun(source, runUrl(run.experimentId(), run.runId()), observedAt, REGISTRY, run.runId(),
+    return new TrainingRun(source, runUrl(run.experimentId(), run.runId()), observedAt, REGISTRY, namespace, run.runId(),
         run.experimentId(), runName, run.status(), user != null ? user : run.userId(), run.metrics(), run.params(),
         run.tags(), blankToNull(run.tags().get(TAG_GIT_COMMIT)), inputs, run.startTime(), run.endTime());
   }
@@ -114,6 +130,7 @@ final class MlflowMapper {
     return currentStage == null || currentStage.equalsIgnoreCase("none") ? null : currentStage;
   }
 
+  /** The explicit owners: version tag {@code owner}, else the registered model's. Never {@code user_id}. */
   static List<String> owners(Version v, RegisteredModel model) {
     for (String tagged : new String[] {v.tags().get("owner"), model.tags().get("owner")}) {
       List<String> owners = Conventions.commaList(tagged).stream().distinct().toList();
@@ -121,7 +138,7 @@ final class MlflowMapper {
         return owners;
       }
     }
-    return v.userId() == null || v.userId().isBlank() ? List.of() : List.of(v.userId().strip());
+    return List.of();
   }
 
   static String approval(Version v) {
@@ -129,8 +146,10 @@ final class MlflowMapper {
     if (status != null) {
       return status;
     }
-    if (blankToNull(v.tags().get("approved_by")) != null) {
-      return "APPROVED";
+    String approvedBy = blankToNull(v.tags().get("approved_by"));
+    if (approvedBy != null) {
+      // the registering account approving its own version is one account acting twice
+      return Conventions.selfApproved(approvedBy, v.userId()) ? Conventions.SELF_APPROVED : "APPROVED";
     }
     if (v.deploymentRunState() == null) {
       return null;

@@ -2,6 +2,7 @@ package io.aimsmonitor.connector.mlflow;
 
 import io.aimsmonitor.connector.ConfigException;
 import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.registry.Conventions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +17,20 @@ import java.util.Set;
  * @param maxResults page size of both listings (MLflow and Databricks accept at most 1000 registered models per page)
  * @param fetchRuns whether to fetch each version's source run ({@code runs/get}) for metrics, git commit and datasets
  * @param uiUrl root of the MLflow UI for evidence links, when it differs from the API's {@code baseUrl}
+ * @param namespace the namespace of this tracking server's run ids (see docs/facts.md, references);
+ *     null means the instance id. Instances (and files) describing the same server must share one.
+ * @param registeredByIsOwner whether a version's {@code user_id} counts as its owner when it has no owner tag
  */
-record MlflowOptions(String filter, int maxResults, boolean fetchRuns, URI uiUrl) {
+record MlflowOptions(String filter, int maxResults, boolean fetchRuns, URI uiUrl, String namespace,
+    boolean registeredByIsOwner) {
+
+  MlflowOptions(String filter, int maxResults, boolean fetchRuns, URI uiUrl) {
+    this(filter, maxResults, fetchRuns, uiUrl, null, false);
+  }
 
   static final int DEFAULT_MAX_RESULTS = 1000;
-  static final Set<String> KEYS = Set.of("filter", "maxResults", "fetchRuns", "uiUrl");
+  static final Set<String> KEYS = Set.of("filter", "maxResults", "fetchRuns", "uiUrl", "namespace",
+      Conventions.REGISTERED_BY_IS_OWNER);
 
   /** Reads and checks the options, reporting every problem with the file and {@code options.<key>}. */
   static MlflowOptions from(ConnectorConfig config) throws ConfigException {
@@ -36,6 +46,11 @@ record MlflowOptions(String filter, int maxResults, boolean fetchRuns, URI uiUrl
       problems.add(ConfigException.format(file, "baseUrl",
           "is required for type mlflow: the tracking server, e.g. http://mlflow.internal:5000"
               + " or https://<workspace>.cloud.databricks.com"));
+    }
+    String basePath = config.baseUrl() == null || config.baseUrl().getPath() == null ? "" : config.baseUrl().getPath();
+    if (basePath.matches(".*/api(/.*)?|.*/ajax-api(/.*)?")) {
+      problems.add(ConfigException.format(file, "baseUrl", "give the tracking server root without /api/... (the"
+          + " connector adds /api/2.0/mlflow), got '" + config.baseUrl() + "'"));
     }
     String auth = config.auth().type();
     if (!Set.of("none", "basic", "bearer").contains(auth)) {
@@ -95,9 +110,31 @@ record MlflowOptions(String filter, int maxResults, boolean fetchRuns, URI uiUrl
       }
     }
 
+    String namespace = null;
+    Object rawNamespace = config.options().get("namespace");
+    if (rawNamespace != null) {
+      if (rawNamespace instanceof String s && !s.isBlank()) {
+        namespace = s.strip();
+      } else {
+        problems.add(ConfigException.format(file, "options.namespace",
+            "expected the name of the tracking server's namespace, e.g. mlflow-prod"));
+      }
+    }
+
+    boolean registeredByIsOwner = false;
+    Object rawOwner = config.options().get(Conventions.REGISTERED_BY_IS_OWNER);
+    if (rawOwner != null) {
+      if (rawOwner instanceof Boolean b) {
+        registeredByIsOwner = b;
+      } else {
+        problems.add(ConfigException.format(file, "options." + Conventions.REGISTERED_BY_IS_OWNER,
+            "expected true or false, got '" + rawOwner + "'"));
+      }
+    }
+
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new MlflowOptions(filter, maxResults, fetchRuns, uiUrl);
+    return new MlflowOptions(filter, maxResults, fetchRuns, uiUrl, namespace, registeredByIsOwner);
   }
 }

@@ -60,4 +60,39 @@ public final class Conventions {
       tags.put(key, value);
     }
   }
+
+  /** The connector option that lets the registering account count as owner; off unless an instance sets it. */
+  public static final String REGISTERED_BY_IS_OWNER = "registeredByIsOwner";
+
+  /** The tag that says where {@code owners} came from when it is not explicit ownership. */
+  public static final String OWNERS_FROM_TAG = "aims.ownersFrom";
+
+  /**
+   * The owners of a version: the explicit ones (owner tags, owner fields) when there are any.
+   * Without them, the account that registered the version counts only when the instance opted in
+   * with {@code registeredByIsOwner: true}, and the tag {@value #OWNERS_FROM_TAG} then records that
+   * the owner is the registering account. Who acted is not who is accountable: by default a version
+   * registered by a CI service account with no owner tag has no owner.
+   */
+  public static List<String> owners(List<String> explicit, String registeredBy, boolean registeredByIsOwner,
+      Map<String, String> tags) {
+    List<String> named = explicit.stream().map(String::strip).filter(o -> !o.isEmpty()).distinct().toList();
+    if (!named.isEmpty() || !registeredByIsOwner || registeredBy == null || registeredBy.isBlank()) {
+      return named;
+    }
+    tags.put(OWNERS_FROM_TAG, "registeredBy");
+    return List.of(registeredBy.strip());
+  }
+
+  /**
+   * True when an approval's only recorded author is the account that registered the version:
+   * that account acted twice; nobody else approved.
+   */
+  public static boolean selfApproved(String approvedBy, String registeredBy) {
+    return approvedBy != null && registeredBy != null && !approvedBy.isBlank()
+        && approvedBy.strip().equalsIgnoreCase(registeredBy.strip());
+  }
+
+  /** The approval status given to an approval the registering account gave itself; not in the default approvedStatuses. */
+  public static final String SELF_APPROVED = "SELF_APPROVED";
 }

@@ -44,6 +44,19 @@ public final class Options {
     }
   }
 
+  /**
+   * Fails when {@code baseUrl} carries the API path the connector adds itself (the docs ask for the
+   * server root): {@code https://host/api/2.0/mlflow} would be requested as {@code .../api/2.0/mlflow/api/2.0/...}
+   * and every run would fail with 404.
+   */
+  public void requireServerRoot(String apiPrefix) {
+    String path = config.baseUrl() == null || config.baseUrl().getPath() == null ? "" : config.baseUrl().getPath();
+    if (path.equals(apiPrefix) || path.contains(apiPrefix + "/") || path.endsWith(apiPrefix)) {
+      problem("baseUrl", "give the server root without " + apiPrefix + "/... (the connector adds the API path), got '"
+          + config.baseUrl() + "'");
+    }
+  }
+
   /** Fails unless the auth type is one of {@code allowed}. */
   public void allowAuth(Set<String> allowed) {
     if (!allowed.contains(config.auth().type())) {

@@ -56,7 +56,8 @@ final class SageMakerConnector implements Connector {
     this.config = config;
     this.settings = settings;
     this.clients = clients;
-    this.mapping = new SageMakerMapping(config.id());
+    this.mapping = new SageMakerMapping(config.id(),
+        Boolean.TRUE.equals(config.options().get(io.aimsmonitor.connector.registry.Conventions.REGISTERED_BY_IS_OWNER)));
   }
 
   @Override

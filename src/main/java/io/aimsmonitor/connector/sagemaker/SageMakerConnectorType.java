@@ -4,6 +4,7 @@ import io.aimsmonitor.connector.ConfigException;
 import io.aimsmonitor.connector.Connector;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.registry.ModelRegistryType;
+import io.aimsmonitor.connector.registry.Conventions;
 import io.aimsmonitor.connector.registry.Options;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -36,7 +37,8 @@ public final class SageMakerConnectorType extends ModelRegistryType {
   @Override
   public Connector create(ConnectorConfig config) throws ConfigException {
     Options options = new Options(config, Set.of("region", "groups", "profile", "latestApprovedIsProduction",
-        "pageSize"));
+        "pageSize", Conventions.REGISTERED_BY_IS_OWNER));
+    options.bool(Conventions.REGISTERED_BY_IS_OWNER, false);
     // "none" is what an omitted auth block reads as; both mean the SDK's default credential chain.
     options.allowAuth(Set.of("aws", "none"));
     String region = options.string("region", true);

@@ -31,9 +31,12 @@ final class SageMakerMapping {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final String connectorId;
+  private final boolean registeredByIsOwner;
 
-  SageMakerMapping(String connectorId) {
+  /** @param registeredByIsOwner whether {@code CreatedBy} counts as owner when no owner is named (opt-in) */
+  SageMakerMapping(String connectorId, boolean registeredByIsOwner) {
     this.connectorId = connectorId;
+    this.registeredByIsOwner = registeredByIsOwner;
   }
 
   /** The stage the package records itself, or null: the lifecycle stage wins over customer metadata. */
@@ -79,12 +82,31 @@ final class SageMakerMapping {
       throw new ConnectorException("malformed", "connector '" + connectorId + "': DescribeModelPackage for "
           + p.modelPackageArn() + " returned no group name, package name or version");
     }
+    String registeredBy = user(p.createdBy());
+    List<String> owners = Conventions.owners(Conventions.commaList(metadata.get("owner")), registeredBy,
+        registeredByIsOwner, tags);
     return new ModelVersion(connectorId, p.modelPackageArn(), observedAt, REGISTRY, name, version, recordedStage(p),
-        aliases, Conventions.commaList(metadata.get("owner")), p.modelPackageDescription(), tags,
-        p.metadataProperties() == null ? null : p.metadataProperties().generatedBy(),
+        aliases, owners, registeredBy, p.modelPackageDescription(), tags,
+        p.metadataProperties() == null ? null : p.metadataProperties().generatedBy(), null,
         p.metadataProperties() == null ? null : p.metadataProperties().commitId(),
-        Conventions.approvalStatus(p.modelApprovalStatusAsString()), p.creationTime(), p.lastModifiedTime(),
+        approval(p, registeredBy), p.creationTime(), p.lastModifiedTime(),
         null, card(p, reports), null);
+  }
+
+  /**
+   * The package's approval. SageMaker records who last modified a package, not who approved it: an
+   * approved package that nobody but its creator ever changed was approved by the account that
+   * registered it ({@code CreateModelPackage} with {@code ModelApprovalStatus=Approved}), which is
+   * {@code SELF_APPROVED}, not an approval by somebody accountable.
+   */
+  static String approval(DescribeModelPackageResponse p, String registeredBy) {
+    String status = Conventions.approvalStatus(p.modelApprovalStatusAsString());
+    if (!"APPROVED".equals(status) || registeredBy == null) {
+      return status;
+    }
+    String modifiedBy = user(p.lastModifiedBy());
+    return modifiedBy == null || Conventions.selfApproved(modifiedBy, registeredBy) ? Conventions.SELF_APPROVED
+        : status;
   }
 
   /**

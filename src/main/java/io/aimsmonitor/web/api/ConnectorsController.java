@@ -2,7 +2,9 @@ package io.aimsmonitor.web.api;
 
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorInstances;
+import io.aimsmonitor.schedule.MonitorService;
 import io.aimsmonitor.schedule.Schedules;
+import io.aimsmonitor.store.EvaluationRepository;
 import io.aimsmonitor.store.SnapshotRepository;
 import io.aimsmonitor.store.SnapshotRepository.RunSummary;
 import java.time.Instant;
@@ -27,22 +29,52 @@ public class ConnectorsController {
   private final ConnectorInstances connectors;
   private final SnapshotRepository snapshots;
   private final ObjectProvider<Schedules> schedules;
+  private final EvaluationRepository evaluations;
+  private final ObjectProvider<MonitorService> monitor;
 
   public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
-      ObjectProvider<Schedules> schedules) {
+      ObjectProvider<Schedules> schedules, EvaluationRepository evaluations, ObjectProvider<MonitorService> monitor) {
     this.connectors = connectors;
     this.snapshots = snapshots;
     this.schedules = schedules;
+    this.evaluations = evaluations;
+    this.monitor = monitor;
   }
 
-  /** One instance as the API shows it: never its credentials, only where they come from. */
+  /**
+   * One instance as the API shows it: never its credentials, only where they come from.
+   *
+   * @param fresh false when the last evaluation found the source failed or overdue
+   * @param staleFindings how many open findings this source held stale at the last evaluation
+   *     (findings whose verdict could depend on its data); 0 when it is fresh
+   * @param heldRun the latest run when it is held as suspicious (not applied until confirmed), else null
+   * @param configError when its file was changed into something invalid: the problems, while the
+   *     previous version shown here stays in force; for a new file that was rejected, an entry with
+   *     only {@code id} (the file name), {@code file} and this
+   */
   public record ConnectorView(String id, String type, boolean enabled, String baseUrl, String schedule,
-      String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt) {}
+      String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt, boolean fresh,
+      int staleFindings, RunSummary heldRun, String file, List<String> configError) {}
 
   @GetMapping
   public List<ConnectorView> list() {
     Map<String, SnapshotRepository.ConnectorState> states = snapshots.states();
-    return connectors.configs().stream().map(c -> view(c, states.get(c.id()))).toList();
+    Map<String, Integer> staleness = evaluations.staleness();
+    Map<String, List<String>> kept = new java.util.HashMap<>();
+    List<ConnectorView> rejectedNew = new java.util.ArrayList<>();
+    for (ConnectorInstances.Rejection r : connectors.rejected()) {
+      if (r.keptId() != null) {
+        kept.put(r.keptId(), r.problems());
+      } else {
+        String name = r.file().getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        rejectedNew.add(new ConnectorView(name, null, false, null, null, null, null, null, null, false, 0, null,
+            r.file().toString(), r.problems()));
+      }
+    }
+    List<ConnectorView> views = new java.util.ArrayList<>(connectors.configs().stream()
+        .map(c -> view(c, states.get(c.id()), staleness, kept.get(c.id()))).toList());
+    views.addAll(rejectedNew);
+    return views;
   }
 
   @GetMapping("/{id}/runs")
@@ -66,11 +98,28 @@ public class ConnectorsController {
     return Map.of("connector", id, "accepted", true);
   }
 
+  /**
+   * Confirms a run held as suspicious (its fact count dropped sharply): its facts become the
+   * source's latest good snapshot and an evaluation is requested. Admin only (security branch).
+   */
+  @PostMapping("/{id}/runs/{runId}/confirm")
+  public RunSummary confirm(@PathVariable String id, @PathVariable long runId) throws SchedulerException {
+    instance(id);
+    RunSummary confirmed = monitor.getObject().confirmHeldRun(id, runId, "api")
+        .orElseThrow(() -> new NoSuchElementException("connector '" + id + "' has no run " + runId));
+    Schedules s = schedules.getIfAvailable();
+    if (s != null) {
+      s.requestEvaluation();
+    }
+    return confirmed;
+  }
+
   private ConnectorConfig instance(String id) {
     return connectors.find(id).orElseThrow(() -> new NoSuchElementException("no connector instance '" + id + "'"));
   }
 
-  private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state) {
+  private ConnectorView view(ConnectorConfig c, SnapshotRepository.ConnectorState state,
+      Map<String, Integer> staleness, List<String> configError) {
     Schedules s = schedules.getIfAvailable();
     String credentials = switch (c.auth().type()) {
       case "none" -> "none";
@@ -81,6 +130,9 @@ public class ConnectorsController {
     return new ConnectorView(c.id(), c.type(), c.enabled(), c.baseUrl() == null ? null : c.baseUrl().toString(),
         c.schedule(), credentials, state == null ? null : state.lastRun().orElse(null),
         state == null ? null : state.lastSuccess().map(RunSummary::finishedAt).orElse(null),
-        s == null ? null : s.nextRun(c.id()).orElse(null));
+        s == null ? null : s.nextRun(c.id()).orElse(null), !staleness.containsKey(c.id()),
+        staleness.getOrDefault(c.id(), 0),
+        state == null ? null : state.lastRun().filter(RunSummary::held).orElse(null),
+        c.file() == null ? null : c.file().toString(), configError);
   }
 }

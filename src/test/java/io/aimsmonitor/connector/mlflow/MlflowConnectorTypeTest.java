@@ -77,7 +77,8 @@ class MlflowConnectorTypeTest {
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.loadFile(file));
 
     assertThat(e.problems()).containsExactlyInAnyOrder(
-        file.toAbsolutePath() + ": options.pageSize: unknown option (expected one of fetchRuns, filter, maxResults, uiUrl)",
+        file.toAbsolutePath() + ": options.pageSize: unknown option (expected one of fetchRuns, filter, maxResults, namespace,"
+            + " registeredByIsOwner, uiUrl)",
         file.toAbsolutePath() + ": options.filter: expected an MLflow search filter string such as \"name LIKE 'fraud-%'\","
             + " got '[a, b]'",
         file.toAbsolutePath() + ": options.maxResults: expected a whole number from 1 to 1000 (the page size), got '5000'",

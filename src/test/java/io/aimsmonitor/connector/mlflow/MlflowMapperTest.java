@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aimsmonitor.connector.mlflow.MlflowApi.RegisteredModel;
 import io.aimsmonitor.connector.mlflow.MlflowApi.Version;
+import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.ModelVersion.ModelCard;
 import java.net.URI;
 import java.time.Instant;
@@ -40,12 +41,31 @@ class MlflowMapperTest {
   }
 
   @Test
-  void ownersComeFromTagsThenTheCreator() {
+  void ownersComeOnlyFromOwnerTagsNeverFromTheRegisteringAccount() {
     RegisteredModel tagged = new RegisteredModel("m", null, Map.of("owner", "risk-ml, ,ops@example.com,risk-ml"),
         Map.of(), null);
     assertThat(MlflowMapper.owners(version(Map.of(), null, null), tagged)).containsExactly("risk-ml", "ops@example.com");
     assertThat(MlflowMapper.owners(version(Map.of("owner", "eve"), null, null), tagged)).containsExactly("eve");
-    assertThat(MlflowMapper.owners(version(Map.of(), null, null), BARE_MODEL)).containsExactly("creator@example.com");
+    assertThat(MlflowMapper.owners(version(Map.of(), null, null), BARE_MODEL))
+        .as("user_id records who registered the version, not who is accountable").isEmpty();
+
+    MlflowMapper mapper = new MlflowMapper("s", URI.create("http://mlflow:5000"), Instant.EPOCH);
+    ModelVersion fact = mapper.version(version(Map.of(), null, null), BARE_MODEL, null);
+    assertThat(fact.owners()).isEmpty();
+    assertThat(fact.registeredBy()).isEqualTo("creator@example.com");
+
+    MlflowMapper optedIn = new MlflowMapper("s", URI.create("http://mlflow:5000"), Instant.EPOCH, null, true);
+    ModelVersion counted = optedIn.version(version(Map.of(), null, null), BARE_MODEL, null);
+    assertThat(counted.owners()).as("registeredByIsOwner: true").containsExactly("creator@example.com");
+    assertThat(counted.tags()).containsEntry("aims.ownersFrom", "registeredBy");
+    assertThat(optedIn.version(version(Map.of("owner", "eve"), null, null), BARE_MODEL, null).owners())
+        .as("an explicit owner still wins").containsExactly("eve");
+  }
+
+  @Test
+  void anApprovalByTheRegisteringAccountIsNotAnApproval() {
+    assertThat(MlflowMapper.approval(version(Map.of("approved_by", "Creator@example.com "), null, null)))
+        .isEqualTo("SELF_APPROVED");
   }
 
   @Test

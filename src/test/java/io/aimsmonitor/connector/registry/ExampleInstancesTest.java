@@ -17,7 +17,10 @@ class ExampleInstancesTest {
   @CsvSource({
       "kubeflow-prod.yaml, kubeflow-model-registry",
       "huggingface-acme.yaml, huggingface",
-      "sagemaker-prod.yaml, sagemaker"})
+      "sagemaker-prod.yaml, sagemaker",
+      "github-actions-acme.yaml, github-actions",
+      "gitlab-ci-acme.yaml, gitlab-ci",
+      "jenkins-ml.yaml, jenkins"})
   void exampleLoadsAndIsDisabled(String file, String type) throws Exception {
     ConnectorConfig config = new ConnectorConfigLoader(ConnectorTypes.discover()).loadFile(Path.of("connectors", file));
 

@@ -149,6 +149,7 @@ class SageMakerConnectorTest {
     assertEquals(List.of("prod"), v6.aliases(), "the newest approved package of a group without recorded stages");
     assertTrue(v6.isProduction());
     assertEquals(List.of("risk-ml", "alice"), v6.owners());
+    assertEquals("alice", v6.registeredBy(), "CreatedBy: who registered it, not an owner");
     assertEquals("GBM v6 trained on 2024Q1", v6.description());
     assertEquals("arn:aws:sagemaker:eu-west-1:123456789012:pipeline/train-fraud/execution/8xq2k1", v6.sourceRunId());
     assertEquals("acb5820ced9479c074f688cc328bf03f341a511d", v6.sourceGitCommit());

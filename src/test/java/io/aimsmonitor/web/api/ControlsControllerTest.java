@@ -60,7 +60,9 @@ class ControlsControllerTest {
         .andExpect(jsonPath("$.controls[?(@.id == 'A.2.4')].status").value("unknown"))
         .andExpect(jsonPath("$.controls[?(@.id == 'A.4.2')].status").value("compliant"))
         .andExpect(jsonPath("$.controls[?(@.id == 'A.4.2')].automation").value("automated"))
-        .andExpect(jsonPath("$.controls[?(@.id == 'A.2.3')].status").value("not_covered"))
+        .andExpect(jsonPath("$.controls[?(@.id == 'A.2.3')].status").value("attestation_required"))
+        .andExpect(jsonPath("$.controls[?(@.id == 'A.2.3')].euAiAct[*]").value(hasItem("Art. 17")))
+        .andExpect(jsonPath("$.controls[?(@.id == 'A.2.3')].nistAiRmf[*]").value(hasItem("GOVERN 1.1")))
         .andExpect(jsonPath("$.controls[?(@.id == 'A.2.3')].automation").value("attestation-only"))
         .andExpect(jsonPath("$.controls[?(@.id == 'A.10.4')].exclusion").value("No customers use our AI systems directly."))
         .andExpect(jsonPath("$.byStatus.non_compliant").value(1));

@@ -67,7 +67,7 @@ class FindingExportControllerTest {
           i < 10 ? null : t0, List.of()));
     }
     repo.apply(new Reconciler.Result(findings, List.of(), t0, findings.stream()
-        .map(f -> new FindingEvent(f.id(), t0, FindingEvent.Type.OPENED, "system", "")).toList()));
+        .map(f -> new FindingEvent(f.id(), t0, FindingEvent.Type.OPENED, "system", "")).toList(), java.util.Map.of()));
     RuleBook rules = mock(RuleBook.class);
     when(rules.rules()).thenReturn(Map.of(RULE.id(), RULE));
     Exporter exporter = new Exporter(WaiverLookup.NONE, null, "test", Clock.systemUTC());

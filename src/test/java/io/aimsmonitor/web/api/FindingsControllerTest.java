@@ -62,7 +62,7 @@ class FindingsControllerTest {
           T0.plusSeconds(i * 86400L), status == Finding.Status.RESOLVED ? T0 : null, i % 4 == 0 ? List.of("alice") : List.of()));
     }
     repo.apply(new Reconciler.Result(findings, List.of(), T0, findings.stream()
-        .map(f -> new FindingEvent(f.id(), T0, FindingEvent.Type.OPENED, "system", "")).toList()));
+        .map(f -> new FindingEvent(f.id(), T0, FindingEvent.Type.OPENED, "system", "")).toList(), java.util.Map.of()));
     mvc = MockMvcBuilders.standaloneSetup(new FindingsController(repo, ControlCatalog.bundled()))
         .setControllerAdvice(new ApiErrors()).build();
   }

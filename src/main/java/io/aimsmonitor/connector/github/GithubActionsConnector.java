@@ -1,0 +1,445 @@
+package io.aimsmonitor.connector.github;
+
+import static io.aimsmonitor.connector.registry.JsonFields.text;
+
+import io.aimsmonitor.connector.CollectContext;
+import io.aimsmonitor.connector.Connector;
+import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.ConnectorException;
+import io.aimsmonitor.connector.PageGuard;
+import io.aimsmonitor.connector.ci.PreviousRuns;
+import io.aimsmonitor.connector.http.ApiClient;
+import io.aimsmonitor.connector.http.ApiResponse;
+import io.aimsmonitor.connector.http.RateLimitPacer;
+import io.aimsmonitor.fact.PipelineRun;
+import io.aimsmonitor.fact.PipelineRun.Job;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Collects GitHub Actions workflow runs of the configured repositories (and of every repository
+ * of an organization), with the jobs and steps of the workflows named in {@code jobsFor}.
+ *
+ * <p>Listings page by {@code Link: rel="next"} with {@code per_page=100}, newest run first. Every
+ * GET is conditional on the {@link EtagCache}: an unchanged page costs a {@code 304} and no rate
+ * limit. The {@code x-ratelimit-*} headers are read on every response; a used-up window is waited
+ * out before the next request, and a refused request (403/429) after the wait GitHub asks for, when
+ * that wait fits the run's budget ({@code http.runTimeout}); when it does not, the run stops with
+ * reason {@code rate_limited} and the last good snapshot stays.
+ *
+ * <p>Incremental: with a previous snapshot, a repository's listing stops at the first page whose
+ * runs were all created before the snapshot (less an hour's overlap); older runs are carried
+ * over from the snapshot, except runs that were still in progress, which are fetched again one by
+ * one. A run listed again with the same {@code updated_at} keeps its jobs from the snapshot. A
+ * re-run of an older run (same run, new attempt) is seen at the next full refresh.
+ */
+final class GithubActionsConnector implements Connector {
+
+  static final String API_VERSION = "2022-11-28";
+  static final int PER_PAGE = 100;
+  /** Runs created this long before the previous snapshot are read again, for runs GitHub listed late. */
+  static final Duration OVERLAP = Duration.ofHours(1);
+  private static final Logger log = LoggerFactory.getLogger(GithubActionsConnector.class);
+
+  private final ConnectorConfig config;
+  private final GithubOptions options;
+  private final EtagCache cache;
+
+  GithubActionsConnector(ConnectorConfig config, GithubOptions options, EtagCache cache) {
+    this.config = config;
+    this.options = options;
+    this.cache = cache;
+  }
+
+  @Override
+  public void collect(CollectContext context) throws Exception {
+    Instant now = context.clock().instant();
+    try (ApiClient opened = context.http().open()) {
+      Session s = new Session(context, opened.withRateLimitDeadline(now.plus(config.http().runTimeout())), now);
+      PreviousRuns previous = PreviousRuns.of(context.previous(), config.id(), context.fullRefresh());
+      TreeSet<String> repositories = new TreeSet<>(options.repositories());
+      if (options.organization() != null) {
+        repositories.addAll(s.organizationRepositories(options.organization()));
+      }
+      for (String repository : repositories) {
+        context.cancellation().check();
+        for (PipelineRun run : collectRepository(s, repository, previous).values()) {
+          context.sink().accept(run);
+        }
+      }
+      log.info("connector '{}': {} repositories, {} requests, {} answered 304 Not Modified{}", config.id(),
+          repositories.size(), s.requests.get(), s.notModified.get(), previous.isEmpty() ? " (full)" : " (incremental)");
+    }
+  }
+
+  /** The repository's runs by id, in id order. */
+  private Map<String, PipelineRun> collectRepository(Session s, String repository, PreviousRuns previous)
+      throws ConnectorException, InterruptedException {
+    boolean incremental = previous.knows(repository);
+    Instant since = options.createdSince() == null ? null : options.createdSince().atStartOfDay(ZoneOffset.UTC).toInstant();
+    if (incremental) {
+      Instant window = previous.observedAt().minus(OVERLAP);
+      since = since == null || window.isAfter(since) ? window : since;
+    }
+    Map<String, PipelineRun> runs = new TreeMap<>(GithubActionsConnector::byNumber);
+    List<String> listings = new ArrayList<>();
+    if (options.workflows().isEmpty()) {
+      listings.add("/repos/" + repository + "/actions/runs");
+    } else {
+      for (String workflow : options.workflows()) {
+        listings.add("/repos/" + repository + "/actions/workflows/" + URLEncoder.encode(workflow, StandardCharsets.UTF_8)
+            + "/runs");
+      }
+    }
+    for (String path : listings) {
+      Map<String, Object> query = new LinkedHashMap<>();
+      query.put("per_page", PER_PAGE);
+      query.put("branch", options.branch());
+      query.put("exclude_pull_requests", "true");
+      for (Listed listed : s.listRuns(s.api.url(path, query), repository, since)) {
+        runs.put(listed.run.runId(), detailed(s, listed.run, listed.path, previous));
+      }
+    }
+    if (incremental) {
+      for (PipelineRun before : previous.of(repository)) {
+        if (runs.containsKey(before.runId())) {
+          continue;
+        }
+        if (before.isInProgress() || before.conclusion() == null) {
+          // in progress at the last snapshot and too old to be listed again: ask for it
+          JsonNode fresh = s.run(repository, before.runId());
+          if (fresh != null) {
+            runs.put(before.runId(), detailed(s, GithubMapping.run(config.id(), s.now, repository, fresh),
+                text(fresh, "path"), previous));
+          }
+        } else {
+          runs.put(before.runId(), before.withOrigin(config.id(), s.now)); // finished and older than the window
+        }
+      }
+    }
+    return runs;
+  }
+
+  /** The run with its jobs when they are wanted: reused from the snapshot when unchanged, else fetched. */
+  private PipelineRun detailed(Session s, PipelineRun run, String path, PreviousRuns previous)
+      throws ConnectorException, InterruptedException {
+    if (previous.unchanged(run)) {
+      return previous.get(run.repository(), run.runId()).withOrigin(config.id(), s.now);
+    }
+    if (run.isInProgress() || !options.wantsJobs(run.workflow(), path)) {
+      return run;
+    }
+    List<Job> jobs = s.jobs(run.repository(), run.runId());
+    return new PipelineRun(run.source(), run.sourceUrl(), run.observedAt(), run.ciSystem(), run.repository(),
+        run.workflow(), run.runId(), run.branch(), run.commitSha(), run.status(), run.conclusion(), run.startedAt(),
+        run.finishedAt(), run.tests(), run.updatedAt(), jobs);
+  }
+
+  /** Run ids are numbers as text: shorter first, then by text; anything else by text. */
+  private static int byNumber(String a, String b) {
+    if (a.length() != b.length() && digits(a) && digits(b)) {
+      return Integer.compare(a.length(), b.length());
+    }
+    return a.compareTo(b);
+  }
+
+  private static boolean digits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return !s.isEmpty();
+  }
+
+  /** A run as listed, with its workflow file path (for {@code jobsFor}) and creation time (for the incremental stop). */
+  record Listed(PipelineRun run, String path, Instant createdAt) {}
+
+  /** One page of a runs listing as kept in the {@link EtagCache}. */
+  record RunsPage(List<Listed> runs, URI next, URI last, long totalCount) {}
+
+  /** The {@code page} query parameter of a GitHub link; 1 when absent. */
+  static int pageNumber(URI uri) {
+    String query = uri.getRawQuery();
+    if (query != null) {
+      for (String pair : query.split("&")) {
+        if (pair.startsWith("page=")) {
+          try {
+            return Integer.parseInt(pair.substring(5));
+          } catch (NumberFormatException e) {
+            return -1;
+          }
+        }
+      }
+    }
+    return 1;
+  }
+
+  /** {@code uri} with its {@code page} parameter set to {@code page}. */
+  static URI withPage(URI uri, int page) {
+    StringBuilder query = new StringBuilder();
+    for (String pair : uri.getRawQuery().split("&")) {
+      query.append(query.isEmpty() ? "" : "&").append(pair.startsWith("page=") ? "page=" + page : pair);
+    }
+    String s = uri.toString();
+    return URI.create(s.substring(0, s.indexOf('?')) + "?" + query);
+  }
+
+  /** A listing page of an organization's repositories. */
+  record ReposPage(List<String> names, URI next) {}
+
+  /** One run's requests: the client (re-authorized for an App), rate-limit pacing, conditional GETs. */
+  private final class Session {
+    final CollectContext context;
+    final ApiClient api;
+    final Instant now;
+    final RateLimitPacer pacer;
+    final GithubAppToken appToken;
+    final AtomicLong requests = new AtomicLong();
+    final AtomicLong notModified = new AtomicLong();
+
+    Session(CollectContext context, ApiClient api, Instant now) {
+      this.context = context;
+      this.api = api;
+      this.now = now;
+      this.pacer = new RateLimitPacer(api, context.clock(), "x-ratelimit-remaining", "x-ratelimit-reset");
+      this.appToken = options.app() == null ? null : new GithubAppToken(options.app(), context.clock(), config.id());
+    }
+
+    /** GET with {@code If-None-Match} when the cache has the URL; a 304 returns the cached value. */
+    @SuppressWarnings("unchecked")
+    <T> T get(URI uri, Reader<T> reader) throws ConnectorException, InterruptedException {
+      String key = uri.toString();
+      EtagCache.Entry cached = cache.get(key);
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("Accept", "application/vnd.github+json");
+      headers.put("X-GitHub-Api-Version", API_VERSION);
+      if (cached != null) {
+        headers.put("If-None-Match", cached.etag());
+      }
+      pacer.beforeRequest();
+      ApiClient client = appToken == null ? api : appToken.authorize(api);
+      requests.incrementAndGet();
+      ApiResponse response = client.get(uri, headers);
+      pacer.observe(response);
+      if (response.status() == 304 && cached != null) {
+        notModified.incrementAndGet();
+        return (T) cached.value();
+      }
+      T value = reader.read(response);
+      cache.put(key, response.header("etag").orElse(null), value);
+      return value;
+    }
+
+    /**
+     * The runs of a listing, newest first, down to {@code since} (all when null): paging stops
+     * after the first page that reaches back before it.
+     */
+    List<Listed> listRuns(URI first, String repository, Instant since) throws ConnectorException, InterruptedException {
+      PageGuard guard = new PageGuard(context, ApiClient.display(first));
+      List<Listed> out = new ArrayList<>();
+      guard.beforePage(ApiClient.display(first));
+      RunsPage page = get(first, response -> runsPage(response, repository));
+      if (page.totalCount() > 1000 && options.branch() != null) {
+        log.warn("connector '{}': {} has {} runs on branch {}; GitHub lists at most 1,000 runs of a filtered"
+            + " listing, so older ones are not read", config.id(), repository, page.totalCount(), options.branch());
+      }
+      // A whole listing (no date to stop at) is fetched on up to maxInFlight threads: GitHub's
+      // rel="last" link names the last page, and the pages in between differ only in "page".
+      List<RunsPage> ahead = since == null ? pagesUpToLast(page, guard) : List.of();
+      int next = 0;
+      while (true) {
+        guard.afterPage(page.runs().size());
+        boolean reachedBack = false;
+        for (Listed listed : page.runs()) {
+          if (since != null && listed.createdAt() != null && listed.createdAt().isBefore(since)) {
+            reachedBack = true;
+            continue;
+          }
+          // a page from the ETag cache was mapped in an earlier run: observed now
+          out.add(new Listed(listed.run().withOrigin(config.id(), now), listed.path(), listed.createdAt()));
+        }
+        if (reachedBack || page.next() == null) {
+          return out;
+        }
+        if (next < ahead.size()) {
+          page = ahead.get(next++);
+          continue;
+        }
+        guard.beforePage(ApiClient.display(page.next()));
+        URI uri = page.next();
+        page = get(uri, response -> runsPage(response, repository));
+      }
+    }
+
+    /** Pages 2 to the {@code rel="last"} page of {@code first}, fetched concurrently, in order; empty when there is no last link. */
+    private List<RunsPage> pagesUpToLast(RunsPage first, PageGuard guard) throws ConnectorException, InterruptedException {
+      if (first.next() == null || first.last() == null) {
+        return List.of();
+      }
+      int last = pageNumber(first.last());
+      int second = pageNumber(first.next());
+      if (second != 2 || last <= 2) {
+        return List.of();
+      }
+      List<URI> uris = new ArrayList<>();
+      for (int n = 2; n <= last; n++) {
+        URI uri = withPage(first.last(), n);
+        guard.beforePage(ApiClient.display(uri)); // maxPages and repeated links fail here, before any request
+        uris.add(uri);
+      }
+      String repository = first.runs().isEmpty() ? null : first.runs().get(0).run().repository();
+      int threads = Math.max(1, Math.min(config.http().maxInFlight(), uris.size()));
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, task -> {
+        Thread t = new Thread(task, "github-" + config.id() + "-pages");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        List<java.util.concurrent.Future<RunsPage>> futures = new ArrayList<>();
+        for (URI uri : uris) {
+          futures.add(pool.submit(() -> get(uri, response -> runsPage(response, repository))));
+        }
+        List<RunsPage> pages = new ArrayList<>();
+        for (var future : futures) {
+          try {
+            pages.add(future.get());
+          } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ConnectorException ce) {
+              throw ce;
+            }
+            if (e.getCause() instanceof InterruptedException ie) {
+              throw ie;
+            }
+            throw new IllegalStateException(e.getCause());
+          }
+        }
+        return pages;
+      } finally {
+        // as in the mlflow connector: nothing of a failed run keeps talking to the source
+        pool.shutdownNow();
+        pool.awaitTermination(config.http().requestTimeout().toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+    }
+
+    private RunsPage runsPage(ApiResponse response, String repository) throws ConnectorException {
+      JsonNode body = response.body();
+      JsonNode items = body.get("workflow_runs");
+      if (!body.isObject() || items == null || !items.isArray()) {
+        throw malformed(response.uri(), "expected an object with a workflow_runs array");
+      }
+      List<Listed> runs = new ArrayList<>();
+      for (JsonNode item : items) {
+        if (!item.isObject() || text(item, "id") == null) {
+          throw malformed(response.uri(), "a workflow run without an id");
+        }
+        runs.add(new Listed(GithubMapping.run(config.id(), now, repository, item), text(item, "path"),
+            GithubMapping.time(item, "created_at")));
+      }
+      return new RunsPage(List.copyOf(runs), response.nextLink().orElse(null), response.link("last").orElse(null),
+          body.path("total_count").asLong(0));
+    }
+
+    /** One run, or null when GitHub no longer has it. */
+    JsonNode run(String repository, String runId) throws ConnectorException, InterruptedException {
+      try {
+        return get(api.url("/repos/" + repository + "/actions/runs/" + runId, Map.of()), response -> {
+          if (!response.body().isObject() || text(response.body(), "id") == null) {
+            throw malformed(response.uri(), "expected a workflow run");
+          }
+          return response.body();
+        });
+      } catch (ConnectorException e) {
+        if ("not_found".equals(e.reason())) {
+          log.info("connector '{}': run {} of {} no longer exists; dropped", config.id(), runId, repository);
+          return null;
+        }
+        throw e;
+      }
+    }
+
+    /** The latest attempt's jobs of a run, with their steps. */
+    List<Job> jobs(String repository, String runId) throws ConnectorException, InterruptedException {
+      Map<String, Object> query = new LinkedHashMap<>();
+      query.put("filter", "latest");
+      query.put("per_page", PER_PAGE);
+      URI first = api.url("/repos/" + repository + "/actions/runs/" + runId + "/jobs", query);
+      PageGuard guard = new PageGuard(context, ApiClient.display(first));
+      List<Job> jobs = new ArrayList<>();
+      URI uri = first;
+      while (uri != null) {
+        guard.beforePage(ApiClient.display(uri));
+        JobsPage page = get(uri, response -> {
+          JsonNode items = response.body().get("jobs");
+          if (items == null || !items.isArray()) {
+            throw malformed(response.uri(), "expected an object with a jobs array");
+          }
+          List<Job> mapped = new ArrayList<>();
+          items.forEach(j -> mapped.add(GithubMapping.job(j)));
+          return new JobsPage(List.copyOf(mapped), response.nextLink().orElse(null));
+        });
+        guard.afterPage(page.jobs().size());
+        jobs.addAll(page.jobs());
+        uri = page.next();
+      }
+      return jobs;
+    }
+
+    /** The {@code owner/repo} names of an organization's repositories (archived ones only with {@code includeArchived}). */
+    List<String> organizationRepositories(String organization) throws ConnectorException, InterruptedException {
+      Map<String, Object> query = new LinkedHashMap<>();
+      query.put("type", "all");
+      query.put("per_page", PER_PAGE);
+      URI first = api.url("/orgs/" + organization + "/repos", query);
+      PageGuard guard = new PageGuard(context, ApiClient.display(first));
+      List<String> names = new ArrayList<>();
+      URI uri = first;
+      while (uri != null) {
+        guard.beforePage(ApiClient.display(uri));
+        ReposPage page = get(uri, response -> {
+          if (!response.body().isArray()) {
+            throw malformed(response.uri(), "expected a list of repositories");
+          }
+          List<String> found = new ArrayList<>();
+          for (JsonNode repo : response.body()) {
+            String name = text(repo, "full_name");
+            if (name != null && (options.includeArchived() || !repo.path("archived").asBoolean(false))) {
+              found.add(name);
+            }
+          }
+          return new ReposPage(List.copyOf(found), response.nextLink().orElse(null));
+        });
+        guard.afterPage(page.names().size());
+        names.addAll(page.names());
+        uri = page.next();
+      }
+      return names;
+    }
+
+    private ConnectorException malformed(URI uri, String what) {
+      return new ConnectorException("malformed", "connector '" + config.id() + "': response from "
+          + ApiClient.display(uri) + ": " + what);
+    }
+  }
+
+  record JobsPage(List<Job> jobs, URI next) {}
+
+  @FunctionalInterface
+  interface Reader<T> {
+    T read(ApiResponse response) throws ConnectorException;
+  }
+}

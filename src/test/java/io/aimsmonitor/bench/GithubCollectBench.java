@@ -1,0 +1,275 @@
+package io.aimsmonitor.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.aimsmonitor.connector.CollectContext;
+import io.aimsmonitor.connector.CollectContext.Cancellation;
+import io.aimsmonitor.connector.CollectContext.Progress;
+import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.ConnectorConfig.AuthConfig;
+import io.aimsmonitor.connector.ConnectorConfig.HttpSettings;
+import io.aimsmonitor.connector.ConnectorType;
+import io.aimsmonitor.connector.github.GithubActionsConnectorType;
+import io.aimsmonitor.connector.http.HttpClientFactory;
+import io.aimsmonitor.connector.http.Secrets;
+import io.aimsmonitor.fact.Fact;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Benchmark: the github-actions connector collecting 10,000 workflow runs of one repository over
+ * 100 pages of 100 from a local GitHub look-alike (JDK HttpServer on loopback serving pre-generated
+ * runs in the shape of GitHub's {@code workflow-run} example, with {@code Link} headers and ETags),
+ * against a raw sequential fetch of the same 100 pages with the same client settings and no
+ * parsing. Measures a full collection (empty ETag cache), a full refresh with a warm ETag cache
+ * (every page a 304), and the incremental steady state (a previous snapshot; nothing new). Not a
+ * unit test: run it by hand, see docs/benchmarks.md.
+ *
+ * <p>Arguments (optional): {@code runs rounds}, default {@code 10000 5}.
+ */
+public final class GithubCollectBench {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String RUNS = "/repos/acme/credit-risk/actions/runs";
+  private static final int PER_PAGE = 100;
+
+  private final Map<Integer, byte[]> pages = new HashMap<>();
+  private final Map<Integer, String> etags = new HashMap<>();
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong notModified = new AtomicLong();
+  private final Instant newest = Instant.now().minus(Duration.ofHours(2));
+  private int lastPage;
+  private URI base;
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("sun.net.httpserver.nodelay", "true"); // see MlflowCollectBench
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    new GithubCollectBench().run(runs, rounds);
+  }
+
+  private void generate(int runs) {
+    lastPage = (runs + PER_PAGE - 1) / PER_PAGE;
+    for (int page = 1; page <= lastPage; page++) {
+      ArrayNode items = JSON.createArrayNode();
+      for (int i = (page - 1) * PER_PAGE; i < Math.min(runs, page * PER_PAGE); i++) {
+        items.add(run(30_000_000L + runs - i, newest.minus(Duration.ofMinutes(10L * i))));
+      }
+      ObjectNode body = JSON.createObjectNode();
+      body.put("total_count", runs);
+      body.set("workflow_runs", items);
+      pages.put(page, JSON.writeValueAsBytes(body));
+      etags.put(page, "W/\"page-" + page + "-" + Integer.toHexString(body.hashCode()) + "\"");
+    }
+  }
+
+  private static ObjectNode run(long id, Instant created) {
+    ObjectNode r = JSON.createObjectNode();
+    String sha = String.format(Locale.ROOT, "%040x", id * 7919);
+    String repo = "acme/credit-risk";
+    r.put("id", id).put("name", id % 3 == 0 ? "nightly-evaluation" : "train-and-evaluate")
+        .put("node_id", "WFR_kwLOA" + id).put("check_suite_id", id * 3).put("head_branch", "main")
+        .put("head_sha", sha).put("path", ".github/workflows/train.yml").put("run_number", id % 100_000)
+        .put("event", "push").put("display_title", "Update training pipeline").put("status", "completed")
+        .put("conclusion", id % 10 == 0 ? "failure" : "success").put("workflow_id", 159038)
+        .put("url", "https://api.github.com/repos/" + repo + "/actions/runs/" + id)
+        .put("html_url", "https://github.com/" + repo + "/actions/runs/" + id)
+        .put("created_at", created.toString()).put("updated_at", created.plusSeconds(1800).toString())
+        .put("run_attempt", 1).put("run_started_at", created.toString())
+        .put("jobs_url", "https://api.github.com/repos/" + repo + "/actions/runs/" + id + "/jobs")
+        .put("logs_url", "https://api.github.com/repos/" + repo + "/actions/runs/" + id + "/logs")
+        .put("workflow_url", "https://api.github.com/repos/" + repo + "/actions/workflows/159038");
+    r.putArray("pull_requests");
+    r.putObject("actor").put("login", "octocat").put("id", 1).put("type", "User");
+    r.putObject("head_commit").put("id", sha).put("message", "Update training pipeline")
+        .put("timestamp", created.toString());
+    r.putObject("repository").put("id", 1296269).put("name", "credit-risk").put("full_name", repo)
+        .put("private", true);
+    return r;
+  }
+
+  private void run(int runs, int rounds) throws Exception {
+    generate(runs);
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+    ExecutorService serverThreads = Executors.newFixedThreadPool(4);
+    server.setExecutor(serverThreads);
+    server.createContext("/", this::serve);
+    server.start();
+    base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    try {
+      long bytes = pages.values().stream().mapToLong(b -> b.length).sum();
+      System.out.printf(Locale.ROOT, "%,d runs in %d pages of %d, %.1f MB of JSON; %s, %d cores, Java %s%n%n", runs,
+          lastPage, PER_PAGE, bytes / 1e6, System.getProperty("os.name"), Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"));
+      ConnectorConfig config = config();
+      for (int i = 0; i < 2; i++) {
+        collect(config, newType(), List.of(), true);
+        rawFetch(config);
+      }
+      List<Long> fullMs = new ArrayList<>();
+      List<Long> warmMs = new ArrayList<>();
+      List<Long> incrementalMs = new ArrayList<>();
+      List<Long> rawMs = new ArrayList<>();
+      long[] fullRequests = new long[1];
+      long[] warmNotModified = new long[1];
+      long[] incrementalRequests = new long[1];
+      int facts = 0;
+      for (int i = 0; i < rounds; i++) {
+        ConnectorType type = newType();
+        System.gc();
+        long before = requests.get();
+        long start = System.nanoTime();
+        List<Fact> snapshot = collect(config, type, List.of(), true);
+        fullMs.add(ms(start));
+        fullRequests[0] = requests.get() - before;
+        facts = snapshot.size();
+
+        System.gc();
+        long nm = notModified.get();
+        start = System.nanoTime();
+        collect(config, type, List.of(), true);
+        warmMs.add(ms(start));
+        warmNotModified[0] = notModified.get() - nm;
+
+        System.gc();
+        before = requests.get();
+        start = System.nanoTime();
+        collect(config, newType(), snapshot, false);
+        incrementalMs.add(ms(start));
+        incrementalRequests[0] = requests.get() - before;
+
+        System.gc();
+        start = System.nanoTime();
+        rawFetch(config);
+        rawMs.add(ms(start));
+      }
+      long raw = median(rawMs);
+      long full = median(fullMs);
+      System.out.printf(Locale.ROOT, "| measurement (median of %d) | wall time | requests |%n|---|---:|---:|%n", rounds);
+      System.out.printf(Locale.ROOT, "| raw sequential GETs of the %d pages, same client settings, no parsing | %,d ms | %d |%n",
+          lastPage, raw, lastPage);
+      System.out.printf(Locale.ROOT, "| github-actions connector, full collection, empty ETag cache | %,d ms | %d |%n", full,
+          fullRequests[0]);
+      System.out.printf(Locale.ROOT, "| github-actions connector, full refresh, warm ETag cache (304s) | %,d ms | %d (%d answered 304) |%n",
+          median(warmMs), lastPage, warmNotModified[0]);
+      System.out.printf(Locale.ROOT, "| github-actions connector, incremental (previous snapshot, nothing new) | %,d ms | %d |%n%n",
+          median(incrementalMs), incrementalRequests[0]);
+      System.out.printf(Locale.ROOT, "ratio full collection / raw: %.2fx (target <= 1.5x); %,d PipelineRun facts%n",
+          (double) full / raw, facts);
+      System.out.printf(Locale.ROOT, "rounds: full %s, warm %s, incremental %s, raw %s (ms)%n", fullMs, warmMs,
+          incrementalMs, rawMs);
+    } finally {
+      server.stop(0);
+      serverThreads.shutdownNow();
+    }
+  }
+
+  /** A fresh type: its ETag cache starts empty, as after a restart. */
+  private static ConnectorType newType() {
+    return new GithubActionsConnectorType();
+  }
+
+  private List<Fact> collect(ConnectorConfig config, ConnectorType type, List<Fact> previous, boolean full)
+      throws Exception {
+    List<Fact> facts = new ArrayList<>();
+    Clock clock = Clock.systemUTC();
+    HttpClientFactory http = new HttpClientFactory(config, new Secrets(Map.of()), Progress.NONE, Cancellation.NEVER,
+        clock);
+    type.create(config).collect(new CollectContext(config, http, facts::add, Cancellation.NEVER, Progress.NONE,
+        previous, full, clock));
+    return facts;
+  }
+
+  private void rawFetch(ConnectorConfig config) throws Exception {
+    HttpClientFactory factory = new HttpClientFactory(config, new Secrets(Map.of()), Progress.NONE,
+        Cancellation.NEVER, Clock.systemUTC());
+    long bytes = 0;
+    try (CloseableHttpClient client = factory.buildClient()) {
+      for (int page = 1; page <= lastPage; page++) {
+        HttpGet get = new HttpGet(base + RUNS + "?per_page=100&exclude_pull_requests=true" + (page == 1 ? "" : "&page=" + page));
+        get.setHeader("Accept", "application/vnd.github+json");
+        bytes += client.execute(get, response -> EntityUtils.toByteArray(response.getEntity()).length);
+      }
+    }
+    if (bytes == 0) {
+      throw new IllegalStateException("raw fetch read nothing");
+    }
+  }
+
+  private ConnectorConfig config() {
+    HttpSettings d = HttpSettings.DEFAULTS;
+    return new ConnectorConfig("bench-github", "github-actions", base, AuthConfig.NONE, "0 0 * * * ?",
+        Duration.ofHours(1), Duration.ofDays(1), true, d, Map.of("repositories", List.of("acme/credit-risk")),
+        Path.of("connectors/bench-github.yaml"));
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      requests.incrementAndGet();
+      String query = exchange.getRequestURI().getRawQuery();
+      int page = 1;
+      if (query != null) {
+        for (String pair : query.split("&")) {
+          if (pair.startsWith("page=")) {
+            page = Integer.parseInt(pair.substring(5));
+          }
+        }
+      }
+      byte[] body = exchange.getRequestURI().getPath().equals(RUNS) ? pages.get(page) : null;
+      var headers = exchange.getResponseHeaders();
+      headers.set("Content-Type", "application/json; charset=utf-8");
+      headers.set("x-ratelimit-limit", "5000");
+      headers.set("x-ratelimit-remaining", "4999");
+      headers.set("x-ratelimit-reset", String.valueOf(Instant.now().plusSeconds(3600).getEpochSecond()));
+      if (body == null) {
+        byte[] error = "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(404, error.length);
+        exchange.getResponseBody().write(error);
+        return;
+      }
+      String link = base + RUNS + "?per_page=100&exclude_pull_requests=true&page=";
+      if (page < lastPage) {
+        headers.set("Link", "<" + link + (page + 1) + ">; rel=\"next\", <" + link + lastPage + ">; rel=\"last\"");
+      }
+      headers.set("ETag", etags.get(page));
+      if (etags.get(page).equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+        notModified.incrementAndGet();
+        exchange.sendResponseHeaders(304, -1);
+        return;
+      }
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+    }
+  }
+
+  private static long ms(long start) {
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  private static long median(List<Long> values) {
+    List<Long> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    return sorted.get(sorted.size() / 2);
+  }
+}
