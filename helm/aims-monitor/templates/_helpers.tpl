@@ -88,6 +88,9 @@ Included by the Deployment so that `helm template`/`install` fail before anythin
 {{- fail (printf "externalPostgresql.url must be a PostgreSQL JDBC URL starting with jdbc:postgresql://, got %q." $pg.url) }}
 {{- end }}
 {{- end }}
+{{- if and (eq .Values.security.metrics.access "token") (not .Values.security.metrics.tokenSecret) }}
+{{- fail "security.metrics.access=token needs security.metrics.tokenSecret: the name of a Secret holding the scrape token (key security.metrics.tokenKey), which both the service and the ServiceMonitor read." }}
+{{- end }}
 {{- if and .Values.rules.existingClaim (or .Values.rules.packs .Values.rules.existingConfigMaps) }}
 {{- fail "rules.existingClaim replaces the whole rules directory: do not combine it with rules.packs or rules.existingConfigMaps." }}
 {{- end }}

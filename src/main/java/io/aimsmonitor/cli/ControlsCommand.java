@@ -4,6 +4,7 @@ import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.fact.FactJson;
 import io.aimsmonitor.finding.ControlReport;
 import io.aimsmonitor.finding.ControlReport.Row;
+import io.aimsmonitor.review.ReviewService;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePackLoader;
 import io.aimsmonitor.schedule.MonitorService;
@@ -110,7 +111,7 @@ public class ControlsCommand implements Callable<Integer> {
       run.collectAndEvaluate().failures().forEach(f -> err.println("warning: " + f));
       return ControlReport.assess(run.bean(ControlCatalog.class), run.bean(RuleBook.class).rules().values(),
           run.bean(FindingRepository.class).openCountsByControl(), run.bean(MonitorService.class).staleRules(),
-          ControlReport.Exclusions.NONE);
+          run.bean(ReviewService.class));
     } catch (RuntimeException e) {
       throw new IllegalStateException(ScanRun.describe(e), e);
     }

@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import io.aimsmonitor.store.FindingRepository;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -74,6 +73,10 @@ public class ScanCommand implements Callable<Integer> {
       ScanRun.Result result = run.collectAndEvaluate();
       List<Finding> open = print(run, result, format, threshold, out);
       out.flush();
+      long waived = run.waivedFindings();
+      if (waived > 0) {
+        err.println(waived + " finding(s) waived (accepted risks in force), not counted as open");
+      }
       result.failures().forEach(f -> err.println("error: " + f));
       long failing = threshold == null ? 0 : atOrAbove(open, threshold);
       if (failing > 0) {
@@ -109,11 +112,10 @@ public class ScanCommand implements Callable<Integer> {
    */
   static List<Finding> print(ScanRun run, ScanRun.Result result, FindingFormat.Format format, Severity threshold,
       PrintWriter out) {
-    List<Finding> open = run.bean(FindingRepository.class)
-        .list(new FindingRepository.Query(Finding.Status.OPEN, null, null, null, null, null, 1_000_000, 0)).items();
+    List<Finding> open = run.openFindings(); // waived findings are accepted risks, not open ones
     switch (format) {
       case JSON -> out.println(FactJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
-          json(result, open, threshold)));
+          json(result, open, run.waivedFindings(), threshold)));
       case CSV -> {
         // the rows of the export CSV (with waiver state and evidence links), then the sources' status
         export(run, ExportFormat.CSV, open, out);
@@ -142,7 +144,7 @@ public class ScanCommand implements Callable<Integer> {
     out.print(buffer.toString(StandardCharsets.UTF_8));
   }
 
-  private static Map<String, Object> json(ScanRun.Result result, List<Finding> open, Severity threshold) {
+  private static Map<String, Object> json(ScanRun.Result result, List<Finding> open, long waived, Severity threshold) {
     Map<String, Object> bySeverity = new LinkedHashMap<>();
     for (Severity s : Severity.values()) {
       bySeverity.put(s.label(), open.stream().filter(f -> f.severity() == s).count());
@@ -151,6 +153,7 @@ public class ScanCommand implements Callable<Integer> {
     summary.put("open", open.size());
     summary.put("bySeverity", bySeverity);
     summary.put("stale", open.stream().filter(Finding::stale).count());
+    summary.put("waived", waived);
     if (threshold != null) {
       summary.put("failOn", threshold.label());
       summary.put("atOrAboveFailOn", atOrAbove(open, threshold));

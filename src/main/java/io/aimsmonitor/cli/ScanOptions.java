@@ -16,6 +16,10 @@ final class ScanOptions {
   @Option(names = "--rules", description = "rule pack folder (default: ./rules, else the bundled packs)")
   Path rules;
 
+  @Option(names = "--waivers", description = "YAML file of accepted risks (waivers) kept in git; waived findings"
+      + " are not open findings (default: aims.review.waivers-file, else none)")
+  Path waivers;
+
   @Option(names = "--verbose", description = "log progress to standard error")
   boolean verbose;
 }

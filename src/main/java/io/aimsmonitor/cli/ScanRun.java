@@ -3,8 +3,10 @@ package io.aimsmonitor.cli;
 import io.aimsmonitor.AimsMonitorApplication;
 import io.aimsmonitor.connector.CollectionResult;
 import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.finding.Finding;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.schedule.MonitorService;
+import io.aimsmonitor.store.FindingRepository;
 import io.aimsmonitor.store.SnapshotRepository;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +71,9 @@ final class ScanRun implements AutoCloseable {
     }
     if (rules != null) {
       props.put("aims.rules-dir", rules.toString());
+    }
+    if (options.waivers != null) {
+      props.put("aims.review.waivers-file", options.waivers.toString());
     }
     SpringApplication app = new SpringApplication(AimsMonitorApplication.class);
     app.setWebApplicationType(WebApplicationType.NONE);
@@ -140,6 +145,18 @@ final class ScanRun implements AutoCloseable {
       }
     }
     return new Result(List.copyOf(sources), monitor.evaluate());
+  }
+
+  /** Open findings no waiver in force covers, most severe first: what {@code scan} reports and gates on. */
+  List<Finding> openFindings() {
+    return bean(FindingRepository.class).list(new FindingRepository.Query(Finding.Status.OPEN, null, null, null, null,
+        null, 1_000_000, 0, false, null, null)).items();
+  }
+
+  /** How many open findings a waiver in force covers (not reported as open). */
+  long waivedFindings() {
+    return bean(FindingRepository.class).list(new FindingRepository.Query(Finding.Status.OPEN, null, null, null, null,
+        null, 1, 0, true, null, null)).total();
   }
 
   /**

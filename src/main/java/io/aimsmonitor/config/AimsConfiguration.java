@@ -1,5 +1,10 @@
 package io.aimsmonitor.config;
 
+import io.aimsmonitor.connector.openlineage.OpenLineageSpec;
+import io.aimsmonitor.demo.DemoLineage;
+import io.aimsmonitor.lineage.LineageIngest;
+import io.aimsmonitor.schedule.Schedules;
+import io.aimsmonitor.store.LineageEventRepository;
 import io.aimsmonitor.connector.CollectionRunner;
 import io.aimsmonitor.connector.ConfigException;
 import io.aimsmonitor.connector.ConnectorInstances;
@@ -10,6 +15,7 @@ import io.aimsmonitor.demo.DemoServers;
 import io.aimsmonitor.export.Exporter;
 import io.aimsmonitor.export.WaiverLookup;
 import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.finding.ReconciliationSink;
 import io.aimsmonitor.finding.Reconciler;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.RuleBook;
@@ -22,6 +28,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,7 +41,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableConfigurationProperties({AimsProperties.class, ExportProperties.class})
 public class AimsConfiguration {
 
+  /** The system clock, unless a test supplies its own. */
   @Bean
+  @ConditionalOnMissingBean(Clock.class)
   Clock clock() {
     return Clock.systemUTC();
   }
@@ -65,6 +74,13 @@ public class AimsConfiguration {
     }
   }
 
+  /** The demo's Airflow lineage, sent to the demo-lineage source before anything collects it. */
+  @Bean
+  DemoLineage.Sent demoLineage(ConnectorInstances connectors, LineageIngest lineage, Clock clock) {
+    return new DemoLineage.Sent(DemoLineage.demoSource(connectors.enabled())
+        .map(c -> DemoLineage.sendInProcess(c, lineage, clock.instant())).orElse(0));
+  }
+
   @Bean
   RuleBook ruleBook(AimsProperties props, ControlCatalog catalog, Clock clock) {
     RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), new RulePackLoader(catalog),
@@ -91,21 +107,43 @@ public class AimsConfiguration {
   }
 
   @Bean
+  LineageEventRepository lineageEventRepository(JdbcClient jdbc) {
+    return new LineageEventRepository(jdbc);
+  }
+
+  /** The OpenLineage endpoint's checks and store; accepted events ask the scheduler to collect their source. */
+  @Bean(destroyMethod = "close")
+  LineageIngest lineageIngest(ConnectorInstances connectors, LineageEventRepository events,
+      ObjectProvider<Schedules> schedules, Clock clock) {
+    return new LineageIngest(connectors, Secrets.fromSystem(), new OpenLineageSpec(), events, clock, id -> {
+      Schedules s = schedules.getIfAvailable();
+      if (s != null) {
+        try {
+          s.runNow(id);
+        } catch (org.quartz.SchedulerException e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+      }
+    });
+  }
+
+  @Bean
   EvaluationRepository evaluationRepository(JdbcClient jdbc) {
     return new EvaluationRepository(jdbc);
   }
 
   /**
    * Which facts are in the AIMS scope. The default keeps everything; a {@code UnaryOperator<List<Fact>>}
-   * bean named {@code aimsScope} replaces it.
+   * bean named {@code aimsScope} replaces it. Reconciliations are stored through the review
+   * workflow's {@link ReconciliationSink}, which applies waivers in the same transaction.
    */
   @Bean
-  MonitorService monitorService(ConnectorInstances connectors, DemoServers demoServers, ConnectorTypes types,
-      SnapshotRepository snapshots,
+  MonitorService monitorService(ConnectorInstances connectors, DemoServers demoServers, DemoLineage.Sent demoLineage,
+      ConnectorTypes types, SnapshotRepository snapshots, LineageEventRepository lineageEvents,
       RuleBook ruleBook, FindingRepository findings, EvaluationRepository evaluations,
-      ObjectProvider<UnaryOperator<List<Fact>>> scope, Clock clock) {
-    return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock), snapshots, ruleBook,
+      ObjectProvider<UnaryOperator<List<Fact>>> scope, ObjectProvider<ReconciliationSink> sink, Clock clock) {
+    return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock, lineageEvents), snapshots, ruleBook,
         new Evaluator(), new Reconciler(), findings, evaluations, scope.getIfAvailable(() -> UnaryOperator.identity()),
-        clock);
+        clock, sink.getIfAvailable(() -> (result, facts) -> findings.apply(result)));
   }
 }

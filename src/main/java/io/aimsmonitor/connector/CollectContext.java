@@ -17,6 +17,7 @@ import java.util.function.Consumer;
  * @param previous facts of the instance's last good snapshot, for incremental collection; empty on the first run
  * @param fullRefresh true when the connector must ignore {@code previous} and fetch everything
  * @param clock the time source for {@link Fact#observedAt()}
+ * @param pushed events pushed to aims-monitor, for push connector types (OpenLineage); NONE elsewhere
  */
 public record CollectContext(
     ConnectorConfig config,
@@ -26,7 +27,18 @@ public record CollectContext(
     Progress progress,
     List<Fact> previous,
     boolean fullRefresh,
-    Clock clock) {
+    Clock clock,
+    PushedEvents pushed) {
+
+  public CollectContext {
+    pushed = pushed == null ? PushedEvents.NONE : pushed;
+  }
+
+  /** A context for a pull connector: no pushed events. */
+  public CollectContext(ConnectorConfig config, HttpClientFactory http, Consumer<Fact> sink, Cancellation cancellation,
+      Progress progress, List<Fact> previous, boolean fullRefresh, Clock clock) {
+    this(config, http, sink, cancellation, progress, previous, fullRefresh, clock, PushedEvents.NONE);
+  }
 
   /** Cooperative cancellation; connectors call {@link #check()} between requests. */
   public interface Cancellation {

@@ -28,11 +28,18 @@ public final class CollectionRunner {
   private final ConnectorTypes types;
   private final Secrets secrets;
   private final Clock clock;
+  private final PushedEvents pushed;
 
   public CollectionRunner(ConnectorTypes types, Secrets secrets, Clock clock) {
+    this(types, secrets, clock, PushedEvents.NONE);
+  }
+
+  /** @param pushed where push sources' events are stored (the OpenLineage endpoint's event table) */
+  public CollectionRunner(ConnectorTypes types, Secrets secrets, Clock clock, PushedEvents pushed) {
     this.types = types;
     this.secrets = secrets;
     this.clock = clock;
+    this.pushed = pushed;
   }
 
   /**
@@ -79,7 +86,7 @@ public final class CollectionRunner {
     };
     Cancellation cancellation = () -> stop.getAsBoolean() || clock.instant().isAfter(deadline);
     CollectContext context = new CollectContext(config, new HttpClientFactory(config, secrets, progress, cancellation, clock),
-        facts::add, cancellation, progress, previous, fullRefresh, clock);
+        facts::add, cancellation, progress, previous, fullRefresh, clock, pushed);
     try {
       Connector connector = types.get(config.type()).create(config);
       connector.collect(context);

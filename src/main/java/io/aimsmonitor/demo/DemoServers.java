@@ -32,7 +32,8 @@ public final class DemoServers implements AutoCloseable {
    */
   static final Map<String, IntFunction<? extends DemoReplay>> REPLAYS = Map.of(
       "mlflow", DemoMlflowServer::start,
-      "github", DemoGithubServer::start);
+      "github", DemoGithubServer::start,
+      "datahub", DemoDataHubServer::start);
 
   private static final Logger log = LoggerFactory.getLogger(DemoServers.class);
 

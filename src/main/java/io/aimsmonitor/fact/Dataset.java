@@ -1,15 +1,32 @@
 package io.aimsmonitor.fact;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * A dataset as a data catalog knows it (DataHub, OpenMetadata, Unity Catalog, or an inventory file).
+ * A dataset as a data catalog knows it (DataHub, OpenMetadata, Unity Catalog, OpenLineage events,
+ * or an inventory file).
  *
  * @param qualifiedName the catalog's fully qualified name, the join key from {@link TrainingRun.DatasetInput#name()}
+ * @param owners explicitly named owners only (a catalog's owner field, an ownership facet): never the
+ *     account that created or last changed the entry
  * @param classification sensitivity and PII tags, e.g. {@code PII.Sensitive}, {@code confidential}
  * @param upstream qualified names of the datasets this one is derived from (lineage); empty when unknown
  * @param acquisition where the data was acquired and on what basis (A.7.3); null when not recorded
+ * @param domain the business domain the catalog files it under, null when none
+ * @param tags the catalog's other tags (those that are not classification), e.g. {@code Tier.Tier1}
+ * @param glossaryTerms business glossary terms attached to the dataset
+ * @param identifiers other names the same dataset answers to: a DataHub URN, an OpenLineage
+ *     {@code namespace/name}, a storage URI. {@link #matchKeys()} is the one place names are matched
+ * @param properties other evidence as text: a catalog's custom properties, the schema
+ *     ({@code schema.fields}), the SQL that produced it ({@code sql}), the producing job ({@code producedBy})
  */
 public record Dataset(
     String source,
@@ -24,7 +41,12 @@ public record Dataset(
     List<String> upstream,
     List<QualityCheck> qualityChecks,
     Acquisition acquisition,
-    Instant updatedAt)
+    Instant updatedAt,
+    String domain,
+    List<String> tags,
+    List<String> glossaryTerms,
+    List<String> identifiers,
+    Map<String, String> properties)
     implements Fact {
 
   public Dataset {
@@ -32,12 +54,62 @@ public record Dataset(
     classification = classification == null ? List.of() : List.copyOf(classification);
     upstream = upstream == null ? List.of() : List.copyOf(upstream);
     qualityChecks = qualityChecks == null ? List.of() : List.copyOf(qualityChecks);
+    tags = tags == null ? List.of() : List.copyOf(tags);
+    glossaryTerms = glossaryTerms == null ? List.of() : List.copyOf(glossaryTerms);
+    identifiers = identifiers == null ? List.of() : List.copyOf(identifiers);
+    properties = properties == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(properties));
   }
 
-  /** True when {@code reference} names this dataset by qualified name or plain name (case-insensitive). */
+  /** The fields every catalog has; domain, tags, glossary terms and other identifiers empty. */
+  public Dataset(String source, String sourceUrl, Instant observedAt, String catalog, String qualifiedName, String name,
+      List<String> owners, List<String> classification, String description, List<String> upstream,
+      List<QualityCheck> qualityChecks, Acquisition acquisition, Instant updatedAt) {
+    this(source, sourceUrl, observedAt, catalog, qualifiedName, name, owners, classification, description, upstream,
+        qualityChecks, acquisition, updatedAt, null, null, null, null, null);
+  }
+
+  /** True when {@code reference} names this dataset (see {@link #matchKeys()}). */
   public boolean isNamed(String reference) {
-    return reference != null
-        && (reference.equalsIgnoreCase(qualifiedName) || (name != null && reference.equalsIgnoreCase(name)));
+    return reference != null && matchKeys().contains(key(reference));
+  }
+
+  /**
+   * Every name this dataset answers to, as {@link #key} forms: its qualified name, its plain name
+   * and its {@link #identifiers}. Training run inputs (by name or URI), lineage edges and other
+   * catalogs' entries of the same dataset are matched against these, and only these.
+   */
+  @JsonIgnore
+  public Set<String> matchKeys() {
+    Set<String> keys = identityKeys();
+    if (name != null && !name.isBlank()) {
+      keys.add(key(name));
+    }
+    return keys;
+  }
+
+  /**
+   * The names that identify this dataset exactly: its qualified name and its {@link #identifiers}.
+   * Two facts sharing one are the same dataset seen by two sources; a plain name ("transactions")
+   * is too loose for that and is left out.
+   */
+  @JsonIgnore
+  public Set<String> identityKeys() {
+    Set<String> keys = new LinkedHashSet<>();
+    if (qualifiedName != null && !qualifiedName.isBlank()) {
+      keys.add(key(qualifiedName));
+    }
+    for (String id : identifiers) {
+      if (id != null && !id.isBlank()) {
+        keys.add(key(id));
+      }
+    }
+    return keys;
+  }
+
+  /** How a dataset reference is compared: trimmed, lower case, without a trailing slash. */
+  public static String key(String reference) {
+    String k = reference.trim().toLowerCase(Locale.ROOT);
+    return k.length() > 1 && k.endsWith("/") ? k.substring(0, k.length() - 1) : k;
   }
 
   @Override
@@ -48,7 +120,8 @@ public record Dataset(
   @Override
   public Dataset withOrigin(String source, Instant observedAt) {
     return new Dataset(source, sourceUrl, observedAt, catalog, qualifiedName, name, owners,
-        classification, description, upstream, qualityChecks, acquisition, updatedAt);
+        classification, description, upstream, qualityChecks, acquisition, updatedAt, domain, tags, glossaryTerms,
+        identifiers, properties);
   }
 
   /** A data quality test (Great Expectations suite, dbt test, DataHub assertion) and its last result. */

@@ -26,7 +26,8 @@ public final class ControlReport {
 
   /**
    * Why a control is excluded from the AIMS or its findings accepted, with a justification, as the
-   * SoA requires. The review workflow (waivers) will provide these; until then there are none.
+   * SoA requires. The review workflow provides these from the waivers in force
+   * ({@code review.ReviewService}).
    */
   @FunctionalInterface
   public interface Exclusions {

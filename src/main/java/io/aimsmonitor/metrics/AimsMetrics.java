@@ -8,6 +8,7 @@ import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.finding.ControlAssessment;
 import io.aimsmonitor.finding.ControlAssessment.OpenCounts;
 import io.aimsmonitor.finding.FindingEvent;
+import io.aimsmonitor.finding.Waiver;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePack;
 import io.aimsmonitor.rules.Severity;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Every {@code aims_*} series of docs/metrics.md, computed from the store and the rules in force
@@ -51,9 +53,23 @@ public class AimsMetrics implements MultiCollector {
   private final ConnectorInstances connectors;
   private final MonitorService monitor;
   private final Clock clock;
+  private final Supplier<List<Waiver>> waivers;
+  private final Duration expiringSoon;
 
   public AimsMetrics(ControlCatalog catalog, RuleBook ruleBook, FindingRepository findings, SnapshotRepository snapshots,
       EvaluationRepository evaluations, ConnectorInstances connectors, MonitorService monitor, Clock clock) {
+    this(catalog, ruleBook, findings, snapshots, evaluations, connectors, monitor, clock, List::of, Duration.ofDays(14));
+  }
+
+  /**
+   * @param waivers every waiver (the review workflow's, API and file)
+   * @param expiringSoon an active waiver ending within this counts as expiring soon
+   */
+  public AimsMetrics(ControlCatalog catalog, RuleBook ruleBook, FindingRepository findings, SnapshotRepository snapshots,
+      EvaluationRepository evaluations, ConnectorInstances connectors, MonitorService monitor, Clock clock,
+      Supplier<List<Waiver>> waivers, Duration expiringSoon) {
+    this.waivers = waivers;
+    this.expiringSoon = expiringSoon;
     this.catalog = catalog;
     this.ruleBook = ruleBook;
     this.findings = findings;
@@ -69,6 +85,7 @@ public class AimsMetrics implements MultiCollector {
     MetricSnapshots.Builder out = MetricSnapshots.builder();
     controls(out);
     findings(out);
+    waivers(out);
     connectors(out);
     evaluation(out);
     rules(out);
@@ -130,8 +147,21 @@ public class AimsMetrics implements MultiCollector {
   }
 
   private void findings(MetricSnapshots.Builder out) {
+    GaugeSnapshot.Builder byState = GaugeSnapshot.builder().name("aims_findings")
+        .help("Findings per rule and status: open, waived (open but covered by a waiver in force) or resolved");
+    Set<String> loaded = ruleBook.rules().keySet();
+    for (Map<String, Object> row : findings.countsByState()) {
+      if (!loaded.contains((String) row.get("rule_id"))) {
+        continue; // a deleted rule's series disappear, though its resolved findings stay in the store
+      }
+      byState.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("pack", (String) row.get("pack"),
+              "rule", (String) row.get("rule_id"), "severity", severity(row.get("severity")),
+              "status", String.valueOf(row.get("state"))))
+          .value(((Number) row.get("n")).doubleValue()).build());
+    }
+    out.metricSnapshot(byState.build());
     GaugeSnapshot.Builder open = GaugeSnapshot.builder().name("aims_findings_open")
-        .help("Open findings per rule; stale=\"true\" for findings whose evidence could not be refreshed");
+        .help("Open findings no waiver covers, per rule; stale=\"true\" for findings whose evidence could not be refreshed");
     for (Map<String, Object> row : findings.openByRule()) {
       open.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("pack", (String) row.get("pack"),
               "rule", (String) row.get("rule_id"), "severity", severity(row.get("severity")),
@@ -153,6 +183,40 @@ public class AimsMetrics implements MultiCollector {
           .value(((Number) row.get("n")).doubleValue()).build());
     }
     out.metricSnapshot(events.build());
+  }
+
+  /** Waivers by scope: in force, in force but ending soon, awaiting approval. Both scopes always, from 0. */
+  private void waivers(MetricSnapshots.Builder out) {
+    Instant now = clock.instant();
+    Map<String, long[]> counts = new java.util.TreeMap<>();
+    for (Waiver.Scope scope : Waiver.Scope.values()) {
+      counts.put(scope.name().toLowerCase(Locale.ROOT), new long[3]);
+    }
+    for (Waiver w : waivers.get()) {
+      long[] c = counts.get(w.scope().name().toLowerCase(Locale.ROOT));
+      Waiver.State state = w.state(now);
+      if (state == Waiver.State.ACTIVE) {
+        c[0]++;
+        if (w.expiresAt().isBefore(now.plus(expiringSoon))) {
+          c[1]++;
+        }
+      } else if (state == Waiver.State.PENDING) {
+        c[2]++;
+      }
+    }
+    GaugeSnapshot.Builder active = gauge("aims_waivers_active", "Waivers in force", null);
+    GaugeSnapshot.Builder soon = gauge("aims_waivers_expiring_soon",
+        "Waivers in force that end within aims.review.expiring-soon", null);
+    GaugeSnapshot.Builder pending = gauge("aims_waivers_pending", "Waivers awaiting approval by a second reviewer", null);
+    counts.forEach((scope, c) -> {
+      Labels labels = Labels.of("scope", scope);
+      active.dataPoint(point(labels, c[0]));
+      soon.dataPoint(point(labels, c[1]));
+      pending.dataPoint(point(labels, c[2]));
+    });
+    out.metricSnapshot(active.build());
+    out.metricSnapshot(soon.build());
+    out.metricSnapshot(pending.build());
   }
 
   private void connectors(MetricSnapshots.Builder out) {

@@ -2,6 +2,7 @@ package io.aimsmonitor.metrics;
 
 import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.review.ReviewService;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.schedule.MonitorService;
 import io.aimsmonitor.store.EvaluationRepository;
@@ -22,8 +23,9 @@ public class MetricsConfiguration {
   @Bean
   AimsMetrics aimsMetrics(PrometheusRegistry registry, ControlCatalog catalog, RuleBook ruleBook,
       FindingRepository findings, SnapshotRepository snapshots, EvaluationRepository evaluations,
-      ConnectorInstances connectors, MonitorService monitor, Clock clock) {
-    AimsMetrics metrics = new AimsMetrics(catalog, ruleBook, findings, snapshots, evaluations, connectors, monitor, clock);
+      ConnectorInstances connectors, MonitorService monitor, Clock clock, ReviewService review) {
+    AimsMetrics metrics = new AimsMetrics(catalog, ruleBook, findings, snapshots, evaluations, connectors, monitor, clock,
+        review::waivers, review.properties().expiringSoon());
     registry.register(metrics);
     return metrics;
   }

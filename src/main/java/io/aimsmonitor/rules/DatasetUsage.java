@@ -6,21 +6,20 @@ import io.aimsmonitor.fact.TrainingRun;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Which production models read which datasets, by dataset name (ignoring case, as
- * {@link Dataset#isNamed} matches). Dataset rules build it once per evaluation:
+ * Which production models read which datasets, by the name or URI a training run gives for each
+ * input, matched against {@link Dataset#matchKeys()}. Dataset rules build it once per evaluation:
  * <pre>
  * accumulate( $m : ModelVersion( production ) and $r : TrainingRun( ref == $m.sourceRun );
  *     $uses : collectList( DatasetUsage.use($m, $r) ) )
  * $usage : DatasetUsage() from DatasetUsage.of($uses)
- * $d : Dataset( empty(owners), $usage.uses(this) )
+ * $d : Dataset( empty(owners), $usage.uses(this) ) from $catalog.merged()
  * </pre>
- * so that each dataset is one map lookup, not a join with every production version.
+ * so that each dataset is a few map lookups, not a join with every production version.
  */
 public final class DatasetUsage {
 
@@ -40,9 +39,12 @@ public final class DatasetUsage {
     for (Object o : uses) {
       if (o instanceof Use use) {
         for (TrainingRun.DatasetInput input : use.run().inputDatasets()) {
-          if (!RuleFunctions.blank(input.name())) {
-            usage.usersByName.computeIfAbsent(input.name().trim().toLowerCase(Locale.ROOT), k -> new TreeSet<>())
-                .add(use.model());
+          if (RuleFunctions.blank(input.name())) {
+            continue;
+          }
+          usage.usersByName.computeIfAbsent(Dataset.key(input.name()), k -> new TreeSet<>()).add(use.model());
+          if (!RuleFunctions.blank(input.uri())) {
+            usage.usersByName.computeIfAbsent(Dataset.key(input.uri()), k -> new TreeSet<>()).add(use.model());
           }
         }
       }
@@ -58,10 +60,8 @@ public final class DatasetUsage {
   /** Display names of the production models that read {@code d}, sorted. */
   public List<String> usersOf(Dataset d) {
     Set<String> users = new TreeSet<>();
-    for (String name : new String[] {d.qualifiedName(), d.name()}) {
-      if (name != null) {
-        users.addAll(usersByName.getOrDefault(name.trim().toLowerCase(Locale.ROOT), Set.of()));
-      }
+    for (String key : d.matchKeys()) {
+      users.addAll(usersByName.getOrDefault(key, Set.of()));
     }
     return List.copyOf(users);
   }

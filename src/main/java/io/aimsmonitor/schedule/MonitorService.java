@@ -9,6 +9,7 @@ import io.aimsmonitor.fact.FactSnapshot;
 import io.aimsmonitor.fact.SourceHealth;
 import io.aimsmonitor.finding.Finding;
 import io.aimsmonitor.finding.FindingEvent;
+import io.aimsmonitor.finding.ReconciliationSink;
 import io.aimsmonitor.finding.Reconciler;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.Evaluator.PackResult;
@@ -58,10 +59,22 @@ public class MonitorService {
   private final EvaluationRepository evaluations;
   private final UnaryOperator<List<Fact>> scope;
   private final Clock clock;
+  private final ReconciliationSink sink;
 
   public MonitorService(ConnectorInstances connectors, CollectionRunner runner, SnapshotRepository snapshots,
       RuleBook ruleBook, Evaluator evaluator, Reconciler reconciler, FindingRepository findings,
       EvaluationRepository evaluations, UnaryOperator<List<Fact>> scope, Clock clock) {
+    this(connectors, runner, snapshots, ruleBook, evaluator, reconciler, findings, evaluations, scope, clock,
+        (result, facts) -> findings.apply(result));
+  }
+
+  /**
+   * @param sink stores each reconciliation: the review workflow's, which also applies waivers
+   */
+  public MonitorService(ConnectorInstances connectors, CollectionRunner runner, SnapshotRepository snapshots,
+      RuleBook ruleBook, Evaluator evaluator, Reconciler reconciler, FindingRepository findings,
+      EvaluationRepository evaluations, UnaryOperator<List<Fact>> scope, Clock clock, ReconciliationSink sink) {
+    this.sink = sink;
     this.connectors = connectors;
     this.runner = runner;
     this.snapshots = snapshots;
@@ -188,7 +201,7 @@ public class MonitorService {
     violations.forEach(v -> ids.add(Finding.idOf(v.ruleId(), v.subject().key())));
     Reconciler.Result result = reconciler.reconcile(new Reconciler.Input(findings.forReconcile(ids), violations,
         evaluated, ruleBook.rules().keySet(), dependencies, snapshotIds, started));
-    findings.apply(result);
+    sink.store(result, inScope);
     Map<String, Integer> staleBySource = new java.util.TreeMap<>();
     health.values().stream().filter(h -> !h.fresh()).forEach(h -> staleBySource.put(h.source(), 0));
     staleBySource.putAll(result.staleBySource());
@@ -220,6 +233,14 @@ public class MonitorService {
     String parts = String.join(", ", bySeverity.entrySet().stream()
         .map(e -> e.getKey().toLowerCase(java.util.Locale.ROOT) + " " + e.getValue()).toList());
     log.info("open findings: {}{} - /api/findings?status=open", total, total == 0 ? "" : " (" + parts + ")");
+  }
+
+  /** The in-scope facts of the latest good snapshot of every enabled source, as an evaluation reads them. */
+  public List<Fact> latestFacts() {
+    List<Fact> facts = new ArrayList<>();
+    snapshots.latestGood(connectors.enabled().stream().map(ConnectorConfig::id).toList()).values()
+        .forEach(s -> facts.addAll(s.facts()));
+    return List.copyOf(scope.apply(facts));
   }
 
   /** Who holds what stale in this evaluation: the not-fresh sources, what they provide, where their runs live. */
@@ -274,7 +295,7 @@ public class MonitorService {
    * Freshness of each enabled source: fresh when its last run succeeded and ended within twice
    * its scheduled interval.
    */
-  static Map<String, SourceHealth> health(List<ConnectorConfig> enabled, Map<String, ConnectorState> states, Instant now) {
+  public static Map<String, SourceHealth> health(List<ConnectorConfig> enabled, Map<String, ConnectorState> states, Instant now) {
     Map<String, SourceHealth> out = new LinkedHashMap<>();
     for (ConnectorConfig config : enabled) {
       ConnectorState state = states.get(config.id());

@@ -145,8 +145,10 @@ public class Schedules {
    * pending, so several connectors finishing together cause one evaluation.
    */
   public void requestEvaluation() {
+    // Quartz fires triggers by the system clock, so the start is counted from it, not from the
+    // injected clock (which decides evaluation time and may be moved in tests).
     Trigger trigger = TriggerBuilder.newTrigger().withIdentity(EVALUATE_DEBOUNCED).forJob(EVALUATE)
-        .startAt(Date.from(clock.instant().plus(props.scheduler().evaluationDebounce()))).build();
+        .startAt(new Date(System.currentTimeMillis() + props.scheduler().evaluationDebounce().toMillis())).build();
     try {
       if (scheduler.checkExists(EVALUATE_DEBOUNCED)) {
         scheduler.rescheduleJob(EVALUATE_DEBOUNCED, trigger);

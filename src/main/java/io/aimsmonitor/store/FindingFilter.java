@@ -134,6 +134,36 @@ public record FindingFilter(List<Condition> conditions) {
     return new Condition("f.first_seen < :before", Map.of("before", SnapshotRepository.utc(before)));
   }
 
+  /** Both conditions (their parameter names must differ). */
+  public static Condition both(Condition a, Condition b) {
+    Map<String, Object> params = new java.util.HashMap<>(a.params());
+    params.putAll(b.params());
+    return new Condition("(" + a.sql() + ") AND (" + b.sql() + ")", params);
+  }
+
+  /**
+   * Covered by a waiver in force ({@code true}: what {@code status=waived} means) or not ({@code false}:
+   * what {@code open} means beside it).
+   */
+  public static Condition waived(boolean waived) {
+    return new Condition((waived ? "" : "NOT ") + FindingRepository.WAIVED, Map.of());
+  }
+
+  /** About one of these subjects (an AI system's, for example); none: nothing matches. */
+  public static Condition subjectKeys(Collection<String> subjectKeys) {
+    if (subjectKeys.isEmpty()) {
+      return new Condition("1 = 0", Map.of());
+    }
+    // an AI system has tens to hundreds of subjects: one bound list each is fine for H2 and PostgreSQL
+    return new Condition("f.subject_key IN (:subjects)", Map.of("subjects", List.copyOf(subjectKeys)));
+  }
+
+  /** Assigned to this person or team in the review workflow. */
+  public static Condition assignee(String assignee) {
+    return new Condition("EXISTS (SELECT 1 FROM finding_workflow fa WHERE fa.finding_id = f.id AND fa.assignee = :assignee)",
+        Map.of("assignee", assignee));
+  }
+
   /** The filter of the older {@link FindingRepository.Query}. */
   static FindingFilter of(FindingRepository.Query q) {
     FindingFilter f = all();
@@ -154,6 +184,15 @@ public record FindingFilter(List<Condition> conditions) {
     }
     if (q.pack() != null) {
       f = f.and(packs(List.of(q.pack())));
+    }
+    if (q.waived() != null) {
+      f = f.and(waived(q.waived()));
+    }
+    if (q.subjectKeys() != null) {
+      f = f.and(subjectKeys(q.subjectKeys()));
+    }
+    if (q.assignee() != null) {
+      f = f.and(assignee(q.assignee()));
     }
     return f;
   }

@@ -31,13 +31,29 @@ import tools.jackson.core.type.TypeReference;
 /** Findings, their controls and their history. Reconciliation results are applied in one transaction. */
 public class FindingRepository {
 
-  /** Filters for {@link #list}; null fields do not filter. */
+  /**
+   * Filters for {@link #list}; null fields do not filter.
+   *
+   * @param waived true: only findings a waiver in force covers; false: only the others
+   * @param subjectKeys only findings about one of these subjects (an AI system's, for example)
+   * @param assignee only findings assigned to this person or team
+   */
   public record Query(Status status, Boolean stale, Severity minSeverity, String control, String ruleId, String pack,
-      int limit, int offset) {
+      int limit, int offset, Boolean waived, Collection<String> subjectKeys, String assignee) {
+
+    public Query(Status status, Boolean stale, Severity minSeverity, String control, String ruleId, String pack,
+        int limit, int offset) {
+      this(status, stale, minSeverity, control, ruleId, pack, limit, offset, null, null, null);
+    }
+
     public static Query all() {
       return new Query(null, null, null, null, null, null, 10_000, 0);
     }
   }
+
+  /** Whether a finding is covered by a waiver in force (as of the last evaluation or waiver action). */
+  static final String WAIVED =
+      "EXISTS (SELECT 1 FROM finding_workflow w WHERE w.finding_id = f.id AND w.waiver_id IS NOT NULL)";
 
   /** One page of findings and the total matching the query. */
   public record Page(List<Finding> items, long total) {}
@@ -261,16 +277,41 @@ public class FindingRepository {
     return new Page(List.copyOf(all.subList(from, to)), all.size());
   }
 
-  /** Open findings per (pack, rule, severity, stale), for metrics. */
+  /** Open findings no waiver covers, per (pack, rule, severity, stale), for metrics. */
   public List<Map<String, Object>> openByRule() {
-    return jdbc.sql("SELECT pack, rule_id, severity, stale, COUNT(*) AS n FROM finding WHERE status = 'OPEN'"
-        + " GROUP BY pack, rule_id, severity, stale").query().listOfRows();
+    return jdbc.sql("SELECT f.pack, f.rule_id, f.severity, f.stale, COUNT(*) AS n FROM finding f WHERE f.status = 'OPEN'"
+        + " AND NOT " + WAIVED + " GROUP BY f.pack, f.rule_id, f.severity, f.stale").query().listOfRows();
   }
 
-  /** Open findings per (control, severity, stale), for metrics and the coverage report. */
+  /**
+   * Findings per (pack, rule, severity, state), state being {@code open}, {@code waived} (open, but
+   * covered by a waiver in force) or {@code resolved}, for metrics.
+   */
+  public List<Map<String, Object>> countsByState() {
+    return jdbc.sql("SELECT f.pack, f.rule_id, f.severity, CASE WHEN f.status = 'RESOLVED' THEN 'resolved' WHEN " + WAIVED
+        + " THEN 'waived' ELSE 'open' END AS state, COUNT(*) AS n FROM finding f GROUP BY f.pack, f.rule_id, f.severity,"
+        + " CASE WHEN f.status = 'RESOLVED' THEN 'resolved' WHEN " + WAIVED + " THEN 'waived' ELSE 'open' END")
+        .query().listOfRows();
+  }
+
+  /** An open finding in brief, for summaries per subject (AI systems). */
+  public record OpenSummary(String id, String subjectKey, Severity severity, boolean stale, boolean waived,
+      List<String> controls) {}
+
+  /** Every open finding in brief, waived ones included and marked. */
+  public List<OpenSummary> openSummaries() {
+    return jdbc.sql("SELECT f.id, f.subject_key, f.severity, f.stale, f.controls, CASE WHEN " + WAIVED
+            + " THEN 1 ELSE 0 END AS waived FROM finding f WHERE f.status = 'OPEN'")
+        .query((rs, n) -> new OpenSummary(rs.getString("id"), rs.getString("subject_key"),
+            Severity.valueOf(rs.getString("severity")), rs.getBoolean("stale"), rs.getInt("waived") == 1,
+            List.of(rs.getString("controls").split(","))))
+        .list();
+  }
+
+  /** Open findings no waiver covers, per (control, severity, stale), for metrics and the coverage report. */
   public List<Map<String, Object>> openByControl() {
     return jdbc.sql("SELECT c.control_id, f.severity, f.stale, COUNT(*) AS n FROM finding f"
-        + " JOIN finding_control c ON c.finding_id = f.id WHERE f.status = 'OPEN'"
+        + " JOIN finding_control c ON c.finding_id = f.id WHERE f.status = 'OPEN' AND NOT " + WAIVED
         + " GROUP BY c.control_id, f.severity, f.stale").query().listOfRows();
   }
 

@@ -127,6 +127,38 @@ class HelmChartTest {
     }
   }
 
+  // -------------------------------------------------------------------------------- access control
+
+  @Test
+  void theServiceListensOnAllInterfacesInThePodAndTheImage() throws IOException {
+    Map<String, Object> container = container(render(null, Map.of()).one("Deployment"));
+    assertThat(env(container, "SERVER_ADDRESS").get("value")).as("the jar's default is 127.0.0.1").isEqualTo("0.0.0.0");
+    assertThat(env(container, "AIMS_SECURITY_METRICS_ACCESS").get("value")).isEqualTo("open");
+    assertThat(envNames(container)).doesNotContain("AIMS_SECURITY_ADMIN_PASSWORD", "AIMS_SECURITY_METRICS_TOKEN");
+    assertThat(Files.readString(Path.of("Dockerfile"))).containsPattern("(?m)^\\s+SERVER_ADDRESS=0\\.0\\.0\\.0 ");
+  }
+
+  @Test
+  void prometheusScrapesWithTheTokenFromASecretWhenMetricsNeedOne() {
+    Manifests manifests = render(HA_VALUES, Map.of("security.oidc.roleMapping.aims-Admins", "admin"));
+    Map<String, Object> container = container(manifests.one("Deployment"));
+    assertThat(env(container, "AIMS_SECURITY_METRICS_ACCESS").get("value")).isEqualTo("token");
+    assertThat(secretKeyRef(container, "AIMS_SECURITY_METRICS_TOKEN")).containsEntry("name", "aims-metrics-token")
+        .containsEntry("key", "token");
+    assertThat(secretKeyRef(container, "AIMS_SECURITY_ADMIN_PASSWORD")).containsEntry("name", "aims-admin")
+        .containsEntry("key", "password");
+    assertThat((String) env(container, "SPRING_APPLICATION_JSON").get("value"))
+        .isEqualTo("{\"aims\":{\"security\":{\"oidc\":{\"role-mapping\":{\"aims-Admins\":\"admin\"}}}}}");
+    Map<String, Object> endpoint = map(list(map(manifests.one("ServiceMonitor").get("spec")).get("endpoints")).get(0));
+    assertThat(map(endpoint.get("authorization"))).containsEntry("type", "Bearer")
+        .containsEntry("credentials", Map.of("name", "aims-metrics-token", "key", "token"));
+
+    assertThatThrownBy(() -> render(null, Map.of("security.metrics.access", "token")))
+        .hasMessageContaining("security.metrics.tokenSecret");
+    assertThatThrownBy(() -> render(null, Map.of("security.metrics.access", "secret")))
+        .hasMessageContaining("access");
+  }
+
   // -------------------------------------------------------------------------------- HA render
 
   @Test

@@ -37,10 +37,15 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * End to end: the application on the bundled demo (connectors/ and rules/ of the repository), a
  * real Prometheus scraping its /actuator/prometheus every second with the shipped alert rules
- * loaded, queried through Prometheus's HTTP API; and promtool's lint of the exposition.
+ * loaded, queried through Prometheus's HTTP API; and promtool's lint of the exposition. The metrics
+ * endpoint is token-protected here ({@code aims.security.metrics.access=token}), as in the HA Helm
+ * values: Prometheus sends the scrape token as a bearer token, from a file.
  */
-@SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"aims.security.metrics.access=token", "aims.security.metrics.token=" + PrometheusScrapeE2ETest.SCRAPE_TOKEN})
 class PrometheusScrapeE2ETest {
+
+  static final String SCRAPE_TOKEN = "e2e-scrape-token-not-secret";
 
   private static final Duration SCRAPE_WAIT = Duration.ofSeconds(120);
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -189,8 +194,11 @@ class PrometheusScrapeE2ETest {
 
   /** Prometheus's classic text format, which is what promtool check metrics reads. */
   private String scrapeText() throws Exception {
-    HttpResponse<String> scrape = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-            + "/actuator/prometheus")).header("Accept", "text/plain;version=0.0.4").timeout(Duration.ofSeconds(30))
+    URI metrics = URI.create("http://127.0.0.1:" + port + "/actuator/prometheus");
+    assertThat(HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .as("GET /actuator/prometheus without the token").isEqualTo(401);
+    HttpResponse<String> scrape = HTTP.send(HttpRequest.newBuilder(metrics).header("Accept", "text/plain;version=0.0.4")
+        .header("Authorization", "Bearer " + SCRAPE_TOKEN).timeout(Duration.ofSeconds(30))
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(scrape.statusCode()).as("GET /actuator/prometheus").isEqualTo(200);
     return scrape.body();
@@ -202,6 +210,8 @@ class PrometheusScrapeE2ETest {
       listenPort = socket.getLocalPort();
     }
     Path config = work.resolve("prometheus.yml");
+    Path token = work.resolve("scrape-token");
+    Files.writeString(token, SCRAPE_TOKEN);
     Files.writeString(config, """
         global:
           scrape_interval: 1s
@@ -212,9 +222,12 @@ class PrometheusScrapeE2ETest {
         scrape_configs:
           - job_name: aims-monitor
             metrics_path: /actuator/prometheus
+            authorization:
+              type: Bearer
+              credentials_file: %s
             static_configs:
               - targets: ['127.0.0.1:%d']
-        """.formatted(PromtoolRulesTest.RULES.toAbsolutePath(), port));
+        """.formatted(PromtoolRulesTest.RULES.toAbsolutePath(), token.toAbsolutePath(), port));
     Path log = work.resolve("prometheus.log");
     prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + config,
         "--storage.tsdb.path=" + work.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + listenPort)

@@ -6,16 +6,26 @@ import io.aimsmonitor.connector.ConnectorTypes;
 import io.aimsmonitor.connector.http.Secrets;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.review.ReviewProperties;
+import io.aimsmonitor.review.ReviewService;
+import io.aimsmonitor.review.WaiverFile;
+import io.aimsmonitor.review.WaiverPolicy;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePackLoader;
 import io.aimsmonitor.schedule.MonitorService;
+import io.aimsmonitor.store.ReviewRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A complete monitor over files in a temporary folder: a {@code file} connector instance reading
@@ -31,6 +41,8 @@ public final class Workbench {
   public final RuleBook ruleBook;
   public final MonitorService monitor;
   public final TestStore store;
+  /** The review workflow the monitor stores evaluations through; null for a bench without it. */
+  public final ReviewService review;
 
   public Workbench(Path root, TestStore store, MutableClock clock) {
     this(root, store, clock, root.resolve("rules"), "inventory");
@@ -48,6 +60,23 @@ public final class Workbench {
   /** As above, with {@code connectorYaml} (e.g. a {@code guard:} block) added to every connector file. */
   public Workbench(Path root, TestStore store, MutableClock clock, Path rules, String connectorYaml,
       java.util.List<String> sources) {
+    this(root, store, clock, rules, connectorYaml, sources, null, null);
+  }
+
+  /**
+   * A bench whose evaluations go through the review workflow, as in the application.
+   *
+   * @param data the database of {@code store}
+   */
+  public static Workbench withReview(Path root, TestStore store, DataSource data, MutableClock clock,
+      ReviewProperties props) {
+    return new Workbench(root, store, clock, root.resolve("rules"), "", java.util.List.of("inventory"),
+        new ReviewRepository(JdbcClient.create(data), new JdbcTemplate(data),
+            new TransactionTemplate(new DataSourceTransactionManager(data))), props);
+  }
+
+  private Workbench(Path root, TestStore store, MutableClock clock, Path rules, String connectorYaml,
+      java.util.List<String> sources, ReviewRepository reviewRepo, ReviewProperties props) {
     this.root = root;
     this.inventory = root.resolve(sources.get(0));
     this.rules = rules;
@@ -69,9 +98,22 @@ public final class Workbench {
       ConnectorTypes types = ConnectorTypes.discover();
       ConnectorInstances instances = ConnectorInstances.load(connectors, types);
       this.ruleBook = new RuleBook(rules, new RulePackLoader(ControlCatalog.bundled()), Map.of(), clock);
-      this.monitor = new MonitorService(instances, new CollectionRunner(types, new Secrets(Map.of()), clock),
-          store.snapshots(), ruleBook, new Evaluator(), new Reconciler(), store.findings(), store.evaluations(),
-          UnaryOperator.identity(), clock);
+      if (reviewRepo == null) {
+        this.review = null;
+        this.monitor = new MonitorService(instances, new CollectionRunner(types, new Secrets(Map.of()), clock),
+            store.snapshots(), ruleBook, new Evaluator(), new Reconciler(), store.findings(), store.evaluations(),
+            UnaryOperator.identity(), clock);
+      } else {
+        RuleBook book = this.ruleBook;
+        WaiverPolicy policy = new WaiverPolicy(props, () -> book.rules().keySet());
+        var self = new java.util.concurrent.atomic.AtomicReference<MonitorService>();
+        this.review = new ReviewService(store.findings(), reviewRepo, policy, new WaiverFile(props.waiversFile(), policy),
+            () -> self.get().latestFacts(), clock);
+        this.monitor = new MonitorService(instances, new CollectionRunner(types, new Secrets(Map.of()), clock),
+            store.snapshots(), ruleBook, new Evaluator(), new Reconciler(), store.findings(), store.evaluations(),
+            UnaryOperator.identity(), clock, review);
+        self.set(monitor);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (Exception e) {

@@ -143,7 +143,8 @@ class CredentialSettingsTest {
     TestStore store = TestStore.on(TestDatabases.h2File(dir.resolve("db")));
     ConnectorsController api = new ConnectorsController(new ConnectorInstances(dir, List.of(leaky), types),
         store.snapshots(), new StaticListableBeanFactory().getBeanProvider(Schedules.class), store.evaluations(),
-        new StaticListableBeanFactory().getBeanProvider(MonitorService.class));
+        new StaticListableBeanFactory().getBeanProvider(MonitorService.class),
+        null /* list() records nothing in the audit log */);
     assertThat(api.list().get(0).credentials()).startsWith("bearer from env:").doesNotContain(GITHUB_TOKEN);
   }
 }

@@ -93,7 +93,8 @@ class StalenessByDependencyTest {
     // Where users look: the API names the source and how many findings it holds stale.
     Map<String, ConnectorView> views = new ConnectorsController(bench.monitor.connectors(), store.snapshots(),
         new StaticListableBeanFactory().getBeanProvider(Schedules.class), store.evaluations(),
-        new StaticListableBeanFactory().getBeanProvider(io.aimsmonitor.schedule.MonitorService.class)).list().stream()
+        new StaticListableBeanFactory().getBeanProvider(io.aimsmonitor.schedule.MonitorService.class),
+        null /* list() records nothing in the audit log */).list().stream()
         .collect(Collectors.toMap(ConnectorView::id, v -> v));
     assertThat(views.get("registry-b").fresh()).isFalse();
     assertThat(views.get("registry-b").staleFindings()).isEqualTo(2);

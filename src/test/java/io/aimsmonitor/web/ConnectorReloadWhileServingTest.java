@@ -3,6 +3,7 @@ package io.aimsmonitor.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aimsmonitor.AimsMonitorApplication;
+import io.aimsmonitor.testing.TestAccess;
 import io.aimsmonitor.testing.Workbench;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * rejected with its previous version kept and the problem shown in /api/connectors.
  */
 @SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"aims.scheduler.evaluation-debounce=100ms", "aims.rules.reload-interval=200ms"})
+    properties = {"aims.scheduler.evaluation-debounce=100ms", "aims.rules.reload-interval=200ms",
+        TestAccess.ADMIN_PASSWORD_PROPERTY})
 class ConnectorReloadWhileServingTest {
 
   @TempDir
@@ -57,7 +59,7 @@ class ConnectorReloadWhileServingTest {
   private final JsonMapper json = JsonMapper.builder().build();
 
   private String get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return http.send(TestAccess.asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))).build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }
 

@@ -17,12 +17,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import io.aimsmonitor.testing.TestAccess;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The served OpenAPI description lists every findings filter, and its browsable page loads. */
 @SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"aims.scheduler.enabled=false", "spring.quartz.auto-startup=false"})
+    properties = {"aims.scheduler.enabled=false", "spring.quartz.auto-startup=false", TestAccess.ADMIN_PASSWORD_PROPERTY})
 class OpenApiDocsTest {
 
   @TempDir
@@ -39,7 +40,7 @@ class OpenApiDocsTest {
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return http.send(TestAccess.asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -3,6 +3,7 @@ package io.aimsmonitor.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aimsmonitor.AimsMonitorApplication;
+import io.aimsmonitor.testing.TestAccess;
 import io.aimsmonitor.testing.Workbench;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * broken pack is rejected with its compiler messages and the last good version keeps running.
  */
 @SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"aims.scheduler.evaluation-debounce=100ms", "aims.rules.reload-interval=200ms"})
+    properties = {"aims.scheduler.evaluation-debounce=100ms", "aims.rules.reload-interval=200ms",
+        TestAccess.ADMIN_PASSWORD_PROPERTY})
 class RuleReloadWhileServingTest {
 
   @TempDir
@@ -54,7 +56,7 @@ class RuleReloadWhileServingTest {
   private final JsonMapper json = JsonMapper.builder().build();
 
   private HttpResponse<String> send(String method, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    return http.send(TestAccess.asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)))
         .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aimsmonitor.AimsMonitorApplication;
 import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.testing.TestAccess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * requests.
  */
 @SpringBootTest(classes = AimsMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"aims.scheduler.evaluation-debounce=100ms"})
+    properties = {"aims.scheduler.evaluation-debounce=100ms", TestAccess.ADMIN_PASSWORD_PROPERTY})
 class ServeDemoTest {
 
   @TempDir
@@ -44,7 +45,7 @@ class ServeDemoTest {
   private final JsonMapper json = JsonMapper.builder().build();
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return http.send(TestAccess.asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -88,6 +89,15 @@ class ServeDemoTest {
     }
     assertThat(count).isGreaterThan(15);
     assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+    // The default (aims.security.metrics.access=open): metrics and probes need no credentials, the API does.
+    assertThat(anonymous("/actuator/prometheus").statusCode()).isEqualTo(200);
+    assertThat(anonymous("/actuator/health/liveness").statusCode()).isEqualTo(200);
+    assertThat(anonymous("/api/findings").statusCode()).isEqualTo(401);
+  }
+
+  private HttpResponse<String> anonymous(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

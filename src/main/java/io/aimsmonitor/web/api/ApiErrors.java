@@ -1,5 +1,6 @@
 package io.aimsmonitor.web.api;
 
+import io.aimsmonitor.review.ForbiddenActionException;
 import java.util.NoSuchElementException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -35,6 +36,11 @@ public class ApiErrors {
   @ExceptionHandler(NoSuchElementException.class)
   ProblemDetail notFound(NoSuchElementException e) {
     return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+  }
+
+  @ExceptionHandler(ForbiddenActionException.class)
+  ProblemDetail forbidden(ForbiddenActionException e) {
+    return ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
   }
 
   @ExceptionHandler(IllegalStateException.class)

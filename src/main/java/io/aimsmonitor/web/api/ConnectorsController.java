@@ -1,6 +1,9 @@
 package io.aimsmonitor.web.api;
 
+import io.aimsmonitor.audit.AuditLog;
 import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.PushedEvents;
+import io.aimsmonitor.connector.openlineage.OpenLineageConnectorType;
 import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.schedule.MonitorService;
 import io.aimsmonitor.schedule.Schedules;
@@ -31,9 +34,23 @@ public class ConnectorsController {
   private final ObjectProvider<Schedules> schedules;
   private final EvaluationRepository evaluations;
   private final ObjectProvider<MonitorService> monitor;
+  private final AuditLog audit;
+  private final PushedEvents pushed;
 
+  /** Without an event store: no push source shows a last event. */
   public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
-      ObjectProvider<Schedules> schedules, EvaluationRepository evaluations, ObjectProvider<MonitorService> monitor) {
+      ObjectProvider<Schedules> schedules, EvaluationRepository evaluations, ObjectProvider<MonitorService> monitor,
+      AuditLog audit) {
+    this(connectors, snapshots, schedules, evaluations, monitor, audit, PushedEvents.NONE);
+  }
+
+  /** @param pushed where pushed (OpenLineage) events are stored, for each push source's {@code lastEventAt} */
+  @org.springframework.beans.factory.annotation.Autowired
+  public ConnectorsController(ConnectorInstances connectors, SnapshotRepository snapshots,
+      ObjectProvider<Schedules> schedules, EvaluationRepository evaluations, ObjectProvider<MonitorService> monitor,
+      AuditLog audit, PushedEvents pushed) {
+    this.audit = audit;
+    this.pushed = pushed;
     this.connectors = connectors;
     this.snapshots = snapshots;
     this.schedules = schedules;
@@ -51,10 +68,11 @@ public class ConnectorsController {
    * @param configError when its file was changed into something invalid: the problems, while the
    *     previous version shown here stays in force; for a new file that was rejected, an entry with
    *     only {@code id} (the file name), {@code file} and this
+   * @param lastEventAt for a push source (openlineage): when its newest event arrived; null otherwise
    */
   public record ConnectorView(String id, String type, boolean enabled, String baseUrl, String schedule,
       String credentials, RunSummary lastRun, Instant lastSuccessAt, Instant nextRunAt, boolean fresh,
-      int staleFindings, RunSummary heldRun, String file, List<String> configError) {}
+      int staleFindings, RunSummary heldRun, String file, List<String> configError, Instant lastEventAt) {}
 
   @GetMapping
   public List<ConnectorView> list() {
@@ -68,7 +86,7 @@ public class ConnectorsController {
       } else {
         String name = r.file().getFileName().toString().replaceFirst("\\.ya?ml$", "");
         rejectedNew.add(new ConnectorView(name, null, false, null, null, null, null, null, null, false, 0, null,
-            r.file().toString(), r.problems()));
+            r.file().toString(), r.problems(), null));
       }
     }
     List<ConnectorView> views = new java.util.ArrayList<>(connectors.configs().stream()
@@ -95,18 +113,20 @@ public class ConnectorsController {
       throw new IllegalStateException("the scheduler is disabled (aims.scheduler.enabled=false)");
     }
     s.runNow(id);
+    audit.record("connector.run", id, null, Map.of("accepted", true));
     return Map.of("connector", id, "accepted", true);
   }
 
   /**
    * Confirms a run held as suspicious (its fact count dropped sharply): its facts become the
-   * source's latest good snapshot and an evaluation is requested. Admin only (security branch).
+   * source's latest good snapshot and an evaluation is requested. Admin only (EndpointRoles), audited.
    */
   @PostMapping("/{id}/runs/{runId}/confirm")
   public RunSummary confirm(@PathVariable String id, @PathVariable long runId) throws SchedulerException {
     instance(id);
-    RunSummary confirmed = monitor.getObject().confirmHeldRun(id, runId, "api")
+    RunSummary confirmed = monitor.getObject().confirmHeldRun(id, runId, AuditLog.currentActor())
         .orElseThrow(() -> new NoSuchElementException("connector '" + id + "' has no run " + runId));
+    audit.record("connector.confirm-held-run", id + "/runs/" + runId, Map.of("status", "HELD"), confirmed);
     Schedules s = schedules.getIfAvailable();
     if (s != null) {
       s.requestEvaluation();
@@ -133,6 +153,7 @@ public class ConnectorsController {
         s == null ? null : s.nextRun(c.id()).orElse(null), !staleness.containsKey(c.id()),
         staleness.getOrDefault(c.id(), 0),
         state == null ? null : state.lastRun().filter(RunSummary::held).orElse(null),
-        c.file() == null ? null : c.file().toString(), configError);
+        c.file() == null ? null : c.file().toString(), configError,
+        OpenLineageConnectorType.NAME.equals(c.type()) ? pushed.lastReceived(c.id()).orElse(null) : null);
   }
 }

@@ -39,8 +39,11 @@ public class FindingExportController {
   private final RuleBook ruleBook;
   private final Exporter exporter;
 
+  private final io.aimsmonitor.review.AiSystemInventory aiSystems;
+
   public FindingExportController(FindingRepository findings, ControlCatalog catalog, RuleBook ruleBook,
-      Exporter exporter) {
+      Exporter exporter, io.aimsmonitor.review.AiSystemInventory aiSystems) {
+    this.aiSystems = aiSystems;
     this.findings = findings;
     this.catalog = catalog;
     this.ruleBook = ruleBook;
@@ -59,7 +62,8 @@ public class FindingExportController {
       throws IOException {
     ExportFormat format = format(query.getFirst("format"), accept);
     FindingSort sort = FindingsController.sort(query.getFirst("sort"));
-    FindingFilter filter = FindingParameters.filter(query, Set.of("format", "sort"), catalog);
+    FindingFilter filter = FindingParameters.filter(query, Set.of("format", "sort"),
+        new FindingParameters.Lookups(catalog, aiSystems));
     response.setContentType(format.mediaType() + (format == ExportFormat.JUNIT || format == ExportFormat.CSV
         ? ";charset=UTF-8" : ""));
     response.setCharacterEncoding("UTF-8");

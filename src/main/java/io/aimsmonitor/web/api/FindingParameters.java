@@ -1,6 +1,7 @@
 package io.aimsmonitor.web.api;
 
 import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.review.AiSystemInventory;
 import io.aimsmonitor.rules.Severity;
 import io.aimsmonitor.store.FindingFilter;
 import io.aimsmonitor.store.FindingFilter.Condition;
@@ -34,15 +35,19 @@ public final class FindingParameters {
    *     {@link IllegalArgumentException} for a bad value
    */
   public record Filter(String name, String description, boolean repeatable,
-      BiFunction<List<String>, ControlCatalog, Condition> condition) {}
+      BiFunction<List<String>, Lookups, Condition> condition) {}
+
+  /** What the filters look values up in: the control catalog, and the AI systems' subjects. */
+  public record Lookups(ControlCatalog catalog, AiSystemInventory aiSystems) {}
 
   public static final List<Filter> FILTERS = List.of(
-      new Filter("status", "open, resolved, or stale (open on evidence that could not be refreshed)", false,
+      new Filter("status", "open (no waiver covers it), waived (open, covered by a waiver in force), resolved, or stale"
+          + " (open, not waived, on evidence that could not be refreshed)", false,
           (v, c) -> status(v.get(0))),
       new Filter("severity", "minimum severity: info, low, medium, high or critical", false,
           (v, c) -> FindingFilter.severityAtLeast(Severity.parse(v.get(0)))),
       new Filter("control", "an ISO/IEC 42001 control or clause id the finding cites, e.g. A.6.2.4", true,
-          (v, c) -> FindingFilter.controls(controls(v, c))),
+          (v, c) -> FindingFilter.controls(controls(v, c.catalog()))),
       new Filter("rule", "a rule id, e.g. lifecycle.production-version-has-owner", true, (v, c) -> FindingFilter.rules(v)),
       new Filter("pack", "a rule pack name, e.g. aims-lifecycle", true, (v, c) -> FindingFilter.packs(v)),
       new Filter("source", "a connector instance id whose facts the finding was decided on", true,
@@ -56,7 +61,11 @@ public final class FindingParameters {
       new Filter("firstSeenBefore", "first seen before this time (ISO-8601 instant or date, UTC)", false,
           (v, c) -> FindingFilter.firstSeenBefore(time(v.get(0)))),
       new Filter("stale", "true: only findings on evidence that could not be refreshed; false: only fresh ones", false,
-          (v, c) -> FindingFilter.stale(bool(v.get(0)))));
+          (v, c) -> FindingFilter.stale(bool(v.get(0)))),
+      new Filter("aiSystem", "an AI system id (see /api/ai-systems): findings about its subjects", false,
+          (v, c) -> FindingFilter.subjectKeys(aiSystemSubjects(v.get(0), c.aiSystems()))),
+      new Filter("assignee", "the person or team assigned in the review workflow", false,
+          (v, c) -> FindingFilter.assignee(v.get(0))));
 
   private FindingParameters() {}
 
@@ -64,7 +73,7 @@ public final class FindingParameters {
    * The filter the query asks for. {@code others} are the endpoint's own parameters (paging,
    * format), accepted and ignored here; any other name is a {@link BadParameterException}.
    */
-  public static FindingFilter filter(MultiValueMap<String, String> query, Set<String> others, ControlCatalog catalog) {
+  public static FindingFilter filter(MultiValueMap<String, String> query, Set<String> others, Lookups lookups) {
     Map<String, Filter> byName = new java.util.HashMap<>();
     FILTERS.forEach(f -> byName.put(f.name(), f));
     FindingFilter filter = FindingFilter.all();
@@ -89,7 +98,7 @@ public final class FindingParameters {
         throw new BadParameterException(name, "give it once, got " + values.size() + " values");
       }
       try {
-        filter = filter.and(f.condition().apply(values, catalog));
+        filter = filter.and(f.condition().apply(values, lookups));
       } catch (BadParameterException ex) {
         throw ex;
       } catch (IllegalArgumentException ex) {
@@ -101,11 +110,22 @@ public final class FindingParameters {
 
   private static Condition status(String value) {
     return switch (value.toLowerCase(Locale.ROOT)) {
-      case "open" -> FindingFilter.status(io.aimsmonitor.finding.Finding.Status.OPEN);
+      // open and stale leave out waived findings: a waiver in force makes a finding an accepted risk
+      case "open" -> FindingFilter.both(FindingFilter.status(io.aimsmonitor.finding.Finding.Status.OPEN),
+          FindingFilter.waived(false));
+      case "waived" -> FindingFilter.both(FindingFilter.status(io.aimsmonitor.finding.Finding.Status.OPEN),
+          FindingFilter.waived(true));
       case "resolved" -> FindingFilter.status(io.aimsmonitor.finding.Finding.Status.RESOLVED);
-      case "stale" -> FindingFilter.openOnStaleEvidence();
-      default -> throw new IllegalArgumentException("must be open, resolved or stale, got '" + value + "'");
+      case "stale" -> FindingFilter.both(FindingFilter.openOnStaleEvidence(), FindingFilter.waived(false));
+      default -> throw new IllegalArgumentException("must be open, waived, resolved or stale, got '" + value + "'");
     };
+  }
+
+  private static Set<String> aiSystemSubjects(String id, AiSystemInventory aiSystems) {
+    if (aiSystems.find(id).isEmpty()) {
+      throw new IllegalArgumentException("no AI system '" + id + "' (see /api/ai-systems)");
+    }
+    return aiSystems.subjectKeys(id);
   }
 
   private static List<String> controls(List<String> ids, ControlCatalog catalog) {

@@ -12,6 +12,11 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import io.aimsmonitor.finding.FindingWorkflow;
+import io.aimsmonitor.review.AiSystemInventory;
+import io.aimsmonitor.review.ReviewService;
+import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -23,7 +28,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriComponentsBuilder;
 
-/** Findings: a filtered, sorted list paged by cursor, and one finding with its history. */
+/** Findings: a filtered, sorted list paged by cursor, and one finding with its workflow and history. Actions: {@link FindingActionsController}. */
 @RestController
 @RequestMapping("/api/findings")
 public class FindingsController {
@@ -34,11 +39,19 @@ public class FindingsController {
 
   private final FindingRepository findings;
   private final ControlCatalog catalog;
+  private final ReviewService review;
+  private final AiSystemInventory aiSystems;
 
-  public FindingsController(FindingRepository findings, ControlCatalog catalog) {
+  public FindingsController(FindingRepository findings, ControlCatalog catalog, ReviewService review,
+      AiSystemInventory aiSystems) {
     this.findings = findings;
     this.catalog = catalog;
+    this.review = review;
+    this.aiSystems = aiSystems;
   }
+
+  /** A finding as listed: its summary (no evidence), and beside it the review workflow (docs/review.md). */
+  public record FindingItem(@JsonUnwrapped FindingSummary finding, FindingWorkflow workflow) {}
 
   /**
    * One page of findings.
@@ -48,11 +61,12 @@ public class FindingsController {
    * @param next the cursor of the next page (pass it as {@code cursor}); null on the last page
    * @param nextPage the same request for the next page, as a relative URL; null on the last page
    */
-  public record FindingPage(List<FindingSummary> items, long total, int limit, String sort, String next,
+  public record FindingPage(List<FindingItem> items, long total, int limit, String sort, String next,
       String nextPage) {}
 
-  /** A finding with its full history, oldest event first. */
-  public record FindingDetail(Finding finding, List<FindingEvent> history) {}
+
+  /** A finding with its workflow and its full history, oldest event first. */
+  public record FindingDetail(Finding finding, FindingWorkflow workflow, List<FindingEvent> history) {}
 
   @GetMapping
   @FindingFilterParameters
@@ -76,23 +90,42 @@ public class FindingsController {
     }
     FindingSort sort = sort(query.getFirst("sort"));
     FindingSort.Cursor after = cursor(query.getFirst("cursor"), sort);
-    FindingFilter filter = FindingParameters.filter(query, PAGING, catalog);
+    FindingFilter filter = filter(query, PAGING);
     FindingRepository.SummaryPage page = findings.page(filter, sort, after, limit);
     String next = page.next() == null ? null : page.next().encode();
     String nextPage = next == null ? null : UriComponentsBuilder.fromPath(request.getRequestURI())
         .query(request.getQueryString()).replaceQueryParam("offset").replaceQueryParam("cursor", next)
         .build().toUriString();
-    return new FindingPage(page.items(), page.total(), limit, sort.label(), next, nextPage);
+    Map<String, FindingWorkflow> workflows = review.summaryWorkflows(page.items());
+    return new FindingPage(page.items().stream().map(f -> new FindingItem(f, workflows.get(f.id()))).toList(),
+        page.total(), limit, sort.label(), next, nextPage);
+  }
+
+  /** The lookups the filter parameters need. */
+  FindingParameters.Lookups lookups() {
+    return new FindingParameters.Lookups(catalog, aiSystems);
+  }
+
+  /**
+   * The filter the parameters ask for ({@code others}: the endpoint's own, non-filter parameters);
+   * also selects the findings of a bulk action.
+   */
+  FindingFilter filter(MultiValueMap<String, String> query, Set<String> others) {
+    return FindingParameters.filter(query, others, lookups());
   }
 
   @GetMapping("/{id}")
   @Operation(summary = "One finding with its evidence and full history")
   public FindingDetail get(@PathVariable String id) {
+    checkId(id);
+    Finding finding = findings.get(id).orElseThrow(() -> new NoSuchElementException("no finding " + id));
+    return new FindingDetail(finding, review.workflow(finding), findings.history(id));
+  }
+
+  static void checkId(String id) {
     if (!ID.matcher(id).matches()) {
       throw new BadParameterException("id", "a finding id is 32 lower-case hex digits");
     }
-    Finding finding = findings.get(id).orElseThrow(() -> new NoSuchElementException("no finding " + id));
-    return new FindingDetail(finding, findings.history(id));
   }
 
   static FindingSort sort(String value) {

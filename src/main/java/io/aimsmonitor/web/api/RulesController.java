@@ -1,5 +1,6 @@
 package io.aimsmonitor.web.api;
 
+import io.aimsmonitor.audit.AuditLog;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RuleDefinition;
 import io.aimsmonitor.rules.RulePack;
@@ -22,10 +23,12 @@ public class RulesController {
 
   private final RuleBook ruleBook;
   private final ObjectProvider<Schedules> schedules;
+  private final AuditLog audit;
 
-  public RulesController(RuleBook ruleBook, ObjectProvider<Schedules> schedules) {
+  public RulesController(RuleBook ruleBook, ObjectProvider<Schedules> schedules, AuditLog audit) {
     this.ruleBook = ruleBook;
     this.schedules = schedules;
+    this.audit = audit;
   }
 
   /** A rule as the API shows it. */
@@ -48,6 +51,13 @@ public class RulesController {
 
   public record RulesView(List<PackView> packs, Collection<RuleBook.Rejection> rejected) {}
 
+  /** Pack name to content hash: what a reload changed, for the audit log. */
+  private Map<String, String> versions() {
+    Map<String, String> versions = new java.util.TreeMap<>();
+    ruleBook.packs().forEach(p -> versions.put(p.name(), p.contentHash()));
+    return versions;
+  }
+
   @GetMapping
   public RulesView list() {
     return new RulesView(ruleBook.packs().stream().map(PackView::of).toList(), ruleBook.rejected().values());
@@ -57,7 +67,11 @@ public class RulesController {
   @PostMapping("/reload")
   public ResponseEntity<RuleBook.ReloadReport> reload() {
     Schedules s = schedules.getIfAvailable();
+    Map<String, String> before = versions();
     RuleBook.ReloadReport report = s != null ? s.reloadRules() : ruleBook.reload();
+    Map<String, Object> after = new java.util.LinkedHashMap<>(versions());
+    after.put("rejected", report.rejected().stream().map(RuleBook.Rejection::pack).toList());
+    audit.record("rules.reload", "rule packs", before, after);
     return ResponseEntity.status(report.rejected().isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_CONTENT).body(report);
   }
 }

@@ -20,7 +20,11 @@ class ExampleInstancesTest {
       "sagemaker-prod.yaml, sagemaker",
       "github-actions-acme.yaml, github-actions",
       "gitlab-ci-acme.yaml, gitlab-ci",
-      "jenkins-ml.yaml, jenkins"})
+      "jenkins-ml.yaml, jenkins",
+      "datahub-prod.yaml, datahub",
+      "openmetadata-prod.yaml, openmetadata",
+      "unity-catalog-prod.yaml, unity-catalog",
+      "openlineage-prod.yaml, openlineage"})
   void exampleLoadsAndIsDisabled(String file, String type) throws Exception {
     ConnectorConfig config = new ConnectorConfigLoader(ConnectorTypes.discover()).loadFile(Path.of("connectors", file));
 

@@ -71,7 +71,8 @@ class FindingExportControllerTest {
     RuleBook rules = mock(RuleBook.class);
     when(rules.rules()).thenReturn(Map.of(RULE.id(), RULE));
     Exporter exporter = new Exporter(WaiverLookup.NONE, null, "test", Clock.systemUTC());
-    mvc = MockMvcBuilders.standaloneSetup(new FindingExportController(repo, ControlCatalog.bundled(), rules, exporter))
+    mvc = MockMvcBuilders.standaloneSetup(new FindingExportController(repo, ControlCatalog.bundled(), rules, exporter,
+            io.aimsmonitor.testing.TestReview.aiSystems(repo)))
         .setControllerAdvice(new ApiErrors()).build();
   }
 

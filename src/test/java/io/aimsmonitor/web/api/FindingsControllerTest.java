@@ -48,7 +48,8 @@ class FindingsControllerTest {
 
   @BeforeAll
   void setUp() {
-    FindingRepository repo = TestStore.on(TestDatabases.h2File(dir)).findings();
+    javax.sql.DataSource data = TestDatabases.h2File(dir);
+    FindingRepository repo = TestStore.on(data).findings();
     List<Finding> findings = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
       String source = i % 2 == 0 ? "mlflow-prod" : "catalog";
@@ -63,7 +64,8 @@ class FindingsControllerTest {
     }
     repo.apply(new Reconciler.Result(findings, List.of(), T0, findings.stream()
         .map(f -> new FindingEvent(f.id(), T0, FindingEvent.Type.OPENED, "system", "")).toList(), java.util.Map.of()));
-    mvc = MockMvcBuilders.standaloneSetup(new FindingsController(repo, ControlCatalog.bundled()))
+    mvc = MockMvcBuilders.standaloneSetup(new FindingsController(repo, ControlCatalog.bundled(),
+            io.aimsmonitor.testing.TestReview.review(data, repo), io.aimsmonitor.testing.TestReview.aiSystems(repo)))
         .setControllerAdvice(new ApiErrors()).build();
   }
 
@@ -77,7 +79,7 @@ class FindingsControllerTest {
       "status=open|24", "status=resolved|1", "status=stale|1", "severity=high|10", "control=A.3.2|9",
       "rule=lifecycle.owner&rule=data.quality|25", "pack=aims-data|16", "source=catalog|12", "owner=ALICE|7",
       "text=m1|11", "text=M2|6", "firstSeenFrom=2026-10-21|5", "firstSeenBefore=2026-10-03T00:00:00Z|2",
-      "stale=true|1", "status=open&severity=critical&source=mlflow-prod|2"})
+      "stale=true|1", "status=open&severity=critical&source=mlflow-prod|2", "status=waived|0", "assignee=bob|0"})
   void eachFilterNarrowsTheList(String query, int expected) throws Exception {
     JsonNode page = getJson("/api/findings?" + query);
     assertThat(page.get("total").asInt()).as(query).isEqualTo(expected);
@@ -121,7 +123,7 @@ class FindingsControllerTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "severity=urgent|severity|unknown severity 'urgent'",
-      "status=closed|status|must be open, resolved or stale",
+      "status=closed|status|must be open, waived, resolved or stale",
       "control=A.99|control|not an ISO/IEC 42001 control",
       "firstSeenFrom=yesterday|firstSeenFrom|ISO-8601",
       "stale=maybe|stale|true or false",

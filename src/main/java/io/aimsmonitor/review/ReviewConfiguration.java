@@ -1,0 +1,72 @@
+package io.aimsmonitor.review;
+
+import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.rules.RuleBook;
+import io.aimsmonitor.schedule.MonitorService;
+import io.aimsmonitor.store.FindingRepository;
+import io.aimsmonitor.store.ReviewRepository;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Wires the review workflow. {@link ReviewService} is also the {@code ReconciliationSink} the
+ * monitor stores evaluations through and the controls report's {@code Exclusions}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ReviewConfiguration {
+
+  @Bean
+  ReviewRepository reviewRepository(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
+    return new ReviewRepository(jdbc, template, tx);
+  }
+
+  @Bean
+  WaiverPolicy waiverPolicy(ReviewProperties props, RuleBook ruleBook) {
+    return new WaiverPolicy(props, () -> ruleBook.rules().keySet());
+  }
+
+  @Bean
+  WaiverFile waiverFile(ReviewProperties props, WaiverPolicy policy) {
+    return new WaiverFile(props.waiversFile(), policy);
+  }
+
+  /** The monitor is looked up lazily: it stores its evaluations through this service. */
+  @Bean
+  ReviewService reviewService(FindingRepository findings, ReviewRepository repo, WaiverPolicy policy, WaiverFile file,
+      ObjectProvider<MonitorService> monitor, Clock clock) {
+    return new ReviewService(findings, repo, policy, file, () -> monitor.getObject().latestFacts(), clock);
+  }
+
+  /**
+   * Exports show each finding's waiver: the one in force (active) from the workflow, or none. Looked
+   * up lazily, so that the exporter does not need the review service while the context starts.
+   */
+  @Bean
+  io.aimsmonitor.export.WaiverLookup waiverLookup(ObjectProvider<ReviewService> review, Clock clock) {
+    return finding -> {
+      io.aimsmonitor.finding.Waiver w = review.getObject().workflow(finding).waiver();
+      if (w == null) {
+        return io.aimsmonitor.export.WaiverState.NONE;
+      }
+      String status = switch (w.state(clock.instant())) {
+        case ACTIVE -> "active";
+        case PENDING -> "requested";
+        case EXPIRED -> "expired";
+        case REVOKED -> "revoked";
+      };
+      return new io.aimsmonitor.export.WaiverState(status, w.expiresAt(), w.approvedBy(), w.justification());
+    };
+  }
+
+  @Bean
+  AiSystemInventory aiSystemInventory(AiSystemProperties props, ObjectProvider<MonitorService> monitor,
+      FindingRepository findings, ControlCatalog catalog, RuleBook ruleBook) {
+    return new AiSystemInventory(props, () -> monitor.getObject().latestFacts(), findings, catalog,
+        () -> ruleBook.rules().values(), () -> monitor.getObject().staleRules());
+  }
+}

@@ -1,0 +1,423 @@
+package io.aimsmonitor.review;
+
+import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.finding.ControlReport;
+import io.aimsmonitor.finding.Finding;
+import io.aimsmonitor.finding.FindingEvent;
+import io.aimsmonitor.finding.FindingEvent.Type;
+import io.aimsmonitor.finding.FindingWorkflow;
+import io.aimsmonitor.finding.ReconciliationSink;
+import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.finding.Waiver;
+import io.aimsmonitor.store.FindingRepository;
+import io.aimsmonitor.store.ReviewRepository;
+import io.aimsmonitor.store.ReviewRepository.OpenFinding;
+import io.aimsmonitor.store.ReviewRepository.WorkflowRow;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The human workflow beside the computed status: acknowledge, assign, comment, due dates and
+ * waivers. Every action writes a {@link FindingEvent} with the person who acted.
+ *
+ * <p>Which waiver covers which open finding is decided in one place, {@link #sync}, at every
+ * evaluation (as part of storing its reconciliation, whichever path ran it: schedule, run now,
+ * {@code scan}) and right after each waiver action. So a waiver that expired or was revoked brings
+ * its findings back at the latest at the first evaluation after, with an {@code UNWAIVED} event.
+ */
+public class ReviewService implements ReconciliationSink, ControlReport.Exclusions {
+
+  /** The actor of a request nobody authenticated. */
+  public static final String ANONYMOUS = "anonymous";
+
+  /** Text limit for comments and reasons: the history is for sentences, not attachments. */
+  static final int MAX_TEXT = 10_000;
+
+  private final FindingRepository findings;
+  private final ReviewRepository repo;
+  private final WaiverPolicy policy;
+  private final WaiverFile file;
+  private final Supplier<List<Fact>> latestFacts;
+  private final Clock clock;
+
+  /**
+   * @param latestFacts the facts the latest evaluation would read, for the subject's owner when a
+   *     reviewer resets an assignment to the default
+   */
+  public ReviewService(FindingRepository findings, ReviewRepository repo, WaiverPolicy policy, WaiverFile file,
+      Supplier<List<Fact>> latestFacts, Clock clock) {
+    this.findings = findings;
+    this.repo = repo;
+    this.policy = policy;
+    this.file = file;
+    this.latestFacts = latestFacts;
+    this.clock = clock;
+  }
+
+  public ReviewProperties properties() {
+    return policy.properties();
+  }
+
+  // --- evaluation ----------------------------------------------------------------------------
+
+  /** Stores an evaluation's reconciliation and, in the same transaction, the waivers and default assignees it implies. */
+  @Override
+  public void store(Reconciler.Result result, List<Fact> facts) {
+    repo.inTransaction(() -> {
+      findings.apply(result);
+      sync(result.at(), FindingEvent.SYSTEM, java.util.Set.of(), SubjectOwners.of(facts));
+      return null;
+    });
+  }
+
+  /**
+   * Brings every open finding's waiver in force up to date as of {@code now}, and, with
+   * {@code owners}, its default assignee.
+   *
+   * @param actor who caused the change: the reviewer for changes of {@code actionWaivers}, else system
+   */
+  void sync(Instant now, String actor, java.util.Set<String> actionWaivers, SubjectOwners owners) {
+    List<Waiver> all = waivers();
+    Map<String, Waiver> byId = new HashMap<>();
+    all.forEach(w -> byId.put(w.id(), w));
+    List<Waiver> inForce = all.stream().filter(w -> w.inForce(now))
+        // one finding, before a rule; then the longest-lasting
+        .sorted(Comparator.comparing((Waiver w) -> w.scope() == Waiver.Scope.FINDING ? 0 : 1)
+            .thenComparing(Waiver::expiresAt, Comparator.reverseOrder()).thenComparing(Waiver::id))
+        .toList();
+    Map<String, String> waiverChanges = new LinkedHashMap<>();
+    Map<String, String> assigneeChanges = new LinkedHashMap<>();
+    List<FindingEvent> events = new ArrayList<>();
+    for (OpenFinding f : repo.openFindings()) {
+      Waiver now_ = inForce.stream().filter(w -> w.covers(f.id(), f.ruleId(), f.subjectKey())).findFirst().orElse(null);
+      String before = f.workflow().waiverId();
+      String after = now_ == null ? null : now_.id();
+      if (!Objects.equals(before, after)) {
+        waiverChanges.put(f.id(), after);
+        boolean byAction = (before != null && actionWaivers.contains(before)) || (after != null && actionWaivers.contains(after));
+        String who = byAction ? actor : FindingEvent.SYSTEM;
+        if (after != null) {
+          events.add(new FindingEvent(f.id(), now, Type.WAIVED, who, now_.describe()
+              + (before == null ? "" : " (replaces " + before + ")")));
+        } else {
+          events.add(new FindingEvent(f.id(), now, Type.UNWAIVED, who, whyEnded(byId.get(before), before, now)));
+        }
+      }
+      if (owners != null && !"explicit".equals(f.workflow().assigneeSource())) {
+        owners.ownerOf(f.subjectKey()).filter(o -> !o.equals(f.workflow().assignee()))
+            .ifPresent(o -> assigneeChanges.put(f.id(), o));
+      }
+    }
+    repo.setWaivers(waiverChanges);
+    repo.setDefaultAssignees(assigneeChanges);
+    repo.addEvents(events);
+  }
+
+  private static String whyEnded(Waiver w, String id, Instant now) {
+    if (w == null) {
+      return "waiver " + id + " no longer exists (removed from the waivers file): the finding is open again";
+    }
+    return switch (w.state(now)) {
+      case EXPIRED -> "waiver " + id + " expired at " + w.expiresAt() + ": the finding is open again";
+      case REVOKED -> "waiver " + id + " was revoked by " + w.revokedBy() + " at " + w.revokedAt() + ": "
+          + w.revokeReason() + "; the finding is open again";
+      default -> "waiver " + id + " no longer covers this finding: it is open again";
+    };
+  }
+
+  // --- reading -------------------------------------------------------------------------------
+
+  /** Every waiver, from the API and the waivers file, oldest request first. */
+  public List<Waiver> waivers() {
+    return Stream.concat(repo.waivers().stream(), file.waivers().stream()).toList();
+  }
+
+  public Waiver waiver(String id) {
+    Optional<Waiver> found = id.startsWith("file:")
+        ? file.waivers().stream().filter(w -> w.id().equals(id)).findFirst()
+        : repo.waiver(id);
+    return found.orElseThrow(() -> new NoSuchElementException("no waiver " + id));
+  }
+
+  /** Open findings each waiver covers (as of the last evaluation or waiver action). */
+  public Map<String, Long> coveredFindings() {
+    return repo.waivedFindingsByWaiver();
+  }
+
+  /** The workflow of each finding, in the order given. */
+  public Map<String, FindingWorkflow> workflows(List<Finding> list) {
+    return workflows(list.stream().map(f -> new Brief(f.id(), f.isOpen(), f.severity(), f.firstSeen())).toList());
+  }
+
+  /** The workflow of each listed finding (a list item, without evidence), in the order given. */
+  public Map<String, FindingWorkflow> summaryWorkflows(List<io.aimsmonitor.finding.FindingSummary> list) {
+    return workflows(list.stream()
+        .map(f -> new Brief(f.id(), f.status() == Finding.Status.OPEN, f.severity(), f.firstSeen())).toList());
+  }
+
+  /** What a finding's workflow view needs of it. */
+  private record Brief(String id, boolean open, io.aimsmonitor.rules.Severity severity, Instant firstSeen) {}
+
+  private Map<String, FindingWorkflow> workflows(java.util.Collection<Brief> list) {
+    Map<String, WorkflowRow> rows = repo.workflows(list.stream().map(Brief::id).toList());
+    Map<String, Waiver> waivers = new HashMap<>();
+    if (rows.values().stream().anyMatch(r -> r.waiverId() != null)) {
+      waivers().forEach(w -> waivers.put(w.id(), w));
+    }
+    Map<String, FindingWorkflow> out = new LinkedHashMap<>();
+    for (Brief f : list) {
+      out.put(f.id(), view(f, rows.getOrDefault(f.id(), WorkflowRow.empty(f.id())), waivers));
+    }
+    return out;
+  }
+
+  public FindingWorkflow workflow(Finding f) {
+    return workflows(List.of(f)).get(f.id());
+  }
+
+  private FindingWorkflow view(Brief f, WorkflowRow row, Map<String, Waiver> waivers) {
+    Waiver waiver = f.open() && row.waiverId() != null ? waivers.get(row.waiverId()) : null;
+    String state = !f.open() ? FindingWorkflow.RESOLVED : waiver != null ? FindingWorkflow.WAIVED : FindingWorkflow.OPEN;
+    Instant due = row.dueAt();
+    String dueSource = due != null ? "explicit" : null;
+    if (due == null) {
+      due = properties().defaultDue(f.severity(), f.firstSeen()).orElse(null);
+      dueSource = due == null ? null : "default";
+    }
+    return new FindingWorkflow(state, row.acknowledgedAt() != null, row.acknowledgedBy(), row.acknowledgedAt(),
+        row.assignee(), row.assignee() == null ? null : row.assigneeSource(), due, dueSource, waiver);
+  }
+
+  // --- actions on one finding ------------------------------------------------------------------
+
+  public FindingWorkflow acknowledge(String findingId, String actor, String note) {
+    Finding f = finding(findingId);
+    String text = optionalText(note, "note");
+    return act(f, () -> {
+      Instant now = clock.instant();
+      repo.setAcknowledged(f.id(), actor, now);
+      repo.addEvents(List.of(new FindingEvent(f.id(), now, Type.ACKNOWLEDGED, actor, text)));
+    });
+  }
+
+  /** @param assignee a person or team; null or blank: back to the default, the subject's owner */
+  public FindingWorkflow assign(String findingId, String assignee, String actor) {
+    Finding f = finding(findingId);
+    String who = assignee == null || assignee.isBlank() ? null : assignee.strip();
+    if (who != null && who.length() > 200) {
+      throw new IllegalArgumentException("assignee must be at most 200 characters");
+    }
+    return act(f, () -> {
+      Instant now = clock.instant();
+      if (who != null) {
+        repo.setAssignee(f.id(), who, "explicit");
+        repo.addEvents(List.of(new FindingEvent(f.id(), now, Type.ASSIGNED, actor, "assigned to " + who)));
+      } else {
+        Optional<String> owner = SubjectOwners.of(latestFacts.get()).ownerOf(f.subject().key());
+        repo.setAssignee(f.id(), owner.orElse(null), "owner");
+        repo.addEvents(List.of(new FindingEvent(f.id(), now, Type.ASSIGNED, actor, owner
+            .map(o -> "assignment reset to the owner, " + o).orElse("unassigned (the subject has no recorded owner)"))));
+      }
+    });
+  }
+
+  public FindingWorkflow comment(String findingId, String text, String actor) {
+    Finding f = finding(findingId);
+    String body = requiredText(text, "text");
+    return act(f, () -> repo.addEvents(List.of(new FindingEvent(f.id(), clock.instant(), Type.COMMENTED, actor, body))));
+  }
+
+  /** @param due null: back to the default for the finding's severity */
+  public FindingWorkflow setDue(String findingId, Instant due, String actor) {
+    Finding f = finding(findingId);
+    return act(f, () -> {
+      repo.setDue(f.id(), due);
+      String detail = due != null ? "due " + due : properties().defaultDue(f.severity(), f.firstSeen())
+          .map(d -> "due date reset to the default for " + f.severity().label() + ", " + d)
+          .orElse("due date removed (no default for " + f.severity().label() + ")");
+      repo.addEvents(List.of(new FindingEvent(f.id(), clock.instant(), Type.DUE_DATE_SET, actor, detail)));
+    });
+  }
+
+  private FindingWorkflow act(Finding f, Runnable work) {
+    repo.inTransaction(() -> {
+      work.run();
+      return null;
+    });
+    return workflow(f);
+  }
+
+  // --- waivers ---------------------------------------------------------------------------------
+
+  /**
+   * Requests a waiver. Without four-eyes mode it is in force at once, the requester being its
+   * approver; with it, it waits for another reviewer ({@link #approve}).
+   */
+  public Waiver requestWaiver(WaiverRequest request, String actor) {
+    return requestWaivers(List.of(request), actor).get(0);
+  }
+
+  /** Several waivers from one reviewer, checked first, then stored and applied together. */
+  private List<Waiver> requestWaivers(List<WaiverRequest> requests, String actor) {
+    Instant now = clock.instant();
+    boolean approved = !properties().fourEyes();
+    List<Waiver> made = new ArrayList<>();
+    for (WaiverRequest request : requests) {
+      Waiver.Scope scope = policy.check(request, now);
+      if (scope == Waiver.Scope.FINDING) {
+        finding(request.findingId());
+      }
+      made.add(new Waiver("W-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12), scope,
+          request.findingId(), request.ruleId(), request.subjectPattern(), request.justification().strip(), actor, now,
+          approved ? actor : null, approved ? now : null, request.expiresAt(), null, null, null));
+    }
+    return repo.inTransaction(() -> {
+      made.forEach(repo::insert);
+      if (approved) {
+        sync(now, actor, made.stream().map(Waiver::id).collect(java.util.stream.Collectors.toSet()), null);
+      } else {
+        List<FindingEvent> events = new ArrayList<>();
+        for (OpenFinding f : repo.openFindings()) {
+          made.stream().filter(w -> w.covers(f.id(), f.ruleId(), f.subjectKey())).forEach(w -> events.add(
+              new FindingEvent(f.id(), now, Type.WAIVER_REQUESTED, actor, w.describe() + "; awaiting approval by another reviewer")));
+        }
+        repo.addEvents(events);
+      }
+      return made;
+    });
+  }
+
+  /** Approves a pending waiver (four-eyes mode); the requester cannot. */
+  public Waiver approve(String waiverId, String actor) {
+    Waiver w = apiWaiver(waiverId);
+    Instant now = clock.instant();
+    if (w.state(now) != Waiver.State.PENDING) {
+      throw new IllegalStateException("waiver " + waiverId + " is " + w.state(now).label() + ", not pending approval");
+    }
+    policy.checkApprover(w, actor);
+    Waiver approved = w.approved(actor, now);
+    return repo.inTransaction(() -> {
+      if (!repo.update(approved, w)) {
+        throw new IllegalStateException("waiver " + waiverId + " changed meanwhile; read it again");
+      }
+      sync(now, actor, java.util.Set.of(w.id()), null);
+      return approved;
+    });
+  }
+
+  /** Ends a pending or active waiver now; its findings are open again at once. */
+  public Waiver revoke(String waiverId, String reason, String actor) {
+    Waiver w = apiWaiver(waiverId);
+    String why = requiredText(reason, "reason");
+    Instant now = clock.instant();
+    Waiver.State state = w.state(now);
+    if (state != Waiver.State.PENDING && state != Waiver.State.ACTIVE) {
+      throw new IllegalStateException("waiver " + waiverId + " is already " + state.label());
+    }
+    Waiver revoked = w.revoked(actor, now, why);
+    return repo.inTransaction(() -> {
+      if (!repo.update(revoked, w)) {
+        throw new IllegalStateException("waiver " + waiverId + " changed meanwhile; read it again");
+      }
+      sync(now, actor, java.util.Set.of(w.id()), null);
+      return revoked;
+    });
+  }
+
+  private Waiver apiWaiver(String waiverId) {
+    if (waiverId.startsWith("file:")) {
+      waiver(waiverId);
+      throw new IllegalStateException("waiver " + waiverId + " is kept in the waivers file ("
+          + properties().waiversFile() + "): change it there");
+    }
+    return waiver(waiverId);
+  }
+
+  // --- bulk ------------------------------------------------------------------------------------
+
+  /** What a bulk action does to each finding of the selection. */
+  public enum BulkAction { ACKNOWLEDGE, ASSIGN, WAIVE }
+
+  /**
+   * Applies one action to every finding selected, all or nothing.
+   *
+   * @param value the assignee (assign) or the justification (waive)
+   * @param expiresAt the waivers' expiry (waive)
+   * @return the findings changed, and for waive the waivers made (one per finding, one justification)
+   */
+  public BulkResult bulk(List<Finding> selected, BulkAction action, String value, Instant expiresAt, String actor) {
+    if (selected.size() > properties().maxBulk()) {
+      throw new IllegalArgumentException("the filter selects " + selected.size() + " findings, more than the "
+          + properties().maxBulk() + " one bulk action may change (aims.review.max-bulk); narrow it");
+    }
+    return repo.inTransaction(() -> {
+      List<String> waivers = new ArrayList<>();
+      switch (action) {
+        case ACKNOWLEDGE -> selected.forEach(f -> acknowledge(f.id(), actor, value));
+        case ASSIGN -> selected.forEach(f -> assign(f.id(), value, actor));
+        case WAIVE -> requestWaivers(selected.stream().map(f -> WaiverRequest.forFinding(f.id(), value, expiresAt))
+            .toList(), actor).forEach(w -> waivers.add(w.id()));
+      }
+      return new BulkResult(selected.stream().map(Finding::id).toList(), waivers);
+    });
+  }
+
+  public record BulkResult(List<String> findings, List<String> waivers) {}
+
+  // --- the controls report ---------------------------------------------------------------------
+
+  /** For the Statement of Applicability: which accepted risks stand behind a control's waived findings. */
+  @Override
+  public Optional<String> justification(String controlId) {
+    Map<String, Long> byWaiver = repo.waivedForControl(controlId);
+    if (byWaiver.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> parts = new ArrayList<>();
+    byWaiver.forEach((id, n) -> {
+      String what;
+      try {
+        what = waiver(id).describe();
+      } catch (NoSuchElementException e) {
+        what = "waiver " + id;
+      }
+      parts.add(n + " finding" + (n == 1 ? "" : "s") + " accepted by " + what);
+    });
+    return Optional.of(String.join("; ", parts));
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private Finding finding(String id) {
+    return findings.get(id).orElseThrow(() -> new NoSuchElementException("no finding " + id));
+  }
+
+  private static String requiredText(String text, String name) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException(name + " is required");
+    }
+    return optionalText(text, name);
+  }
+
+  private static String optionalText(String text, String name) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    if (text.length() > MAX_TEXT) {
+      throw new IllegalArgumentException(name + " must be at most " + MAX_TEXT + " characters, got " + text.length());
+    }
+    return text.strip();
+  }
+}

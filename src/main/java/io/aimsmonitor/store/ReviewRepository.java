@@ -1,0 +1,223 @@
+package io.aimsmonitor.store;
+
+import static io.aimsmonitor.store.SnapshotRepository.instant;
+import static io.aimsmonitor.store.SnapshotRepository.utc;
+
+import io.aimsmonitor.finding.FindingEvent;
+import io.aimsmonitor.finding.Waiver;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Waivers and the per-finding workflow rows (acknowledgement, assignee, due date, waiver in force). */
+public class ReviewRepository {
+
+  /**
+   * One finding's workflow row as stored; absent fields are null.
+   *
+   * @param waiverId the waiver in force as of the last evaluation or waiver action
+   */
+  public record WorkflowRow(String findingId, String acknowledgedBy, Instant acknowledgedAt, String assignee,
+      String assigneeSource, Instant dueAt, String waiverId) {
+
+    public static WorkflowRow empty(String findingId) {
+      return new WorkflowRow(findingId, null, null, null, null, null, null);
+    }
+
+    public WorkflowRow withAcknowledged(String by, Instant at) {
+      return new WorkflowRow(findingId, by, at, assignee, assigneeSource, dueAt, waiverId);
+    }
+
+    public WorkflowRow withAssignee(String who, String source) {
+      return new WorkflowRow(findingId, acknowledgedBy, acknowledgedAt, who, who == null ? null : source, dueAt, waiverId);
+    }
+
+    public WorkflowRow withDueAt(Instant due) {
+      return new WorkflowRow(findingId, acknowledgedBy, acknowledgedAt, assignee, assigneeSource, due, waiverId);
+    }
+
+    public WorkflowRow withWaiver(String id) {
+      return new WorkflowRow(findingId, acknowledgedBy, acknowledgedAt, assignee, assigneeSource, dueAt, id);
+    }
+  }
+
+  /** An open finding as the waiver sync needs it. */
+  public record OpenFinding(String id, String ruleId, String subjectKey, String subjectType, WorkflowRow workflow) {}
+
+  private static final int CHUNK = 500;
+
+  private final JdbcClient jdbc;
+  private final JdbcTemplate template;
+  private final TransactionTemplate tx;
+
+  public ReviewRepository(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
+    this.jdbc = jdbc;
+    this.template = template;
+    this.tx = tx;
+  }
+
+  /** Runs {@code work} in one transaction (joining the caller's, if any). */
+  public <T> T inTransaction(Supplier<T> work) {
+    return tx.execute(status -> work.get());
+  }
+
+  // --- waivers -------------------------------------------------------------------------------
+
+  public List<Waiver> waivers() {
+    return jdbc.sql("SELECT * FROM waiver ORDER BY requested_at, id").query(this::mapWaiver).list();
+  }
+
+  public Optional<Waiver> waiver(String id) {
+    return jdbc.sql("SELECT * FROM waiver WHERE id = ?").param(id).query(this::mapWaiver).optional();
+  }
+
+  public void insert(Waiver w) {
+    jdbc.sql("INSERT INTO waiver (id, scope, finding_id, rule_id, subject_pattern, justification, requested_by,"
+            + " requested_at, approved_by, approved_at, expires_at, revoked_by, revoked_at, revoke_reason)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        .params(w.id(), w.scope().name(), w.findingId(), w.ruleId(), w.subjectPattern(), w.justification(),
+            w.requestedBy(), utc(w.requestedAt()), w.approvedBy(), utc(w.approvedAt()), utc(w.expiresAt()),
+            w.revokedBy(), utc(w.revokedAt()), w.revokeReason())
+        .update();
+  }
+
+  /**
+   * Records an approval or revocation. Only a waiver still in the expected state changes, so two
+   * reviewers acting at once cannot both approve, or approve what was just revoked.
+   *
+   * @return whether the waiver changed
+   */
+  public boolean update(Waiver w, Waiver expected) {
+    return jdbc.sql("UPDATE waiver SET approved_by = ?, approved_at = ?, revoked_by = ?, revoked_at = ?,"
+            + " revoke_reason = ? WHERE id = ? AND " + (expected.approvedAt() == null ? "approved_at IS NULL" : "approved_at IS NOT NULL")
+            + " AND " + (expected.revokedAt() == null ? "revoked_at IS NULL" : "revoked_at IS NOT NULL"))
+        .params(w.approvedBy(), utc(w.approvedAt()), w.revokedBy(), utc(w.revokedAt()), w.revokeReason(), w.id())
+        .update() == 1;
+  }
+
+  private Waiver mapWaiver(ResultSet rs, int n) throws SQLException {
+    return new Waiver(rs.getString("id"), Waiver.Scope.valueOf(rs.getString("scope")), rs.getString("finding_id"),
+        rs.getString("rule_id"), rs.getString("subject_pattern"), rs.getString("justification"),
+        rs.getString("requested_by"), instant(rs, "requested_at"), rs.getString("approved_by"),
+        instant(rs, "approved_at"), instant(rs, "expires_at"), rs.getString("revoked_by"), instant(rs, "revoked_at"),
+        rs.getString("revoke_reason"));
+  }
+
+  // --- workflow rows -------------------------------------------------------------------------
+
+  public Map<String, WorkflowRow> workflows(Collection<String> findingIds) {
+    Map<String, WorkflowRow> out = new HashMap<>();
+    List<String> ids = findingIds.stream().distinct().toList();
+    for (int i = 0; i < ids.size(); i += CHUNK) {
+      jdbc.sql("SELECT * FROM finding_workflow WHERE finding_id IN (:ids)").param("ids", ids.subList(i,
+              Math.min(ids.size(), i + CHUNK)))
+          .query(ReviewRepository::row).list().forEach(r -> out.put(r.findingId(), r));
+    }
+    return out;
+  }
+
+  public WorkflowRow workflow(String findingId) {
+    return jdbc.sql("SELECT * FROM finding_workflow WHERE finding_id = ?").param(findingId)
+        .query(ReviewRepository::row).optional().orElse(WorkflowRow.empty(findingId));
+  }
+
+  /** Every open finding with its workflow row (empty when it has none). */
+  public List<OpenFinding> openFindings() {
+    return jdbc.sql("SELECT f.id, f.rule_id, f.subject_key, f.subject_type, w.* FROM finding f"
+            + " LEFT JOIN finding_workflow w ON w.finding_id = f.id WHERE f.status = 'OPEN'")
+        .query((rs, n) -> {
+          String id = rs.getString(1);
+          WorkflowRow row = rs.getString("finding_id") == null ? WorkflowRow.empty(id) : row(rs, n);
+          return new OpenFinding(id, rs.getString(2), rs.getString(3), rs.getString(4), row);
+        }).list();
+  }
+
+  /** Gives each finding a (blank) workflow row if it has none, so that the column updates below find it. */
+  public void ensureRows(Collection<String> findingIds) {
+    if (findingIds.isEmpty()) {
+      return;
+    }
+    Map<String, WorkflowRow> existing = workflows(findingIds);
+    template.batchUpdate("INSERT INTO finding_workflow (finding_id) VALUES (?)",
+        findingIds.stream().distinct().filter(id -> !existing.containsKey(id)).map(id -> new Object[] {id}).toList());
+  }
+
+  /**
+   * Records the waiver in force per finding (null: none). Only this column changes, so an
+   * evaluation never overwrites what a reviewer did at the same moment.
+   */
+  public void setWaivers(Map<String, String> waiverByFinding) {
+    ensureRows(waiverByFinding.keySet());
+    template.batchUpdate("UPDATE finding_workflow SET waiver_id = ? WHERE finding_id = ?",
+        waiverByFinding.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey()}).toList());
+  }
+
+  /** Sets the default assignee (the subject's owner) where no reviewer assigned someone explicitly. */
+  public void setDefaultAssignees(Map<String, String> ownerByFinding) {
+    ensureRows(ownerByFinding.keySet());
+    template.batchUpdate("UPDATE finding_workflow SET assignee = ?, assignee_source = 'owner' WHERE finding_id = ?"
+            + " AND (assignee_source IS NULL OR assignee_source = 'owner')",
+        ownerByFinding.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey()}).toList());
+  }
+
+  public void setAcknowledged(String findingId, String by, Instant at) {
+    ensureRows(List.of(findingId));
+    jdbc.sql("UPDATE finding_workflow SET acknowledged_by = ?, acknowledged_at = ? WHERE finding_id = ?")
+        .params(by, utc(at), findingId).update();
+  }
+
+  /** @param source {@code explicit} or {@code owner}; ignored when {@code assignee} is null */
+  public void setAssignee(String findingId, String assignee, String source) {
+    ensureRows(List.of(findingId));
+    jdbc.sql("UPDATE finding_workflow SET assignee = ?, assignee_source = ? WHERE finding_id = ?")
+        .params(assignee, assignee == null ? null : source, findingId).update();
+  }
+
+  /** @param due null: back to the default for the finding's severity */
+  public void setDue(String findingId, Instant due) {
+    ensureRows(List.of(findingId));
+    jdbc.sql("UPDATE finding_workflow SET due_at = ? WHERE finding_id = ?").params(utc(due), findingId).update();
+  }
+
+  public void addEvents(List<FindingEvent> events) {
+    template.batchUpdate("INSERT INTO finding_event (finding_id, at, type, actor, detail) VALUES (?,?,?,?,?)",
+        events.stream().map(e -> new Object[] {e.findingId(), utc(e.at()), e.type().name(), e.actor(), e.detail()})
+            .toList());
+  }
+
+  /** Open findings citing {@code controlId} per waiver covering them: for the controls report's exclusions. */
+  public Map<String, Long> waivedForControl(String controlId) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    jdbc.sql("SELECT w.waiver_id, COUNT(*) AS n FROM finding f JOIN finding_workflow w ON w.finding_id = f.id"
+            + " JOIN finding_control c ON c.finding_id = f.id WHERE c.control_id = ? AND f.status = 'OPEN'"
+            + " AND w.waiver_id IS NOT NULL GROUP BY w.waiver_id ORDER BY w.waiver_id")
+        .param(controlId).query().listOfRows()
+        .forEach(r -> out.put((String) r.get("waiver_id"), ((Number) r.get("n")).longValue()));
+    return out;
+  }
+
+  /** Open findings each waiver covers now (as of the last sync). */
+  public Map<String, Long> waivedFindingsByWaiver() {
+    Map<String, Long> out = new HashMap<>();
+    jdbc.sql("SELECT w.waiver_id, COUNT(*) AS n FROM finding f JOIN finding_workflow w ON w.finding_id = f.id"
+            + " WHERE f.status = 'OPEN' AND w.waiver_id IS NOT NULL GROUP BY w.waiver_id")
+        .query().listOfRows().forEach(r -> out.put((String) r.get("waiver_id"), ((Number) r.get("n")).longValue()));
+    return out;
+  }
+
+  private static WorkflowRow row(ResultSet rs, int n) throws SQLException {
+    return new WorkflowRow(rs.getString("finding_id"), rs.getString("acknowledged_by"), instant(rs, "acknowledged_at"),
+        rs.getString("assignee"), rs.getString("assignee_source"), instant(rs, "due_at"), rs.getString("waiver_id"));
+  }
+}

@@ -1,0 +1,109 @@
+package io.aimsmonitor.web.security;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+/**
+ * THE table of which role each endpoint needs: the only place access is decided. The first
+ * matching row wins; a request no row matches is refused. {@code EndpointAccessTest} walks every
+ * endpoint Spring has mapped and fails the build for one that no row declares, so an endpoint
+ * added later must be added here.
+ *
+ * <p>Conventions (shared by every branch): every {@code GET /api/**} needs viewer; workflow and
+ * waiver actions (POST/PUT/PATCH/DELETE under {@code /api/findings/**}, {@code /api/waivers/**})
+ * need reviewer; connectors' run-now, rule reload, users, tokens, audit and notification settings
+ * need admin.
+ */
+public final class EndpointRoles {
+
+  /** What a row requires. */
+  public enum Access {
+    /** Anyone, without credentials. */
+    PUBLIC,
+    /** Anyone with {@code aims.security.metrics.access=open}; else the scrape token or any role. */
+    METRICS,
+    /**
+     * Passed through by the filter chain without authentication (no session, no CSRF, no bearer
+     * token parsing): the endpoint checks its own key.
+     */
+    OWN_KEY,
+    VIEWER,
+    REVIEWER,
+    ADMIN;
+
+    /** The role a row needs, if it needs one. */
+    public Optional<Role> role() {
+      return switch (this) {
+        case VIEWER -> Optional.of(Role.VIEWER);
+        case REVIEWER -> Optional.of(Role.REVIEWER);
+        case ADMIN -> Optional.of(Role.ADMIN);
+        default -> Optional.empty();
+      };
+    }
+  }
+
+  /**
+   * One row: these methods (empty: any) on paths matching these patterns need {@code access}.
+   * Patterns are Spring's {@link PathPattern}s ({@code *} one segment, {@code **} the rest), parsed
+   * once. A pattern matches the decoded path, so {@code /api/%75sers} is {@code /api/users}.
+   */
+  public record Rule(Set<HttpMethod> methods, List<PathPattern> patterns, Access access, String why) {
+    boolean matches(HttpMethod method, PathContainer path) {
+      return (methods.isEmpty() || methods.contains(method)) && patterns.stream().anyMatch(p -> p.matches(path));
+    }
+  }
+
+  private static final Set<HttpMethod> ANY = Set.of();
+  private static final Set<HttpMethod> GET = Set.of(HttpMethod.GET, HttpMethod.HEAD);
+  private static final Set<HttpMethod> CHANGES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+      HttpMethod.DELETE);
+
+  public static final List<Rule> RULES = List.of(
+      // probes and metrics
+      rule(GET, List.of("/actuator/health", "/actuator/health/**"), Access.PUBLIC,
+          "Kubernetes probes carry no credentials"),
+      rule(GET, List.of("/actuator/prometheus"), Access.METRICS,
+          "open or token-protected by aims.security.metrics.access"),
+      // login and logout pages of Spring Security (form login and OIDC)
+      rule(ANY, List.of("/login", "/logout", "/login/oauth2/**", "/oauth2/**", "/default-ui.css"), Access.PUBLIC,
+          "the way in; the login form and logout are still protected by CSRF"),
+      rule(ANY, List.of("/error"), Access.PUBLIC, "the error page of a request already decided"),
+      // OpenLineage ingestion (catalogs branch): authenticated by its own API key, in the endpoint
+      rule(Set.of(HttpMethod.POST), List.of("/api/v1/lineage"), Access.OWN_KEY,
+          "OpenLineage producers send their own API key, which the endpoint checks"),
+      // admin
+      rule(Set.of(HttpMethod.POST), List.of("/api/connectors/*/run"), Access.ADMIN, "collect now"),
+      rule(Set.of(HttpMethod.POST), List.of("/api/connectors/*/runs/*/confirm"), Access.ADMIN,
+          "apply a run held for a sharp drop in facts"),
+      rule(Set.of(HttpMethod.POST), List.of("/api/rules/reload"), Access.ADMIN, "reload rule packs"),
+      rule(ANY, List.of("/api/users", "/api/users/**"), Access.ADMIN, "local users"),
+      rule(ANY, List.of("/api/tokens", "/api/tokens/**"), Access.ADMIN, "API tokens"),
+      rule(ANY, List.of("/api/audit", "/api/audit/**"), Access.ADMIN, "the audit log"),
+      rule(ANY, List.of("/api/notifications", "/api/notifications/**"), Access.ADMIN, "notification settings"),
+      // reviewer
+      rule(CHANGES, List.of("/api/findings/**", "/api/waivers/**"), Access.REVIEWER,
+          "workflow actions and waivers"),
+      // viewer
+      rule(GET, List.of("/api/findings/export"), Access.VIEWER, "findings exports (CSV, JSON, SARIF, OCSF, JUnit)"),
+      rule(GET, List.of("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
+          "/swagger-ui/**"), Access.VIEWER,
+          "the OpenAPI description and its browsable page"),
+      rule(GET, List.of("/api/**"), Access.VIEWER, "reading"));
+
+  private EndpointRoles() {}
+
+  private static Rule rule(Set<HttpMethod> methods, List<String> patterns, Access access, String why) {
+    return new Rule(methods, patterns.stream().map(PathPatternParser.defaultInstance::parse).toList(), access, why);
+  }
+
+  /** The first row matching a request, or empty when no row declares it (it is then refused). */
+  public static Optional<Rule> ruleFor(HttpMethod method, String path) {
+    PathContainer container = PathContainer.parsePath(path);
+    return RULES.stream().filter(r -> r.matches(method, container)).findFirst();
+  }
+}
