@@ -78,6 +78,12 @@ public class ScanCommand implements Callable<Integer> {
         err.println(waived + " finding(s) waived (accepted risks in force), not counted as open");
       }
       result.failures().forEach(f -> err.println("error: " + f));
+      List<String> failedPacks = run.failedPacks();
+      failedPacks.forEach(f -> err.println("error: " + f));
+      if (!failedPacks.isEmpty()) {
+        // the findings above lack those packs' verdicts: the result must not pass a CI gate
+        return ExitCodes.INVALID;
+      }
       long failing = threshold == null ? 0 : atOrAbove(open, threshold);
       if (failing > 0) {
         err.println(failing + " open finding(s) at or above " + threshold.label());

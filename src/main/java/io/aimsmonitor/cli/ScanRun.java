@@ -7,6 +7,7 @@ import io.aimsmonitor.finding.Finding;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.schedule.MonitorService;
 import io.aimsmonitor.store.FindingRepository;
+import io.aimsmonitor.store.EvaluationRepository;
 import io.aimsmonitor.store.SnapshotRepository;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,6 +158,21 @@ final class ScanRun implements AutoCloseable {
   long waivedFindings() {
     return bean(FindingRepository.class).list(new FindingRepository.Query(Finding.Status.OPEN, null, null, null, null,
         null, 1, 0, true, null, null)).total();
+  }
+
+  /**
+   * Packs that failed the evaluation just run (a rule threw, or the pack tripped an evaluation
+   * guard), one message each; empty when every pack evaluated.
+   */
+  List<String> failedPacks() {
+    EvaluationRepository evaluations = bean(EvaluationRepository.class);
+    List<String> failed = evaluations.latest().map(EvaluationRepository.EvaluationRun::failedPacks).orElse(List.of());
+    if (failed.isEmpty()) {
+      return List.of();
+    }
+    Map<String, EvaluationRepository.PackFailure> failures = evaluations.latestFailures();
+    return failed.stream().map(p -> failures.containsKey(p) ? failures.get(p).message() : "rule pack '" + p + "' failed")
+        .toList();
   }
 
   /**

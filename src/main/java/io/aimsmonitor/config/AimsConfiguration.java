@@ -83,7 +83,7 @@ public class AimsConfiguration {
 
   @Bean
   RuleBook ruleBook(AimsProperties props, ControlCatalog catalog, Clock clock) {
-    RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), new RulePackLoader(catalog),
+    RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), new RulePackLoader(catalog, props.rules().limits().toEvaluationLimits()),
         props.rules().parameters(), clock);
     book.reload();
     return book;

@@ -29,18 +29,46 @@ public record AimsProperties(
    * @param collectOnStart run every instance with no fresh snapshot right after start
    * @param evaluationDebounce wait this long after a collection before evaluating, so several
    *     connectors finishing together cause one evaluation
+   * @param maxConcurrentCollections collections running at once on one replica; the scheduler's
+   *     thread pool ({@code spring.quartz.properties.org.quartz.threadPool.threadCount}) must be
+   *     larger, so that evaluation and housekeeping always find a thread
+   * @param maxCollectionsPerSource collections running at once against one host (or of one type
+   *     without a base URL), so that one slow source cannot take every slot
+   * @param runNowMinInterval run-now requests for one instance are refused (429) more often than this
    */
   public record Scheduler(@DefaultValue("true") boolean enabled, @DefaultValue("true") boolean collectOnStart,
-      @DefaultValue("5s") Duration evaluationDebounce, @DefaultValue("0 0 * * * ?") String evaluationSchedule) {}
+      @DefaultValue("5s") Duration evaluationDebounce, @DefaultValue("0 0 * * * ?") String evaluationSchedule,
+      @DefaultValue("4") int maxConcurrentCollections, @DefaultValue("2") int maxCollectionsPerSource,
+      @DefaultValue("30s") Duration runNowMinInterval) {}
 
   /**
    * @param reloadInterval how often the rules folder is checked for changes (polling works with
    *     Kubernetes ConfigMap updates, which file watching misses)
    * @param parameters overrides of pack parameters: {@code aims.rules.parameters.<pack>.<name>}
+   * @param limits the evaluation budget of packs whose pack.yaml sets no {@code limits}
    */
-  public record Rules(@DefaultValue("10s") Duration reloadInterval, Map<String, Map<String, Object>> parameters) {
+  public record Rules(@DefaultValue("10s") Duration reloadInterval, Map<String, Map<String, Object>> parameters,
+      @DefaultValue Limits limits) {
     public Rules {
       parameters = parameters == null ? Map.of() : parameters;
+    }
+  }
+
+  /**
+   * Default evaluation budget per rule pack (see {@link io.aimsmonitor.rules.EvaluationLimits}).
+   *
+   * @param timeout wall time of one pack's evaluation
+   * @param maxFirings rule firings in one pack's evaluation
+   * @param maxInsertedFacts facts one pack's rules may insert in one evaluation
+   */
+  public record Limits(@DefaultValue("60s") Duration timeout, @DefaultValue("2000000") long maxFirings,
+      @DefaultValue("100000") long maxInsertedFacts) {
+    public io.aimsmonitor.rules.EvaluationLimits toEvaluationLimits() {
+      try {
+        return new io.aimsmonitor.rules.EvaluationLimits(timeout, maxFirings, maxInsertedFacts);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("aims.rules.limits: " + e.getMessage(), e);
+      }
     }
   }
 

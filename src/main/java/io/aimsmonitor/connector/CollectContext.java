@@ -44,6 +44,11 @@ public record CollectContext(
   public interface Cancellation {
     boolean isCancelled();
 
+    /** When the run must end ({@code http.runTimeout}), or null for none: requests in flight are aborted then. */
+    default java.time.Instant deadline() {
+      return null;
+    }
+
     default void check() throws InterruptedException {
       if (isCancelled() || Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("collection cancelled");

@@ -84,7 +84,17 @@ public final class CollectionRunner {
         }
       }
     };
-    Cancellation cancellation = () -> stop.getAsBoolean() || clock.instant().isAfter(deadline);
+    Cancellation cancellation = new Cancellation() {
+      @Override
+      public boolean isCancelled() {
+        return stop.getAsBoolean() || clock.instant().isAfter(deadline);
+      }
+
+      @Override
+      public Instant deadline() {
+        return deadline;
+      }
+    };
     CollectContext context = new CollectContext(config, new HttpClientFactory(config, secrets, progress, cancellation, clock),
         facts::add, cancellation, progress, previous, fullRefresh, clock, pushed);
     try {
@@ -107,6 +117,12 @@ public final class CollectionRunner {
       return failed(config, started, "config", e.getMessage(), pages.get(), waits.get());
     } catch (Exception e) {
       log.debug("connector '{}' failed", config.id(), e);
+      return failed(config, started, "internal", "connector '" + config.id() + "': " + e, pages.get(), waits.get());
+    } catch (Error e) {
+      // An Error inside one connector (a recursion on a hostile payload, a missing class) fails
+      // its run like any other fault; the facts collected so far are dropped with the run.
+      log.error("connector '{}' threw {}", config.id(), e.toString(), e);
+      facts.clear();
       return failed(config, started, "internal", "connector '" + config.id() + "': " + e, pages.get(), waits.get());
     }
   }

@@ -145,6 +145,7 @@ public record ConnectorConfig(
    * @param maxPages safety net: a run fails when one listing exceeds this many pages
    * @param caBundle PEM file of extra trusted CAs, or null
    * @param proxy HTTP proxy URL, or null
+   * @param maxResponseBytes the largest response body read; a larger one fails the run ({@code too_large})
    */
   public record HttpSettings(
       Duration connectTimeout,
@@ -154,9 +155,25 @@ public record ConnectorConfig(
       int maxInFlight,
       int maxPages,
       Path caBundle,
-      URI proxy) {
+      URI proxy,
+      long maxResponseBytes) {
+    /**
+     * 32 MiB: the largest page the supported APIs send at their maximum page size is a few MiB
+     * (MLflow's 1000 runs with params and metrics, Hugging Face's 1000 models with card data), and
+     * a body is held in memory once as bytes and once parsed, so this bounds a run's peak to about
+     * 100 MB per request in flight.
+     */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
+
     public static final HttpSettings DEFAULTS = new HttpSettings(Duration.ofSeconds(10), Duration.ofSeconds(30),
-        Duration.ofMinutes(30), 4, 4, 10_000, null, null);
+        Duration.ofMinutes(30), 4, 4, 10_000, null, null, DEFAULT_MAX_RESPONSE_BYTES);
+
+    /** Settings with the default response size limit. */
+    public HttpSettings(Duration connectTimeout, Duration requestTimeout, Duration runTimeout, int maxRetries,
+        int maxInFlight, int maxPages, Path caBundle, URI proxy) {
+      this(connectTimeout, requestTimeout, runTimeout, maxRetries, maxInFlight, maxPages, caBundle, proxy,
+          DEFAULT_MAX_RESPONSE_BYTES);
+    }
   }
 
   /** The same instance reading another base URL (a demo replay's real address, see {@code demo.DemoServers}). */

@@ -254,7 +254,7 @@ public final class ConnectorConfigLoader {
       return d;
     }
     f.onlyKeys(Set.of("connectTimeout", "requestTimeout", "runTimeout", "maxRetries", "maxInFlight", "maxPages",
-        "caBundle", "proxy"));
+        "caBundle", "proxy", "maxResponseBytes"));
     String ca = f.string("caBundle", null, false);
     String proxy = f.string("proxy", null, false);
     URI proxyUri = null;
@@ -277,7 +277,8 @@ public final class ConnectorConfigLoader {
         f.integer("maxInFlight", d.maxInFlight(), 1, 64),
         f.integer("maxPages", d.maxPages(), 1, 1_000_000),
         ca == null ? null : f.resolve(ca),
-        proxyUri);
+        proxyUri,
+        f.integer("maxResponseBytes", (int) d.maxResponseBytes(), 1024, Integer.MAX_VALUE));
   }
 
   @SuppressWarnings("unchecked")

@@ -9,7 +9,7 @@ public class ConnectorException extends Exception {
 
   /** Every reason a run can fail with; a bounded set, used as a metric label. */
   public static final java.util.List<String> REASONS = java.util.List.of("auth", "rate_limited", "http_4xx", "http_5xx",
-      "not_found", "malformed", "timeout", "connection", "config", "cancelled", "internal",
+      "not_found", "malformed", "too_large", "redirect_loop", "timeout", "connection", "config", "cancelled", "internal",
       // a push source (OpenLineage) that has sent nothing for longer than it should
       "stale");
 

@@ -9,6 +9,7 @@ import io.aimsmonitor.finding.ControlAssessment;
 import io.aimsmonitor.finding.ControlAssessment.OpenCounts;
 import io.aimsmonitor.finding.FindingEvent;
 import io.aimsmonitor.finding.Waiver;
+import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePack;
 import io.aimsmonitor.rules.Severity;
@@ -330,6 +331,22 @@ public class AimsMetrics implements MultiCollector {
     out.metricSnapshot(info.build());
     out.metricSnapshot(rules.build());
     out.metricSnapshot(rejected.build());
+    // Evaluation guards: every pack in force gets every guard, from 0, so that increase() sees the first trip.
+    List<String> failedLast = evaluations.latest().map(EvaluationRepository.EvaluationRun::failedPacks).orElse(List.of());
+    GaugeSnapshot.Builder failed = gauge("aims_rule_pack_evaluation_failed",
+        "1 when the pack failed the last evaluation (it threw or tripped a guard; its previous findings stand)", null);
+    Map<String, Map<String, Long>> trips = evaluations.guardTrips();
+    CounterSnapshot.Builder tripped = CounterSnapshot.builder().name("aims_rule_pack_guard_trips")
+        .help("Evaluations of the pack stopped by a guard: timeout, firings or inserted_facts");
+    for (RulePack p : packs) {
+      failed.dataPoint(point(Labels.of("pack", p.name()), failedLast.contains(p.name()) ? 1 : 0));
+      for (String guard : Evaluator.GuardTrip.GUARDS) {
+        tripped.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("pack", p.name(), "guard", guard))
+            .value(trips.getOrDefault(p.name(), Map.of()).getOrDefault(guard, 0L)).build());
+      }
+    }
+    out.metricSnapshot(failed.build());
+    out.metricSnapshot(tripped.build());
   }
 
   private static GaugeSnapshot.Builder gauge(String name, String help, Unit unit) {

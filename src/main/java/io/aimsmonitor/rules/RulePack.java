@@ -12,6 +12,7 @@ import org.kie.api.KieBase;
  * @param contentHash SHA-256 of pack.yaml and the DRL files: the version that findings and metrics cite
  * @param parameters declared parameters, by name
  * @param parameterValues the values in force (defaults overridden by configuration)
+ * @param limits the pack's evaluation budget (pack.yaml's {@code limits} over the service defaults)
  */
 public record RulePack(
     String name,
@@ -22,12 +23,14 @@ public record RulePack(
     Map<String, PackParameter> parameters,
     Map<String, Object> parameterValues,
     List<RuleDefinition> rules,
-    KieBase kieBase) {
+    KieBase kieBase,
+    EvaluationLimits limits) {
 
   public RulePack {
     parameters = Map.copyOf(parameters);
     parameterValues = Map.copyOf(parameterValues);
     rules = List.copyOf(rules);
+    limits = limits == null ? EvaluationLimits.DEFAULTS : limits;
   }
 
   /**
@@ -45,7 +48,7 @@ public record RulePack(
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("parameters." + String.join("; parameters.", problems));
     }
-    return new RulePack(name, version, description, contentHash, directory, parameters, values, rules, kieBase);
+    return new RulePack(name, version, description, contentHash, directory, parameters, values, rules, kieBase, limits);
   }
 
   /** First 12 hex digits of the content hash, as shown in metrics and the API. */

@@ -52,15 +52,22 @@ public final class RulePackLoader {
   public static final Map<String, Class<?>> BUILT_IN_GLOBALS = Map.of(
       "violations", Violations.class, "now", java.time.Instant.class);
 
-  private static final Set<String> PACK_KEYS = Set.of("name", "version", "description", "parameters");
+  private static final Set<String> PACK_KEYS = Set.of("name", "version", "description", "parameters", "limits");
   private static final Set<String> SEVERITIES = Set.of("info", "low", "medium", "high", "critical");
   private static final AtomicLong BUILDS = new AtomicLong();
 
   private final ControlCatalog catalog;
+  private final EvaluationLimits defaultLimits;
   private final YAMLMapper yaml = YAMLMapper.builder().build();
 
   public RulePackLoader(ControlCatalog catalog) {
+    this(catalog, EvaluationLimits.DEFAULTS);
+  }
+
+  /** @param defaultLimits the evaluation budget of packs whose pack.yaml sets no {@code limits} */
+  public RulePackLoader(ControlCatalog catalog, EvaluationLimits defaultLimits) {
     this.catalog = catalog;
+    this.defaultLimits = defaultLimits;
   }
 
   /** True when {@code dir} looks like a pack (has a pack.yaml). */
@@ -110,6 +117,9 @@ public final class RulePackLoader {
     List<String> overrideProblems = new ArrayList<>();
     Map<String, Object> values = PackParameter.resolve(parameters, overrides, overrideProblems);
     overrideProblems.forEach(p -> problems.add("aims.rules.parameters." + name + "." + p));
+    List<String> limitProblems = new ArrayList<>();
+    EvaluationLimits limits = EvaluationLimits.parse(spec.get("limits"), defaultLimits, limitProblems);
+    limitProblems.forEach(p -> problems.add(packYaml + ": " + p));
 
     List<Path> drls;
     String hash;
@@ -153,7 +163,7 @@ public final class RulePackLoader {
     }
     rules.sort(java.util.Comparator.comparing(RuleDefinition::id));
     return new RulePack(name, spec.get("version") == null ? null : String.valueOf(spec.get("version")),
-        String.valueOf(spec.getOrDefault("description", "")), hash, dir, parameters, values, rules, kieBase);
+        String.valueOf(spec.getOrDefault("description", "")), hash, dir, parameters, values, rules, kieBase, limits);
   }
 
   @SuppressWarnings("unchecked")

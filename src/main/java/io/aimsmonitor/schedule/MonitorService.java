@@ -181,18 +181,24 @@ public class MonitorService {
     inScope.addAll(health.values());
 
     List<RulePack> packs = ruleBook.packs();
+    evaluator.quarantine(evaluations.quarantined()); // a pack that ran away on any replica, or before a restart
     List<PackResult> results = evaluator.evaluate(packs, inScope, started);
     Map<String, RuleDefinition> evaluated = new LinkedHashMap<>();
     List<Violation> violations = new ArrayList<>();
     List<String> failed = new ArrayList<>();
+    List<EvaluationRepository.PackFailure> packFailures = new ArrayList<>();
     for (PackResult r : results) {
       if (r.succeeded()) {
         r.pack().rules().forEach(rule -> evaluated.put(rule.id(), rule));
         violations.addAll(r.violations());
       } else {
         failed.add(r.pack().name());
+        var trip = r.trip();
+        packFailures.add(new EvaluationRepository.PackFailure(r.pack().name(), r.pack().contentHash(), started,
+            trip == null ? null : trip.guard(), trip == null ? null : trip.rule(), trip != null && trip.runaway(), r.error()));
       }
     }
+    evaluations.recordFailures(packFailures);
     Set<String> stale = staleRules(evaluated.values(), enabled, health);
     SourceDependencies dependencies = dependencies(enabled, health, inScope);
     Map<String, Long> snapshotIds = new HashMap<>();

@@ -20,4 +20,9 @@ public class ScheduleConfiguration {
       RuleBook ruleBook, AimsProperties props, Clock clock) {
     return new Schedules(scheduler, connectors, snapshots, ruleBook, props, clock);
   }
+
+  @Bean
+  CollectionSlots collectionSlots(AimsProperties props) {
+    return new CollectionSlots(props.scheduler().maxConcurrentCollections(), props.scheduler().maxCollectionsPerSource());
+  }
 }

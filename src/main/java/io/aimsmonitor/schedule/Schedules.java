@@ -6,6 +6,7 @@ import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.store.SnapshotRepository;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashSet;
@@ -15,8 +16,10 @@ import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
@@ -38,6 +41,10 @@ public class Schedules {
   private static final JobKey EVALUATE = JobKey.jobKey("evaluate", "aims");
   private static final TriggerKey EVALUATE_DEBOUNCED = TriggerKey.triggerKey("evaluate-debounced", "aims");
   private static final JobKey HOUSEKEEPING = JobKey.jobKey("housekeeping", "aims");
+  /** Trigger group of run-now requests: one trigger per instance at most. */
+  public static final String RUN_NOW_GROUP = "run-now";
+  private static final String RETRY_GROUP = "collect-retry";
+  private static final Duration SLOT_RETRY = Duration.ofSeconds(15);
 
   private final Scheduler scheduler;
   private final ConnectorInstances connectors;
@@ -45,6 +52,7 @@ public class Schedules {
   private final RuleBook ruleBook;
   private final AimsProperties props;
   private final Clock clock;
+  private final java.util.Map<String, Instant> lastRunNow = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Schedules(Scheduler scheduler, ConnectorInstances connectors, SnapshotRepository snapshots, RuleBook ruleBook,
       AimsProperties props, Clock clock) {
@@ -95,7 +103,8 @@ public class Schedules {
           .flatMap(s -> s.lastSuccess()).map(SnapshotRepository.RunSummary::finishedAt);
       boolean fresh = lastSuccess.map(t -> t.plus(config.expectedInterval()).isAfter(clock.instant())).orElse(false);
       if ((collectIfNotFresh && !fresh) || collectNow.contains(config.id())) {
-        runNow(config.id());
+        // not runNow: start-up and reload collections are not rate-limited user requests
+        scheduler.triggerJob(key);
       }
     }
     for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(CollectJob.GROUP))) {
@@ -135,9 +144,78 @@ public class Schedules {
     return report;
   }
 
-  /** Collects one instance now (in addition to its schedule). */
-  public void runNow(String connectorId) throws SchedulerException {
-    scheduler.triggerJob(JobKey.jobKey(connectorId, CollectJob.GROUP));
+  /** What a run-now request got: a new run queued, or the run already queued or running. */
+  public enum RunNow {
+    QUEUED, ALREADY_QUEUED, ALREADY_RUNNING
+  }
+
+  /** A run-now request came sooner than {@code aims.scheduler.run-now-min-interval} after the last one. */
+  public static final class RunNowTooSoon extends RuntimeException {
+    private final Duration retryAfter;
+
+    RunNowTooSoon(String message, Duration retryAfter) {
+      super(message);
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+  }
+
+  /**
+   * Collects one instance now (in addition to its schedule). A request while a run of the
+   * instance is queued or running is answered with that run; a new run is accepted at most once
+   * per {@code aims.scheduler.run-now-min-interval}. The one-shot trigger is dropped, not fired
+   * late, if the scheduler was down when it was due, and a run-now run interrupted by a crash is
+   * not recovered (see {@link CollectJob}): a crash never replays a request.
+   */
+  public synchronized RunNow runNow(String connectorId) throws SchedulerException {
+    JobKey job = JobKey.jobKey(connectorId, CollectJob.GROUP);
+    for (var running : scheduler.getCurrentlyExecutingJobs()) {
+      if (running.getJobDetail().getKey().equals(job)) {
+        return RunNow.ALREADY_RUNNING;
+      }
+    }
+    TriggerKey key = TriggerKey.triggerKey(connectorId, RUN_NOW_GROUP);
+    if (scheduler.checkExists(key)) {
+      Trigger.TriggerState state = scheduler.getTriggerState(key);
+      if (state == Trigger.TriggerState.NORMAL || state == Trigger.TriggerState.BLOCKED
+          || state == Trigger.TriggerState.PAUSED) {
+        return RunNow.ALREADY_QUEUED;
+      }
+      scheduler.unscheduleJob(key); // a request dropped as misfired (or in error) is kept as COMPLETE: not queued
+    }
+    Instant now = clock.instant();
+    Instant last = lastRunNow.get(connectorId);
+    Duration min = props.scheduler().runNowMinInterval();
+    if (last != null && last.plus(min).isAfter(now)) {
+      Duration wait = Duration.between(now, last.plus(min));
+      throw new RunNowTooSoon("connector '" + connectorId + "' was run on request " + Duration.between(last, now).toSeconds()
+          + " s ago; run-now is accepted once every " + min.toSeconds() + " s (aims.scheduler.run-now-min-interval)", wait);
+    }
+    try {
+      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(job).startNow()
+          .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionNextWithRemainingCount())
+          .build());
+    } catch (ObjectAlreadyExistsException e) {
+      return RunNow.ALREADY_QUEUED; // another replica queued it a moment ago
+    }
+    lastRunNow.put(connectorId, now);
+    return RunNow.QUEUED;
+  }
+
+  /** Collects an instance again shortly: it found no free collection slot on this replica. */
+  void retryCollectionSoon(String connectorId) {
+    TriggerKey key = TriggerKey.triggerKey(connectorId, RETRY_GROUP);
+    try {
+      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(JobKey.jobKey(connectorId, CollectJob.GROUP))
+          .startAt(Date.from(clock.instant().plus(SLOT_RETRY))).build());
+    } catch (ObjectAlreadyExistsException e) {
+      // a retry is already due
+    } catch (SchedulerException e) {
+      log.warn("connector '{}': could not schedule a retry: {}", connectorId, e.getMessage());
+    }
   }
 
   /**

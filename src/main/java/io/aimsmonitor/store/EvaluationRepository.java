@@ -4,16 +4,30 @@ import static io.aimsmonitor.store.SnapshotRepository.instant;
 import static io.aimsmonitor.store.SnapshotRepository.utc;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** One row per evaluation cycle: when, how long, how much changed. */
+/** One row per evaluation cycle (when, how long, how much changed), and the packs that failed in it. */
 public class EvaluationRepository {
 
   /** A finished evaluation cycle. */
   public record EvaluationRun(Instant startedAt, Instant finishedAt, int packs, int facts, int violations, int opened,
       int resolved, int reopened, List<String> failedPacks) {}
+
+  /**
+   * A pack that failed one evaluation.
+   *
+   * @param guard the guard it tripped ({@code timeout}, {@code firings}, {@code inserted_facts}), or null when it threw
+   * @param rule the rule the guard names, or null
+   * @param runaway its evaluation thread did not stop when asked: the pack version is quarantined
+   */
+  public record PackFailure(String pack, String contentHash, Instant at, String guard, String rule, boolean runaway,
+      String message) {}
 
   private final JdbcClient jdbc;
 
@@ -54,6 +68,42 @@ public class EvaluationRepository {
     jdbc.sql("SELECT connector_id, stale_findings FROM source_staleness")
         .query((rs, n) -> java.util.Map.entry(rs.getString(1), rs.getInt(2))).list()
         .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  public void recordFailures(List<PackFailure> failures) {
+    for (PackFailure f : failures) {
+      jdbc.sql("INSERT INTO rule_pack_failure (pack, content_hash, at, guard, rule_id, runaway, message)"
+              + " VALUES (?,?,?,?,?,?,?)")
+          .params(f.pack(), f.contentHash(), utc(f.at()), f.guard(), f.rule(), f.runaway(), f.message())
+          .update();
+    }
+  }
+
+  /** Content hashes of pack versions whose evaluation could not be stopped: never to be started again. */
+  public Set<String> quarantined() {
+    return new HashSet<>(jdbc.sql("SELECT DISTINCT content_hash FROM rule_pack_failure WHERE runaway = TRUE")
+        .query(String.class).list());
+  }
+
+  /** The latest failure of each pack that ever failed. */
+  public Map<String, PackFailure> latestFailures() {
+    Map<String, PackFailure> out = new HashMap<>();
+    jdbc.sql("SELECT * FROM rule_pack_failure WHERE id IN (SELECT MAX(id) FROM rule_pack_failure GROUP BY pack)")
+        .query((rs, n) -> new PackFailure(rs.getString("pack"), rs.getString("content_hash"), instant(rs, "at"),
+            rs.getString("guard"), rs.getString("rule_id"), rs.getBoolean("runaway"), rs.getString("message")))
+        .list().forEach(f -> out.put(f.pack(), f));
+    return out;
+  }
+
+  /** Guard trips per pack and guard since the store was created (a monotonic count: rows are never deleted). */
+  public Map<String, Map<String, Long>> guardTrips() {
+    Map<String, Map<String, Long>> out = new HashMap<>();
+    jdbc.sql("SELECT pack, guard, COUNT(*) FROM rule_pack_failure WHERE guard IS NOT NULL GROUP BY pack, guard")
+        .query((rs, n) -> {
+          out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
+          return null;
+        }).list();
     return out;
   }
 

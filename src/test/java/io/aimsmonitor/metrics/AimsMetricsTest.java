@@ -25,7 +25,7 @@ import org.springframework.util.FileSystemUtils;
 class AimsMetricsTest {
 
   private static final Set<String> ALLOWED_LABELS = Set.of("control", "family", "status", "pack", "rule", "severity",
-      "connector", "type", "reason", "event", "stale", "scope", "version");
+      "connector", "type", "reason", "event", "stale", "scope", "version", "guard");
 
   @TempDir
   Path dir;

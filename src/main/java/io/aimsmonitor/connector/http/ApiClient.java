@@ -4,7 +4,9 @@ import io.aimsmonitor.connector.CollectContext.Cancellation;
 import io.aimsmonitor.connector.CollectContext.Progress;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -30,7 +36,7 @@ import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -60,6 +66,7 @@ public final class ApiClient implements AutoCloseable {
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
   private static final int MAX_REDIRECTS = 5;
+  private static final Duration WATCH_EVERY = Duration.ofMillis(200);
 
   private final ConnectorConfig config;
   private final CloseableHttpClient client;
@@ -75,6 +82,8 @@ public final class ApiClient implements AutoCloseable {
   private final AtomicLong requests;
   /** When set, a rate-limit wait that would end after it fails the run at once instead of waiting. */
   private final Instant rateLimitDeadline;
+  /** Aborts requests in flight once the run is cancelled; started on the first request. */
+  private ScheduledExecutorService watchdog;
 
   ApiClient(ConnectorConfig config, CloseableHttpClient client, String[] authHeader, Progress progress,
       Cancellation cancellation, Clock clock, RetryPolicy retry, Sleeper sleeper) {
@@ -141,7 +150,7 @@ public final class ApiClient implements AutoCloseable {
    */
   public void waitForRateLimit(Duration wait, String why) throws ConnectorException, InterruptedException {
     checkRateLimitBudget(wait, why);
-    pause(wait, true);
+    pause(wait, true, "rate_limited");
   }
 
   private void checkRateLimitBudget(Duration wait, String why) throws ConnectorException {
@@ -221,18 +230,28 @@ public final class ApiClient implements AutoCloseable {
       Result result;
       try {
         result = sendWithinBound(request, headers);
+      } catch (ResponseTooLarge e) {
+        throw new ConnectorException("too_large", prefix() + e.getMessage(), e);
+      } catch (RedirectLoop e) {
+        throw new ConnectorException("redirect_loop", prefix() + "request to " + display(requested) + " followed "
+            + e.getMessage(), e);
       } catch (InterruptedIOException e) {
-        if (Thread.currentThread().isInterrupted()) {
-          throw new InterruptedException("request to " + display(requested) + " interrupted");
+        if (Thread.currentThread().isInterrupted() || cancellation.isCancelled()) {
+          throw new InterruptedException("request to " + display(requested) + " aborted: the run was cancelled or"
+              + " passed its deadline");
         }
         if (attempt > retry.maxRetries()) {
           throw new ConnectorException("timeout", prefix() + "timed out on " + display(requested) + " after "
               + attempt + (attempt == 1 ? " attempt" : " attempts") + " (http.requestTimeout "
               + config.http().requestTimeout() + ")", e);
         }
-        pause(retry.backoff(attempt), false);
+        pause(retry.backoff(attempt), false, "timeout");
         continue;
       } catch (IOException e) {
+        if (cancellation.isCancelled()) {
+          throw new InterruptedException("request to " + display(requested) + " aborted: the run was cancelled or"
+              + " passed its deadline");
+        }
         // a refused certificate is refused again on every attempt: no retry, and a hint
         String refused = certificateRefused(e);
         if (refused != null || attempt > retry.maxRetries()) {
@@ -240,7 +259,7 @@ public final class ApiClient implements AutoCloseable {
               + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + mask.apply(e.getMessage()))
               + (refused == null ? "" : " (" + refused + ")"), e);
         }
-        pause(retry.backoff(attempt), false);
+        pause(retry.backoff(attempt), false, "connection");
         continue;
       }
       int status = result.status;
@@ -271,13 +290,14 @@ public final class ApiClient implements AutoCloseable {
         Duration wait = retry.serverRequestedWaitUncapped(result::header, clock.instant())
             .orElseGet(() -> retry.backoff(tried));
         checkRateLimitBudget(wait, "HTTP " + status + " from " + display(requested) + rateLimitHeaders(result));
-        pause(wait, true);
+        pause(wait, true, "rate_limited");
         continue;
       }
       if ((rateLimited || RetryPolicy.retryable(status)) && attempt <= retry.maxRetries()) {
         Optional<Duration> asked = retry.serverRequestedWait(result::header, clock.instant());
         int tried = attempt;
-        pause(asked.orElseGet(() -> retry.backoff(tried)), rateLimited);
+        pause(asked.orElseGet(() -> retry.backoff(tried)), rateLimited,
+            rateLimited ? "rate_limited" : status >= 500 ? "http_5xx" : "http_4xx");
         continue;
       }
       String reason = rateLimited ? "rate_limited" : status >= 500 ? "http_5xx" : status == 404 ? "not_found" : "http_4xx";
@@ -320,14 +340,26 @@ public final class ApiClient implements AutoCloseable {
         current.setHeader("Accept", "application/json");
       }
       requests.incrementAndGet();
-      Result result = client.execute(current, response -> {
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        for (Header header : response.getHeaders()) {
-          h.computeIfAbsent(header.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());
+      HttpUriRequestBase inFlightRequest = current;
+      Result result;
+      // The run's deadline holds inside a request too: a server that sends a byte now and then
+      // never trips the per-read timeout, so the request is aborted when the run is cancelled.
+      ScheduledFuture<?> watch = watchdog().scheduleWithFixedDelay(() -> {
+        if (cancellation.isCancelled()) {
+          inFlightRequest.cancel();
         }
-        byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
-        return new Result(uri, response.getCode(), h, body);
-      });
+      }, WATCH_EVERY.toMillis(), WATCH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+      try {
+        result = client.execute(current, response -> {
+          Map<String, List<String>> h = new LinkedHashMap<>();
+          for (Header header : response.getHeaders()) {
+            h.computeIfAbsent(header.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());
+          }
+          return new Result(uri, response.getCode(), h, readBounded(uri, response.getEntity()));
+        });
+      } finally {
+        watch.cancel(false);
+      }
       boolean redirect = result.status == 301 || result.status == 302 || result.status == 303
           || result.status == 307 || result.status == 308;
       Optional<String> location = result.header("location");
@@ -335,11 +367,69 @@ public final class ApiClient implements AutoCloseable {
         return result;
       }
       if (hop >= MAX_REDIRECTS) {
-        throw new IOException("more than " + MAX_REDIRECTS + " redirects");
+        throw new RedirectLoop(uri, MAX_REDIRECTS);
       }
       // A new request carries no headers of the old one: credentials go only to the configured origin.
       current = new HttpGet(uri.resolve(location.get()));
     }
+  }
+
+  /** A body over {@code http.maxResponseBytes}: refused by its Content-Length, or when reading passes the limit. */
+  static final class ResponseTooLarge extends IOException {
+    ResponseTooLarge(String message) {
+      super(message);
+    }
+  }
+
+  /** More redirects than {@value #MAX_REDIRECTS}: a loop, which retrying does not fix. */
+  static final class RedirectLoop extends IOException {
+    RedirectLoop(URI at, int max) {
+      super("more than " + max + " redirects (last to " + display(at) + "): a redirect loop");
+    }
+  }
+
+  /**
+   * Reads a body up to {@code http.maxResponseBytes}, streaming, so that a huge response costs at
+   * most the limit in memory; a larger declared or actual length fails at once.
+   */
+  private byte[] readBounded(URI uri, HttpEntity entity) throws IOException {
+    if (entity == null) {
+      return new byte[0];
+    }
+    long max = config.http().maxResponseBytes();
+    long declared = entity.getContentLength();
+    if (declared > max) {
+      throw new ResponseTooLarge("the response from " + display(uri) + " declares " + declared
+          + " bytes, more than http.maxResponseBytes " + max);
+    }
+    try (InputStream in = entity.getContent()) {
+      if (in == null) {
+        return new byte[0];
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+      byte[] buffer = new byte[8192];
+      long total = 0;
+      for (int n; (n = in.read(buffer)) != -1; ) {
+        total += n;
+        if (total > max) {
+          throw new ResponseTooLarge("the response from " + display(uri) + " is larger than http.maxResponseBytes "
+              + max + " bytes");
+        }
+        out.write(buffer, 0, n);
+      }
+      return out.toByteArray();
+    }
+  }
+
+  private synchronized ScheduledExecutorService watchdog() {
+    if (watchdog == null) {
+      watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "aims-http-watch-" + config.id());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return watchdog;
   }
 
   private static URI uriOf(HttpUriRequestBase request) {
@@ -372,7 +462,18 @@ public final class ApiClient implements AutoCloseable {
     }
   }
 
-  private void pause(Duration wait, boolean rateLimited) throws InterruptedException {
+  /**
+   * Waits before the next attempt, unless the wait would outlive the run: then the run fails now
+   * with {@code reason} (what the attempts kept failing with) rather than sleep into its deadline.
+   */
+  private void pause(Duration wait, boolean rateLimited, String reason) throws InterruptedException, ConnectorException {
+    java.time.Instant deadline = cancellation.deadline();
+    if (deadline != null && clock.instant().plus(wait).isAfter(deadline)) {
+      throw new ConnectorException(reason, prefix() + (rateLimited
+          ? "the source asks to wait " + wait.toSeconds() + " s before the next request"
+          : "the next retry (after " + reason + "), in " + wait.toMillis() + " ms,")
+          + " would pass the run's deadline (http.runTimeout " + config.http().runTimeout() + ")");
+    }
     if (rateLimited) {
       progress.rateLimitWait(wait);
     }
@@ -463,6 +564,11 @@ public final class ApiClient implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (watchdog != null) {
+        watchdog.shutdownNow();
+      }
+    }
     try {
       client.close();
     } catch (IOException e) {

@@ -45,6 +45,14 @@ public class ApiErrors {
 
   @ExceptionHandler(IllegalStateException.class)
   ProblemDetail conflict(IllegalStateException e) {
+    // Tomcat reports query parameters it cannot decode (a bad percent-escape, a bad charset) as an
+    // IllegalStateException when a parameter is read: that is the client's error, not a conflict.
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getClass().getName().equals("org.apache.tomcat.util.http.InvalidParameterException")) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+            "the query string cannot be decoded (for example an invalid percent-escape such as %zz)");
+      }
+    }
     return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
   }
 }

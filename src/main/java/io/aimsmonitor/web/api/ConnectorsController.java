@@ -17,11 +17,13 @@ import java.util.NoSuchElementException;
 import org.quartz.SchedulerException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Connector instances: configuration summary, last run and last success, and run-now. */
@@ -101,9 +103,13 @@ public class ConnectorsController {
     return snapshots.history(id, 50);
   }
 
+  /**
+   * Queues a run: 202 with {@code state: queued}; 200 with {@code state: already_queued} or
+   * {@code already_running} when a run of the instance is waiting or running (no second run);
+   * 429 with {@code Retry-After} when the instance was run on request too recently.
+   */
   @PostMapping("/{id}/run")
-  @ResponseStatus(HttpStatus.ACCEPTED)
-  public Map<String, Object> run(@PathVariable String id) throws SchedulerException {
+  public ResponseEntity<Map<String, Object>> run(@PathVariable String id) throws SchedulerException {
     ConnectorConfig config = instance(id);
     if (!config.enabled()) {
       throw new IllegalStateException("connector '" + id + "' is disabled");
@@ -112,9 +118,18 @@ public class ConnectorsController {
     if (s == null) {
       throw new IllegalStateException("the scheduler is disabled (aims.scheduler.enabled=false)");
     }
-    s.runNow(id);
-    audit.record("connector.run", id, null, Map.of("accepted", true));
-    return Map.of("connector", id, "accepted", true);
+    Schedules.RunNow outcome = s.runNow(id);
+    boolean queued = outcome == Schedules.RunNow.QUEUED;
+    audit.record("connector.run", id, null, Map.of("accepted", queued, "state", outcome.name()));
+    return ResponseEntity.status(queued ? HttpStatus.ACCEPTED : HttpStatus.OK)
+        .body(Map.of("connector", id, "accepted", queued, "state", outcome.name().toLowerCase(java.util.Locale.ROOT)));
+  }
+
+  @ExceptionHandler(Schedules.RunNowTooSoon.class)
+  ResponseEntity<ProblemDetail> tooSoon(Schedules.RunNowTooSoon e) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage());
+    return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+        .header("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds() + 1))).body(problem);
   }
 
   /**

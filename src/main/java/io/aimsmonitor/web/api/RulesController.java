@@ -1,13 +1,16 @@
 package io.aimsmonitor.web.api;
 
 import io.aimsmonitor.audit.AuditLog;
+import io.aimsmonitor.rules.EvaluationLimits;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RuleDefinition;
 import io.aimsmonitor.rules.RulePack;
 import io.aimsmonitor.schedule.Schedules;
+import io.aimsmonitor.store.EvaluationRepository;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -22,11 +25,14 @@ import org.springframework.web.bind.annotation.RestController;
 public class RulesController {
 
   private final RuleBook ruleBook;
+  private final EvaluationRepository evaluations;
   private final ObjectProvider<Schedules> schedules;
   private final AuditLog audit;
 
-  public RulesController(RuleBook ruleBook, ObjectProvider<Schedules> schedules, AuditLog audit) {
+  public RulesController(RuleBook ruleBook, EvaluationRepository evaluations, ObjectProvider<Schedules> schedules,
+      AuditLog audit) {
     this.ruleBook = ruleBook;
+    this.evaluations = evaluations;
     this.schedules = schedules;
     this.audit = audit;
   }
@@ -40,12 +46,28 @@ public class RulesController {
     }
   }
 
-  /** A pack as the API shows it. */
+  /**
+   * A pack as the API shows it.
+   *
+   * @param limits the pack's evaluation budget
+   * @param evaluation {@code ok} or {@code failed} (the last evaluation cycle), {@code quarantined}
+   *     (this version's evaluation could not be stopped once: it is not run until it changes), or
+   *     null before the first evaluation
+   * @param lastFailure the pack's latest failure (guard, rule, message), shown while it is failed
+   */
   public record PackView(String name, String version, String contentHash, String description,
-      Map<String, Object> parameters, List<RuleView> rules) {
-    static PackView of(RulePack p) {
+      Map<String, Object> parameters, LimitsView limits, String evaluation, EvaluationRepository.PackFailure lastFailure,
+      List<RuleView> rules) {
+    static PackView of(RulePack p, String evaluation, EvaluationRepository.PackFailure lastFailure) {
       return new PackView(p.name(), p.version(), p.contentHash(), p.description(), p.parameterValues(),
-          p.rules().stream().map(RuleView::of).toList());
+          LimitsView.of(p.limits()), evaluation, lastFailure, p.rules().stream().map(RuleView::of).toList());
+    }
+  }
+
+  /** A pack's evaluation budget, durations as ISO-8601. */
+  public record LimitsView(String timeout, long maxFirings, long maxInsertedFacts) {
+    static LimitsView of(EvaluationLimits l) {
+      return new LimitsView(l.timeout().toString(), l.maxFirings(), l.maxInsertedFacts());
     }
   }
 
@@ -60,7 +82,16 @@ public class RulesController {
 
   @GetMapping
   public RulesView list() {
-    return new RulesView(ruleBook.packs().stream().map(PackView::of).toList(), ruleBook.rejected().values());
+    var latest = evaluations.latest();
+    List<String> failed = latest.map(EvaluationRepository.EvaluationRun::failedPacks).orElse(List.of());
+    Map<String, EvaluationRepository.PackFailure> failures = failed.isEmpty() ? Map.of() : evaluations.latestFailures();
+    Set<String> quarantined = evaluations.quarantined();
+    return new RulesView(ruleBook.packs().stream().map(p -> {
+      boolean isFailed = failed.contains(p.name());
+      String status = quarantined.contains(p.contentHash()) ? "quarantined"
+          : latest.isEmpty() ? null : isFailed ? "failed" : "ok";
+      return PackView.of(p, status, isFailed ? failures.get(p.name()) : null);
+    }).toList(), ruleBook.rejected().values());
   }
 
   /** Reloads now; 200 when every pack loaded, 422 with the compiler messages when one was rejected. */
