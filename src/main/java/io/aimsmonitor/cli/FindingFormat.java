@@ -10,7 +10,23 @@ import tools.jackson.dataformat.csv.CsvSchema;
 /** Prints findings as a table for people, JSON for tools, or CSV for spreadsheets and auditors. */
 public final class FindingFormat {
 
-  public enum Format { TABLE, JSON, CSV }
+  /**
+   * Table and JSON are printed here; CSV, SARIF, OCSF and JUnit by the {@code export} writers,
+   * the same as the API's exports (see {@link #export()}).
+   */
+  public enum Format { TABLE, JSON, CSV, SARIF, OCSF, JUNIT;
+
+    /** The export format that prints this one, if an export writer does. */
+    public java.util.Optional<io.aimsmonitor.export.ExportFormat> export() {
+      return switch (this) {
+        case CSV -> java.util.Optional.of(io.aimsmonitor.export.ExportFormat.CSV);
+        case SARIF -> java.util.Optional.of(io.aimsmonitor.export.ExportFormat.SARIF);
+        case OCSF -> java.util.Optional.of(io.aimsmonitor.export.ExportFormat.OCSF);
+        case JUNIT -> java.util.Optional.of(io.aimsmonitor.export.ExportFormat.JUNIT);
+        case TABLE, JSON -> java.util.Optional.empty();
+      };
+    }
+  }
 
   /** One CSV row: the flat view auditors open in a spreadsheet. */
   record Row(String id, String severity, String controls, String rule, String subjectType, String subject,
@@ -27,6 +43,7 @@ public final class FindingFormat {
         out.print(csv.writer(schema).writeValueAsString(findings.stream().map(FindingFormat::row).toList()));
       }
       case TABLE -> table(findings, out);
+      default -> throw new IllegalArgumentException(format + " is written by the export writers");
     }
   }
 

@@ -1,8 +1,15 @@
 package io.aimsmonitor.cli;
 
+import io.aimsmonitor.export.ExportFormat;
+import io.aimsmonitor.export.Exporter;
 import io.aimsmonitor.fact.FactJson;
 import io.aimsmonitor.finding.Finding;
+import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.Severity;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -33,7 +40,9 @@ public class ScanCommand implements Callable<Integer> {
   @Mixin
   ScanOptions options;
 
-  @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE})")
+  @Option(names = "--format", defaultValue = "table",
+      description = "table, json, csv, sarif (SARIF 2.1.0), ocsf (OCSF Compliance Finding JSON lines) or junit (JUnit XML)"
+          + " (default: ${DEFAULT-VALUE})")
   FindingFormat.Format format;
 
   @Option(names = "--fail-on", description = "exit 1 if a finding has this severity or higher: info, low, medium, high, critical")
@@ -114,15 +123,31 @@ public class ScanCommand implements Callable<Integer> {
       case JSON -> out.println(FactJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
           json(result, open, run.waivedFindings(), threshold)));
       case CSV -> {
-        FindingFormat.write(open, format, out);
+        // the rows of the export CSV (with waiver state and evidence links), then the sources' status
+        export(run, ExportFormat.CSV, open, out);
         summary(result, open).forEach(line -> out.println("# " + line));
       }
+      case SARIF -> export(run, ExportFormat.SARIF, open, out);
+      case OCSF -> export(run, ExportFormat.OCSF, open, out);
+      case JUNIT -> export(run, ExportFormat.JUNIT, open, out);
       case TABLE -> {
         FindingFormat.write(open, format, out);
         summary(result, open).stream().skip(1).forEach(out::println); // the table already counted the findings
       }
     }
     return open;
+  }
+
+  /** The open findings through the export writers, the same as the API's exports. */
+  private static void export(ScanRun run, ExportFormat format, List<Finding> open, PrintWriter out) {
+    // the open findings are in memory already; their export is printed through the command's writer
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    try {
+      run.bean(Exporter.class).write(format, open::forEach, run.bean(RuleBook.class).rules().values(), buffer);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the " + format.label() + " output: " + e.getMessage(), e);
+    }
+    out.print(buffer.toString(StandardCharsets.UTF_8));
   }
 
   private static Map<String, Object> json(ScanRun.Result result, List<Finding> open, long waived, Severity threshold) {

@@ -12,6 +12,8 @@ import io.aimsmonitor.connector.ConnectorTypes;
 import io.aimsmonitor.connector.http.Secrets;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.demo.DemoServers;
+import io.aimsmonitor.export.Exporter;
+import io.aimsmonitor.export.WaiverLookup;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.finding.ReconciliationSink;
 import io.aimsmonitor.finding.Reconciler;
@@ -36,7 +38,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** Wires the plain (Spring-free) parts of the flow; each is also usable without Spring in tests and the CLI. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AimsProperties.class)
+@EnableConfigurationProperties({AimsProperties.class, ExportProperties.class})
 public class AimsConfiguration {
 
   /** The system clock, unless a test supplies its own. */
@@ -85,6 +87,13 @@ public class AimsConfiguration {
         props.rules().parameters(), clock);
     book.reload();
     return book;
+  }
+
+  /** Exports with the review workflow's waiver states when it provides a {@link WaiverLookup}, else none. */
+  @Bean
+  Exporter exporter(ObjectProvider<WaiverLookup> waivers, ExportProperties export, Clock clock) {
+    String version = AimsConfiguration.class.getPackage().getImplementationVersion();
+    return new Exporter(waivers.getIfAvailable(() -> WaiverLookup.NONE), export.baseUrl(), version, clock);
   }
 
   @Bean

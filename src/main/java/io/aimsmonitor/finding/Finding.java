@@ -20,6 +20,7 @@ import java.util.Map;
  *
  * @param id {@link #idOf}: stable across runs, restarts and replicas
  * @param evidence the fact values the rule decided on and the snapshot (run id) per source
+ * @param owners the subject's accountable owners as its source records them (may be empty)
  */
 public record Finding(
     String id,
@@ -36,11 +37,27 @@ public record Finding(
     boolean stale,
     Instant firstSeen,
     Instant lastSeen,
-    Instant resolvedAt) {
+    Instant resolvedAt,
+    List<String> owners) {
 
   public Finding {
     controls = List.copyOf(controls);
     evidence = evidence == null ? Map.of() : Map.copyOf(evidence);
+    owners = owners == null ? List.of() : List.copyOf(owners);
+  }
+
+  /** A finding whose subject records no owner. */
+  public Finding(String id, String ruleId, String pack, String title, Severity severity, List<String> controls,
+      String message, String remediation, Subject subject, Map<String, Object> evidence, Status status, boolean stale,
+      Instant firstSeen, Instant lastSeen, Instant resolvedAt) {
+    this(id, ruleId, pack, title, severity, controls, message, remediation, subject, evidence, status, stale, firstSeen,
+        lastSeen, resolvedAt, List.of());
+  }
+
+  /** The connector instance whose facts the rule decided on, from the evidence; null for organisation-level subjects. */
+  public String source() {
+    Object source = evidence.get("source");
+    return source == null ? null : source.toString();
   }
 
   public enum Status { OPEN, RESOLVED }

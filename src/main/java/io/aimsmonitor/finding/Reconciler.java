@@ -87,24 +87,28 @@ public final class Reconciler {
       Finding old = in.existing().get(id);
       if (old == null) {
         Finding f = new Finding(id, rule.id(), rule.pack(), rule.title(), rule.severity(), rule.controls(), v.message(),
-            rule.remediation(), v.subject(), evidence, Status.OPEN, stale, in.now(), in.now(), null);
+            rule.remediation(), v.subject(), evidence, Status.OPEN, stale, in.now(), in.now(), null, v.owners());
         changed.put(id, f);
         events.add(new FindingEvent(id, in.now(), Type.OPENED, FindingEvent.SYSTEM, v.message()));
       } else if (old.status() == Status.RESOLVED) {
         changed.put(id, new Finding(id, rule.id(), rule.pack(), rule.title(), rule.severity(), rule.controls(),
-            v.message(), rule.remediation(), v.subject(), evidence, Status.OPEN, stale, old.firstSeen(), in.now(), null));
+            v.message(), rule.remediation(), v.subject(), evidence, Status.OPEN, stale, old.firstSeen(), in.now(), null,
+            v.owners()));
         events.add(new FindingEvent(id, in.now(), Type.REOPENED, FindingEvent.SYSTEM, v.message()));
       } else {
         boolean different = !old.message().equals(v.message()) || !comparable(old.evidence()).equals(comparable(evidence))
             || old.severity() != rule.severity() || !old.title().equals(rule.title())
             || !old.controls().equals(rule.controls()) || !java.util.Objects.equals(old.remediation(), rule.remediation())
             || !old.subject().equals(v.subject());
-        if (!different && old.stale() == stale) {
+        // A new owner is not a change of the finding (no event), but the row must follow the source.
+        boolean ownersMoved = !old.owners().equals(v.owners());
+        if (!different && old.stale() == stale && !ownersMoved) {
           seenUnchanged.add(id);
           continue;
         }
         changed.put(id, new Finding(id, rule.id(), rule.pack(), rule.title(), rule.severity(), rule.controls(),
-            v.message(), rule.remediation(), v.subject(), evidence, Status.OPEN, stale, old.firstSeen(), in.now(), null));
+            v.message(), rule.remediation(), v.subject(), evidence, Status.OPEN, stale, old.firstSeen(), in.now(), null,
+            v.owners()));
         if (different) {
           events.add(new FindingEvent(id, in.now(), Type.SEEN_AGAIN, FindingEvent.SYSTEM, v.message()));
         }
@@ -162,12 +166,12 @@ public final class Reconciler {
 
   private static Finding resolved(Finding f, Instant now) {
     return new Finding(f.id(), f.ruleId(), f.pack(), f.title(), f.severity(), f.controls(), f.message(), f.remediation(),
-        f.subject(), f.evidence(), Status.RESOLVED, false, f.firstSeen(), f.lastSeen(), now);
+        f.subject(), f.evidence(), Status.RESOLVED, false, f.firstSeen(), f.lastSeen(), now, f.owners());
   }
 
   private static Finding withStale(Finding f, boolean stale) {
     return new Finding(f.id(), f.ruleId(), f.pack(), f.title(), f.severity(), f.controls(), f.message(), f.remediation(),
-        f.subject(), f.evidence(), f.status(), stale, f.firstSeen(), f.lastSeen(), f.resolvedAt());
+        f.subject(), f.evidence(), f.status(), stale, f.firstSeen(), f.lastSeen(), f.resolvedAt(), f.owners());
   }
 
   private static Map<String, Object> evidence(Violation v, Map<String, Long> snapshots) {

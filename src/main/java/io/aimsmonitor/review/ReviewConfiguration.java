@@ -42,6 +42,27 @@ public class ReviewConfiguration {
     return new ReviewService(findings, repo, policy, file, () -> monitor.getObject().latestFacts(), clock);
   }
 
+  /**
+   * Exports show each finding's waiver: the one in force (active) from the workflow, or none. Looked
+   * up lazily, so that the exporter does not need the review service while the context starts.
+   */
+  @Bean
+  io.aimsmonitor.export.WaiverLookup waiverLookup(ObjectProvider<ReviewService> review, Clock clock) {
+    return finding -> {
+      io.aimsmonitor.finding.Waiver w = review.getObject().workflow(finding).waiver();
+      if (w == null) {
+        return io.aimsmonitor.export.WaiverState.NONE;
+      }
+      String status = switch (w.state(clock.instant())) {
+        case ACTIVE -> "active";
+        case PENDING -> "requested";
+        case EXPIRED -> "expired";
+        case REVOKED -> "revoked";
+      };
+      return new io.aimsmonitor.export.WaiverState(status, w.expiresAt(), w.approvedBy(), w.justification());
+    };
+  }
+
   @Bean
   AiSystemInventory aiSystemInventory(AiSystemProperties props, ObjectProvider<MonitorService> monitor,
       FindingRepository findings, ControlCatalog catalog, RuleBook ruleBook) {

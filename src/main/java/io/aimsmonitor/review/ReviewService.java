@@ -158,13 +158,26 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
 
   /** The workflow of each finding, in the order given. */
   public Map<String, FindingWorkflow> workflows(List<Finding> list) {
-    Map<String, WorkflowRow> rows = repo.workflows(list.stream().map(Finding::id).toList());
+    return workflows(list.stream().map(f -> new Brief(f.id(), f.isOpen(), f.severity(), f.firstSeen())).toList());
+  }
+
+  /** The workflow of each listed finding (a list item, without evidence), in the order given. */
+  public Map<String, FindingWorkflow> summaryWorkflows(List<io.aimsmonitor.finding.FindingSummary> list) {
+    return workflows(list.stream()
+        .map(f -> new Brief(f.id(), f.status() == Finding.Status.OPEN, f.severity(), f.firstSeen())).toList());
+  }
+
+  /** What a finding's workflow view needs of it. */
+  private record Brief(String id, boolean open, io.aimsmonitor.rules.Severity severity, Instant firstSeen) {}
+
+  private Map<String, FindingWorkflow> workflows(java.util.Collection<Brief> list) {
+    Map<String, WorkflowRow> rows = repo.workflows(list.stream().map(Brief::id).toList());
     Map<String, Waiver> waivers = new HashMap<>();
     if (rows.values().stream().anyMatch(r -> r.waiverId() != null)) {
       waivers().forEach(w -> waivers.put(w.id(), w));
     }
     Map<String, FindingWorkflow> out = new LinkedHashMap<>();
-    for (Finding f : list) {
+    for (Brief f : list) {
       out.put(f.id(), view(f, rows.getOrDefault(f.id(), WorkflowRow.empty(f.id())), waivers));
     }
     return out;
@@ -174,9 +187,9 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
     return workflows(List.of(f)).get(f.id());
   }
 
-  private FindingWorkflow view(Finding f, WorkflowRow row, Map<String, Waiver> waivers) {
-    Waiver waiver = f.isOpen() && row.waiverId() != null ? waivers.get(row.waiverId()) : null;
-    String state = !f.isOpen() ? FindingWorkflow.RESOLVED : waiver != null ? FindingWorkflow.WAIVED : FindingWorkflow.OPEN;
+  private FindingWorkflow view(Brief f, WorkflowRow row, Map<String, Waiver> waivers) {
+    Waiver waiver = f.open() && row.waiverId() != null ? waivers.get(row.waiverId()) : null;
+    String state = !f.open() ? FindingWorkflow.RESOLVED : waiver != null ? FindingWorkflow.WAIVED : FindingWorkflow.OPEN;
     Instant due = row.dueAt();
     String dueSource = due != null ? "explicit" : null;
     if (due == null) {

@@ -1,6 +1,7 @@
 package io.aimsmonitor.rules;
 
 import io.aimsmonitor.fact.Subject;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,9 +9,18 @@ import java.util.Map;
  *
  * @param message a sentence naming the subject, e.g. "Model fraud-detector v7 is in production without an owner."
  * @param evidence the fact values the rule decided on (plus, added by evaluation, the snapshots they came from)
+ * @param owners the accountable owners the subject's source records (empty when it records none);
+ *     what the findings API filters by owner and notifications route on
  */
-public record Violation(String ruleId, Subject subject, String message, Map<String, Object> evidence) {
+public record Violation(String ruleId, Subject subject, String message, Map<String, Object> evidence,
+    List<String> owners) {
   public Violation {
     evidence = Map.copyOf(evidence);
+    owners = owners == null ? List.of() : List.copyOf(owners);
+  }
+
+  /** A violation about a subject with no recorded owner. */
+  public Violation(String ruleId, Subject subject, String message, Map<String, Object> evidence) {
+    this(ruleId, subject, message, evidence, List.of());
   }
 }

@@ -1,6 +1,8 @@
 package io.aimsmonitor.rules;
 
+import io.aimsmonitor.fact.Dataset;
 import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.Subject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +26,18 @@ public final class Violations {
   public void report(RuleContext kcontext, Fact subject, String message, Object... evidence) {
     Map<String, Object> values = evidence(kcontext, evidence);
     values.put("source", subject.source());
-    reported.add(new Violation(kcontext.getRule().getName(), subject.subject(), message, values));
+    reported.add(new Violation(kcontext.getRule().getName(), subject.subject(), message, values, ownersOf(subject)));
+  }
+
+  /** The accountable owners a fact records; facts without an owner field have none. */
+  static List<String> ownersOf(Fact fact) {
+    if (fact instanceof ModelVersion m) {
+      return m.owners();
+    }
+    if (fact instanceof Dataset d) {
+      return d.owners();
+    }
+    return List.of();
   }
 
   /**

@@ -9,6 +9,7 @@ import io.aimsmonitor.finding.ControlAssessment;
 import io.aimsmonitor.finding.Finding;
 import io.aimsmonitor.finding.Finding.Status;
 import io.aimsmonitor.finding.FindingEvent;
+import io.aimsmonitor.finding.FindingSummary;
 import io.aimsmonitor.finding.Reconciler;
 import io.aimsmonitor.rules.Severity;
 import java.sql.ResultSet;
@@ -51,11 +52,23 @@ public class FindingRepository {
   }
 
   /** Whether a finding is covered by a waiver in force (as of the last evaluation or waiver action). */
-  private static final String WAIVED =
+  static final String WAIVED =
       "EXISTS (SELECT 1 FROM finding_workflow w WHERE w.finding_id = f.id AND w.waiver_id IS NOT NULL)";
 
   /** One page of findings and the total matching the query. */
   public record Page(List<Finding> items, long total) {}
+
+  /**
+   * One page of a findings list.
+   *
+   * @param total how many findings match the filter (all pages)
+   * @param next where the next page starts; null on the last page
+   */
+  public record SummaryPage(List<FindingSummary> items, long total, FindingSort.Cursor next) {}
+
+  private static final String SUMMARY_COLUMNS = "f.id, f.rule_id, f.pack, f.title, f.severity, f.severity_rank,"
+      + " f.controls, f.message, f.subject_type, f.subject_key, f.subject_name, f.subject_url, f.source, f.status,"
+      + " f.stale, f.first_seen, f.last_seen, f.resolved_at";
 
   private static final int CHUNK = 500;
 
@@ -79,6 +92,8 @@ public class FindingRepository {
       jdbc.sql("SELECT * FROM finding WHERE id IN (:ids)").param("ids", chunk).query(this::finding).list()
           .forEach(f -> out.put(f.id(), f));
     }
+    Map<String, List<String>> owners = owners(out.keySet());
+    out.replaceAll((id, f) -> withOwners(f, owners));
     return out;
   }
 
@@ -93,7 +108,7 @@ public class FindingRepository {
       List<Finding> changed = result.changed();
       int[] updated = template.batchUpdate("UPDATE finding SET rule_id=?, pack=?, title=?, severity=?, controls=?, message=?,"
               + " remediation=?, subject_type=?, subject_key=?, subject_name=?, subject_url=?, evidence=?, status=?,"
-              + " stale=?, first_seen=?, last_seen=?, resolved_at=? WHERE id=?",
+              + " stale=?, first_seen=?, last_seen=?, resolved_at=?, severity_rank=?, source=? WHERE id=?",
           changed.stream().map(f -> row(f, false)).toList());
       List<Finding> inserts = new ArrayList<>();
       for (int i = 0; i < changed.size(); i++) {
@@ -102,13 +117,18 @@ public class FindingRepository {
         }
       }
       template.batchUpdate("INSERT INTO finding (id, rule_id, pack, title, severity, controls, message, remediation, subject_type,"
-              + " subject_key, subject_name, subject_url, evidence, status, stale, first_seen, last_seen, resolved_at)"
-              + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+              + " subject_key, subject_name, subject_url, evidence, status, stale, first_seen, last_seen, resolved_at,"
+              + " severity_rank, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
           inserts.stream().map(f -> row(f, true)).toList());
       template.batchUpdate("DELETE FROM finding_control WHERE finding_id = ?",
           changed.stream().map(f -> new Object[] {f.id()}).toList());
       template.batchUpdate("INSERT INTO finding_control (finding_id, control_id) VALUES (?, ?)",
           changed.stream().flatMap(f -> f.controls().stream().distinct().map(c -> new Object[] {f.id(), c})).toList());
+      template.batchUpdate("DELETE FROM finding_owner WHERE finding_id = ?",
+          changed.stream().map(f -> new Object[] {f.id()}).toList());
+      template.batchUpdate("INSERT INTO finding_owner (finding_id, owner) VALUES (?, ?)",
+          changed.stream().flatMap(f -> f.owners().stream().filter(o -> o != null && !o.isBlank()).distinct()
+              .map(o -> new Object[] {f.id(), o})).toList());
       template.batchUpdate("INSERT INTO finding_event (finding_id, at, type, actor, detail) VALUES (?,?,?,?,?)",
           result.events().stream().map(e -> new Object[] {e.findingId(), utc(e.at()), e.type().name(), e.actor(),
               e.detail()}).toList());
@@ -119,7 +139,7 @@ public class FindingRepository {
     Object[] values = {f.ruleId(), f.pack(), f.title(), f.severity().name(), String.join(",", f.controls()), f.message(), f.remediation(),
         f.subject().type(), f.subject().key(), f.subject().displayName(), f.subject().url(),
         FactJson.MAPPER.writeValueAsString(f.evidence()), f.status().name(), f.stale(), utc(f.firstSeen()),
-        utc(f.lastSeen()), utc(f.resolvedAt())};
+        utc(f.lastSeen()), utc(f.resolvedAt()), f.severity().ordinal(), f.source()};
     Object[] out = new Object[values.length + 1];
     if (insert) {
       out[0] = f.id();
@@ -132,7 +152,104 @@ public class FindingRepository {
   }
 
   public Optional<Finding> get(String id) {
-    return jdbc.sql("SELECT * FROM finding WHERE id = ?").param(id).query(this::finding).optional();
+    return jdbc.sql("SELECT * FROM finding WHERE id = ?").param(id).query(this::finding).optional()
+        .map(f -> withOwners(f, owners(List.of(id))));
+  }
+
+  /** Owners of each of these findings (absent: none recorded). */
+  private Map<String, List<String>> owners(Collection<String> ids) {
+    Map<String, List<String>> out = new HashMap<>();
+    List<String> all = List.copyOf(ids);
+    for (int i = 0; i < all.size(); i += CHUNK) {
+      jdbc.sql("SELECT finding_id, owner FROM finding_owner WHERE finding_id IN (:ids) ORDER BY finding_id, owner")
+          .param("ids", all.subList(i, Math.min(all.size(), i + CHUNK)))
+          .query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2))).list()
+          .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    }
+    return out;
+  }
+
+  private static Finding withOwners(Finding f, Map<String, List<String>> owners) {
+    List<String> o = owners.getOrDefault(f.id(), List.of());
+    return new Finding(f.id(), f.ruleId(), f.pack(), f.title(), f.severity(), f.controls(), f.message(), f.remediation(),
+        f.subject(), f.evidence(), f.status(), f.stale(), f.firstSeen(), f.lastSeen(), f.resolvedAt(), o);
+  }
+
+  /**
+   * One page of the findings the filter selects, in {@code sort} order, after {@code after} (null:
+   * from the start). Reads no evidence: see {@link FindingSummary}.
+   */
+  public SummaryPage page(FindingFilter filter, FindingSort sort, FindingSort.Cursor after, int limit) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    String where = filter.where(params);
+    long total = jdbc.sql("SELECT COUNT(*) FROM finding f" + where).params(params).query(Long.class).single();
+    String sql = "SELECT " + SUMMARY_COLUMNS + " FROM finding f" + keyset(where, sort, after, params) + sort.orderBy()
+        + " FETCH FIRST " + (limit + 1) + " ROWS ONLY";
+    List<FindingSummary> rows = new ArrayList<>(jdbc.sql(sql).params(params).query(this::summary).list());
+    FindingSort.Cursor next = null;
+    if (rows.size() > limit) {
+      rows = new ArrayList<>(rows.subList(0, limit));
+      next = cursorAfter(rows.get(rows.size() - 1), sort);
+    }
+    Map<String, List<String>> owners = owners(rows.stream().map(FindingSummary::id).toList());
+    List<FindingSummary> items = rows.stream().map(r -> new FindingSummary(r.id(), r.ruleId(), r.pack(), r.title(),
+        r.severity(), r.controls(), r.message(), r.subject(), r.source(), owners.getOrDefault(r.id(), List.of()),
+        r.status(), r.stale(), r.firstSeen(), r.lastSeen(), r.resolvedAt())).toList();
+    return new SummaryPage(items, total, next);
+  }
+
+  /** How many findings the filter selects. */
+  public long count(FindingFilter filter) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    String where = filter.where(params);
+    return jdbc.sql("SELECT COUNT(*) FROM finding f" + where).params(params).query(Long.class).single();
+  }
+
+  /**
+   * Every finding the filter selects, with evidence and owners, in {@code sort} order, read in
+   * keyset chunks of {@code chunk} rows so that an export of any size holds one chunk in memory.
+   */
+  public void forEach(FindingFilter filter, FindingSort sort, int chunk, java.util.function.Consumer<Finding> action) {
+    FindingSort.Cursor after = null;
+    while (true) {
+      Map<String, Object> params = new LinkedHashMap<>();
+      String where = filter.where(params);
+      String sql = "SELECT f.* FROM finding f" + keyset(where, sort, after, params) + sort.orderBy()
+          + " FETCH FIRST " + chunk + " ROWS ONLY";
+      List<Finding> rows = jdbc.sql(sql).params(params).query(this::finding).list();
+      Map<String, List<String>> owners = owners(rows.stream().map(Finding::id).toList());
+      rows.forEach(f -> action.accept(withOwners(f, owners)));
+      if (rows.size() < chunk) {
+        return;
+      }
+      Finding last = rows.get(rows.size() - 1);
+      Object value = switch (sort.key()) {
+        case SEVERITY -> last.severity().ordinal();
+        case FIRST_SEEN -> last.firstSeen();
+        case LAST_SEEN -> last.lastSeen();
+        case RULE -> last.ruleId();
+      };
+      after = new FindingSort.Cursor(sort, value, last.id());
+    }
+  }
+
+  private static String keyset(String where, FindingSort sort, FindingSort.Cursor after, Map<String, Object> params) {
+    if (after == null) {
+      return where;
+    }
+    params.put("cursor_value", after.boundValue());
+    params.put("cursor_id", after.id());
+    return (where.isEmpty() ? " WHERE " : where + " AND ") + sort.after();
+  }
+
+  private static FindingSort.Cursor cursorAfter(FindingSummary last, FindingSort sort) {
+    Object value = switch (sort.key()) {
+      case SEVERITY -> last.severity().ordinal();
+      case FIRST_SEEN -> last.firstSeen();
+      case LAST_SEEN -> last.lastSeen();
+      case RULE -> last.ruleId();
+    };
+    return new FindingSort.Cursor(sort, value, last.id());
   }
 
   public List<FindingEvent> history(String id) {
@@ -143,56 +260,21 @@ public class FindingRepository {
         .list();
   }
 
+  /**
+   * Findings by the simple filters of {@link Query}, most severe first, with evidence: what
+   * {@code scan} prints. The API pages with {@link #page} instead.
+   */
   public Page list(Query q) {
-    StringBuilder where = new StringBuilder(" WHERE 1=1");
-    Map<String, Object> params = new LinkedHashMap<>();
-    if (q.status() != null) {
-      where.append(" AND f.status = :status");
-      params.put("status", q.status().name());
-    }
-    if (q.stale() != null) {
-      where.append(" AND f.stale = :stale");
-      params.put("stale", q.stale());
-    }
-    if (q.minSeverity() != null) {
-      where.append(" AND f.severity IN (:severities)");
-      params.put("severities", java.util.Arrays.stream(Severity.values()).filter(s -> s.atLeast(q.minSeverity()))
-          .map(Severity::name).toList());
-    }
-    if (q.control() != null) {
-      where.append(" AND EXISTS (SELECT 1 FROM finding_control c WHERE c.finding_id = f.id AND c.control_id = :control)");
-      params.put("control", q.control());
-    }
-    if (q.ruleId() != null) {
-      where.append(" AND f.rule_id = :rule");
-      params.put("rule", q.ruleId());
-    }
-    if (q.pack() != null) {
-      where.append(" AND f.pack = :pack");
-      params.put("pack", q.pack());
-    }
-    if (q.waived() != null) {
-      where.append(q.waived() ? " AND " : " AND NOT ").append(WAIVED);
-    }
-    if (q.subjectKeys() != null) {
-      if (q.subjectKeys().isEmpty()) {
-        return new Page(List.of(), 0);
-      }
-      // an AI system has tens to hundreds of subjects: one bound list each is fine for H2 and PostgreSQL
-      where.append(" AND f.subject_key IN (:subjects)");
-      params.put("subjects", List.copyOf(q.subjectKeys()));
-    }
-    if (q.assignee() != null) {
-      where.append(" AND EXISTS (SELECT 1 FROM finding_workflow a WHERE a.finding_id = f.id AND a.assignee = :assignee)");
-      params.put("assignee", q.assignee());
-    }
-    long total = jdbc.sql("SELECT COUNT(*) FROM finding f" + where).params(params).query(Long.class).single();
-    List<Finding> items = jdbc.sql("SELECT f.* FROM finding f" + where
-            + " ORDER BY CASE f.status WHEN 'OPEN' THEN 0 ELSE 1 END, CASE f.severity WHEN 'CRITICAL' THEN 0"
-            + " WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 ELSE 4 END, f.rule_id, f.subject_key"
-            + " OFFSET " + Math.max(0, q.offset()) + " ROWS FETCH NEXT " + Math.max(1, q.limit()) + " ROWS ONLY")
-        .params(params).query(this::finding).list();
-    return new Page(items, total);
+    FindingFilter filter = FindingFilter.of(q);
+    List<Finding> all = new ArrayList<>();
+    forEach(filter, FindingSort.DEFAULT, CHUNK, all::add);
+    // The order people read in scan's table: open first, most severe first, then by rule and subject.
+    all.sort(java.util.Comparator.comparing((Finding f) -> f.isOpen() ? 0 : 1)
+        .thenComparing(Finding::severity, java.util.Comparator.reverseOrder())
+        .thenComparing(Finding::ruleId).thenComparing(f -> f.subject().key()));
+    int from = Math.min(all.size(), Math.max(0, q.offset()));
+    int to = Math.min(all.size(), from + Math.max(0, q.limit()));
+    return new Page(List.copyOf(all.subList(from, to)), all.size());
   }
 
   /** Open findings no waiver covers, per (pack, rule, severity, stale), for metrics. */
@@ -251,6 +333,15 @@ public class FindingRepository {
     return jdbc.sql("SELECT f.pack, f.rule_id, f.severity, e.type, COUNT(*) AS n FROM finding_event e"
             + " JOIN finding f ON f.id = e.finding_id WHERE e.type IN (:types) GROUP BY f.pack, f.rule_id, f.severity, e.type")
         .param("types", types.stream().map(Enum::name).toList()).query().listOfRows();
+  }
+
+  private FindingSummary summary(ResultSet rs, int n) throws SQLException {
+    return new FindingSummary(rs.getString("id"), rs.getString("rule_id"), rs.getString("pack"), rs.getString("title"),
+        Severity.valueOf(rs.getString("severity")), List.of(rs.getString("controls").split(",")), rs.getString("message"),
+        new Subject(rs.getString("subject_type"), rs.getString("subject_key"), rs.getString("subject_name"),
+            rs.getString("subject_url")),
+        rs.getString("source"), List.of(), Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+        rs.getBoolean("stale"), instant(rs, "first_seen"), instant(rs, "last_seen"), instant(rs, "resolved_at"));
   }
 
   private Finding finding(ResultSet rs, int n) throws SQLException {

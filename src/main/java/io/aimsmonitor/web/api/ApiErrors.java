@@ -12,6 +12,14 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 @RestControllerAdvice(basePackageClasses = ApiErrors.class)
 public class ApiErrors {
 
+  @ExceptionHandler(BadParameterException.class)
+  ProblemDetail badParameter(BadParameterException e) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+    problem.setTitle("Bad query parameter");
+    problem.setProperty("parameter", e.parameter());
+    return problem;
+  }
+
   @ExceptionHandler(IllegalArgumentException.class)
   ProblemDetail badRequest(IllegalArgumentException e) {
     return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
@@ -19,8 +27,10 @@ public class ApiErrors {
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ProblemDetail badParameter(MethodArgumentTypeMismatchException e) {
-    return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
         "parameter '" + e.getName() + "' has an invalid value");
+    problem.setProperty("parameter", e.getName());
+    return problem;
   }
 
   @ExceptionHandler(NoSuchElementException.class)

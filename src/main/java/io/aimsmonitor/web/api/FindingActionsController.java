@@ -105,6 +105,12 @@ public class FindingActionsController {
   /**
    * The filters of {@code GET /api/findings}, or explicit ids, selecting the findings of a bulk action.
    */
+  private static void put(org.springframework.util.MultiValueMap<String, String> query, String name, String value) {
+    if (value != null) {
+      query.add(name, value);
+    }
+  }
+
   public record BulkFilter(List<String> ids, String status, String severity, String control, String rule, String pack,
       Boolean stale, String aiSystem, String assignee) {}
 
@@ -144,14 +150,23 @@ public class FindingActionsController {
         selected.add(findings.get(id).orElseThrow(() -> new NoSuchElementException("no finding " + id)));
       }
     } else {
-      // one more than allowed, so that a too broad filter is refused rather than cut short
-      FindingRepository.Page page = findings.list(filters.query(f.status(), f.severity(), f.control(), f.rule(),
-          f.pack(), f.stale(), f.aiSystem(), f.assignee(), cap + 1, 0));
-      selected.addAll(page.items());
-      if (page.total() > cap) {
-        throw new IllegalArgumentException("the filter selects " + page.total() + " findings, more than the " + cap
+      // the filters of GET /api/findings, the same table; a too broad filter is refused rather than cut short
+      org.springframework.util.LinkedMultiValueMap<String, String> query = new org.springframework.util.LinkedMultiValueMap<>();
+      put(query, "status", f.status());
+      put(query, "severity", f.severity());
+      put(query, "control", f.control());
+      put(query, "rule", f.rule());
+      put(query, "pack", f.pack());
+      put(query, "stale", f.stale() == null ? null : f.stale().toString());
+      put(query, "aiSystem", f.aiSystem());
+      put(query, "assignee", f.assignee());
+      io.aimsmonitor.store.FindingFilter filter = filters.filter(query, java.util.Set.of());
+      long total = findings.count(filter);
+      if (total > cap) {
+        throw new IllegalArgumentException("the filter selects " + total + " findings, more than the " + cap
             + " one bulk action may change (aims.review.max-bulk); narrow it");
       }
+      findings.forEach(filter, io.aimsmonitor.store.FindingSort.DEFAULT, cap + 1, selected::add);
     }
     String value = switch (action) {
       case ACKNOWLEDGE -> body.note();

@@ -89,6 +89,10 @@ public final class EndpointRoles {
       rule(CHANGES, List.of("/api/findings/**", "/api/waivers/**"), Access.REVIEWER,
           "workflow actions and waivers"),
       // viewer
+      rule(GET, List.of("/api/findings/export"), Access.VIEWER, "findings exports (CSV, JSON, SARIF, OCSF, JUnit)"),
+      rule(GET, List.of("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
+          "/swagger-ui/**"), Access.VIEWER,
+          "the OpenAPI description and its browsable page"),
       rule(GET, List.of("/api/**"), Access.VIEWER, "reading"));
 
   private EndpointRoles() {}

@@ -67,7 +67,7 @@ class ReviewApiTest {
     bench.monitor.evaluate();
     AiSystemInventory inventory = new AiSystemInventory(AiSystemProperties.defaults(), bench.monitor::latestFacts,
         store.findings(), ControlCatalog.bundled(), () -> bench.ruleBook.rules().values(), bench.monitor::staleRules);
-    FindingsController findings = new FindingsController(store.findings(), bench.review, inventory);
+    FindingsController findings = new FindingsController(store.findings(), ControlCatalog.bundled(), bench.review, inventory);
     audit = new AuditLog(JdbcClient.create(data), clock);
     mvc = MockMvcBuilders.standaloneSetup(findings,
             new FindingActionsController(bench.review, store.findings(), findings, audit),

@@ -1,0 +1,119 @@
+package io.aimsmonitor.store;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * The order of a findings list: one key, then the finding id as the tie-breaker, both in the same
+ * direction, so that every order is total and an index on (key, id) serves it. Pages continue
+ * after a {@link Cursor} (keyset paging): no row is skipped or repeated when findings change between
+ * two requests, except a finding whose own sort value changed (its severity, its last-seen time).
+ *
+ * @param descending {@code -severity} lists the most severe first
+ */
+public record FindingSort(Key key, boolean descending) {
+
+  /** Most severe first: what people ask for first. */
+  public static final FindingSort DEFAULT = new FindingSort(Key.SEVERITY, true);
+
+  /** A sortable column and the name the API gives it. */
+  public enum Key {
+    SEVERITY("severity", "f.severity_rank"),
+    FIRST_SEEN("firstSeen", "f.first_seen"),
+    LAST_SEEN("lastSeen", "f.last_seen"),
+    RULE("rule", "f.rule_id");
+
+    private final String label;
+    private final String column;
+
+    Key(String label, String column) {
+      this.label = label;
+      this.column = column;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    String column() {
+      return column;
+    }
+  }
+
+  /** Parses {@code severity}, {@code -firstSeen} ...; a leading minus means descending. */
+  public static FindingSort parse(String text) {
+    String t = text.trim();
+    boolean desc = t.startsWith("-");
+    String name = desc ? t.substring(1) : t;
+    for (Key k : Key.values()) {
+      if (k.label.equalsIgnoreCase(name)) {
+        return new FindingSort(k, desc);
+      }
+    }
+    throw new IllegalArgumentException("sort must be one of " + Arrays.stream(Key.values()).map(Key::label).toList()
+        + ", optionally with a leading '-' for descending; got '" + text + "'");
+  }
+
+  public String label() {
+    return (descending ? "-" : "") + key.label;
+  }
+
+  String orderBy() {
+    String dir = descending ? " DESC" : " ASC";
+    return " ORDER BY " + key.column() + dir + ", f.id" + dir;
+  }
+
+  /** The condition "after this cursor" in this order, expanded so that both databases use the index. */
+  String after() {
+    String op = descending ? "<" : ">";
+    return "(" + key.column() + " " + op + " :cursor_value OR (" + key.column() + " = :cursor_value AND f.id " + op
+        + " :cursor_id))";
+  }
+
+  /**
+   * Where a page ended: the sort it belongs to, and the last row's sort value and id. Opaque to
+   * clients (URL-safe base64); a cursor is only valid with the sort it was made for.
+   */
+  public record Cursor(FindingSort sort, Object value, String id) {
+
+    public String encode() {
+      String v = value instanceof Instant i ? i.toString() : String.valueOf(value);
+      String plain = sort.label() + "\n" + id + "\n" + v;
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads a cursor made for {@code sort}; anything else is an {@link IllegalArgumentException}. */
+    public static Cursor decode(String text, FindingSort sort) {
+      String plain;
+      try {
+        plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("not a cursor from this API");
+      }
+      String[] parts = plain.split("\n", 3);
+      if (parts.length != 3 || !parts[1].matches("[0-9a-f]{1,64}")) {
+        throw new IllegalArgumentException("not a cursor from this API");
+      }
+      if (!parts[0].equals(sort.label())) {
+        throw new IllegalArgumentException("the cursor belongs to sort '" + parts[0] + "', not '" + sort.label()
+            + "': keep the sort of the first page");
+      }
+      try {
+        Object value = switch (sort.key()) {
+          case SEVERITY -> Integer.valueOf(parts[2]);
+          case FIRST_SEEN, LAST_SEEN -> Instant.parse(parts[2]);
+          case RULE -> parts[2];
+        };
+        return new Cursor(sort, value, parts[1]);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("not a cursor from this API");
+      }
+    }
+
+    Object boundValue() {
+      return value instanceof Instant i ? SnapshotRepository.utc(i) : value;
+    }
+  }
+}
