@@ -103,8 +103,8 @@ final class GithubAppToken {
 
   /** An RSA key from PEM: PKCS#1 ({@code RSA PRIVATE KEY}, what GitHub hands out) or PKCS#8 ({@code PRIVATE KEY}). */
   static PrivateKey parsePrivateKey(String pem) throws GeneralSecurityException {
-    boolean pkcs1 = pem.contains("-----BEGIN RSA PRIVATE KEY-----");
-    if (!pkcs1 && !pem.contains("-----BEGIN PRIVATE KEY-----")) {
+    boolean pkcs1 = pem.contains("BEGIN RSA PRIVATE KEY");
+    if (!pkcs1 && !pem.contains("BEGIN PRIVATE KEY")) {
       throw new IllegalArgumentException("no private key block");
     }
     String base64 = pem.replaceAll("-----(BEGIN|END) (RSA )?PRIVATE KEY-----", "").replaceAll("\\s", "");
