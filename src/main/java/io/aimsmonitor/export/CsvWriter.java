@@ -12,7 +12,7 @@ import tools.jackson.dataformat.csv.CsvSchema;
 final class CsvWriter implements FindingWriter {
 
   /** The columns, in order. */
-  record Row(String id, String severity, String status, boolean stale, String waiver, String waiverExpiresAt,
+  record Row(String id, String severity, String status, boolean stale, String waiver, String waiverExpiresAt, String waiverId,
       String controls, String rule, String pack, String subjectType, String subject, String subjectKey, String owners,
       String message, String firstSeen, String lastSeen, String resolvedAt, String source, Long snapshot,
       String sourceUrl, String findingUrl) {}
@@ -30,7 +30,7 @@ final class CsvWriter implements FindingWriter {
   public void write(ExportedFinding e) throws IOException {
     Finding f = e.finding();
     csv.writePOJO(new Row(f.id(), f.severity().label(), f.status().name().toLowerCase(Locale.ROOT), f.stale(),
-        e.waiver().status(), ExportJson.text(e.waiver().expiresAt()), String.join(" ", f.controls()), f.ruleId(),
+        e.waiver().status(), ExportJson.text(e.waiver().expiresAt()), e.waiver().id(), String.join(" ", f.controls()), f.ruleId(),
         f.pack(), f.subject().type(), f.subject().displayName(), f.subject().key(), String.join(" ", f.owners()),
         f.message(), ExportJson.text(f.firstSeen()), ExportJson.text(f.lastSeen()), ExportJson.text(f.resolvedAt()),
         f.source(), e.links().snapshot(), e.links().sourceUrl(), e.links().findingUrl()));

@@ -46,13 +46,20 @@ public final class ExportJson {
     links.put("snapshot", e.links().snapshot());
     links.put("finding", e.links().findingUrl());
     out.put("links", links);
-    Map<String, Object> waiver = new LinkedHashMap<>();
-    waiver.put("status", e.waiver().status());
-    waiver.put("expiresAt", text(e.waiver().expiresAt()));
-    waiver.put("approvedBy", e.waiver().approvedBy());
-    waiver.put("justification", e.waiver().justification());
-    out.put("waiver", waiver);
+    out.put("waiver", waiver(e.waiver()));
     return out;
+  }
+
+  /** A waiver state as JSON (JSON export, notifications, SARIF properties). */
+  static Map<String, Object> waiver(WaiverState w) {
+    Map<String, Object> waiver = new LinkedHashMap<>();
+    waiver.put("id", w.id());
+    waiver.put("status", w.status());
+    waiver.put("expiresAt", text(w.expiresAt()));
+    waiver.put("requestedBy", w.requestedBy());
+    waiver.put("approvedBy", w.approvedBy());
+    waiver.put("justification", w.justification());
+    return waiver;
   }
 
   static String text(Instant t) {

@@ -63,6 +63,9 @@ final class JUnitWriter implements FindingWriter {
     if (f.remediation() != null) {
       body.append("remediation: ").append(f.remediation()).append('\n');
     }
+    if (e.waiver().id() != null) {
+      body.append(e.waiver().describe()).append('\n');
+    }
     String outcome = e.waiver().active() ? "skipped" : "failure";
     String message = e.waiver().active()
         ? "waived" + (e.waiver().expiresAt() == null ? "" : " until " + e.waiver().expiresAt())

@@ -75,10 +75,9 @@ final class OcsfWriter implements FindingWriter {
       case 3 -> "Suppressed";
       default -> "Resolved";
     });
-    if (e.waiver().active()) {
-      ev.put("status_detail", "waived" + (e.waiver().expiresAt() == null ? "" : " until " + e.waiver().expiresAt())
-          + (e.waiver().approvedBy() == null ? "" : ", approved by " + e.waiver().approvedBy())
-          + (e.waiver().justification() == null ? "" : ": " + e.waiver().justification()));
+    if (e.waiver().id() != null) {
+      // requested, expired and revoked waivers too: the finding stays New, the detail says why it is not suppressed
+      ev.put("status_detail", (e.waiver().active() ? "waived: " : "") + e.waiver().describe());
     }
     Map<String, Object> product = new LinkedHashMap<>();
     product.put("name", "aims-monitor");
@@ -137,6 +136,9 @@ final class OcsfWriter implements FindingWriter {
     Map<String, Object> data = new LinkedHashMap<>(f.evidence());
     data.put("links", Map.of("finding", e.links().findingUrl(), "sourceUrl", String.valueOf(e.links().sourceUrl()),
         "snapshot", String.valueOf(e.links().snapshot())));
+    if (e.waiver().id() != null) {
+      data.put("waiver", ExportJson.waiver(e.waiver()));
+    }
     evidence.put("data", data);
     ev.put("evidences", List.of(evidence));
     return ev;

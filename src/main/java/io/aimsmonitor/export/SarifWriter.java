@@ -129,11 +129,7 @@ final class SarifWriter implements FindingWriter {
     links.put("snapshot", e.links().snapshot());
     links.put("finding", e.links().findingUrl());
     props.put("evidenceLinks", links);
-    Map<String, Object> waiver = new LinkedHashMap<>();
-    waiver.put("status", e.waiver().status());
-    waiver.put("expiresAt", ExportJson.text(e.waiver().expiresAt()));
-    waiver.put("approvedBy", e.waiver().approvedBy());
-    props.put("waiver", waiver);
+    props.put("waiver", ExportJson.waiver(e.waiver()));
     result.put("properties", props);
     json.writePOJO(result);
   }

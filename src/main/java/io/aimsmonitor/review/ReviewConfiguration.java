@@ -1,11 +1,17 @@
 package io.aimsmonitor.review;
 
 import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.export.WaiverLookup;
+import io.aimsmonitor.export.WaiverState;
+import io.aimsmonitor.finding.Waiver;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.schedule.MonitorService;
 import io.aimsmonitor.store.FindingRepository;
 import io.aimsmonitor.store.ReviewRepository;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,23 +49,19 @@ public class ReviewConfiguration {
   }
 
   /**
-   * Exports show each finding's waiver: the one in force (active) from the workflow, or none. Looked
-   * up lazily, so that the exporter does not need the review service while the context starts.
+   * Exports show the waiver linked to each finding (in force, requested, expired or revoked), looked
+   * up once per batch. Looked up lazily, so that the exporter does not need the review service while
+   * the context starts.
    */
   @Bean
-  io.aimsmonitor.export.WaiverLookup waiverLookup(ObjectProvider<ReviewService> review, Clock clock) {
-    return finding -> {
-      io.aimsmonitor.finding.Waiver w = review.getObject().workflow(finding).waiver();
-      if (w == null) {
-        return io.aimsmonitor.export.WaiverState.NONE;
-      }
-      String status = switch (w.state(clock.instant())) {
-        case ACTIVE -> "active";
-        case PENDING -> "requested";
-        case EXPIRED -> "expired";
-        case REVOKED -> "revoked";
-      };
-      return new io.aimsmonitor.export.WaiverState(status, w.expiresAt(), w.approvedBy(), w.justification());
+  WaiverLookup waiverLookup(ObjectProvider<ReviewService> review, Clock clock) {
+    return findings -> {
+      Instant now = clock.instant();
+      Map<String, WaiverState> out = new HashMap<>();
+      review.getObject().linkedWaivers(findings).forEach((id, w) -> out.put(id, new WaiverState(w.id(),
+          w.state(now) == Waiver.State.PENDING ? "requested" : w.state(now).label(), w.expiresAt(), w.requestedBy(),
+          w.approvedBy(), w.justification())));
+      return out;
     };
   }
 

@@ -92,11 +92,7 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
     List<Waiver> all = waivers();
     Map<String, Waiver> byId = new HashMap<>();
     all.forEach(w -> byId.put(w.id(), w));
-    List<Waiver> inForce = all.stream().filter(w -> w.inForce(now))
-        // one finding, before a rule; then the longest-lasting
-        .sorted(Comparator.comparing((Waiver w) -> w.scope() == Waiver.Scope.FINDING ? 0 : 1)
-            .thenComparing(Waiver::expiresAt, Comparator.reverseOrder()).thenComparing(Waiver::id))
-        .toList();
+    List<Waiver> inForce = all.stream().filter(w -> w.inForce(now)).sorted(PRECEDENCE).toList();
     Map<String, String> waiverChanges = new LinkedHashMap<>();
     Map<String, String> assigneeChanges = new LinkedHashMap<>();
     List<FindingEvent> events = new ArrayList<>();
@@ -138,6 +134,43 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
   }
 
   // --- reading -------------------------------------------------------------------------------
+
+  /** Where several waivers cover a finding, the one that counts: one finding's before a rule's, then the longest-lasting. */
+  static final Comparator<Waiver> PRECEDENCE = Comparator.comparing((Waiver w) -> w.scope() == Waiver.Scope.FINDING ? 0 : 1)
+      .thenComparing(Waiver::expiresAt, Comparator.reverseOrder()).thenComparing(Waiver::id);
+
+  /**
+   * The waiver linked to each finding, as exports show it: the one in force, else one awaiting
+   * approval, else the one that ended last (expired or revoked); a finding no waiver ever covered is
+   * left out. Reads the store once per {@value ReviewRepository#CHUNK} findings, whatever the number of waivers.
+   */
+  public Map<String, Waiver> linkedWaivers(List<Finding> list) {
+    Instant now = clock.instant();
+    Comparator<Waiver> order = Comparator.comparing((Waiver w) -> switch (w.state(now)) {
+      case ACTIVE -> 0;
+      case PENDING -> 1;
+      case EXPIRED, REVOKED -> 2;
+    }).thenComparing((a, b) -> a.state(now) == Waiver.State.ACTIVE || a.state(now) == Waiver.State.PENDING
+        ? PRECEDENCE.compare(a, b)
+        : ended(b).compareTo(ended(a))) // the most recently ended first
+        .thenComparing(Waiver::id);
+    List<Waiver> fromFile = file.waivers();
+    Map<String, Waiver> out = new HashMap<>();
+    for (int i = 0; i < list.size(); i += ReviewRepository.CHUNK) {
+      List<Finding> chunk = list.subList(i, Math.min(list.size(), i + ReviewRepository.CHUNK));
+      List<Waiver> candidates = Stream.concat(repo.waiversFor(chunk.stream().map(Finding::id).toList(),
+          chunk.stream().map(Finding::ruleId).toList()).stream(), fromFile.stream()).toList();
+      for (Finding f : chunk) {
+        candidates.stream().filter(w -> w.covers(f.id(), f.ruleId(), f.subject().key())).min(order)
+            .ifPresent(w -> out.put(f.id(), w));
+      }
+    }
+    return out;
+  }
+
+  private static Instant ended(Waiver w) {
+    return w.revokedAt() != null ? w.revokedAt() : w.expiresAt();
+  }
 
   /** Every waiver, from the API and the waivers file, oldest request first. */
   public List<Waiver> waivers() {

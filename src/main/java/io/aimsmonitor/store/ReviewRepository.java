@@ -55,7 +55,8 @@ public class ReviewRepository {
   /** An open finding as the waiver sync needs it. */
   public record OpenFinding(String id, String ruleId, String subjectKey, String subjectType, WorkflowRow workflow) {}
 
-  private static final int CHUNK = 500;
+  /** Ids per IN list: well below every driver's parameter limit. */
+  public static final int CHUNK = 500;
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -76,6 +77,27 @@ public class ReviewRepository {
 
   public List<Waiver> waivers() {
     return jdbc.sql("SELECT * FROM waiver ORDER BY requested_at, id").query(this::mapWaiver).list();
+  }
+
+  /**
+   * The waivers (in any state) that may cover these findings: for one of them, or for one of their
+   * rules. One query for up to {@value #CHUNK} findings; the caller checks the subject pattern.
+   */
+  public List<Waiver> waiversFor(Collection<String> findingIds, Collection<String> ruleIds) {
+    List<String> ids = findingIds.stream().distinct().toList();
+    List<String> rules = ruleIds.stream().distinct().toList();
+    if (ids.isEmpty() && rules.isEmpty()) {
+      return List.of();
+    }
+    if (ids.size() > CHUNK || rules.size() > CHUNK) {
+      throw new IllegalArgumentException("at most " + CHUNK + " findings and rules per lookup, got " + ids.size()
+          + " and " + rules.size() + ": the caller splits larger sets");
+    }
+    // an empty IN () is not valid SQL: a value no id can take stands in
+    return jdbc.sql("SELECT * FROM waiver WHERE (scope = 'FINDING' AND finding_id IN (:ids))"
+            + " OR (scope = 'RULE' AND rule_id IN (:rules)) ORDER BY requested_at, id")
+        .param("ids", ids.isEmpty() ? List.of("") : ids).param("rules", rules.isEmpty() ? List.of("") : rules)
+        .query(this::mapWaiver).list();
   }
 
   public Optional<Waiver> waiver(String id) {

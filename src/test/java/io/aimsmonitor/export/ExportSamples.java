@@ -49,9 +49,19 @@ final class ExportSamples {
 
   static final List<Finding> ALL = List.of(OPEN_HIGH, OPEN_STALE, WAIVED, RESOLVED);
 
-  static final WaiverLookup WAIVERS = f -> f.id().equals(WAIVED.id())
-      ? new WaiverState("active", Instant.parse("2027-03-01T00:00:00Z"), "carol", "Model retires in Q1; risk accepted.")
-      : WaiverState.NONE;
+  /** WAIVED is waived (in force); RESOLVED had a waiver that expired; the others have none. */
+  static final WaiverLookup WAIVERS = findings -> {
+    Map<String, WaiverState> out = new java.util.HashMap<>();
+    for (Finding f : findings) {
+      if (f.id().equals(WAIVED.id())) {
+        out.put(f.id(), new WaiverState("W-0123456789ab", "active", Instant.parse("2027-03-01T00:00:00Z"), "dave",
+            "carol", "Model retires in Q1; risk accepted."));
+      } else if (f.id().equals(RESOLVED.id())) {
+        out.put(f.id(), new WaiverState("file:lending-train", "expired", T0, "erin", "frank", "Rebuilt in Q4."));
+      }
+    }
+    return out;
+  };
 
   static String export(ExportFormat format, List<Finding> findings) throws Exception {
     Exporter exporter = new Exporter(WAIVERS, "https://aims.example.com/", "1.2.3",

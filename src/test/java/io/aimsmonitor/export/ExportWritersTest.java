@@ -13,6 +13,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.aimsmonitor.finding.Finding;
 import io.aimsmonitor.testing.SharedReference;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -129,7 +130,8 @@ public class ExportWritersTest {
         .containsEntry("snapshot", "42").containsEntry("message", OPEN_HIGH.message());
     assertThat(rows.get(1)).containsEntry("stale", "true").containsEntry("owners", "data-team");
     assertThat(rows.get(2)).containsEntry("waiver", "active").containsEntry("waiverExpiresAt", "2027-03-01T00:00:00Z");
-    assertThat(rows.get(3)).containsEntry("status", "resolved").containsEntry("resolvedAt", RESOLVED.resolvedAt().toString());
+    assertThat(rows.get(3)).containsEntry("status", "resolved").containsEntry("resolvedAt", RESOLVED.resolvedAt().toString())
+        .as("an ended waiver stays linked").containsEntry("waiver", "expired").containsEntry("waiverId", "file:lending-train");
   }
 
   @Test
@@ -143,6 +145,30 @@ public class ExportWritersTest {
     assertThat(stale.get("waiver").get("status").asString()).isEqualTo("none");
     assertThat(array.get(2).get("waiver").get("approvedBy").asString()).isEqualTo("carol");
     assertThat(array.get(2).get("id").asString()).isEqualTo(WAIVED.id());
+    assertThat(array.get(2).get("waiver").get("id").asString()).isEqualTo("W-0123456789ab");
+    assertThat(array.get(2).get("waiver").get("requestedBy").asString()).isEqualTo("dave");
+    assertThat(array.get(3).get("waiver").get("status").asString()).isEqualTo("expired");
     assertThat(json.readTree(export(ExportFormat.JSON, List.of())).size()).isZero();
+  }
+
+  @Test
+  void waiversAreLookedUpOncePerBatchNotOncePerFinding() throws Exception {
+    List<Integer> lookups = new java.util.concurrent.CopyOnWriteArrayList<>();
+    WaiverLookup counting = batch -> {
+      lookups.add(batch.size());
+      return ExportSamples.WAIVERS.of(batch);
+    };
+    List<Finding> many = new ArrayList<>();
+    for (int i = 0; i < 2 * Exporter.BATCH + 1; i++) {
+      many.add(i == 700 ? WAIVED : OPEN_HIGH);
+    }
+    Exporter exporter = new Exporter(counting, null, "1.2.3", java.time.Clock.systemUTC());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    exporter.write(ExportFormat.JSON, many::forEach, ExportSamples.RULES, out);
+    assertThat(lookups).containsExactly(Exporter.BATCH, Exporter.BATCH, 1);
+    JsonNode array = json.readTree(out.toString(StandardCharsets.UTF_8));
+    assertThat(array.size()).isEqualTo(many.size());
+    assertThat(array.get(700).get("waiver").get("status").asString()).isEqualTo("active");
+    assertThat(array.get(701).get("waiver").get("status").asString()).isEqualTo("none");
   }
 }

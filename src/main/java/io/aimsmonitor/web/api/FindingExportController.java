@@ -25,14 +25,13 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Any filtered findings view as a file: CSV, JSON, SARIF 2.1.0, OCSF Compliance Finding JSON lines
- * or JUnit XML, with evidence, evidence links and waiver state. Streamed in keyset chunks, so an
- * export of every finding holds one chunk in memory.
+ * or JUnit XML, with evidence, evidence links and waiver state. Streamed in keyset chunks of the
+ * exporter's batch size, so an export of every finding holds one chunk in memory and looks its
+ * waivers up once per chunk.
  */
 @RestController
 @RequestMapping("/api/findings/export")
 public class FindingExportController {
-
-  private static final int CHUNK = 500;
 
   private final FindingRepository findings;
   private final ControlCatalog catalog;
@@ -68,7 +67,7 @@ public class FindingExportController {
         ? ";charset=UTF-8" : ""));
     response.setCharacterEncoding("UTF-8");
     response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"aims-findings." + format.extension() + "\"");
-    exporter.write(format, action -> findings.forEach(filter, sort, CHUNK, action), ruleBook.rules().values(),
+    exporter.write(format, action -> findings.forEach(filter, sort, Exporter.BATCH, action), ruleBook.rules().values(),
         response.getOutputStream());
   }
 
