@@ -8,6 +8,7 @@ import io.aimsmonitor.notify.NotificationDispatcher;
 import io.aimsmonitor.notify.NotificationEvent;
 import io.aimsmonitor.notify.NotificationPlanner;
 import io.aimsmonitor.notify.Receiver;
+import io.aimsmonitor.review.ReviewService;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.Severity;
 import io.aimsmonitor.schedule.MonitorService;
@@ -46,11 +47,12 @@ public class NotifyConfiguration {
   @Bean(destroyMethod = "close")
   NotificationDispatcher notificationDispatcher(NotifyProperties props, JdbcClient jdbc, TransactionTemplate tx,
       FindingRepository findings, Exporter exporter, ControlCatalog catalog, RuleBook ruleBook, MonitorService monitor,
-      Clock clock) {
+      ReviewService review, Clock clock) {
     List<Receiver> receivers = receivers(props, System::getenv);
     NotificationPlanner planner = new NotificationPlanner(jdbc, tx, receivers, props.teams(), findings, exporter,
         () -> ControlAssessment.assess(catalog, ruleBook.rules().values(), findings.openCountsByControl(),
-            monitor.staleRules()), clock);
+            monitor.staleRules()),
+        new NotificationPlanner.WaiverNotices(review::waivers, props.waiverLeadTimes()), clock);
     NotificationDispatcher dispatcher = new NotificationDispatcher(jdbc, planner, receivers,
         new NotificationDispatcher.Settings(props.pollInterval(), props.senders(), props.queueCapacity(), props.timeout(),
             props.maxAttempts(), props.initialBackoff(), props.maxBackoff(), props.claimTimeout()),

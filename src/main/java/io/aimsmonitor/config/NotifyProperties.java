@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * file through {@code spring.config.import=optional:file:/etc/aims/notifications.yaml}.
  *
  * @param teams team name to members, for routing by team
+ * @param waiverLeadTimes how long before a waiver in force expires to send {@code waiver.expiring}: one
+ *     notice per lead time (e.g. 14d and 1d)
  */
 @ConfigurationProperties("aims.notify")
 public record NotifyProperties(
@@ -23,12 +25,19 @@ public record NotifyProperties(
     @DefaultValue("30s") Duration initialBackoff,
     @DefaultValue("1h") Duration maxBackoff,
     @DefaultValue("2m") Duration claimTimeout,
+    @DefaultValue("14d") List<Duration> waiverLeadTimes,
     Map<String, List<String>> teams,
     List<ReceiverProperties> receivers) {
 
   public NotifyProperties {
     teams = teams == null ? Map.of() : Map.copyOf(teams);
     receivers = receivers == null ? List.of() : List.copyOf(receivers);
+    waiverLeadTimes = waiverLeadTimes == null ? List.of() : List.copyOf(waiverLeadTimes);
+    for (Duration lead : waiverLeadTimes) {
+      if (lead.isNegative() || lead.isZero()) {
+        throw new IllegalArgumentException("aims.notify.waiver-lead-times: each must be positive, got " + lead);
+      }
+    }
   }
 
   /**

@@ -22,7 +22,7 @@ class NotifyConfigurationTest {
 
   private static NotifyProperties props(ReceiverProperties... receivers) {
     return new NotifyProperties(true, Duration.ofSeconds(5), 2, 100, Duration.ofSeconds(10), 8, Duration.ofSeconds(30),
-        Duration.ofHours(1), Duration.ofMinutes(2), Map.of(), List.of(receivers));
+        Duration.ofHours(1), Duration.ofMinutes(2), List.of(Duration.ofDays(14)), Map.of(), List.of(receivers));
   }
 
   private static ReceiverProperties receiver(String name, String type, String url, String urlEnv, String secretEnv,

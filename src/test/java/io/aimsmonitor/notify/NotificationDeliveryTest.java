@@ -114,4 +114,64 @@ class NotificationDeliveryTest extends NotificationScenario {
     assertThat(Signature.verify("another-secret-of-length".getBytes(StandardCharsets.UTF_8), 1_000, body, header)).isFalse();
     assertThat(Signature.verify(SECRET, 1_000, "{\"id\":2}".getBytes(StandardCharsets.UTF_8), header)).isFalse();
   }
+
+  /** Receivers of waiver notices: alice's (owner of the fraud finding), bob's (owns nothing waived), a chat on A.3.*. */
+  static List<Receiver> waiverReceivers(TestReceiver http) {
+    Set<String> expiring = Set.of(NotificationEvent.WAIVER_EXPIRING);
+    return List.of(
+        new Receiver("alice", Receiver.WEBHOOK, http.url("/alice"), SECRET, expiring, null, Set.of("alice"), Set.of(),
+            List.of(), Set.of()),
+        new Receiver("bob", Receiver.WEBHOOK, http.url("/bob"), SECRET, expiring, null, Set.of("bob"), Set.of(), List.of(),
+            Set.of()),
+        new Receiver("chat", Receiver.SLACK, http.url("/slack"), null, expiring, null, Set.of(), Set.of(), List.of("A.3.*"),
+            Set.of()));
+  }
+
+  @Test
+  void aWaiverInForceIsAnnouncedOncePerLeadTimeBeforeItExpires() throws Exception {
+    DataSource ds = TestDatabases.h2File(dir);
+    TestStore store = TestStore.on(ds);
+    MutableClock clock = clock();
+    seed(store, ds);
+    List<io.aimsmonitor.finding.Waiver> waivers = waivers(ds);
+    var notices = new NotificationPlanner.WaiverNotices(() -> waivers, List.of(Duration.ofDays(1), Duration.ofDays(14)));
+    try (TestReceiver http = new TestReceiver(SECRET, clock);
+         NotificationDispatcher d = dispatcher(ds, store.findings(), waiverReceivers(http), null, notices, clock, "solo", 5)) {
+      await(d.runOnce());
+      assertThat(http.requests.get()).as("20 days before expiry: nothing yet").isZero();
+
+      clock.advance(Duration.ofDays(6).plusHours(1)); // 13 days 23 hours left
+      for (int i = 0; i < 3; i++) {
+        await(d.runOnce());
+        clock.advance(Duration.ofMinutes(5));
+      }
+      assertThat(http.accepted.stream().map(TestReceiver.Delivery::path)).as("once, not every poll")
+          .containsExactlyInAnyOrder("/alice", "/slack");
+      TestReceiver.Delivery first = http.accepted.stream().filter(x -> x.path().equals("/alice")).findFirst().orElseThrow();
+      assertThat(first.event()).isEqualTo("waiver.expiring");
+      var body = tools.jackson.databind.json.JsonMapper.builder().build().readTree(first.body());
+      assertThat(body.get("waiver").get("id").asString()).isEqualTo("W-00000000000a");
+      assertThat(body.get("waiver").get("approvedBy").asString()).isEqualTo("bob");
+      assertThat(body.get("leadTime").asString()).isEqualTo("PT336H");
+      assertThat(body.get("daysLeft").asLong()).isEqualTo(13);
+      assertThat(body.get("coveredFindings").asInt()).isEqualTo(1);
+      assertThat(body.get("findings").get(0).get("id").asString()).isEqualTo(finding("fraud", Severity.HIGH, List.of()).id());
+      assertThat(http.accepted.stream().filter(x -> x.path().equals("/slack")).findFirst().orElseThrow().body())
+          .contains("W-00000000000a").contains("in 13 days").contains("risk register");
+
+      clock.advance(Duration.ofDays(13).plusHours(1)); // 22 hours left: the 1-day notice
+      await(d.runOnce());
+      await(d.runOnce());
+      assertThat(http.accepted).hasSize(4);
+      assertThat(http.accepted.stream().filter(x -> x.path().equals("/alice")).toList().get(1).body())
+          .contains("\"leadTime\":\"PT24H\"").contains("\"daysLeft\":0");
+
+      clock.advance(Duration.ofDays(1)); // expired: nothing more
+      await(d.runOnce());
+      assertThat(http.accepted).hasSize(4);
+      assertThat(http.accepted).as("the pending and the revoked waiver are never announced")
+          .noneMatch(x -> x.body().contains("W-00000000000b") || x.body().contains("W-00000000000c"));
+      assertThat(http.rejectedSignatures.get()).isZero();
+    }
+  }
 }

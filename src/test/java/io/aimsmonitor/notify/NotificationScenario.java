@@ -11,8 +11,10 @@ import io.aimsmonitor.finding.ControlAssessment.ControlState;
 import io.aimsmonitor.finding.Finding;
 import io.aimsmonitor.finding.FindingEvent;
 import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.finding.Waiver;
 import io.aimsmonitor.rules.Severity;
 import io.aimsmonitor.store.FindingRepository;
+import io.aimsmonitor.store.ReviewRepository;
 import io.aimsmonitor.testing.MutableClock;
 import io.aimsmonitor.testing.TestStore;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -80,13 +83,37 @@ class NotificationScenario {
 
   static NotificationDispatcher dispatcher(DataSource ds, FindingRepository findings, List<Receiver> receivers,
       Supplier<List<ControlState>> controls, Clock clock, String instance, int maxAttempts) {
+    return dispatcher(ds, findings, receivers, controls, null, clock, instance, maxAttempts);
+  }
+
+  static NotificationDispatcher dispatcher(DataSource ds, FindingRepository findings, List<Receiver> receivers,
+      Supplier<List<ControlState>> controls, NotificationPlanner.WaiverNotices waivers, Clock clock, String instance,
+      int maxAttempts) {
     JdbcClient jdbc = JdbcClient.create(ds);
     NotificationPlanner planner = new NotificationPlanner(jdbc, new TransactionTemplate(new DataSourceTransactionManager(ds)),
         receivers, Map.of("risk", List.of("bob", "carol")), findings,
-        new Exporter(WaiverLookup.NONE, "https://aims.example.com", "test", clock), controls, clock);
+        new Exporter(WaiverLookup.NONE, "https://aims.example.com", "test", clock), controls, waivers, clock);
     return new NotificationDispatcher(jdbc, planner, receivers, new NotificationDispatcher.Settings(Duration.ofMillis(50), 2,
         10, Duration.ofSeconds(20), maxAttempts, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(2)),
         clock, instance);
+  }
+
+  /**
+   * A rule waiver over every version of "fraud" (in force, approved by bob, ending 20 days after T0)
+   * recorded as covering the fraud finding, a pending one and a revoked one, which must never be announced.
+   */
+  static List<Waiver> waivers(DataSource ds) {
+    Instant expires = T0.plus(Duration.ofDays(20));
+    Waiver inForce = new Waiver("W-00000000000a", Waiver.Scope.RULE, null, "lifecycle.owner", "mlflow-prod:fraud/*",
+        "Owner named in the risk register until the registry migration.", "alice", T0, "bob", T0, expires, null, null, null);
+    Waiver pending = new Waiver("W-00000000000b", Waiver.Scope.RULE, null, "lifecycle.owner", "mlflow-prod:churn/*",
+        "Awaiting a second reviewer.", "alice", T0, null, null, expires, null, null, null);
+    Waiver revoked = inForce.revoked("carol", T0, "withdrawn");
+    revoked = new Waiver("W-00000000000c", revoked.scope(), null, revoked.ruleId(), "mlflow-prod:ltv/*",
+        revoked.justification(), "alice", T0, "bob", T0, expires, "carol", T0, "withdrawn");
+    new ReviewRepository(JdbcClient.create(ds), new JdbcTemplate(ds), new TransactionTemplate(new DataSourceTransactionManager(ds)))
+        .setWaivers(Map.of(finding("fraud", Severity.HIGH, List.of()).id(), inForce.id()));
+    return List.of(inForce, pending, revoked);
   }
 
   static void await(List<Future<?>> sends) throws Exception {

@@ -78,4 +78,49 @@ class NotificationsPostgresTest extends NotificationScenario {
           .contains("\"text\"").contains("A.3.2");
     }
   }
+
+  /**
+   * Two instances that start 12 hours before a waiver expires, with lead times of 14 days and 1 day:
+   * each receiver gets the 1-day notice once (not the 14-day one as well), however many polls run.
+   */
+  @Test
+  void twoInstancesAnnounceAnExpiringWaiverOnce() throws Exception {
+    try (var db = TestDatabases.postgres()) {
+      PGSimpleDataSource first = db.dataSource();
+      PGSimpleDataSource second = new PGSimpleDataSource();
+      second.setURL(first.getURL());
+      second.setCurrentSchema(db.schema());
+      TestStore store = TestStore.on(first);
+      seed(store, first);
+      List<io.aimsmonitor.finding.Waiver> waivers = waivers(first);
+      MutableClock clock = clock();
+      clock.advance(java.time.Duration.ofDays(19).plusHours(12));
+      var notices = new NotificationPlanner.WaiverNotices(() -> waivers,
+          List.of(java.time.Duration.ofDays(14), java.time.Duration.ofDays(1)));
+      try (TestReceiver http = new TestReceiver(SECRET, clock)) {
+        List<Receiver> receivers = NotificationDeliveryTest.waiverReceivers(http);
+        try (NotificationDispatcher one = dispatcher(first, store.findings(), receivers, null, notices, clock, "one", 5);
+             NotificationDispatcher two = dispatcher(second, TestStore.on(second).findings(), receivers, null, notices,
+                 clock, "two", 5)) {
+          ExecutorService replicas = Executors.newFixedThreadPool(2);
+          try {
+            for (int round = 0; round < 4; round++) {
+              for (Future<List<Future<?>>> tick : replicas.invokeAll(List.<Callable<List<Future<?>>>>of(one::runOnce,
+                  two::runOnce))) {
+                await(tick.get());
+              }
+            }
+          } finally {
+            replicas.shutdownNow();
+          }
+        }
+        assertThat(http.accepted.stream().map(TestReceiver.Delivery::path)).containsExactlyInAnyOrder("/alice", "/slack");
+        assertThat(http.accepted.stream().filter(d -> d.path().equals("/alice")).findFirst().orElseThrow().body())
+            .contains("PT24H");
+        assertThat(http.accepted.stream().filter(d -> d.path().equals("/slack")).findFirst().orElseThrow().body())
+            .contains("in 12 hours");
+        assertThat(count(first, "SENT")).isEqualTo(2);
+      }
+    }
+  }
 }
