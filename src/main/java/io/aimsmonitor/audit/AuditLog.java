@@ -25,8 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * from where. Append-only; read through {@code GET /api/audit} (admins).
  *
  * <p>Callers pass what changed; the actor and the client address come from the current security
- * context and request, so no caller can get them wrong. Outside a request (the scheduler, the
- * file-poll reload) the actor is {@code system}. Never pass secrets (passwords, tokens, hashes):
+ * context and request, so no caller can get them wrong. Outside a request (the scheduler) the
+ * actor is {@code system}; the rules-folder poll records its reloads as {@code system:file-watch}. Never pass secrets (passwords, tokens, hashes):
  * {@code before} and {@code after} are stored as JSON as given.
  */
 public class AuditLog {

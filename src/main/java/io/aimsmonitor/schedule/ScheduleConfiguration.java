@@ -1,5 +1,6 @@
 package io.aimsmonitor.schedule;
 
+import io.aimsmonitor.audit.AuditLog;
 import io.aimsmonitor.config.AimsProperties;
 import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.rules.RuleBook;
@@ -17,8 +18,8 @@ public class ScheduleConfiguration {
 
   @Bean
   Schedules schedules(Scheduler scheduler, ConnectorInstances connectors, SnapshotRepository snapshots,
-      RuleBook ruleBook, AimsProperties props, Clock clock) {
-    return new Schedules(scheduler, connectors, snapshots, ruleBook, props, clock);
+      RuleBook ruleBook, AimsProperties props, Clock clock, AuditLog audit) {
+    return new Schedules(scheduler, connectors, snapshots, ruleBook, props, clock, audit);
   }
 
   @Bean

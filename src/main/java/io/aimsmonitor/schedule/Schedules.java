@@ -1,5 +1,6 @@
 package io.aimsmonitor.schedule;
 
+import io.aimsmonitor.audit.AuditLog;
 import io.aimsmonitor.config.AimsProperties;
 import io.aimsmonitor.connector.ConnectorConfig;
 import io.aimsmonitor.connector.ConnectorInstances;
@@ -52,16 +53,18 @@ public class Schedules {
   private final RuleBook ruleBook;
   private final AimsProperties props;
   private final Clock clock;
+  private final AuditLog audit;
   private final java.util.Map<String, Instant> lastRunNow = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Schedules(Scheduler scheduler, ConnectorInstances connectors, SnapshotRepository snapshots, RuleBook ruleBook,
-      AimsProperties props, Clock clock) {
+      AimsProperties props, Clock clock, AuditLog audit) {
     this.scheduler = scheduler;
     this.connectors = connectors;
     this.snapshots = snapshots;
     this.ruleBook = ruleBook;
     this.props = props;
     this.clock = clock;
+    this.audit = audit;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -242,13 +245,17 @@ public class Schedules {
   @Scheduled(fixedDelayString = "${aims.rules.reload-interval:10s}", initialDelayString = "${aims.rules.reload-interval:10s}")
   public void reloadRulesIfChanged() {
     if (ruleBook.changedOnDisk()) {
-      reloadRules();
+      reloadRules(RuleReloadAudit.FILE_WATCH);
     }
   }
 
-  /** Reloads rule packs now; re-evaluates if any pack changed. */
+  /** Reloads rule packs now, audited as done by the current actor (the API's caller); re-evaluates if any pack changed. */
   public RuleBook.ReloadReport reloadRules() {
-    RuleBook.ReloadReport report = ruleBook.reload();
+    return reloadRules(AuditLog.currentActor());
+  }
+
+  private RuleBook.ReloadReport reloadRules(String actor) {
+    RuleBook.ReloadReport report = RuleReloadAudit.reload(ruleBook, ruleBook::reload, audit, actor);
     if (report.changed()) {
       requestEvaluation();
     }

@@ -98,6 +98,29 @@ class RuleReloadWhileServingTest {
         return false;
       }
     });
+    // Both reloads are in the audit log: the API's by the admin, the poll's by the file watcher, each with
+    // every pack's version before and after.
+    await("the poll's reload in the audit log", () -> {
+      try {
+        JsonNode newest = json.readTree(send("GET", "/api/audit?action=rules.reload").body()).get("items").get(0);
+        return newest.get("after").get("rejected").isEmpty();
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    JsonNode reloads = json.readTree(send("GET", "/api/audit?action=rules.reload").body()).get("items");
+    JsonNode byPoll = reloads.get(0);
+    assertThat(byPoll.get("actor").asString()).isEqualTo("system:file-watch");
+    assertThat(byPoll.get("clientAddress").isNull()).as("no request behind it").isTrue();
+    assertThat(byPoll.get("before").get("test-pack").asString()).isEqualTo(goodVersion);
+    assertThat(byPoll.get("after").get("test-pack").asString()).isNotEqualTo(goodVersion)
+        .isEqualTo(rules().get("packs").get(0).get("contentHash").asString());
+    assertThat(byPoll.get("after").get("rejected")).isEmpty();
+    JsonNode byApi = reloads.get(1);
+    assertThat(byApi.get("actor").asString()).isEqualTo("admin");
+    assertThat(byApi.get("after").get("rejected").get(0).asString()).isEqualTo("test-pack");
+    assertThat(byApi.get("after").get("test-pack").asString()).as("the last good version stays").isEqualTo(goodVersion);
+
     // ... and re-evaluated: the open finding now carries the new severity.
     await("re-evaluation with the new severity", () -> {
       try {

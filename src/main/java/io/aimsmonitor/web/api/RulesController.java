@@ -5,6 +5,7 @@ import io.aimsmonitor.rules.EvaluationLimits;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RuleDefinition;
 import io.aimsmonitor.rules.RulePack;
+import io.aimsmonitor.schedule.RuleReloadAudit;
 import io.aimsmonitor.schedule.Schedules;
 import io.aimsmonitor.store.EvaluationRepository;
 import java.util.Collection;
@@ -73,13 +74,6 @@ public class RulesController {
 
   public record RulesView(List<PackView> packs, Collection<RuleBook.Rejection> rejected) {}
 
-  /** Pack name to content hash: what a reload changed, for the audit log. */
-  private Map<String, String> versions() {
-    Map<String, String> versions = new java.util.TreeMap<>();
-    ruleBook.packs().forEach(p -> versions.put(p.name(), p.contentHash()));
-    return versions;
-  }
-
   @GetMapping
   public RulesView list() {
     var latest = evaluations.latest();
@@ -98,11 +92,9 @@ public class RulesController {
   @PostMapping("/reload")
   public ResponseEntity<RuleBook.ReloadReport> reload() {
     Schedules s = schedules.getIfAvailable();
-    Map<String, String> before = versions();
-    RuleBook.ReloadReport report = s != null ? s.reloadRules() : ruleBook.reload();
-    Map<String, Object> after = new java.util.LinkedHashMap<>(versions());
-    after.put("rejected", report.rejected().stream().map(RuleBook.Rejection::pack).toList());
-    audit.record("rules.reload", "rule packs", before, after);
+    // with the scheduler, through it (it also re-evaluates); both paths are audited the same way
+    RuleBook.ReloadReport report = s != null ? s.reloadRules()
+        : RuleReloadAudit.reload(ruleBook, ruleBook::reload, audit, AuditLog.currentActor());
     return ResponseEntity.status(report.rejected().isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_CONTENT).body(report);
   }
 }
