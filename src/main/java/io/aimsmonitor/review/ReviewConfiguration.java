@@ -2,16 +2,11 @@ package io.aimsmonitor.review;
 
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.export.WaiverLookup;
-import io.aimsmonitor.export.WaiverState;
-import io.aimsmonitor.finding.Waiver;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.schedule.MonitorService;
 import io.aimsmonitor.store.FindingRepository;
 import io.aimsmonitor.store.ReviewRepository;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -55,14 +50,7 @@ public class ReviewConfiguration {
    */
   @Bean
   WaiverLookup waiverLookup(ObjectProvider<ReviewService> review, Clock clock) {
-    return findings -> {
-      Instant now = clock.instant();
-      Map<String, WaiverState> out = new HashMap<>();
-      review.getObject().linkedWaivers(findings).forEach((id, w) -> out.put(id, new WaiverState(w.id(),
-          w.state(now) == Waiver.State.PENDING ? "requested" : w.state(now).label(), w.expiresAt(), w.requestedBy(),
-          w.approvedBy(), w.justification())));
-      return out;
-    };
+    return new ExportWaivers(review::getObject, clock);
   }
 
   @Bean

@@ -13,9 +13,11 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.aimsmonitor.audit.AuditLog;
 import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.export.Exporter;
 import io.aimsmonitor.finding.Finding;
 import io.aimsmonitor.review.AiSystemInventory;
 import io.aimsmonitor.review.AiSystemProperties;
+import io.aimsmonitor.review.ExportWaivers;
 import io.aimsmonitor.review.ReviewProperties;
 import io.aimsmonitor.review.WorkflowScenario;
 import io.aimsmonitor.testing.MutableClock;
@@ -27,6 +29,7 @@ import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,10 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.csv.CsvMapper;
+import tools.jackson.dataformat.csv.CsvSchema;
 
 /**
  * The workflow, waiver and AI-system endpoints over a real store in four-eyes mode, with the
@@ -53,13 +60,15 @@ class ReviewApiTest {
   MockMvc mvc;
   MutableClock clock;
   AuditLog audit;
+  Workbench bench;
+  final JsonMapper json = JsonMapper.builder().build();
 
   @BeforeEach
   void setUp() {
     DataSource data = TestDatabases.h2File(dir.resolve("db"));
     TestStore store = TestStore.on(data);
     clock = new MutableClock(Instant.parse("2026-11-01T10:00:00Z"));
-    Workbench bench = Workbench.withReview(dir, store, data, clock, ReviewProperties.defaults().withFourEyes(true));
+    bench = Workbench.withReview(dir, store, data, clock, ReviewProperties.defaults().withFourEyes(true));
     bench.writePack("test-pack", WorkflowScenario.PACK);
     bench.ruleBook.reload();
     bench.writeInventory("models.yaml", Workbench.model("churn", "4", "[]") + Workbench.model("fraud", "7", "[risk-team]"));
@@ -71,7 +80,9 @@ class ReviewApiTest {
     audit = new AuditLog(JdbcClient.create(data), clock);
     mvc = MockMvcBuilders.standaloneSetup(findings,
             new FindingActionsController(bench.review, store.findings(), findings, audit),
-            new WaiversController(bench.review, clock, audit), new AiSystemsController(inventory))
+            new WaiversController(bench.review, clock, audit), new AiSystemsController(inventory),
+            new FindingExportController(store.findings(), ControlCatalog.bundled(), bench.ruleBook,
+                new Exporter(new ExportWaivers(() -> bench.review, clock), null, "test", clock), inventory))
         .setControllerAdvice(new ApiErrors()).build();
   }
 
@@ -224,5 +235,103 @@ class ReviewApiTest {
     mvc.perform(get("/api/findings").param("aiSystem", "churn")).andExpect(jsonPath("$.total").value(2));
     mvc.perform(get("/api/findings").param("aiSystem", "nope")).andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.detail").value(containsString("no AI system 'nope'")));
+  }
+
+  /** The id of the waiver a POST /api/waivers answered with. */
+  private static String waiverId(String body) {
+    return body.replaceAll("(?s).*\"id\":\"(W-[0-9a-f]{12})\".*", "$1");
+  }
+
+  private String requestWaiver(String target, String who, Duration lasting) throws Exception {
+    return waiverId(mvc.perform(postJson("/api/waivers", """
+            {%s, "justification": "Accepted by the risk committee, minutes of 2026-10-30.", "expiresAt": "%s"}
+            """.formatted(target, clock.instant().plus(lasting)), who))
+        .andExpect(status().isCreated()).andExpect(jsonPath("$.state").value("pending"))
+        .andReturn().getResponse().getContentAsString());
+  }
+
+  /**
+   * Four-eyes end to end and back out: alice requests, bob approves a rule waiver over every fraud
+   * model; the waived findings read back through GET /api/findings?status=waived page by page (cursor)
+   * and through the JSON and CSV exports, which also link the requested, revoked and expired waivers.
+   */
+  @Test
+  void waivedFindingsReadBackThroughCursorPagesAndExportsWithEveryWaiverState() throws Exception {
+    bench.writeInventory("models.yaml", Workbench.model("churn", "4", "[]") + Workbench.model("fraud", "7", "[risk-team]")
+        + Workbench.model("fraud", "8", "[risk-team]") + Workbench.model("fraud", "9", "[risk-team]")
+        + Workbench.model("ltv", "1", "[growth]") + Workbench.model("ranker", "2", "[search]"));
+    bench.monitor.collect("inventory", () -> false);
+    bench.monitor.evaluate();
+    String approval = "test.production-approved";
+    List<String> fraud = List.of("7", "8", "9").stream().map(v -> Finding.idOf(approval, "inventory:fraud/" + v)).toList();
+    String ltv = Finding.idOf(approval, "inventory:ltv/1");
+    String churnApproval = Finding.idOf(approval, "inventory:churn/4");
+
+    // expired: approved for one day, then the clock moves on and an evaluation brings the finding back
+    String shortLived = requestWaiver("\"findingId\": \"" + CHURN_OWNER + "\"", "alice", Duration.ofDays(1));
+    mvc.perform(post("/api/waivers/" + shortLived + "/approve").principal(as("bob"))).andExpect(status().isOk());
+    clock.advance(Duration.ofDays(2));
+    bench.monitor.evaluate();
+    // active: a rule waiver over every fraud version, requested by alice, approved by bob (not by alice)
+    String rule = requestWaiver("\"ruleId\": \"" + approval + "\", \"subjectPattern\": \"inventory:fraud/*\"", "alice",
+        Duration.ofDays(90));
+    mvc.perform(post("/api/waivers/" + rule + "/approve").principal(as("alice"))).andExpect(status().isForbidden());
+    mvc.perform(post("/api/waivers/" + rule + "/approve").principal(as("bob")))
+        .andExpect(status().isOk()).andExpect(jsonPath("$.coveredFindings").value(3));
+    // requested: never approved
+    String pending = requestWaiver("\"findingId\": \"" + ltv + "\"", "alice", Duration.ofDays(30));
+    // revoked: approved, then withdrawn
+    String revoked = requestWaiver("\"findingId\": \"" + churnApproval + "\"", "alice", Duration.ofDays(30));
+    mvc.perform(post("/api/waivers/" + revoked + "/approve").principal(as("bob"))).andExpect(status().isOk());
+    mvc.perform(postJson("/api/waivers/" + revoked + "/revoke", "{\"reason\": \"The committee withdrew it.\"}", "carol"))
+        .andExpect(status().isOk());
+
+    // The list, two per page: two pages by cursor, every waived finding once, each naming its waiver.
+    String page1 = mvc.perform(get("/api/findings").param("status", "waived").param("limit", "2"))
+        .andExpect(status().isOk()).andExpect(jsonPath("$.total").value(3)).andExpect(jsonPath("$.items", hasSize(2)))
+        .andExpect(jsonPath("$.items[*].workflow.state").value(org.hamcrest.Matchers.everyItem(
+            org.hamcrest.Matchers.is("waived"))))
+        .andExpect(jsonPath("$.items[*].workflow.waiver.id").value(org.hamcrest.Matchers.everyItem(
+            org.hamcrest.Matchers.is(rule))))
+        .andReturn().getResponse().getContentAsString();
+    JsonNode first = json.readTree(page1);
+    String next = first.get("next").asString();
+    assertThat(next).isNotBlank();
+    JsonNode second = json.readTree(mvc.perform(get("/api/findings").param("status", "waived").param("limit", "2")
+            .param("cursor", next))
+        .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+    assertThat(second.get("items").size()).isEqualTo(1);
+    assertThat(second.get("next").isNull()).as("the last page").isTrue();
+    List<String> listed = new java.util.ArrayList<>();
+    first.get("items").forEach(i -> listed.add(i.get("id").asString()));
+    second.get("items").forEach(i -> listed.add(i.get("id").asString()));
+    assertThat(listed).containsExactlyInAnyOrderElementsOf(fraud);
+
+    // The JSON export of the same view: the three waived findings with the waiver in force.
+    JsonNode exported = json.readTree(mvc.perform(get("/api/findings/export").param("status", "waived")
+            .param("format", "json")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+    assertThat(exported.size()).isEqualTo(3);
+    exported.forEach(f -> {
+      assertThat(fraud).contains(f.get("id").asString());
+      assertThat(f.get("waiver").get("status").asString()).isEqualTo("active");
+      assertThat(f.get("waiver").get("id").asString()).isEqualTo(rule);
+      assertThat(f.get("waiver").get("requestedBy").asString()).isEqualTo("alice");
+      assertThat(f.get("waiver").get("approvedBy").asString()).isEqualTo("bob");
+    });
+
+    // The CSV export of every finding: each with its waiver and that waiver's state.
+    String csv = mvc.perform(get("/api/findings/export").param("format", "csv")).andExpect(status().isOk())
+        .andReturn().getResponse().getContentAsString();
+    Map<String, Map<String, String>> rows = new java.util.HashMap<>();
+    CsvMapper.builder().build().readerFor(Map.class).with(CsvSchema.emptySchema().withHeader())
+        .<Map<String, String>>readValues(csv).forEachRemaining(r -> rows.put(r.get("id"), r));
+    fraud.forEach(id -> assertThat(rows.get(id)).containsEntry("waiver", "active").containsEntry("waiverId", rule));
+    assertThat(rows.get(ltv)).containsEntry("waiver", "requested").containsEntry("waiverId", pending);
+    assertThat(rows.get(churnApproval)).containsEntry("waiver", "revoked").containsEntry("waiverId", revoked);
+    assertThat(rows.get(CHURN_OWNER)).containsEntry("waiver", "expired").containsEntry("waiverId", shortLived)
+        .containsEntry("status", "open");
+    assertThat(rows.get(Finding.idOf(approval, "inventory:ranker/2"))).containsEntry("waiver", "none")
+        .containsEntry("waiverId", "");
+    assertThat(rows).hasSize(7);
   }
 }
