@@ -164,6 +164,12 @@ public record FindingFilter(List<Condition> conditions) {
         Map.of("assignee", assignee));
   }
 
+  /** Acknowledged (true) or not yet acknowledged (false) by a reviewer: the workflow state beside waived. */
+  public static Condition acknowledged(boolean acknowledged) {
+    return new Condition((acknowledged ? "" : "NOT ") + "EXISTS (SELECT 1 FROM finding_workflow fk WHERE"
+        + " fk.finding_id = f.id AND fk.acknowledged_at IS NOT NULL)", Map.of());
+  }
+
   /** The filter of the older {@link FindingRepository.Query}. */
   static FindingFilter of(FindingRepository.Query q) {
     FindingFilter f = all();

@@ -65,7 +65,9 @@ public final class FindingParameters {
       new Filter("aiSystem", "an AI system id (see /api/ai-systems): findings about its subjects", false,
           (v, c) -> FindingFilter.subjectKeys(aiSystemSubjects(v.get(0), c.aiSystems()))),
       new Filter("assignee", "the person or team assigned in the review workflow", false,
-          (v, c) -> FindingFilter.assignee(v.get(0))));
+          (v, c) -> FindingFilter.assignee(v.get(0))),
+      new Filter("acknowledged", "true: only findings a reviewer acknowledged; false: only ones nobody has yet", false,
+          (v, c) -> FindingFilter.acknowledged(bool(v.get(0)))));
 
   private FindingParameters() {}
 

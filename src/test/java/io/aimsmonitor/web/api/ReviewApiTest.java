@@ -165,6 +165,10 @@ class ReviewApiTest {
     assertThat(logged.get(2).before()).doesNotContain("growth-team");
     assertThat(logged.get(2).after()).contains("growth-team");
     mvc.perform(get("/api/findings").param("assignee", "growth-team")).andExpect(jsonPath("$.total").value(1));
+    mvc.perform(get("/api/findings").param("acknowledged", "true")).andExpect(jsonPath("$.total").value(1))
+        .andExpect(jsonPath("$.items[0].id").value(CHURN_OWNER));
+    mvc.perform(get("/api/findings").param("acknowledged", "false")).andExpect(jsonPath("$.total").value(2))
+        .andExpect(jsonPath("$.items[*].id").value(not(hasItem(CHURN_OWNER))));
     // The default assignee is the owner the registry records.
     mvc.perform(get("/api/findings/" + FRAUD7)).andExpect(jsonPath("$.workflow.assignee").value("risk-team"))
         .andExpect(jsonPath("$.workflow.assigneeSource").value("owner"));
