@@ -32,6 +32,25 @@ class NotifyConfigurationTest {
   }
 
   @Test
+  void waiverLeadTimesDefaultToFourteenDaysAndBindFromAList() {
+    var empty = new org.springframework.boot.context.properties.bind.Binder(
+        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(Map.of("aims.notify.enabled",
+            "true")));
+    assertThat(empty.bindOrCreate("aims.notify", NotifyProperties.class).waiverLeadTimes())
+        .containsExactly(Duration.ofDays(14));
+    var two = new org.springframework.boot.context.properties.bind.Binder(
+        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(Map.of(
+            "aims.notify.waiver-lead-times", "14d,1d")));
+    assertThat(two.bindOrCreate("aims.notify", NotifyProperties.class).waiverLeadTimes())
+        .containsExactly(Duration.ofDays(14), Duration.ofDays(1));
+    var zero = new org.springframework.boot.context.properties.bind.Binder(
+        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(Map.of(
+            "aims.notify.waiver-lead-times", "0d")));
+    assertThatThrownBy(() -> zero.bindOrCreate("aims.notify", NotifyProperties.class))
+        .hasStackTraceContaining("aims.notify.waiver-lead-times: each must be positive");
+  }
+
+  @Test
   void readsSecretsFromTheEnvironmentAndFiles() throws Exception {
     Path secret = Files.writeString(dir.resolve("hook-secret"), "file-secret-of-16-chars\n");
     List<Receiver> receivers = NotifyConfiguration.receivers(props(
