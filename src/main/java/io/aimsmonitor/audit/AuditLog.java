@@ -33,6 +33,8 @@ public class AuditLog {
 
   /** The actor of changes made outside any request: schedules, polling, start-up. */
   public static final String SYSTEM = "system";
+  /** The actor of reloads started by polling the rule-pack and connector folders for changed files. */
+  public static final String FILE_WATCH = SYSTEM + ":file-watch";
   /** The actor of a request that carried no valid credentials (e.g. a failed login). */
   public static final String ANONYMOUS = "anonymous";
   /** Longest before/after JSON kept; longer states are cut and marked, so one change cannot fill the table. */

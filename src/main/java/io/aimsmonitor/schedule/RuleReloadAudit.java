@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 public final class RuleReloadAudit {
 
   /** The actor of reloads started by the rules-folder poller. */
-  public static final String FILE_WATCH = AuditLog.SYSTEM + ":file-watch";
+  public static final String FILE_WATCH = AuditLog.FILE_WATCH;
   public static final String ACTION = "rules.reload";
 
   private RuleReloadAudit() {}

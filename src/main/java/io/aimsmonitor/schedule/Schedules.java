@@ -133,7 +133,15 @@ public class Schedules {
 
   /** Reloads the connector files now and reschedules what changed. */
   public ConnectorInstances.ReloadReport reloadConnectors() {
+    java.util.List<String> before = connectors.configs().stream().map(ConnectorConfig::id).sorted().toList();
     ConnectorInstances.ReloadReport report = connectors.reload();
+    if (report.changedAny() || !report.rejected().isEmpty()) {
+      // the connector files changed on disk: who edited them is in their own history, the change is audited here
+      audit.recordAs(AuditLog.FILE_WATCH, "connectors.reload", "connector files", java.util.Map.of("instances", before),
+          java.util.Map.of("instances", connectors.configs().stream().map(ConnectorConfig::id).sorted().toList(),
+              "added", report.added(), "changed", report.changed(), "removed", report.removed(),
+              "rejected", report.rejected().stream().map(r -> r.file().getFileName().toString()).toList()));
+    }
     if (report.changedAny()) {
       Set<String> collectNow = new HashSet<>(report.added());
       collectNow.addAll(report.changed());

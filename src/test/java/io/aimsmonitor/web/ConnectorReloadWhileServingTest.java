@@ -123,5 +123,21 @@ class ConnectorReloadWhileServingTest {
     // removed: unscheduled and gone
     Files.delete(dir.resolve("second.yaml"));
     await("the removed instance to disappear", "second", c -> c == null);
+
+    // every reload the file poll made is audited, by the file watcher, with the instances before and after
+    Instant auditDeadline = Instant.now().plus(Duration.ofSeconds(30));
+    JsonNode reloads;
+    while (true) {
+      reloads = json.readTree(get("/api/audit?action=connectors.reload&actor=system:file-watch")).get("items");
+      if (reloads.size() > 0 && reloads.get(0).get("after").get("removed").toString().contains("second")) {
+        break;
+      }
+      assertThat(Instant.now()).as("the removal in the audit log").isBefore(auditDeadline);
+      Thread.sleep(100);
+    }
+    assertThat(reloads.get(0).get("before").get("instances").toString()).contains("second");
+    assertThat(reloads.get(0).get("after").get("instances").toString()).doesNotContain("second");
+    assertThat(reloads.toString()).contains("\"added\":[\"second\"]").contains("inventory.yaml")
+        .contains("broken.yaml");
   }
 }
