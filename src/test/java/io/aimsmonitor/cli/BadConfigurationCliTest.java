@@ -89,7 +89,7 @@ class BadConfigurationCliTest {
     Files.writeString(connectors.resolve("mlflow-prod.yaml"), "id: mlflow-prod\ntype: mlflow\nbaseUrl: http://mlflow:5000\nschedule: every hour\n");
     Files.writeString(connectors.resolve("broken.yaml"), "id: broken\ntype: [unclosed\n");
     Run r = serve("--aims.connectors-dir=" + connectors, "--aims.rules-dir=" + dir.resolve("no-such-rules"));
-    assertReportedInAFewLines(r, "mlflow-prod.yaml", "schedule", "broken.yaml", "line 3", "aims.rules-dir", "no-such-rules");
+    assertReportedInAFewLines(r, "mlflow-prod.yaml", "schedule", "broken.yaml", "line 2", "aims.rules-dir", "no-such-rules");
   }
 
   @Test
