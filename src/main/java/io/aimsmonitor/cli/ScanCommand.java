@@ -90,7 +90,7 @@ public class ScanCommand implements Callable<Integer> {
       }
       return exitCode(result.complete(), failing > 0);
     } catch (RuntimeException e) {
-      err.println("error: " + ScanRun.describe(e));
+      ScanRun.describe(e).lines().filter(l -> !l.isBlank()).forEach(l -> err.println("error: " + l));
       return ExitCodes.INVALID;
     }
   }

@@ -115,6 +115,13 @@ public final class CollectionRunner {
           + (timedOut ? "run exceeded http.runTimeout " + config.http().runTimeout() : "cancelled"), pages.get(), waits.get());
     } catch (ConfigException e) {
       return failed(config, started, "config", e.getMessage(), pages.get(), waits.get());
+    } catch (tools.jackson.core.JacksonException e) {
+      // A connector reads JSON only from its responses: a node it could not read as the type it
+      // expected (a number out of range, an array where a string belongs) is a malformed response,
+      // which the operator can act on, not an internal error. Connectors name the field where they
+      // check it themselves (ResponseReader); this is the net under the checks they do not make.
+      return failed(config, started, "malformed", "connector '" + config.id() + "': a response has a value of an"
+          + " unexpected type or shape: " + io.aimsmonitor.fact.ParseErrors.oneLine(e), pages.get(), waits.get());
     } catch (Exception e) {
       log.debug("connector '{}' failed", config.id(), e);
       return failed(config, started, "internal", "connector '" + config.id() + "': " + e, pages.get(), waits.get());

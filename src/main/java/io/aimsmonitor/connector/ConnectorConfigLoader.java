@@ -104,7 +104,7 @@ public final class ConnectorConfigLoader {
       }
       root = stringKeys(map);
     } catch (JacksonException e) {
-      throw new ConfigException(name, null, "not valid YAML: " + e.getOriginalMessage());
+      throw new ConfigException(name, null, "not valid YAML: " + io.aimsmonitor.fact.ParseErrors.oneLine(e));
     }
     Fields f = new Fields(name, root);
     for (String key : root.keySet()) {
@@ -169,7 +169,10 @@ public final class ConnectorConfigLoader {
     AuthConfig auth = auth(f.child("auth"));
     HttpSettings http = http(f.child("http"));
     ConnectorConfig.Guard guard = guard(f.child("guard"));
-    Map<String, Object> options = f.map("options");
+    // an option written with no value ("filter:") is unset, as YAML readers expect; a null kept
+    // in the map would fail every reader of options instead of reading as absent
+    Map<String, Object> options = new java.util.LinkedHashMap<>(f.map("options"));
+    options.values().removeIf(java.util.Objects::isNull);
     if (!f.problems.isEmpty()) {
       throw new ConfigException(f.problems);
     }

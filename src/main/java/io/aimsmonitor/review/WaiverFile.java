@@ -114,7 +114,7 @@ public final class WaiverFile {
     } catch (IOException e) {
       throw new IllegalStateException(where + ": cannot read: " + e.getMessage(), e);
     } catch (JacksonException e) {
-      throw new IllegalStateException(where + ": not valid YAML: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(where + ": not valid YAML: " + io.aimsmonitor.fact.ParseErrors.oneLine(e), e);
     }
   }
 

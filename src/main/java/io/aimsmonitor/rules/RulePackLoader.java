@@ -185,7 +185,7 @@ public final class RulePackLoader {
       }
       return (Map<String, Object>) map;
     } catch (JacksonException e) {
-      problems.add(file + ": not valid YAML: " + e.getOriginalMessage());
+      problems.add(file + ": not valid YAML: " + io.aimsmonitor.fact.ParseErrors.oneLine(e));
       return Map.of();
     }
   }

@@ -156,6 +156,7 @@ final class DataHubMapping {
 
   /** Epoch milliseconds; 0 and absent (DataHub's "never") give null. */
   private static Instant millis(JsonNode node) {
-    return node != null && node.isNumber() && node.asLong() > 0 ? Instant.ofEpochMilli(node.asLong()) : null;
+    return node != null && node.isNumber() && node.canConvertToLong() && node.asLong() > 0
+        ? Instant.ofEpochMilli(node.asLong()) : null;
   }
 }

@@ -106,7 +106,7 @@ final class FileConnector implements Connector {
       }
     } catch (JacksonException e) {
       throw new ConnectorException("malformed", prefix() + shownName + ": not valid " + format.toUpperCase(Locale.ROOT)
-          + ": " + e.getOriginalMessage());
+          + ": " + io.aimsmonitor.fact.ParseErrors.oneLine(e));
     }
     for (int i = 0; i < items.size(); i++) {
       JsonNode item = items.get(i);

@@ -105,7 +105,8 @@ public final class RuleTestFile {
     int index = 0;
     for (JsonNode node : cases) {
       String where = "cases[" + index++ + "]";
-      String name = node.isObject() && node.hasNonNull("name") ? node.get("name").asString() : where;
+      String name = node.isObject() && node.hasNonNull("name") && node.get("name").isValueNode()
+          ? node.get("name").asString() : where;
       try {
         out.add(new Entry(name, testCase(file, node, where, fileNow, fileParameters, background), null));
       } catch (IllegalArgumentException e) {
@@ -121,7 +122,7 @@ public final class RuleTestFile {
       throw new IllegalArgumentException(where + ": expected a mapping with name, given and expect");
     }
     unknownKeys(node, CASE_KEYS, where + ".");
-    if (!node.hasNonNull("name") || node.get("name").asString().isBlank()) {
+    if (!node.hasNonNull("name") || text(node.get("name"), where + ".name").isBlank()) {
       throw new IllegalArgumentException(where + ".name: is required");
     }
     if (!node.has("expect")) {
@@ -142,7 +143,7 @@ public final class RuleTestFile {
       facts.put(key(full, "background[" + i++ + "]"), full);
     }
     for (JsonNode key : list(node.get("without"), where + ".without")) {
-      if (facts.remove(key.asString()) == null) {
+      if (facts.remove(text(key, where + ".without")) == null) {
         throw new IllegalArgumentException(where + ".without: no background fact has subject '" + key.asString()
             + "' (background subjects: " + facts.keySet() + ")");
       }
@@ -178,9 +179,18 @@ public final class RuleTestFile {
       if (!x.hasNonNull("rule") || !x.hasNonNull("subject")) {
         throw new IllegalArgumentException(at + ": both rule and subject are required");
       }
-      expect.add(new Expectation(x.get("rule").asString(), x.get("subject").asString()));
+      expect.add(new Expectation(text(x.get("rule"), at + ".rule"), text(x.get("subject"), at + ".subject")));
     }
-    return new RuleTestCase(file, node.get("name").asString(), now, parameters, parsed, expect);
+    return new RuleTestCase(file, text(node.get("name"), where + ".name"), now, parameters, parsed, expect);
+  }
+
+  /** A scalar as text; a list or mapping where a single value belongs is an error naming the key. */
+  private static String text(JsonNode node, String where) {
+    if (node == null || !node.isValueNode()) {
+      throw new IllegalArgumentException(where + ": expected a single value, got "
+          + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return node.asString();
   }
 
   private static ObjectNode withDefaults(JsonNode fact, Instant now, String where) {
@@ -278,6 +288,10 @@ public final class RuleTestFile {
 
   /** An instant ({@code 2026-11-01T09:00:00Z}) or a date ({@code 2026-11-01}, midnight UTC). */
   private static Instant instant(JsonNode node, String where) {
+    if (!node.isValueNode() || node.isNull()) {
+      throw new IllegalArgumentException(where + ": expected an instant (2026-11-01T09:00:00Z) or a date (2026-11-01),"
+          + " got " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    }
     String text = node.asString();
     try {
       return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
@@ -297,6 +311,6 @@ public final class RuleTestFile {
   }
 
   private static String message(Exception e) {
-    return e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
+    return e instanceof JacksonException j ? io.aimsmonitor.fact.ParseErrors.oneLine(j) : e.getMessage();
   }
 }
