@@ -44,6 +44,8 @@ public class Schedules {
   /** Trigger group of run-now requests: one trigger per instance at most. */
   public static final String RUN_NOW_GROUP = "run-now";
   private static final String RETRY_GROUP = "collect-retry";
+  /** Trigger group of collections asked for at start or by a reload: one pending per instance. */
+  private static final String START_GROUP = "collect-now";
   private static final Duration SLOT_RETRY = Duration.ofSeconds(15);
 
   private final Scheduler scheduler;
@@ -66,14 +68,17 @@ public class Schedules {
 
   @EventListener(ApplicationReadyEvent.class)
   public void register() throws SchedulerException {
-    scheduler.addJob(JobBuilder.newJob(EvaluateJob.class).withIdentity(EVALUATE).storeDurably().build(), true);
-    replace(TriggerBuilder.newTrigger().withIdentity("evaluate-periodic", "aims").forJob(EVALUATE)
-        .withSchedule(CronScheduleBuilder.cronSchedule(props.scheduler().evaluationSchedule())
-            .withMisfireHandlingInstructionDoNothing()).build());
-    scheduler.addJob(JobBuilder.newJob(HousekeepingJob.class).withIdentity(HOUSEKEEPING).storeDurably().build(), true);
-    replace(TriggerBuilder.newTrigger().withIdentity("housekeeping", "aims").forJob(HOUSEKEEPING)
-        .withSchedule(CronScheduleBuilder.cronSchedule(props.retention().schedule())
-            .withMisfireHandlingInstructionDoNothing()).build());
+    // Each job is stored with its trigger in one replacing call: replicas starting together on the
+    // clustered store serialize on Quartz's lock instead of racing from "does it exist?" to an
+    // insert, which failed the start of all but one of them (ClusterTest).
+    scheduler.scheduleJob(JobBuilder.newJob(EvaluateJob.class).withIdentity(EVALUATE).storeDurably().build(),
+        Set.of(TriggerBuilder.newTrigger().withIdentity("evaluate-periodic", "aims").forJob(EVALUATE)
+            .withSchedule(CronScheduleBuilder.cronSchedule(props.scheduler().evaluationSchedule())
+                .withMisfireHandlingInstructionDoNothing()).build()), true);
+    scheduler.scheduleJob(JobBuilder.newJob(HousekeepingJob.class).withIdentity(HOUSEKEEPING).storeDurably().build(),
+        Set.of(TriggerBuilder.newTrigger().withIdentity("housekeeping", "aims").forJob(HOUSEKEEPING)
+            .withSchedule(CronScheduleBuilder.cronSchedule(props.retention().schedule())
+                .withMisfireHandlingInstructionDoNothing()).build()), true);
 
     int scheduled = syncCollectJobs(props.scheduler().collectOnStart(), Set.of());
     requestEvaluation();
@@ -94,17 +99,16 @@ public class Schedules {
     for (ConnectorConfig config : connectors.enabled()) {
       JobKey key = JobKey.jobKey(config.id(), CollectJob.GROUP);
       wanted.add(key);
-      scheduler.addJob(JobBuilder.newJob(CollectJob.class).withIdentity(key)
-          .usingJobData(CollectJob.CONNECTOR_ID, config.id()).storeDurably().requestRecovery().build(), true);
-      replace(TriggerBuilder.newTrigger().withIdentity(config.id(), CollectJob.GROUP).forJob(key)
-          .withSchedule(CronScheduleBuilder.cronSchedule(config.schedule()).withMisfireHandlingInstructionFireAndProceed())
-          .build());
+      scheduler.scheduleJob(JobBuilder.newJob(CollectJob.class).withIdentity(key)
+              .usingJobData(CollectJob.CONNECTOR_ID, config.id()).storeDurably().requestRecovery().build(),
+          Set.of(TriggerBuilder.newTrigger().withIdentity(config.id(), CollectJob.GROUP).forJob(key)
+              .withSchedule(CronScheduleBuilder.cronSchedule(config.schedule()).withMisfireHandlingInstructionFireAndProceed())
+              .build()), true);
       Optional<Instant> lastSuccess = Optional.ofNullable(states.get(config.id()))
           .flatMap(s -> s.lastSuccess()).map(SnapshotRepository.RunSummary::finishedAt);
       boolean fresh = lastSuccess.map(t -> t.plus(config.expectedInterval()).isAfter(clock.instant())).orElse(false);
       if ((collectIfNotFresh && !fresh) || collectNow.contains(config.id())) {
-        // not runNow: start-up and reload collections are not rate-limited user requests
-        scheduler.triggerJob(key);
+        collectOnce(key);
       }
     }
     for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(CollectJob.GROUP))) {
@@ -228,10 +232,15 @@ public class Schedules {
     Trigger trigger = TriggerBuilder.newTrigger().withIdentity(EVALUATE_DEBOUNCED).forJob(EVALUATE)
         .startAt(new Date(System.currentTimeMillis() + props.scheduler().evaluationDebounce().toMillis())).build();
     try {
-      if (scheduler.checkExists(EVALUATE_DEBOUNCED)) {
-        scheduler.rescheduleJob(EVALUATE_DEBOUNCED, trigger);
-      } else {
-        scheduler.scheduleJob(trigger);
+      // Reschedule first and schedule only when there was nothing to reschedule: between a check and
+      // either call the pending request may fire (and be removed) or another replica may make one,
+      // and neither may lose this request or fail it.
+      if (scheduler.rescheduleJob(EVALUATE_DEBOUNCED, trigger) == null) {
+        try {
+          scheduler.scheduleJob(trigger);
+        } catch (ObjectAlreadyExistsException e) {
+          scheduler.rescheduleJob(EVALUATE_DEBOUNCED, trigger);
+        }
       }
     } catch (SchedulerException e) {
       log.warn("could not schedule an evaluation: {}", e.getMessage());
@@ -265,11 +274,17 @@ public class Schedules {
     }
   }
 
-  private void replace(Trigger trigger) throws SchedulerException {
-    if (scheduler.checkExists(trigger.getKey())) {
-      scheduler.rescheduleJob(trigger.getKey(), trigger);
-    } else {
-      scheduler.scheduleJob(trigger);
+  /**
+   * Collects now, once across the cluster: not runNow, as start-up and reload collections are not
+   * rate-limited user requests, and with a named trigger, so that replicas starting together
+   * queue one collection of a source that is not fresh, not one each.
+   */
+  private void collectOnce(JobKey job) throws SchedulerException {
+    try {
+      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(job.getName(), START_GROUP).forJob(job).startNow()
+          .build());
+    } catch (ObjectAlreadyExistsException e) {
+      // another replica queued it a moment ago
     }
   }
 }
