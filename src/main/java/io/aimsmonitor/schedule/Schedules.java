@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.quartz.CronScheduleBuilder;
@@ -207,6 +209,33 @@ public class Schedules {
     }
     lastRunNow.put(connectorId, now);
     return RunNow.QUEUED;
+  }
+
+  /**
+   * Enabled sources that were never collected and whose first collection is queued or running
+   * (started by start-up, a reload, a request or a slot retry). An evaluation before it ends would
+   * judge the estate without that source's evidence: absence rules would open findings that are
+   * not true ("no approved AI policy", "connector overdue") only to resolve them a minute later.
+   */
+  public List<String> firstCollectionsPending() {
+    var states = snapshots.states();
+    List<String> pending = new ArrayList<>();
+    for (ConnectorConfig config : connectors.enabled()) {
+      if (states.containsKey(config.id())) {
+        continue;
+      }
+      try {
+        for (String group : List.of(START_GROUP, RETRY_GROUP, RUN_NOW_GROUP)) {
+          if (scheduler.checkExists(TriggerKey.triggerKey(config.id(), group))) {
+            pending.add(config.id());
+            break;
+          }
+        }
+      } catch (SchedulerException e) {
+        log.warn("could not check whether connector '{}' is being collected: {}", config.id(), e.getMessage());
+      }
+    }
+    return pending;
   }
 
   /** Collects an instance again shortly: it found no free collection slot on this replica. */
