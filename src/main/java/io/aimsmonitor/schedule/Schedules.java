@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Keeps Quartz's jobs in line with the configuration: a cron-triggered collect job per enabled
@@ -49,6 +51,8 @@ public class Schedules {
   /** Trigger group of collections asked for at start or by a reload: one pending per instance. */
   private static final String START_GROUP = "collect-now";
   private static final Duration SLOT_RETRY = Duration.ofSeconds(15);
+  /** How long evaluation waits for a source's first collection; see {@link #firstCollectionsPending}. */
+  static final Duration FIRST_COLLECTION_WAIT = Duration.ofMinutes(2);
 
   private final Scheduler scheduler;
   private final ConnectorInstances connectors;
@@ -56,10 +60,22 @@ public class Schedules {
   private final RuleBook ruleBook;
   private final AimsProperties props;
   private final Clock clock;
+  private final TransactionTemplate tx;
   private final java.util.Map<String, Instant> lastRunNow = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Schedules(Scheduler scheduler, ConnectorInstances connectors, SnapshotRepository snapshots, RuleBook ruleBook,
       AimsProperties props, Clock clock) {
+    this(scheduler, connectors, snapshots, ruleBook, props, clock, null);
+  }
+
+  /**
+   * @param tx the database's transactions: with Quartz's JDBC store, every change of triggers runs
+   *     in one, so that the row lock Quartz takes for it is held until the change is committed
+   *     (see {@link #locked}); null runs them as they are (the in-memory store)
+   */
+  public Schedules(Scheduler scheduler, ConnectorInstances connectors, SnapshotRepository snapshots, RuleBook ruleBook,
+      AimsProperties props, Clock clock, TransactionTemplate tx) {
+    this.tx = tx;
     this.scheduler = scheduler;
     this.connectors = connectors;
     this.snapshots = snapshots;
@@ -70,17 +86,12 @@ public class Schedules {
 
   @EventListener(ApplicationReadyEvent.class)
   public void register() throws SchedulerException {
-    // Each job is stored with its trigger in one replacing call: replicas starting together on the
-    // clustered store serialize on Quartz's lock instead of racing from "does it exist?" to an
-    // insert, which failed the start of all but one of them (ClusterTest).
-    scheduler.scheduleJob(JobBuilder.newJob(EvaluateJob.class).withIdentity(EVALUATE).storeDurably().build(),
-        Set.of(TriggerBuilder.newTrigger().withIdentity("evaluate-periodic", "aims").forJob(EVALUATE)
-            .withSchedule(CronScheduleBuilder.cronSchedule(props.scheduler().evaluationSchedule())
-                .withMisfireHandlingInstructionDoNothing()).build()), true);
-    scheduler.scheduleJob(JobBuilder.newJob(HousekeepingJob.class).withIdentity(HOUSEKEEPING).storeDurably().build(),
-        Set.of(TriggerBuilder.newTrigger().withIdentity("housekeeping", "aims").forJob(HOUSEKEEPING)
-            .withSchedule(CronScheduleBuilder.cronSchedule(props.retention().schedule())
-                .withMisfireHandlingInstructionDoNothing()).build()), true);
+    scheduleCron(JobBuilder.newJob(EvaluateJob.class).withIdentity(EVALUATE).storeDurably().build(),
+        TriggerKey.triggerKey("evaluate-periodic", "aims"),
+        CronScheduleBuilder.cronSchedule(props.scheduler().evaluationSchedule()).withMisfireHandlingInstructionDoNothing());
+    scheduleCron(JobBuilder.newJob(HousekeepingJob.class).withIdentity(HOUSEKEEPING).storeDurably().build(),
+        TriggerKey.triggerKey("housekeeping", "aims"),
+        CronScheduleBuilder.cronSchedule(props.retention().schedule()).withMisfireHandlingInstructionDoNothing());
 
     int scheduled = syncCollectJobs(props.scheduler().collectOnStart(), Set.of());
     requestEvaluation();
@@ -101,11 +112,10 @@ public class Schedules {
     for (ConnectorConfig config : connectors.enabled()) {
       JobKey key = JobKey.jobKey(config.id(), CollectJob.GROUP);
       wanted.add(key);
-      scheduler.scheduleJob(JobBuilder.newJob(CollectJob.class).withIdentity(key)
+      scheduleCron(JobBuilder.newJob(CollectJob.class).withIdentity(key)
               .usingJobData(CollectJob.CONNECTOR_ID, config.id()).storeDurably().requestRecovery().build(),
-          Set.of(TriggerBuilder.newTrigger().withIdentity(config.id(), CollectJob.GROUP).forJob(key)
-              .withSchedule(CronScheduleBuilder.cronSchedule(config.schedule()).withMisfireHandlingInstructionFireAndProceed())
-              .build()), true);
+          TriggerKey.triggerKey(config.id(), CollectJob.GROUP),
+          CronScheduleBuilder.cronSchedule(config.schedule()).withMisfireHandlingInstructionFireAndProceed());
       Optional<Instant> lastSuccess = Optional.ofNullable(states.get(config.id()))
           .flatMap(s -> s.lastSuccess()).map(SnapshotRepository.RunSummary::finishedAt);
       boolean fresh = lastSuccess.map(t -> t.plus(config.expectedInterval()).isAfter(clock.instant())).orElse(false);
@@ -201,9 +211,9 @@ public class Schedules {
           + " s ago; run-now is accepted once every " + min.toSeconds() + " s (aims.scheduler.run-now-min-interval)", wait);
     }
     try {
-      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(job).startNow()
+      locked(() -> scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(job).startNow()
           .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionNextWithRemainingCount())
-          .build());
+          .build()));
     } catch (ObjectAlreadyExistsException e) {
       return RunNow.ALREADY_QUEUED; // another replica queued it a moment ago
     }
@@ -216,6 +226,9 @@ public class Schedules {
    * (started by start-up, a reload, a request or a slot retry). An evaluation before it ends would
    * judge the estate without that source's evidence: absence rules would open findings that are
    * not true ("no approved AI policy", "connector overdue") only to resolve them a minute later.
+   * A first collection queued longer than {@link #FIRST_COLLECTION_WAIT} ago no longer holds
+   * evaluation back: a source that hangs until its run timeout must not stop every other
+   * source's findings from being updated (its own stay stale, as for any source not fresh).
    */
   public List<String> firstCollectionsPending() {
     var states = snapshots.states();
@@ -226,7 +239,8 @@ public class Schedules {
       }
       try {
         for (String group : List.of(START_GROUP, RETRY_GROUP, RUN_NOW_GROUP)) {
-          if (scheduler.checkExists(TriggerKey.triggerKey(config.id(), group))) {
+          Trigger queued = scheduler.getTrigger(TriggerKey.triggerKey(config.id(), group));
+          if (queued != null && queued.getStartTime().getTime() > System.currentTimeMillis() - FIRST_COLLECTION_WAIT.toMillis()) {
             pending.add(config.id());
             break;
           }
@@ -242,8 +256,8 @@ public class Schedules {
   void retryCollectionSoon(String connectorId) {
     TriggerKey key = TriggerKey.triggerKey(connectorId, RETRY_GROUP);
     try {
-      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(JobKey.jobKey(connectorId, CollectJob.GROUP))
-          .startAt(Date.from(clock.instant().plus(SLOT_RETRY))).build());
+      locked(() -> scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key)
+          .forJob(JobKey.jobKey(connectorId, CollectJob.GROUP)).startAt(Date.from(clock.instant().plus(SLOT_RETRY))).build()));
     } catch (ObjectAlreadyExistsException e) {
       // a retry is already due
     } catch (SchedulerException e) {
@@ -261,16 +275,9 @@ public class Schedules {
     Trigger trigger = TriggerBuilder.newTrigger().withIdentity(EVALUATE_DEBOUNCED).forJob(EVALUATE)
         .startAt(new Date(System.currentTimeMillis() + props.scheduler().evaluationDebounce().toMillis())).build();
     try {
-      // Reschedule first and schedule only when there was nothing to reschedule: between a check and
-      // either call the pending request may fire (and be removed) or another replica may make one,
-      // and neither may lose this request or fail it.
-      if (scheduler.rescheduleJob(EVALUATE_DEBOUNCED, trigger) == null) {
-        try {
-          scheduler.scheduleJob(trigger);
-        } catch (ObjectAlreadyExistsException e) {
-          scheduler.rescheduleJob(EVALUATE_DEBOUNCED, trigger);
-        }
-      }
+      // Reschedule, or schedule when there is nothing to reschedule (the pending request fired and
+      // was removed), under Quartz's lock, so that no replica's request is lost or fails.
+      locked(() -> scheduler.rescheduleJob(EVALUATE_DEBOUNCED, trigger) != null ? null : scheduler.scheduleJob(trigger));
     } catch (SchedulerException e) {
       log.warn("could not schedule an evaluation: {}", e.getMessage());
     }
@@ -303,17 +310,82 @@ public class Schedules {
     }
   }
 
+  /** A change of Quartz's store. */
+  private interface SchedulerChange<T> {
+    T run() throws SchedulerException;
+  }
+
+  /**
+   * Runs a change of Quartz's store in a database transaction. Spring runs Quartz's JDBC store as
+   * container-managed (JobStoreCMT): the row lock Quartz takes to serialize changes of triggers
+   * is taken on the caller's connection, and outside a transaction that connection commits, and so
+   * releases the lock, after each statement. Replicas then raced from "does it exist?" to an insert
+   * (duplicate keys at start) and rescheduled the debounced evaluation under each other's feet
+   * ("No record found"), which ClusterTest showed.
+   */
+  private <T> T locked(SchedulerChange<T> change) throws SchedulerException {
+    if (tx == null) {
+      return change.run();
+    }
+    try {
+      return tx.execute(status -> {
+        try {
+          return change.run();
+        } catch (SchedulerException e) {
+          throw new ChangeFailed(e);
+        }
+      });
+    } catch (ChangeFailed e) {
+      throw e.cause;
+    }
+  }
+
+  private static final class ChangeFailed extends RuntimeException {
+    private final SchedulerException cause;
+
+    ChangeFailed(SchedulerException cause) {
+      super(cause);
+      this.cause = cause;
+    }
+  }
+
+  /**
+   * Stores a job and its cron trigger, leaving a trigger that already has this schedule alone.
+   * Every replica registers the jobs at start (idempotently), and replacing an unchanged trigger
+   * reset its next fire time: Quartz counts a cron trigger's first fire from a second before its
+   * start, so a replica starting just after another fired the trigger fired it again
+   * (ClusterTest). A new or changed trigger starts a second from now for the same reason. Job and
+   * trigger are stored in one call, under Quartz's lock, so replicas starting together do not race
+   * from "does it exist?" to an insert (which failed the start of all but one of them).
+   */
+  private void scheduleCron(JobDetail job, TriggerKey key, CronScheduleBuilder schedule) throws SchedulerException {
+    CronTrigger wanted = TriggerBuilder.newTrigger().withIdentity(key).forJob(job.getKey())
+        .startAt(new Date(System.currentTimeMillis() + 1000)).withSchedule(schedule).build();
+    locked(() -> {
+      if (scheduler.getTrigger(key) instanceof CronTrigger existing && existing.getJobKey().equals(job.getKey())
+          && existing.getCronExpression().equals(wanted.getCronExpression())
+          && existing.getMisfireInstruction() == wanted.getMisfireInstruction()) {
+        scheduler.addJob(job, true); // keeps the job's class and data current; the trigger's times are untouched
+      } else {
+        scheduler.scheduleJob(job, Set.of(wanted), true);
+      }
+      return null;
+    });
+  }
+
+
   /**
    * Collects now, once across the cluster: not runNow, as start-up and reload collections are not
    * rate-limited user requests, and with a named trigger, so that replicas starting together
    * queue one collection of a source that is not fresh, not one each.
    */
   private void collectOnce(JobKey job) throws SchedulerException {
-    try {
-      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(job.getName(), START_GROUP).forJob(job).startNow()
-          .build());
-    } catch (ObjectAlreadyExistsException e) {
-      // another replica queued it a moment ago
-    }
+    locked(() -> {
+      if (!scheduler.checkExists(TriggerKey.triggerKey(job.getName(), START_GROUP))) {
+        scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(job.getName(), START_GROUP).forJob(job).startNow()
+            .build());
+      } // else another replica queued it a moment ago
+      return null;
+    });
   }
 }

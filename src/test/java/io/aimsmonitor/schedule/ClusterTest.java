@@ -22,7 +22,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -48,8 +47,8 @@ class ClusterTest {
    */
   private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(30);
 
-  @TempDir
-  Path work;
+  /** Under target/, not a temporary folder: the services' logs stay there to read when this fails. */
+  private final Path work = Path.of("target", "cluster-test").toAbsolutePath();
 
   private final String schema = "aims_cluster_test_" + ProcessHandle.current().pid();
   private final SchemaSql db = new SchemaSql(schema);
@@ -58,6 +57,8 @@ class ClusterTest {
   @BeforeEach
   void schema() throws Exception {
     db.dropIfExists();
+    FileSystemUtils.deleteRecursively(work);
+    Files.createDirectories(work);
   }
 
   @AfterEach
@@ -132,8 +133,8 @@ class ClusterTest {
     // 1. Every scheduled fire ran on exactly one replica.
     Map<String, List<Fire>> byScheduledFire = begun.stream().filter(f -> !f.recovering())
         .collect(Collectors.groupingBy(Fire::scheduledFire));
-    assertThat(byScheduledFire.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList())
-        .as("scheduled fires that ran more than once").isEmpty();
+    assertThat(byScheduledFire.values().stream().filter(f -> f.size() > 1).toList())
+        .as("scheduled fires that ran more than once (replica-a pid %d, replica-b pid %d)", a.pid(), b.pid()).isEmpty();
     List<Fire> collects = begun.stream().filter(f -> f.job().startsWith("collect.")).toList();
     assertThat(collects).hasSizeGreaterThanOrEqualTo(MIN_FIRES);
     assertThat(collects.stream().map(Fire::pid).distinct().count()).as("replicas that ran collections").isEqualTo(2);

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The service on PostgreSQL, killed with SIGKILL in the middle of a collection, of an evaluation
@@ -33,8 +33,8 @@ class CrashSafetyTest {
       "demo-mlflow");
   private static final Duration START_AND_REACH = Duration.ofSeconds(150);
 
-  @TempDir
-  Path work;
+  /** Under target/, not a temporary folder: the services' logs stay there to read when this fails. */
+  private final Path work = Path.of("target", "crash-test").toAbsolutePath();
 
   private final long pid = ProcessHandle.current().pid();
   private final SchemaSql uninterrupted = new SchemaSql("aims_crash_base_" + pid);
@@ -49,6 +49,12 @@ class CrashSafetyTest {
     }
     uninterrupted.dropIfExists();
     crashed.dropIfExists();
+  }
+
+  @BeforeEach
+  void freshFolder() throws Exception {
+    FileSystemUtils.deleteRecursively(work);
+    Files.createDirectories(work);
   }
 
   @Test
