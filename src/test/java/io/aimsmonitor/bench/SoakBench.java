@@ -22,8 +22,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -38,7 +40,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code AIMS_TEST_POSTGRES_URL} is set (a schema of its own, dropped afterwards) or else the
  * embedded H2. Every sample interval it forces a GC and records heap used after it, live threads,
  * open file handles ({@code /proc/self/fd}) and the Hikari pool (active, idle, total,
- * waiting), plus how many runs and evaluations the store holds, so the load is visible.
+ * waiting), plus how many runs and evaluations the store holds, so the load is visible. Threads
+ * and sockets of the fault servers, which share the JVM, are not counted.
  *
  * <p>Verdict per resource: flat when the median of the last third of the samples is within a
  * tolerance of the median of the first third after warm-up (the first fifth of the run). Writes
@@ -91,11 +94,13 @@ public final class SoakBench {
     try {
       HikariDataSource pool = app.getBean(HikariDataSource.class);
       JdbcClient jdbc = app.getBean(JdbcClient.class);
+      Set<Integer> faultPorts = new HashSet<>();
+      servers.values().forEach(f -> faultPorts.add(f.baseUri().getPort()));
       Instant start = Instant.now();
       Instant end = start.plus(duration);
       while (Instant.now().isBefore(end)) {
         Thread.sleep(every.toMillis());
-        Sample s = sample(start, pool, jdbc);
+        Sample s = sample(start, pool, jdbc, faultPorts);
         samples.add(s);
         System.out.printf(Locale.ROOT, "%6.1f min  heap %6.1f MB  threads %3d  fds %4d  db %d/%d (waiting %d)  runs %d (%d failed)"
             + "  evaluations %d%n", s.minutes(), s.heapMb(), s.threads(), s.fds(), s.dbActive(), s.dbTotal(), s.dbWaiting(),
@@ -140,20 +145,56 @@ public final class SoakBench {
     }
   }
 
-  static Sample sample(Instant start, HikariDataSource pool, JdbcClient jdbc) throws IOException {
+  /**
+   * The fault servers run in this JVM, and a hanging one holds every connection (a thread and a
+   * socket) forever by design: those are the harness's, not the service's, so threads named
+   * {@code fault-server*} and sockets on a fault server's port are not counted.
+   */
+  static Sample sample(Instant start, HikariDataSource pool, JdbcClient jdbc, Set<Integer> faultPorts) throws IOException {
     System.gc();
     var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    int fds;
+    Set<String> harnessSockets = socketsOn(faultPorts);
+    int fds = 0;
     try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-      fds = (int) s.count();
+      for (Path fd : s.toList()) {
+        String target;
+        try {
+          target = Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+          continue; // closed meanwhile (the listing's own handle among them)
+        }
+        if (!harnessSockets.contains(target)) {
+          fds++;
+        }
+      }
     }
+    int threads = (int) Thread.getAllStackTraces().keySet().stream().filter(t -> !t.getName().startsWith("fault-server")).count();
     var p = pool.getHikariPoolMXBean();
     long runs = jdbc.sql("SELECT COUNT(*) FROM connector_run").query(Long.class).single();
     long failed = jdbc.sql("SELECT COUNT(*) FROM connector_run WHERE status = 'FAILED'").query(Long.class).single();
     long evaluations = jdbc.sql("SELECT COUNT(*) FROM evaluation_run").query(Long.class).single();
     return new Sample(Duration.between(start, Instant.now()).toMillis() / 60000.0, heap.getUsed() / 1048576.0,
-        ManagementFactory.getThreadMXBean().getThreadCount(), fds, p.getActiveConnections(), p.getIdleConnections(),
+        threads, fds, p.getActiveConnections(), p.getIdleConnections(),
         p.getTotalConnections(), p.getThreadsAwaitingConnection(), runs, failed, evaluations);
+  }
+
+  /** {@code socket:[inode]} of every TCP socket whose local port is one of {@code ports} (from /proc/net/tcp*). */
+  static Set<String> socketsOn(Set<Integer> ports) throws IOException {
+    Set<String> out = new HashSet<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      Path p = Path.of(table);
+      if (!Files.exists(p)) {
+        continue;
+      }
+      for (String line : Files.readAllLines(p).stream().skip(1).toList()) {
+        String[] f = line.trim().split("\\s+");
+        int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+        if (ports.contains(port)) {
+          out.add("socket:[" + f[9] + "]");
+        }
+      }
+    }
+    return out;
   }
 
   static void writeCsv(Path file, List<Sample> samples) throws IOException {
