@@ -27,6 +27,10 @@ public final class DatabaseDefaults implements EnvironmentPostProcessor {
           "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
       defaults.put("spring.quartz.properties.org.quartz.scheduler.instanceId", "AUTO");
       defaults.put("spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval", "10000");
+      // Acquire triggers under Quartz's row lock, as replacing a trigger does: without it a replica
+      // scanning for the next trigger while another replaced the debounced evaluation trigger
+      // failed with "No record found" and an ERROR stack trace (ClusterTest).
+      defaults.put("spring.quartz.properties.org.quartz.jobStore.acquireTriggersWithinLock", "true");
     } else {
       defaults.put("spring.quartz.job-store-type", "memory");
     }

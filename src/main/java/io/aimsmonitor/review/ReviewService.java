@@ -1,5 +1,6 @@
 package io.aimsmonitor.review;
 
+import io.aimsmonitor.config.PausePoints;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.finding.ControlReport;
 import io.aimsmonitor.finding.Finding;
@@ -78,6 +79,7 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
     repo.inTransaction(() -> {
       findings.apply(result);
       sync(result.at(), FindingEvent.SYSTEM, java.util.Set.of(), SubjectOwners.of(facts));
+      PausePoints.reach(PausePoints.RECONCILE);
       return null;
     });
   }

@@ -1,5 +1,6 @@
 package io.aimsmonitor.schedule;
 
+import io.aimsmonitor.config.PausePoints;
 import io.aimsmonitor.connector.CollectionResult;
 import io.aimsmonitor.connector.CollectionRunner;
 import io.aimsmonitor.connector.ConnectorConfig;
@@ -99,6 +100,7 @@ public class MonitorService {
     boolean fullRefresh = previous.isEmpty()
         || previous.get().finishedAt().plus(config.fullRefreshEvery()).isBefore(clock.instant());
     CollectionResult result = runner.run(config, previous.map(FactSnapshot::facts).orElse(List.of()), fullRefresh, stop);
+    PausePoints.reach(PausePoints.COLLECT);
     String suspicious = result.succeeded() && previous.isPresent()
         ? suspiciousDrop(config.guard(), previous.get().facts().size(), result.facts().size()) : null;
     if (suspicious == null) {
@@ -198,6 +200,7 @@ public class MonitorService {
             trip == null ? null : trip.guard(), trip == null ? null : trip.rule(), trip != null && trip.runaway(), r.error()));
       }
     }
+    PausePoints.reach(PausePoints.EVALUATE);
     evaluations.recordFailures(packFailures);
     Set<String> stale = staleRules(evaluated.values(), enabled, health);
     SourceDependencies dependencies = dependencies(enabled, health, inScope);

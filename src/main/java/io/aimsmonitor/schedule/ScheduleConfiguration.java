@@ -7,6 +7,7 @@ import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.store.SnapshotRepository;
 import java.time.Clock;
 import org.quartz.Scheduler;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,8 +19,8 @@ public class ScheduleConfiguration {
 
   @Bean
   Schedules schedules(Scheduler scheduler, ConnectorInstances connectors, SnapshotRepository snapshots,
-      RuleBook ruleBook, AimsProperties props, Clock clock, AuditLog audit) {
-    return new Schedules(scheduler, connectors, snapshots, ruleBook, props, clock, audit);
+      RuleBook ruleBook, AimsProperties props, Clock clock, AuditLog audit, TransactionTemplate tx) {
+    return new Schedules(scheduler, connectors, snapshots, ruleBook, props, clock, audit, tx);
   }
 
   @Bean

@@ -9,11 +9,14 @@ import io.aimsmonitor.store.SnapshotRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
@@ -30,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Keeps Quartz's jobs in line with the configuration: a cron-triggered collect job per enabled
@@ -45,7 +49,11 @@ public class Schedules {
   /** Trigger group of run-now requests: one trigger per instance at most. */
   public static final String RUN_NOW_GROUP = "run-now";
   private static final String RETRY_GROUP = "collect-retry";
+  /** Trigger group of collections asked for at start or by a reload: one pending per instance. */
+  private static final String START_GROUP = "collect-now";
   private static final Duration SLOT_RETRY = Duration.ofSeconds(15);
+  /** How long evaluation waits for a source's first collection; see {@link #firstCollectionsPending}. */
+  static final Duration FIRST_COLLECTION_WAIT = Duration.ofMinutes(2);
 
   private final Scheduler scheduler;
   private final ConnectorInstances connectors;
@@ -54,10 +62,17 @@ public class Schedules {
   private final AimsProperties props;
   private final Clock clock;
   private final AuditLog audit;
+  private final TransactionTemplate tx;
   private final java.util.Map<String, Instant> lastRunNow = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * @param tx the database's transactions: with Quartz's JDBC store, every change of triggers runs
+   *     in one, so that the row lock Quartz takes for it is held until the change is committed
+   *     (see {@link #locked}); null runs them as they are (the in-memory store)
+   */
   public Schedules(Scheduler scheduler, ConnectorInstances connectors, SnapshotRepository snapshots, RuleBook ruleBook,
-      AimsProperties props, Clock clock, AuditLog audit) {
+      AimsProperties props, Clock clock, AuditLog audit, TransactionTemplate tx) {
+    this.tx = tx;
     this.scheduler = scheduler;
     this.connectors = connectors;
     this.snapshots = snapshots;
@@ -69,14 +84,12 @@ public class Schedules {
 
   @EventListener(ApplicationReadyEvent.class)
   public void register() throws SchedulerException {
-    scheduler.addJob(JobBuilder.newJob(EvaluateJob.class).withIdentity(EVALUATE).storeDurably().build(), true);
-    replace(TriggerBuilder.newTrigger().withIdentity("evaluate-periodic", "aims").forJob(EVALUATE)
-        .withSchedule(CronScheduleBuilder.cronSchedule(props.scheduler().evaluationSchedule())
-            .withMisfireHandlingInstructionDoNothing()).build());
-    scheduler.addJob(JobBuilder.newJob(HousekeepingJob.class).withIdentity(HOUSEKEEPING).storeDurably().build(), true);
-    replace(TriggerBuilder.newTrigger().withIdentity("housekeeping", "aims").forJob(HOUSEKEEPING)
-        .withSchedule(CronScheduleBuilder.cronSchedule(props.retention().schedule())
-            .withMisfireHandlingInstructionDoNothing()).build());
+    scheduleCron(JobBuilder.newJob(EvaluateJob.class).withIdentity(EVALUATE).storeDurably().build(),
+        TriggerKey.triggerKey("evaluate-periodic", "aims"),
+        CronScheduleBuilder.cronSchedule(props.scheduler().evaluationSchedule()).withMisfireHandlingInstructionDoNothing());
+    scheduleCron(JobBuilder.newJob(HousekeepingJob.class).withIdentity(HOUSEKEEPING).storeDurably().build(),
+        TriggerKey.triggerKey("housekeeping", "aims"),
+        CronScheduleBuilder.cronSchedule(props.retention().schedule()).withMisfireHandlingInstructionDoNothing());
 
     int scheduled = syncCollectJobs(props.scheduler().collectOnStart(), Set.of());
     requestEvaluation();
@@ -97,17 +110,15 @@ public class Schedules {
     for (ConnectorConfig config : connectors.enabled()) {
       JobKey key = JobKey.jobKey(config.id(), CollectJob.GROUP);
       wanted.add(key);
-      scheduler.addJob(JobBuilder.newJob(CollectJob.class).withIdentity(key)
-          .usingJobData(CollectJob.CONNECTOR_ID, config.id()).storeDurably().requestRecovery().build(), true);
-      replace(TriggerBuilder.newTrigger().withIdentity(config.id(), CollectJob.GROUP).forJob(key)
-          .withSchedule(CronScheduleBuilder.cronSchedule(config.schedule()).withMisfireHandlingInstructionFireAndProceed())
-          .build());
+      scheduleCron(JobBuilder.newJob(CollectJob.class).withIdentity(key)
+              .usingJobData(CollectJob.CONNECTOR_ID, config.id()).storeDurably().requestRecovery().build(),
+          TriggerKey.triggerKey(config.id(), CollectJob.GROUP),
+          CronScheduleBuilder.cronSchedule(config.schedule()).withMisfireHandlingInstructionFireAndProceed());
       Optional<Instant> lastSuccess = Optional.ofNullable(states.get(config.id()))
           .flatMap(s -> s.lastSuccess()).map(SnapshotRepository.RunSummary::finishedAt);
       boolean fresh = lastSuccess.map(t -> t.plus(config.expectedInterval()).isAfter(clock.instant())).orElse(false);
       if ((collectIfNotFresh && !fresh) || collectNow.contains(config.id())) {
-        // not runNow: start-up and reload collections are not rate-limited user requests
-        scheduler.triggerJob(key);
+        collectOnce(key);
       }
     }
     for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(CollectJob.GROUP))) {
@@ -206,9 +217,9 @@ public class Schedules {
           + " s ago; run-now is accepted once every " + min.toSeconds() + " s (aims.scheduler.run-now-min-interval)", wait);
     }
     try {
-      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(job).startNow()
+      locked(() -> scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(job).startNow()
           .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionNextWithRemainingCount())
-          .build());
+          .build()));
     } catch (ObjectAlreadyExistsException e) {
       return RunNow.ALREADY_QUEUED; // another replica queued it a moment ago
     }
@@ -216,12 +227,43 @@ public class Schedules {
     return RunNow.QUEUED;
   }
 
+  /**
+   * Enabled sources that were never collected and whose first collection is queued or running
+   * (started by start-up, a reload, a request or a slot retry). An evaluation before it ends would
+   * judge the estate without that source's evidence: absence rules would open findings that are
+   * not true ("no approved AI policy", "connector overdue") only to resolve them a minute later.
+   * A first collection queued longer than {@link #FIRST_COLLECTION_WAIT} ago no longer holds
+   * evaluation back: a source that hangs until its run timeout must not stop every other
+   * source's findings from being updated (its own stay stale, as for any source not fresh).
+   */
+  public List<String> firstCollectionsPending() {
+    var states = snapshots.states();
+    List<String> pending = new ArrayList<>();
+    for (ConnectorConfig config : connectors.enabled()) {
+      if (states.containsKey(config.id())) {
+        continue;
+      }
+      try {
+        for (String group : List.of(START_GROUP, RETRY_GROUP, RUN_NOW_GROUP)) {
+          Trigger queued = scheduler.getTrigger(TriggerKey.triggerKey(config.id(), group));
+          if (queued != null && queued.getStartTime().getTime() > System.currentTimeMillis() - FIRST_COLLECTION_WAIT.toMillis()) {
+            pending.add(config.id());
+            break;
+          }
+        }
+      } catch (SchedulerException e) {
+        log.warn("could not check whether connector '{}' is being collected: {}", config.id(), e.getMessage());
+      }
+    }
+    return pending;
+  }
+
   /** Collects an instance again shortly: it found no free collection slot on this replica. */
   void retryCollectionSoon(String connectorId) {
     TriggerKey key = TriggerKey.triggerKey(connectorId, RETRY_GROUP);
     try {
-      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(JobKey.jobKey(connectorId, CollectJob.GROUP))
-          .startAt(Date.from(clock.instant().plus(SLOT_RETRY))).build());
+      locked(() -> scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key)
+          .forJob(JobKey.jobKey(connectorId, CollectJob.GROUP)).startAt(Date.from(clock.instant().plus(SLOT_RETRY))).build()));
     } catch (ObjectAlreadyExistsException e) {
       // a retry is already due
     } catch (SchedulerException e) {
@@ -239,11 +281,9 @@ public class Schedules {
     Trigger trigger = TriggerBuilder.newTrigger().withIdentity(EVALUATE_DEBOUNCED).forJob(EVALUATE)
         .startAt(new Date(System.currentTimeMillis() + props.scheduler().evaluationDebounce().toMillis())).build();
     try {
-      if (scheduler.checkExists(EVALUATE_DEBOUNCED)) {
-        scheduler.rescheduleJob(EVALUATE_DEBOUNCED, trigger);
-      } else {
-        scheduler.scheduleJob(trigger);
-      }
+      // Reschedule, or schedule when there is nothing to reschedule (the pending request fired and
+      // was removed), under Quartz's lock, so that no replica's request is lost or fails.
+      locked(() -> scheduler.rescheduleJob(EVALUATE_DEBOUNCED, trigger) != null ? null : scheduler.scheduleJob(trigger));
     } catch (SchedulerException e) {
       log.warn("could not schedule an evaluation: {}", e.getMessage());
     }
@@ -280,11 +320,82 @@ public class Schedules {
     }
   }
 
-  private void replace(Trigger trigger) throws SchedulerException {
-    if (scheduler.checkExists(trigger.getKey())) {
-      scheduler.rescheduleJob(trigger.getKey(), trigger);
-    } else {
-      scheduler.scheduleJob(trigger);
+  /** A change of Quartz's store. */
+  private interface SchedulerChange<T> {
+    T run() throws SchedulerException;
+  }
+
+  /**
+   * Runs a change of Quartz's store in a database transaction. Spring runs Quartz's JDBC store as
+   * container-managed (JobStoreCMT): the row lock Quartz takes to serialize changes of triggers
+   * is taken on the caller's connection, and outside a transaction that connection commits, and so
+   * releases the lock, after each statement. Replicas then raced from "does it exist?" to an insert
+   * (duplicate keys at start) and rescheduled the debounced evaluation under each other's feet
+   * ("No record found"), which ClusterTest showed.
+   */
+  private <T> T locked(SchedulerChange<T> change) throws SchedulerException {
+    if (tx == null) {
+      return change.run();
     }
+    try {
+      return tx.execute(status -> {
+        try {
+          return change.run();
+        } catch (SchedulerException e) {
+          throw new ChangeFailed(e);
+        }
+      });
+    } catch (ChangeFailed e) {
+      throw e.cause;
+    }
+  }
+
+  private static final class ChangeFailed extends RuntimeException {
+    private final SchedulerException cause;
+
+    ChangeFailed(SchedulerException cause) {
+      super(cause);
+      this.cause = cause;
+    }
+  }
+
+  /**
+   * Stores a job and its cron trigger, leaving a trigger that already has this schedule alone.
+   * Every replica registers the jobs at start (idempotently), and replacing an unchanged trigger
+   * reset its next fire time: Quartz counts a cron trigger's first fire from a second before its
+   * start, so a replica starting just after another fired the trigger fired it again
+   * (ClusterTest). A new or changed trigger starts a second from now for the same reason. Job and
+   * trigger are stored in one call, under Quartz's lock, so replicas starting together do not race
+   * from "does it exist?" to an insert (which failed the start of all but one of them).
+   */
+  private void scheduleCron(JobDetail job, TriggerKey key, CronScheduleBuilder schedule) throws SchedulerException {
+    CronTrigger wanted = TriggerBuilder.newTrigger().withIdentity(key).forJob(job.getKey())
+        .startAt(new Date(System.currentTimeMillis() + 1000)).withSchedule(schedule).build();
+    locked(() -> {
+      if (scheduler.getTrigger(key) instanceof CronTrigger existing && existing.getJobKey().equals(job.getKey())
+          && existing.getCronExpression().equals(wanted.getCronExpression())
+          && existing.getMisfireInstruction() == wanted.getMisfireInstruction()) {
+        scheduler.addJob(job, true); // keeps the job's class and data current; the trigger's times are untouched
+      } else {
+        scheduler.scheduleJob(job, Set.of(wanted), true);
+      }
+      return null;
+    });
+  }
+
+
+  /**
+   * Collects now, once across the cluster: not runNow, as start-up and reload collections are not
+   * rate-limited user requests, and with a named trigger, so that replicas starting together
+   * queue one collection of a source that is not fresh, not one each.
+   */
+  private void collectOnce(JobKey job) throws SchedulerException {
+    locked(() -> {
+      if (!scheduler.checkExists(TriggerKey.triggerKey(job.getName(), START_GROUP))) {
+        scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(job.getName(), START_GROUP).forJob(job).startNow()
+            .build());
+      } // else another replica queued it a moment ago
+      return null;
+    });
   }
 }
