@@ -1,0 +1,37 @@
+package io.aimsmonitor.web.ui;
+
+import io.aimsmonitor.review.AiSystemInventory;
+import io.aimsmonitor.review.AiSystemInventory.AiSystem;
+import io.aimsmonitor.web.api.AiSystemsController;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+
+/**
+ * Page 4, AI systems: the inventory, and one page per system with its model versions, datasets,
+ * pipelines, owners and the status of every control the loaded rules decide for it. Reads what
+ * {@code /api/ai-systems} answers, through the same {@link AiSystemInventory}.
+ */
+@Controller
+public class AiSystemsPage {
+
+  private final AiSystemsController api;
+
+  public AiSystemsPage(AiSystemsController api) {
+    this.api = api;
+  }
+
+  @GetMapping("/ai-systems")
+  String list(Model model) {
+    model.addAttribute("systems", api.list());
+    return "ui/ai-systems";
+  }
+
+  @GetMapping("/ai-systems/{id}")
+  String system(@PathVariable String id, Model model) {
+    AiSystem system = api.get(id); // NoSuchElementException: the error page says which id is unknown
+    model.addAttribute("system", system);
+    return "ui/ai-system";
+  }
+}
