@@ -66,7 +66,7 @@ public class ConnectorsPage {
       model.addAttribute("outcome", outcome);
       return "ui/connectors :: run-outcome";
     }
-    redirect.addFlashAttribute("outcome", outcome);
+    redirect.addFlashAttribute(outcome.kind().equals("refused") ? "problem" : "notice", outcome.message());
     return "redirect:/connectors";
   }
 

@@ -76,7 +76,7 @@ public class TokensPage {
   String revoke(@PathVariable long id, RedirectAttributes redirect) {
     TokenView before = token(id);
     TokenView after = api.revoke(id);
-    redirect.addFlashAttribute("message", before.revokedAt() != null
+    redirect.addFlashAttribute("notice", before.revokedAt() != null
         ? "Token " + after.name() + " (" + after.id() + ") was already revoked; nothing changed."
         : "Token " + after.name() + " (" + after.id() + ") revoked: it is refused from now on.");
     return "redirect:/tokens";
