@@ -6,7 +6,7 @@ import io.aimsmonitor.web.api.AiSystemsController;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * Page 4, AI systems: the inventory, and one page per system with its model versions, datasets,
@@ -28,8 +28,13 @@ public class AiSystemsPage {
     return "ui/ai-systems";
   }
 
-  @GetMapping("/ai-systems/{id}")
-  String system(@PathVariable String id, Model model) {
+  /**
+   * One system. Its id is a query parameter, not a path segment: ids are model names from the
+   * source systems, which may hold {@code /} (Hugging Face's {@code org/model}) or other characters
+   * a path cannot carry.
+   */
+  @GetMapping("/ai-systems/system")
+  String system(@RequestParam String id, Model model) {
     AiSystem system = api.get(id); // NoSuchElementException: the error page says which id is unknown
     model.addAttribute("system", system);
     return "ui/ai-system";
