@@ -106,10 +106,10 @@ public final class UiFixture {
       }
       writeHostileEstate(connectors);
       ConfigurableApplicationContext context = new SpringApplicationBuilder(AimsMonitorApplication.class)
-          .properties("server.port=0", "server.address=127.0.0.1", "aims.data-dir=" + data,
-              "aims.connectors-dir=" + connectors, "aims.rules-dir=rules", "aims.scheduler.evaluation-debounce=100ms",
-              TestAccess.ADMIN_PASSWORD_PROPERTY, "logging.level.root=WARN")
-          .run();
+          // arguments, not default properties: application.yaml's values must not win over these
+          .run("--server.port=0", "--server.address=127.0.0.1", "--aims.data-dir=" + data,
+              "--aims.connectors-dir=" + connectors, "--aims.rules-dir=rules",
+              "--aims.scheduler.evaluation-debounce=100ms", "--" + TestAccess.ADMIN_PASSWORD_PROPERTY);
       int port = ((WebServerApplicationContext) context).getWebServer().getPort();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(root)));
       LocalUsers users = context.getBean(LocalUsers.class);
