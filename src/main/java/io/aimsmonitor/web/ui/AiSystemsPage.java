@@ -16,6 +16,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 public class AiSystemsPage {
 
+  /** What is wrong first: a system's page lists its controls in this order of status, then catalogue order. */
+  static final java.util.List<String> STATUS_ORDER = java.util.List.of("non_compliant", "unknown",
+      "attestation_required", "compliant");
+
   private final AiSystemsController api;
 
   public AiSystemsPage(AiSystemsController api) {
@@ -37,6 +41,10 @@ public class AiSystemsPage {
   String system(@RequestParam String id, Model model) {
     AiSystem system = api.get(id); // NoSuchElementException: the error page says which id is unknown
     model.addAttribute("system", system);
+    model.addAttribute("controls", system.controls().stream()
+        .sorted(java.util.Comparator.comparingInt(c -> STATUS_ORDER.indexOf(c.status()) < 0 ? STATUS_ORDER.size()
+            : STATUS_ORDER.indexOf(c.status())))
+        .toList());
     return "ui/ai-system";
   }
 }

@@ -105,10 +105,23 @@ public final class UiFixture {
         }
       }
       writeHostileEstate(connectors);
+      // A copy of the rule packs, so that a test may add a broken pack (RulePacksPageTest) without
+      // touching the repository's rules/.
+      Path rules = root.resolve("rules");
+      try (Stream<Path> tree = Files.walk(Path.of("rules"))) {
+        for (Path f : tree.toList()) {
+          Path target = rules.resolve(Path.of("rules").relativize(f).toString());
+          if (Files.isDirectory(f)) {
+            Files.createDirectories(target);
+          } else {
+            Files.copy(f, target);
+          }
+        }
+      }
       ConfigurableApplicationContext context = new SpringApplicationBuilder(AimsMonitorApplication.class)
           // arguments, not default properties: application.yaml's values must not win over these
           .run("--server.port=0", "--server.address=127.0.0.1", "--aims.data-dir=" + data,
-              "--aims.connectors-dir=" + connectors, "--aims.rules-dir=rules",
+              "--aims.connectors-dir=" + connectors, "--aims.rules-dir=" + rules,
               "--aims.scheduler.evaluation-debounce=100ms", "--" + TestAccess.ADMIN_PASSWORD_PROPERTY);
       int port = ((WebServerApplicationContext) context).getWebServer().getPort();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(root)));
