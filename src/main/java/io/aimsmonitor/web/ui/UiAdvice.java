@@ -27,6 +27,18 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class UiAdvice {
 
+  private final UiFormat format;
+
+  public UiAdvice(java.time.Clock clock) {
+    this.format = new UiFormat(clock);
+  }
+
+  /** Time and word formatting for templates: {@code ${fmt.time(t)}}, {@code ${fmt.ago(t)}}. */
+  @ModelAttribute("fmt")
+  UiFormat fmt() {
+    return format;
+  }
+
   /** The signed-in user: {@code ${me.name}}, {@code ${me.reviewer}}, {@code ${me.admin}}. */
   @ModelAttribute("me")
   UiUser me() {
@@ -67,6 +79,7 @@ public class UiAdvice {
     response.setStatus(status.value());
     model.addAttribute("me", me());
     model.addAttribute("uiPath", uiPath(request));
+    model.addAttribute("fmt", format);
     model.addAttribute("status", status.value());
     model.addAttribute("errorTitle", title);
     model.addAttribute("errorDetail", detail);
