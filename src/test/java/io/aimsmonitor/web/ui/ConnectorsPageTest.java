@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aimsmonitor.audit.AuditLog;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /** Page 6: connector instances with their last runs; run now for admins, its outcome confirmed. */
@@ -49,12 +50,12 @@ class ConnectorsPageTest extends BrowserTest {
         .total()).as("run-now is audited as the API's").isPositive();
   }
 
-  /** Clicks run now on the instance, accepts the confirmation, and returns the outcome shown. */
+  /** Presses run now on the instance (Enter on the focused button), accepts the confirmation, and returns the outcome shown. */
   private String runNow() {
     WebElement button = find("button[aria-label='Run " + INSTANCE + " now']");
     // Empty the outcome region, so that even the same message twice is seen to arrive.
     ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("document.getElementById('run-outcome').innerHTML = ''");
-    button.click();
+    button.sendKeys(Keys.ENTER); // by keyboard, as a keyboard user would
     String question = driver.switchTo().alert().getText();
     assertThat(question).contains("Collect from " + INSTANCE + " now?");
     driver.switchTo().alert().accept();
