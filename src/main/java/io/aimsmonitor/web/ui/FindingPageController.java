@@ -123,7 +123,7 @@ public class FindingPageController {
       RedirectAttributes redirect) {
     return act(id, redirect, () -> {
       Instant due = FindingsPageController.blankToNull(dueOn) == null ? null
-          : FindingsPageController.endOfDay("due", dueOn);
+          : FindingsPageController.dayStart("due", dueOn);
       actions.dueDate(id, new FindingActionsController.DueDateBody(due), principal);
       return due == null ? "Due date reset to the default for its severity." : "Due on " + dueOn.trim() + ".";
     });
@@ -134,7 +134,7 @@ public class FindingPageController {
       @RequestParam(required = false) String expiresOn, Principal principal, RedirectAttributes redirect) {
     return act(id, redirect, () -> {
       Waiver w = actions.waive(id, new FindingActionsController.WaiveBody(justification,
-          FindingsPageController.endOfDay("expiry", expiresOn)), principal);
+          FindingsPageController.dayStart("expiry", expiresOn)), principal);
       return w.approvedAt() != null ? "Waived until " + expiresOn.trim() + " (waiver " + w.id() + ")."
           : "Waiver " + w.id() + " requested: it is in force once another reviewer approves it.";
     });

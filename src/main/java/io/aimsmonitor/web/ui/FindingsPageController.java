@@ -109,7 +109,7 @@ public class FindingsPageController {
       if (ids == null || ids.isEmpty()) {
         throw new IllegalArgumentException("Select at least one finding first.");
       }
-      Instant expiresAt = action.equals("waive") ? endOfDay("expiry", expiresOn) : null;
+      Instant expiresAt = action.equals("waive") ? dayStart("expiry", expiresOn) : null;
       io.aimsmonitor.review.ReviewService.BulkResult result = actions.bulk(new BulkBody(new BulkFilter(ids, null, null, null,
           null, null, null, null, null), action, blankToNull(assignee), blankToNull(note), justification, expiresAt),
           principal);
@@ -298,13 +298,16 @@ public class FindingsPageController {
     throw new BadParameterException("limit", "rows per page must be one of " + LIMITS + ", got '" + value + "'");
   }
 
-  /** The end of a day (UTC) given as yyyy-MM-dd: a waiver "until 2027-01-31" covers that whole day. */
-  static Instant endOfDay(String what, String date) {
+  /**
+   * The start (00:00 UTC) of a day given as yyyy-MM-dd: a waiver that "expires on 2027-01-31" is no
+   * longer in force on that day, and pages print that same date back.
+   */
+  static Instant dayStart(String what, String date) {
     if (date == null || date.isBlank()) {
       throw new IllegalArgumentException("an " + what + " date is required");
     }
     try {
-      return LocalDate.parse(date.trim()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      return LocalDate.parse(date.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("the " + what + " must be a date like 2027-01-31, got '" + date + "'");
     }

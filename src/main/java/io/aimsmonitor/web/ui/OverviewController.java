@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class OverviewController {
 
   static final int DAYS = 30;
-  private static final int CHANGES_SHOWN = 15;
+  private static final int CHANGES_SHOWN = 8;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** The five postures the overview counts, in the order shown. */
@@ -111,6 +111,7 @@ public class OverviewController {
     model.addAttribute("resolved", changeCounts.get(FindingEvent.Type.RESOLVED));
     model.addAttribute("reopened", changeCounts.get(FindingEvent.Type.REOPENED));
     model.addAttribute("changes", activity.changes(yesterday, CHANGES_SHOWN));
+    model.addAttribute("openedSinceUrl", "/findings?firstSeenFrom=" + yesterday.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
 
     List<ConnectorView> sources = connectors.list().stream().filter(ConnectorView::enabled).toList();
     model.addAttribute("sources", sources);

@@ -93,13 +93,13 @@ public class TokensPage {
     return tokens.find(id).orElseThrow(() -> new NoSuchElementException("no token " + id));
   }
 
-  /** A date (the token lapses at the end of that day, UTC, as every date in the UI), or blank for the default lifetime. */
+  /** A date (the token lapses at 00:00 UTC on that day, as every date in the UI), or blank for the default lifetime. */
   static Instant expiry(String date) {
     if (date == null || date.isBlank()) {
       return null;
     }
     try {
-      return LocalDate.parse(date.trim()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      return LocalDate.parse(date.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("the expiry must be a date like 2027-01-31, got '" + date + "'");
     }

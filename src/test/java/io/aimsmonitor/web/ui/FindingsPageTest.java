@@ -57,13 +57,25 @@ class FindingsPageTest extends BrowserTest {
     find("#waive-form button[type=submit]").click();
     driver.switchTo().alert().accept(); // every action confirms first
     waitFor().until(d -> !findAll("[role=status]").isEmpty());
-    assertThat(find("[role=status]").getText()).startsWith("Waived until " + expiry);
-    assertThat(find(".timeline li").getText()).as("newest event first").startsWith("Waived")
+    assertThat(find("[role=status]").getText()).as("four-eyes mode").contains("requested")
+        .contains("once another reviewer approves it");
+    assertThat(find(".timeline li").getText()).as("newest event first").startsWith("Waiver requested")
         .contains("by " + UiFixture.REVIEWER);
-    assertThat(mainText()).contains(justification);
+    assertThat(mainText()).contains(justification).contains("Another reviewer must approve your request.");
+    assertThat(findAll("main form[action$='/approve']")).as("no approving one's own waiver").isEmpty();
+
+    // a second reviewer approves it
+    signIn(UiFixture.SECOND_REVIEWER, UiFixture.PASSWORD);
+    driver.get(findingUrl);
+    find("main form[action$='/approve'] button").click();
+    driver.switchTo().alert().accept();
+    waitFor().until(d -> !findAll("[role=status]").isEmpty());
+    assertThat(find("[role=status]").getText()).contains("approved");
+    assertThat(find(".timeline li").getText()).startsWith("Waived").contains("by " + UiFixture.SECOND_REVIEWER);
+    assertThat(find("main .badge.st-waived").getText()).isEqualTo("waived");
+    assertThat(mainText()).contains("until " + expiry);
 
     open("/findings?status=waived");
-    assertThat(findAll("tbody a")).extracting(WebElement::getText).isNotEmpty();
     assertThat(driver.getPageSource()).contains(id);
 
     // the audit log (admin): the waiver request with its actor and target
@@ -71,7 +83,40 @@ class FindingsPageTest extends BrowserTest {
             URI.create(app.baseUrl() + "/api/audit?action=waiver.*")).header("Authorization", TestAccess.adminBasic())
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(audit.statusCode()).isEqualTo(200);
-    assertThat(audit.body()).contains("waiver.request").contains(id).contains("\"" + UiFixture.REVIEWER + "\"");
+    assertThat(audit.body()).contains("waiver.request").contains(id).contains("\"" + UiFixture.REVIEWER + "\"")
+        .contains("waiver.approve").contains("\"" + UiFixture.SECOND_REVIEWER + "\"");
+  }
+
+  @Test
+  void reviewerAcknowledgesSelectedFindingsInBulkWithoutLeavingThePage() {
+    signIn(UiFixture.REVIEWER, UiFixture.PASSWORD);
+    open("/findings?status=open&sort=rule");
+    List<WebElement> boxes = findAll("tbody input[name=id]");
+    assertThat(boxes).hasSizeGreaterThanOrEqualTo(2);
+    boxes.get(0).click();
+    boxes.get(1).click();
+    ((JavascriptExecutor) driver).executeScript("window.aimsSamePage = true");
+    new Select(find("#b-action")).selectByValue("acknowledge");
+    find("#bulk button[type=submit]").click();
+    driver.switchTo().alert().accept();
+    waitFor().until(d -> !findAll("#results [role=status]").isEmpty());
+    assertThat(find("#results [role=status]").getText()).isEqualTo("Acknowledged 2 findings.");
+    assertThat(((JavascriptExecutor) driver).executeScript("return window.aimsSamePage")).as("htmx, no reload")
+        .isEqualTo(true);
+    assertThat(findAll("tbody tr")).filteredOn(r -> r.getText().contains("acknowledged")).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(driver.getCurrentUrl()).contains("sort=rule");
+  }
+
+  @Test
+  void aBadViewSaysWhatIsWrongAndAnEmptyOneSaysSo() {
+    signIn(UiFixture.VIEWER, UiFixture.PASSWORD);
+    open("/findings?severity=extreme");
+    assertThat(find("#results [role=alert]").getText()).contains("severity");
+    open("/findings?text=no-such-finding-anywhere");
+    assertThat(find("#results .empty").getText()).contains("No finding matches these filters");
+    assertAccessible();
+    open("/findings/0123456789abcdef0123456789abcdef");
+    assertThat(find("h1").getText()).isEqualTo("Not found");
   }
 
   @Test

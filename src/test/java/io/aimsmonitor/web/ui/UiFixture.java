@@ -35,7 +35,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * on an ephemeral port, with an embedded H2 in a temporary folder, plus one test-only source,
  * {@value #HOSTILE_SOURCE}, whose model name carries a {@code <script>} element: pages must show it
  * as text. Users: the first admin, reviewer {@value #REVIEWER} and viewer {@value #VIEWER}, all with
- * {@link #PASSWORD} (the admin's is {@link TestAccess#ADMIN_PASSWORD}).
+ * {@link #PASSWORD} (the admin's is {@link TestAccess#ADMIN_PASSWORD}), and a second reviewer
+ * {@value #SECOND_REVIEWER}: four-eyes mode is on ({@code aims.review.four-eyes}), so a waiver is
+ * in force once another reviewer than its requester approves it.
  *
  * <p>Chromium is Debian's {@code chromium} and {@code chromium-driver} ({@code .ci/run} installs
  * them). Without them a browser test is skipped with a message, and fails when {@code CI=true}.
@@ -122,7 +124,8 @@ public final class UiFixture {
           // arguments, not default properties: application.yaml's values must not win over these
           .run("--server.port=0", "--server.address=127.0.0.1", "--aims.data-dir=" + data,
               "--aims.connectors-dir=" + connectors, "--aims.rules-dir=" + rules,
-              "--aims.scheduler.evaluation-debounce=100ms", "--" + TestAccess.ADMIN_PASSWORD_PROPERTY);
+              "--aims.scheduler.evaluation-debounce=100ms", "--aims.review.four-eyes=true",
+              "--" + TestAccess.ADMIN_PASSWORD_PROPERTY);
       int port = ((WebServerApplicationContext) context).getWebServer().getPort();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(root)));
       LocalUsers users = context.getBean(LocalUsers.class);

@@ -36,9 +36,9 @@ class UiHelpersTest {
   }
 
   @Test
-  void aDateMeansTheEndOfThatDayUtc() {
-    assertThat(FindingsPageController.endOfDay("expiry", "2027-01-31")).hasToString("2027-02-01T00:00:00Z");
-    assertThatThrownBy(() -> FindingsPageController.endOfDay("expiry", "31/01/2027"))
+  void aDateMeansTheStartOfThatDayUtc() {
+    assertThat(FindingsPageController.dayStart("expiry", "2027-01-31")).hasToString("2027-01-31T00:00:00Z");
+    assertThatThrownBy(() -> FindingsPageController.dayStart("expiry", "31/01/2027"))
         .hasMessageContaining("2027-01-31");
   }
 
