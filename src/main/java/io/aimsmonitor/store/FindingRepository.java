@@ -180,9 +180,20 @@ public class FindingRepository {
    * from the start). Reads no evidence: see {@link FindingSummary}.
    */
   public SummaryPage page(FindingFilter filter, FindingSort sort, FindingSort.Cursor after, int limit) {
+    return page(filter, sort, after, limit, true);
+  }
+
+  /**
+   * As {@link #page(FindingFilter, FindingSort, FindingSort.Cursor, int)}; without {@code withTotal}
+   * the matching findings are not counted ({@code total} is -1), so that a page costs the index
+   * range it reads rather than a count over every match (the web UI's findings table).
+   */
+  public SummaryPage page(FindingFilter filter, FindingSort sort, FindingSort.Cursor after, int limit,
+      boolean withTotal) {
     Map<String, Object> params = new LinkedHashMap<>();
     String where = filter.where(params);
-    long total = jdbc.sql("SELECT COUNT(*) FROM finding f" + where).params(params).query(Long.class).single();
+    long total = withTotal
+        ? jdbc.sql("SELECT COUNT(*) FROM finding f" + where).params(params).query(Long.class).single() : -1;
     String sql = "SELECT " + SUMMARY_COLUMNS + " FROM finding f" + keyset(where, sort, after, params) + sort.orderBy()
         + " FETCH FIRST " + (limit + 1) + " ROWS ONLY";
     List<FindingSummary> rows = new ArrayList<>(jdbc.sql(sql).params(params).query(this::summary).list());

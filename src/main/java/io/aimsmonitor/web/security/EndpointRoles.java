@@ -73,6 +73,18 @@ public final class EndpointRoles {
       rule(ANY, List.of("/login", "/logout", "/login/oauth2/**", "/oauth2/**", "/default-ui.css"), Access.PUBLIC,
           "the way in; the login form and logout are still protected by CSRF"),
       rule(ANY, List.of("/error"), Access.PUBLIC, "the error page of a request already decided"),
+      // the web UI (web.ui, docs/ui.md): pages at the root. Its CSS and scripts are open so that
+      // the sign-in page is styled; they hold no data.
+      rule(GET, List.of("/ui/**", "/webjars/**", "/favicon.ico"), Access.PUBLIC,
+          "the web UI's stylesheet, scripts and icon: static files without data"),
+      rule(ANY, List.of("/audit", "/audit/**", "/tokens", "/tokens/**"), Access.ADMIN,
+          "web UI: the audit log and API tokens"),
+      rule(CHANGES, List.of("/connectors/**", "/rule-packs/**"), Access.ADMIN,
+          "web UI: run a connector now, confirm a held run, reload rule packs"),
+      rule(CHANGES, List.of("/findings/**", "/waivers/**", "/ai-systems/**", "/controls/**"), Access.REVIEWER,
+          "web UI: workflow actions and waivers"),
+      rule(GET, List.of("/", "/findings", "/findings/**", "/ai-systems", "/ai-systems/**", "/controls", "/controls/**",
+          "/connectors", "/connectors/**", "/rule-packs", "/rule-packs/**"), Access.VIEWER, "web UI pages"),
       // OpenLineage ingestion (catalogs branch): authenticated by its own API key, in the endpoint
       rule(Set.of(HttpMethod.POST), List.of("/api/v1/lineage"), Access.OWN_KEY,
           "OpenLineage producers send their own API key, which the endpoint checks"),

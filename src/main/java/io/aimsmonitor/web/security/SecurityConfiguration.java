@@ -115,11 +115,13 @@ public class SecurityConfiguration {
             .accessDeniedHandler(problems))
         .logout(logout -> logout.logoutSuccessUrl("/login?logout"));
     if (props.localUsers()) {
-      http.formLogin(form -> form.permitAll())
+      // The sign-in page is the web UI's own (web.ui.LoginController); Spring Security still
+      // handles POST /login.
+      http.formLogin(form -> form.loginPage("/login").permitAll())
           .httpBasic(basic -> basic.authenticationEntryPoint(problems));
     }
     if (oidcClients.getIfAvailable() != null) {
-      http.oauth2Login(oidc -> oidc.userInfoEndpoint(userInfo -> userInfo.userAuthoritiesMapper(
+      http.oauth2Login(oidc -> oidc.loginPage("/login").userInfoEndpoint(userInfo -> userInfo.userAuthoritiesMapper(
           oidcAuthorities(claimRoles))));
     }
     return http.build();

@@ -41,7 +41,9 @@ class EndpointRolesTest {
     for (EndpointRoles.Rule rule : EndpointRoles.RULES) {
       if (rule.access() == Access.PUBLIC) {
         assertThat(rule.patterns()).allSatisfy(p -> assertThat(p.getPatternString())
-            .matches("/actuator/health(/\\*\\*)?|/login.*|/logout|/oauth2/\\*\\*|/default-ui\\.css|/error"));
+            .matches("/actuator/health(/\\*\\*)?|/login.*|/logout|/oauth2/\\*\\*|/default-ui\\.css|/error"
+                // the web UI's static files: stylesheet, scripts and icon, no data
+                + "|/ui/\\*\\*|/webjars/\\*\\*|/favicon\\.ico"));
       }
     }
   }

@@ -1,0 +1,56 @@
+package io.aimsmonitor.web.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.JavascriptExecutor;
+
+/** Page 4: the AI systems inventory and one system's page, for a viewer, and a hostile name shown as text. */
+class AiSystemsPageTest extends BrowserTest {
+
+  static final String DEMO_SYSTEM = "credit-risk-scorer";
+
+  @Test
+  void viewerSeesTheInventoryAndASystemWithItsVersionsDatasetsPipelinesAndControls() {
+    signIn(UiFixture.VIEWER, UiFixture.PASSWORD);
+    open("/ai-systems");
+    assertThat(find("h1").getText()).isEqualTo("AI systems");
+    assertThat(findAll("main tbody tr")).hasSizeGreaterThan(3);
+    assertAccessible();
+
+    find("main a[href*='id=" + DEMO_SYSTEM + "']").click();
+    waitFor().until(d -> find("h1").getText().equals(DEMO_SYSTEM));
+    String text = mainText();
+    assertThat(text).contains("Model versions", "Training datasets", "Pipelines", "Controls")
+        .contains("credit-risk-scorer v12"); // the production version the README's demo output names
+    assertThat(findAll("#versions + .table-wrap tbody tr")).isNotEmpty();
+    assertThat(findAll("#datasets + .table-wrap tbody tr")).as("its training datasets").isNotEmpty();
+    assertThat(findAll("#controls ~ .table-wrap a[href^='/controls/']")).as("controls link to their page").isNotEmpty();
+    assertThat(text).contains("non compliant");
+    assertThat(findAll("main form, main button")).as("a viewer gets no action here").isEmpty();
+    assertAccessible();
+    screenshot("ai-system");
+  }
+
+  @Test
+  void aSourceSystemNameHoldingAScriptElementShowsAsText() {
+    signIn(UiFixture.VIEWER, UiFixture.PASSWORD);
+    open("/ai-systems");
+    assertThat(mainText()).contains(UiFixture.HOSTILE_NAME);
+    open("/ai-systems/system?id=" + URLEncoder.encode(UiFixture.HOSTILE_NAME, StandardCharsets.UTF_8));
+    assertThat(find("h1").getText()).isEqualTo(UiFixture.HOSTILE_NAME);
+    assertThat(find("#versions + .table-wrap tbody th").getText()).isEqualTo(UiFixture.HOSTILE_NAME);
+    assertThat(((JavascriptExecutor) driver).executeScript("return window.aimsPwned === undefined"))
+        .as("the script in the name never ran").isEqualTo(true);
+    assertThat(findAll("main script")).isEmpty();
+  }
+
+  @Test
+  void anUnknownSystemSaysSo() {
+    signIn(UiFixture.VIEWER, UiFixture.PASSWORD);
+    open("/ai-systems/system?id=no-such-system");
+    assertThat(mainText()).contains("no AI system 'no-such-system'");
+  }
+}
