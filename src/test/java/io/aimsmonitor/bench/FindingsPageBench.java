@@ -2,7 +2,6 @@ package io.aimsmonitor.bench;
 
 import io.aimsmonitor.AimsMonitorApplication;
 import io.aimsmonitor.testing.TestAccess;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -56,7 +55,7 @@ public final class FindingsPageBench {
       insert(context.getBean(DataSource.class), n);
       System.err.printf("inserted %,d findings in %d ms%n", n, (System.nanoTime() - t0) / 1_000_000);
       String base = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
-      HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+      HttpClient http = HttpClient.newHttpClient();
       signIn(http, base);
 
       System.out.printf("%,d findings (H2 file database, one signed-in session, median and 90th percentile of %d"
@@ -74,13 +73,30 @@ public final class FindingsPageBench {
     }
   }
 
+  /**
+   * The session cookie, sent by hand: the service marks it {@code Secure}, and the JDK's
+   * CookieManager never sends a Secure cookie over plain http, even to 127.0.0.1 (browsers do).
+   */
+  private static String session = "";
+
+  private static HttpRequest.Builder request(String url) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    return session.isEmpty() ? b : b.header("Cookie", session);
+  }
+
+  private static <T> HttpResponse<T> remember(HttpResponse<T> r) {
+    r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID="))
+        .findFirst().ifPresent(c -> session = c.substring(0, c.indexOf(';')));
+    return r;
+  }
+
   private static void row(HttpClient http, String base, String what, String path) throws Exception {
     List<Long> times = new ArrayList<>();
     int bytes = 0;
     for (int i = 0; i < WARMUP + ROUNDS; i++) {
       long start = System.nanoTime();
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html")
-          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = remember(http.send(request(base + path).header("Accept", "text/html").build(),
+          HttpResponse.BodyHandlers.ofString()));
       long micros = (System.nanoTime() - start) / 1000;
       if (r.statusCode() != 200) {
         throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
@@ -98,8 +114,7 @@ public final class FindingsPageBench {
   private static String twentiethPage(HttpClient http, String base) throws Exception {
     String path = "/findings";
     for (int i = 1; i < 20; i++) {
-      String html = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      String html = remember(http.send(request(base + path).build(), HttpResponse.BodyHandlers.ofString())).body();
       Matcher m = NEXT.matcher(html);
       if (!m.find()) {
         throw new IllegalStateException("no next page after page " + i);
@@ -110,17 +125,16 @@ public final class FindingsPageBench {
   }
 
   private static void signIn(HttpClient http, String base) throws Exception {
-    String login = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String login = remember(http.send(request(base + "/login").build(), HttpResponse.BodyHandlers.ofString())).body();
     Matcher m = CSRF.matcher(login);
     if (!m.find()) {
       throw new IllegalStateException("no CSRF token on the sign-in page");
     }
     String form = "username=admin&password=" + URLEncoder.encode(TestAccess.ADMIN_PASSWORD, StandardCharsets.UTF_8)
         + "&_csrf=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+    HttpResponse<String> r = remember(http.send(request(base + "/login")
         .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form))
-        .build(), HttpResponse.BodyHandlers.ofString());
+        .build(), HttpResponse.BodyHandlers.ofString()));
     if (r.statusCode() != 302 || r.headers().firstValue("Location").orElse("").contains("error")) {
       throw new IllegalStateException("sign-in failed: " + r.statusCode() + " " + r.headers().map());
     }

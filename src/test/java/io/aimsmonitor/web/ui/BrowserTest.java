@@ -71,7 +71,7 @@ public abstract class BrowserTest {
   }
 
   protected WebDriverWait waitFor() {
-    return new WebDriverWait(driver, Duration.ofSeconds(10));
+    return new WebDriverWait(driver, Duration.ofSeconds(30));
   }
 
   protected WebElement find(String css) {

@@ -191,7 +191,8 @@ public final class UiFixture {
           .usingAnyFreePort().build();
       ChromeDriver chrome = new ChromeDriver(service, options);
       chrome.manage().window().setSize(new Dimension(1280, 900));
-      chrome.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+      // generous: CI machines shared by several builds render slowly, and a timeout proves nothing
+      chrome.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(120));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           chrome.quit();
