@@ -186,6 +186,15 @@ public class FindingHistory {
         .orElse(null);
   }
 
+  /** When one evaluation ran. */
+  public record EvaluationWindow(long id, Instant startedAt, Instant finishedAt) {}
+
+  /** The evaluation with this id, if it is recorded. */
+  public java.util.Optional<EvaluationWindow> evaluation(long id) {
+    return jdbc.sql("SELECT id, started_at, finished_at FROM evaluation_run WHERE id = ?").param(id)
+        .query((rs, n) -> new EvaluationWindow(rs.getLong(1), instant(rs, 2), instant(rs, 3))).optional();
+  }
+
   private static Instant instant(ResultSet rs, String column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
     return t == null ? null : t.toInstant();
