@@ -137,9 +137,10 @@ final class EvidenceHtml {
           .append(td(exclusion == null ? "Yes" : "Yes; findings accepted: " + exclusion)).append(td(how))
           .append(td(r.automation())).append(statusTd(p == null ? "" : p.statusAtStart()))
           .append(statusTd(r.status()))
-          .append(td(p == null ? "" : formatDuration(Duration.ofSeconds(p.secondsOutOfCompliance())) + " ("
-              + p.percentOutOfCompliance() + "%)"))
-          .append(td(p == null ? "" : hours(p.meanTimeToRemediateHours()))).append("</tr>");
+          // no rule decides it: nothing was measured, so no figure is shown (not a misleading 0%)
+          .append(td(p == null || r.rules().isEmpty() ? "not measured" : formatDuration(Duration.ofSeconds(
+              p.secondsOutOfCompliance())) + " (" + p.percentOutOfCompliance() + "%)"))
+          .append(td(p == null || r.rules().isEmpty() ? "-" : hours(p.meanTimeToRemediateHours()))).append("</tr>");
     }
     out.append("</table>");
   }
@@ -253,8 +254,9 @@ final class EvidenceHtml {
     return "<td>" + esc(value == null ? "" : String.valueOf(value)) + "</td>";
   }
 
+  /** The status word, its underscore shown as a space so that narrow PDF columns wrap between words. */
   private static String statusTd(String status) {
-    return "<td class=\"" + esc(status) + "\">" + esc(status) + "</td>";
+    return "<td class=\"" + esc(status) + "\">" + esc(status.replace('_', ' ')) + "</td>";
   }
 
   private static String hours(Double h) {
