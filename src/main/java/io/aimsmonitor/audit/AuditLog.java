@@ -1,5 +1,7 @@
 package io.aimsmonitor.audit;
 
+import io.aimsmonitor.integrity.Chain;
+import io.aimsmonitor.integrity.HashChains;
 import jakarta.servlet.http.HttpServletRequest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,7 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -43,11 +48,16 @@ public class AuditLog {
 
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final HashChains chains;
+  private final TransactionTemplate tx;
   private final JsonMapper json = JsonMapper.builder().build();
 
-  public AuditLog(JdbcClient jdbc, Clock clock) {
-    this.jdbc = jdbc;
+  /** @param template its DataSource holds the log; entries are hash-chained (docs/evidence.md) */
+  public AuditLog(JdbcTemplate template, Clock clock) {
+    this.jdbc = JdbcClient.create(template);
     this.clock = clock;
+    this.chains = new HashChains(template);
+    this.tx = new TransactionTemplate(new DataSourceTransactionManager(template.getDataSource()));
   }
 
   /** One recorded change. {@code before} and {@code after} are JSON, or null. */
@@ -86,17 +96,21 @@ public class AuditLog {
 
   /** Records a change by a named actor, e.g. a failed login whose actor is not authenticated. */
   public void recordAs(String actor, String action, String target, Object before, Object after) {
-    jdbc.sql("""
-            INSERT INTO audit_event (at, actor, action, target, before_state, after_state, client_address)
-            VALUES (:at, :actor, :action, :target, :before, :after, :address)""")
-        .param("at", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
-        .param("actor", cut(actor, 200))
-        .param("action", cut(action, 100))
-        .param("target", cut(target, 1000))
-        .param("before", toJson(before))
-        .param("after", toJson(after))
-        .param("address", cut(clientAddress(), 100))
-        .update();
+    // the entry and its place in the hash chain are one transaction: no committed entry is unchained
+    tx.executeWithoutResult(status -> {
+      jdbc.sql("""
+              INSERT INTO audit_event (at, actor, action, target, before_state, after_state, client_address)
+              VALUES (:at, :actor, :action, :target, :before, :after, :address)""")
+          .param("at", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+          .param("actor", cut(actor, 200))
+          .param("action", cut(action, 100))
+          .param("target", cut(target, 1000))
+          .param("before", toJson(before))
+          .param("after", toJson(after))
+          .param("address", cut(clientAddress(), 100))
+          .update();
+      chains.seal(Chain.AUDIT_EVENT);
+    });
   }
 
   public Page list(Query q) {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "aims-monitor", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class,
     description = "Continuous compliance monitor for ISO/IEC 42001 AI management systems.",
     subcommands = {ServeCommand.class, ScanCommand.class, ValidateCommand.class, TestRulesCommand.class,
-        ControlsCommand.class, CommandLine.HelpCommand.class})
+        ControlsCommand.class, VerifyCommand.class, OscalCommand.class, EvidencePackCommand.class,
+        CommandLine.HelpCommand.class})
 public class AimsCommand {
 
   /** Exit code meaning "the server is running: do not exit". */

@@ -11,6 +11,8 @@ import io.aimsmonitor.finding.Finding.Status;
 import io.aimsmonitor.finding.FindingEvent;
 import io.aimsmonitor.finding.FindingSummary;
 import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.integrity.Chain;
+import io.aimsmonitor.integrity.HashChains;
 import io.aimsmonitor.rules.Severity;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -75,11 +77,13 @@ public class FindingRepository {
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
   private final TransactionTemplate tx;
+  private final HashChains chains;
 
   public FindingRepository(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
     this.jdbc = jdbc;
     this.template = template;
     this.tx = tx;
+    this.chains = new HashChains(template); // same DataSource: seals in apply's transaction
   }
 
   /** Every open finding, plus the findings with the given ids whatever their status. */
@@ -132,6 +136,9 @@ public class FindingRepository {
       template.batchUpdate("INSERT INTO finding_event (finding_id, at, type, actor, detail) VALUES (?,?,?,?,?)",
           result.events().stream().map(e -> new Object[] {e.findingId(), utc(e.at()), e.type().name(), e.actor(),
               e.detail()}).toList());
+      if (!result.events().isEmpty()) {
+        chains.seal(Chain.FINDING_EVENT); // tamper evidence: the new events join the chain in this transaction
+      }
     });
   }
 

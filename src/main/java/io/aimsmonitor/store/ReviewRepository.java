@@ -1,5 +1,7 @@
 package io.aimsmonitor.store;
 
+import io.aimsmonitor.integrity.Chain;
+import io.aimsmonitor.integrity.HashChains;
 import static io.aimsmonitor.store.SnapshotRepository.instant;
 import static io.aimsmonitor.store.SnapshotRepository.utc;
 
@@ -61,11 +63,13 @@ public class ReviewRepository {
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
   private final TransactionTemplate tx;
+  private final HashChains chains;
 
   public ReviewRepository(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
     this.jdbc = jdbc;
     this.template = template;
     this.tx = tx;
+    this.chains = new HashChains(template); // same DataSource: chains in the writer's transaction
   }
 
   /** Runs {@code work} in one transaction (joining the caller's, if any). */
@@ -112,6 +116,7 @@ public class ReviewRepository {
             w.requestedBy(), utc(w.requestedAt()), w.approvedBy(), utc(w.approvedAt()), utc(w.expiresAt()),
             w.revokedBy(), utc(w.revokedAt()), w.revokeReason())
         .update();
+    chains.recordWaiver(w.id(), "requested", w.requestedAt());
   }
 
   /**
@@ -121,11 +126,16 @@ public class ReviewRepository {
    * @return whether the waiver changed
    */
   public boolean update(Waiver w, Waiver expected) {
-    return jdbc.sql("UPDATE waiver SET approved_by = ?, approved_at = ?, revoked_by = ?, revoked_at = ?,"
+    boolean changed = jdbc.sql("UPDATE waiver SET approved_by = ?, approved_at = ?, revoked_by = ?, revoked_at = ?,"
             + " revoke_reason = ? WHERE id = ? AND " + (expected.approvedAt() == null ? "approved_at IS NULL" : "approved_at IS NOT NULL")
             + " AND " + (expected.revokedAt() == null ? "revoked_at IS NULL" : "revoked_at IS NOT NULL"))
         .params(w.approvedBy(), utc(w.approvedAt()), w.revokedBy(), utc(w.revokedAt()), w.revokeReason(), w.id())
         .update() == 1;
+    if (changed) {
+      boolean revoked = w.revokedAt() != null;
+      chains.recordWaiver(w.id(), revoked ? "revoked" : "approved", revoked ? w.revokedAt() : w.approvedAt());
+    }
+    return changed;
   }
 
   private Waiver mapWaiver(ResultSet rs, int n) throws SQLException {
@@ -216,6 +226,9 @@ public class ReviewRepository {
     template.batchUpdate("INSERT INTO finding_event (finding_id, at, type, actor, detail) VALUES (?,?,?,?,?)",
         events.stream().map(e -> new Object[] {e.findingId(), utc(e.at()), e.type().name(), e.actor(), e.detail()})
             .toList());
+    if (!events.isEmpty()) {
+      chains.seal(Chain.FINDING_EVENT);
+    }
   }
 
   /** Open findings citing {@code controlId} per waiver covering them: for the controls report's exclusions. */

@@ -38,7 +38,7 @@ class HelpAndStartupTest {
 
   @ParameterizedTest
   @CsvSource({"scan,--help", "scan,-h", "validate,-h", "validate,--help", "test-rules,--help", "controls,-h",
-      "serve,--help"})
+      "serve,--help", "verify,--help", "oscal,-h", "evidence-pack,--help"})
   void everyCommandPrintsItsOwnUsageAndExitsZero(String command, String flag) {
     Run r = run(command, flag);
     assertThat(r.exit()).as(r.err()).isZero();
@@ -51,7 +51,8 @@ class HelpAndStartupTest {
     assertThat(run("help", "scan").out()).startsWith("Usage: aims-monitor scan");
     Run top = run("--help");
     assertThat(top.exit()).isZero();
-    assertThat(top.out()).contains("scan").contains("validate").contains("test-rules").contains("controls");
+    assertThat(top.out()).contains("scan").contains("validate").contains("test-rules").contains("controls")
+        .contains("verify").contains("oscal").contains("evidence-pack");
   }
 
   @Test

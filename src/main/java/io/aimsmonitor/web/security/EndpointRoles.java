@@ -101,6 +101,11 @@ public final class EndpointRoles {
       rule(CHANGES, List.of("/api/findings/**", "/api/waivers/**"), Access.REVIEWER,
           "workflow actions and waivers"),
       // viewer
+      rule(GET, List.of("/api/integrity/**"), Access.VIEWER, "hash-chain verification: ids and hashes, no content"),
+      rule(GET, List.of("/api/oscal/**"), Access.VIEWER, "OSCAL catalog, assessment results and POA&M"),
+      rule(GET, List.of("/api/evidence-pack", "/api/evidence-pack/**"), Access.VIEWER,
+          "the auditor's evidence pack (zip) of a period"),
+      rule(GET, List.of("/api/reports/**"), Access.VIEWER, "period reports: time out of compliance, remediation"),
       rule(GET, List.of("/api/findings/export"), Access.VIEWER, "findings exports (CSV, JSON, SARIF, OCSF, JUnit)"),
       rule(GET, List.of("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
           "/swagger-ui/**"), Access.VIEWER,

@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -33,7 +34,7 @@ public class SecurityBeans {
   }
 
   @Bean
-  AuditLog auditLog(JdbcClient jdbc, Clock clock) {
-    return new AuditLog(jdbc, clock);
+  AuditLog auditLog(JdbcTemplate template, Clock clock) {
+    return new AuditLog(template, clock);
   }
 }

@@ -44,7 +44,8 @@ class ControlsControllerTest {
     beans.addBean("exclusions", (ControlReport.Exclusions) id -> id.equals("A.10.4")
         ? Optional.of("No customers use our AI systems directly.") : Optional.empty());
     mvc = MockMvcBuilders.standaloneSetup(new ControlsController(catalog, book, findings, monitor,
-        beans.getBeanProvider(ControlReport.Exclusions.class))).setControllerAdvice(new ApiErrors()).build();
+        beans.getBeanProvider(ControlReport.Exclusions.class), mock(io.aimsmonitor.history.TimeTravel.class)))
+        .setControllerAdvice(new ApiErrors()).build();
   }
 
   @Test

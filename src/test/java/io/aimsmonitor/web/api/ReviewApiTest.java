@@ -77,7 +77,7 @@ class ReviewApiTest {
     AiSystemInventory inventory = new AiSystemInventory(AiSystemProperties.defaults(), bench.monitor::latestFacts,
         store.findings(), ControlCatalog.bundled(), () -> bench.ruleBook.rules().values(), bench.monitor::staleRules);
     FindingsController findings = new FindingsController(store.findings(), ControlCatalog.bundled(), bench.review, inventory);
-    audit = new AuditLog(JdbcClient.create(data), clock);
+    audit = new AuditLog(new org.springframework.jdbc.core.JdbcTemplate(data), clock);
     mvc = MockMvcBuilders.standaloneSetup(findings,
             new FindingActionsController(bench.review, store.findings(), findings, audit),
             new WaiversController(bench.review, clock, audit), new AiSystemsController(inventory),

@@ -1,0 +1,315 @@
+package io.aimsmonitor.integrity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The hash chains of finding events, waiver state changes and the audit log (docs/evidence.md).
+ *
+ * <p>Writers insert their rows as before and then call {@link #seal} in the same transaction: it
+ * locks the chain's head row, gives every row not yet chained, in id order, the next sequence
+ * number, the previous entry's hash and its own hash, and moves the head. Chain order is seal
+ * order, not id order, because on PostgreSQL two transactions may commit in the opposite order to
+ * the ids they drew; the head lock makes the sequence strict on H2 and across replicas alike.
+ *
+ * <p>An entry's hash is SHA-256 over a canonical JSON serialisation: chain name, sequence number,
+ * previous hash and the chained columns ({@link Chain#columns()}) in a fixed order, timestamps as
+ * ISO-8601 UTC to the microsecond (what PostgreSQL keeps), text as stored, NULL as JSON null.
+ *
+ * <p>The transactions it runs in are those of the {@link DataSource} it was made from: writers
+ * that build one from their own {@link JdbcTemplate} join their own transaction.
+ */
+public class HashChains {
+
+  /** The previous hash of each chain's first entry. */
+  public static final String GENESIS = "0".repeat(64);
+
+  private static final int CHUNK = 1000;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+
+  public HashChains(JdbcTemplate template) {
+    DataSource dataSource = Objects.requireNonNull(template.getDataSource(), "a JdbcTemplate with a DataSource");
+    this.jdbc = JdbcClient.create(template);
+    // A manager over the same DataSource joins a transaction already open on it (Spring binds by DataSource).
+    this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+  }
+
+  /** Chains every row of {@code chain} not chained yet; joins the caller's transaction if there is one. */
+  public void seal(Chain chain) {
+    tx.executeWithoutResult(status -> {
+      Head head = jdbc.sql("SELECT last_seq, last_hash FROM hash_chain WHERE name = ? FOR UPDATE")
+          .param(chain.table()).query((rs, n) -> new Head(rs.getLong(1), rs.getString(2))).optional()
+          .orElseThrow(() -> new IllegalStateException("hash_chain has no row for " + chain.table()
+              + ": the V85 migration did not run"));
+      long seq = head.seq();
+      String prev = head.hash();
+      while (true) {
+        List<Map<String, Object>> rows = jdbc.sql("SELECT " + String.join(", ", chain.columns()) + " FROM "
+                + chain.table() + " WHERE chain_seq IS NULL ORDER BY id FETCH FIRST " + CHUNK + " ROWS ONLY")
+            .query((rs, n) -> content(chain, rs)).list();
+        for (Map<String, Object> row : rows) {
+          seq++;
+          String hash = hash(chain, seq, prev, row);
+          jdbc.sql("UPDATE " + chain.table() + " SET chain_seq = ?, prev_hash = ?, row_hash = ? WHERE id = ?")
+              .params(seq, prev, hash, row.get("id")).update();
+          prev = hash;
+        }
+        if (rows.size() < CHUNK) {
+          break;
+        }
+      }
+      if (seq != head.seq()) {
+        jdbc.sql("UPDATE hash_chain SET last_seq = ?, last_hash = ? WHERE name = ?").params(seq, prev, chain.table())
+            .update();
+      }
+    });
+  }
+
+  /**
+   * Appends the waiver's current row, as stored, to the waiver chain. Call after each insert or
+   * update of a waiver, in its transaction.
+   *
+   * @param change what happened: {@code requested}, {@code approved}, {@code revoked}, {@code existing}
+   */
+  public void recordWaiver(String waiverId, String change, Instant at) {
+    tx.executeWithoutResult(status -> {
+      Map<String, Object> state = waiverState(waiverId);
+      if (state == null) {
+        throw new IllegalStateException("waiver " + waiverId + " does not exist");
+      }
+      jdbc.sql("INSERT INTO waiver_change (waiver_id, at, change_type, state) VALUES (?, ?, ?, ?)")
+          .params(waiverId, OffsetDateTime.ofInstant(at, ZoneOffset.UTC), change, JSON.writeValueAsString(state))
+          .update();
+      seal(Chain.WAIVER_CHANGE);
+    });
+  }
+
+  /**
+   * Starts the chains over rows written before they existed (the documented genesis): chains every
+   * unchained row in id order and records each waiver that has no chained state as {@code existing}.
+   * Run once at start-up; afterwards writers seal their own rows.
+   */
+  public void adoptExisting(Instant now) {
+    tx.executeWithoutResult(status -> {
+      seal(Chain.FINDING_EVENT);
+      seal(Chain.AUDIT_EVENT);
+      List<String> unrecorded = jdbc.sql("SELECT id FROM waiver w WHERE NOT EXISTS"
+          + " (SELECT 1 FROM waiver_change c WHERE c.waiver_id = w.id) ORDER BY requested_at, id")
+          .query(String.class).list();
+      unrecorded.forEach(id -> recordWaiver(id, "existing", now));
+      seal(Chain.WAIVER_CHANGE);
+    });
+  }
+
+  // --- verification --------------------------------------------------------------------------
+
+  /**
+   * The first broken link of one check.
+   *
+   * @param table the table holding the entry at fault
+   * @param id the row's id ({@code waiver}: the waiver id); null when the entry is gone
+   * @param seq its place in the chain, when it has one
+   * @param problem what differs, in a sentence
+   */
+  public record Break(String table, String id, Long seq, String problem) {}
+
+  /**
+   * One chain (or the waiver rows against their chained states) as checked.
+   *
+   * @param entries entries (rows) checked
+   * @param head the hash of the last entry
+   * @param firstBreak the first broken link; null when intact
+   */
+  public record ChainStatus(String table, long entries, String head, Break firstBreak) {
+    public boolean intact() {
+      return firstBreak == null;
+    }
+  }
+
+  /** Every check; {@code intact} when none found a broken link. */
+  public record Report(boolean intact, List<ChainStatus> chains) {
+    /** The first broken link over all chains, if any. */
+    public Break firstBreak() {
+      return chains.stream().map(ChainStatus::firstBreak).filter(Objects::nonNull).findFirst().orElse(null);
+    }
+  }
+
+  /** Checks every chain and every waiver row; reads in chunks, so any size fits in memory. */
+  public Report verify() {
+    List<ChainStatus> out = new ArrayList<>();
+    for (Chain chain : Chain.values()) {
+      out.add(verify(chain));
+    }
+    out.add(verifyWaiverRows());
+    return new Report(out.stream().allMatch(ChainStatus::intact), out);
+  }
+
+  ChainStatus verify(Chain chain) {
+    String table = chain.table();
+    String prev = GENESIS;
+    long expected = 1;
+    long last = 0;
+    while (true) {
+      List<Entry> rows = jdbc.sql("SELECT " + String.join(", ", chain.columns()) + ", chain_seq, prev_hash, row_hash"
+              + " FROM " + table + " WHERE chain_seq > ? ORDER BY chain_seq FETCH FIRST " + CHUNK + " ROWS ONLY")
+          .param(last).query((rs, n) -> new Entry(content(chain, rs), rs.getLong("chain_seq"), rs.getString("prev_hash"),
+              rs.getString("row_hash"))).list();
+      for (Entry e : rows) {
+        String id = String.valueOf(e.content().get("id"));
+        if (e.seq() != expected) {
+          return broken(table, expected - 1, prev, new Break(table, id, e.seq(), "entry #" + expected
+              + (expected + 1 == e.seq() ? " is" : " to #" + (e.seq() - 1) + " are")
+              + " missing before this one (" + table + " id " + id + "): rows were deleted"));
+        }
+        if (!prev.equals(e.prev())) {
+          return broken(table, expected - 1, prev, new Break(table, id, e.seq(), "prev_hash " + abbrev(e.prev())
+              + " does not match the hash of entry #" + (expected - 1) + " (" + abbrev(prev) + ")"));
+        }
+        String recomputed = hash(chain, e.seq(), e.prev(), e.content());
+        if (!recomputed.equals(e.hash())) {
+          return broken(table, expected - 1, prev, new Break(table, id, e.seq(), "the row's content does not match"
+              + " its hash: stored " + abbrev(e.hash()) + ", recomputed " + abbrev(recomputed)
+              + ": one of " + String.join(", ", chain.columns()) + " was changed after it was chained"));
+        }
+        prev = e.hash();
+        expected++;
+        last = e.seq();
+      }
+      if (rows.size() < CHUNK) {
+        break;
+      }
+    }
+    long count = expected - 1;
+    Head head = jdbc.sql("SELECT last_seq, last_hash FROM hash_chain WHERE name = ?").param(table)
+        .query((rs, n) -> new Head(rs.getLong(1), rs.getString(2))).optional().orElse(null);
+    if (head == null) {
+      return broken(table, count, prev, new Break("hash_chain", table, null, "the chain's head row is missing"));
+    }
+    if (head.seq() != count || !head.hash().equals(prev)) {
+      return broken(table, count, prev, new Break(table, null, head.seq(), "the chain ends at entry #" + count
+          + " but its head (hash_chain) records #" + head.seq() + " with hash " + abbrev(head.hash())
+          + ": the newest entries were deleted or the head was changed"));
+    }
+    Long unchained = jdbc.sql("SELECT MIN(id) FROM " + table + " WHERE chain_seq IS NULL").query(Long.class)
+        .optional().orElse(null);
+    if (unchained != null) {
+      return broken(table, count, prev, new Break(table, String.valueOf(unchained), null, "the row is not in the chain:"
+          + " it was inserted outside aims-monitor (or by a writer that does not seal its rows)"));
+    }
+    return new ChainStatus(table, count, prev, null);
+  }
+
+  private ChainStatus verifyWaiverRows() {
+    List<String> ids = jdbc.sql("SELECT id FROM waiver ORDER BY id").query(String.class).list();
+    for (String id : ids) {
+      String chained = jdbc.sql("SELECT state FROM waiver_change WHERE waiver_id = ? ORDER BY chain_seq DESC"
+          + " FETCH FIRST 1 ROWS ONLY").param(id).query(String.class).optional().orElse(null);
+      if (chained == null) {
+        return new ChainStatus("waiver", ids.size(), null, new Break("waiver", id, null,
+            "the waiver has no chained state: it was inserted outside aims-monitor"));
+      }
+      Map<String, Object> was = JSON.readValue(chained, new TypeReference<LinkedHashMap<String, Object>>() {});
+      Map<String, Object> now = waiverState(id);
+      TreeSet<String> differ = new TreeSet<>();
+      TreeSet<String> keys = new TreeSet<>(was.keySet());
+      keys.addAll(now.keySet());
+      keys.forEach(k -> {
+        if (!Objects.equals(Objects.toString(was.get(k), null), Objects.toString(now.get(k), null))) {
+          differ.add(k);
+        }
+      });
+      if (!differ.isEmpty()) {
+        String first = differ.first();
+        return new ChainStatus("waiver", ids.size(), null, new Break("waiver", id, null, "the row differs from its last"
+            + " chained state in " + String.join(", ", differ) + " (" + first + " chained: " + was.get(first)
+            + ", now: " + now.get(first) + ")"));
+      }
+    }
+    return new ChainStatus("waiver", ids.size(), null, null);
+  }
+
+  private static ChainStatus broken(String table, long entries, String head, Break at) {
+    return new ChainStatus(table, entries, head, at);
+  }
+
+  // --- canonical form ------------------------------------------------------------------------
+
+  private record Head(long seq, String hash) {}
+
+  private record Entry(Map<String, Object> content, long seq, String prev, String hash) {}
+
+  private Map<String, Object> waiverState(String id) {
+    return jdbc.sql("SELECT id, scope, finding_id, rule_id, subject_pattern, justification, requested_by, requested_at,"
+            + " approved_by, approved_at, expires_at, revoked_by, revoked_at, revoke_reason FROM waiver WHERE id = ?")
+        .param(id).query((rs, n) -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          int columns = rs.getMetaData().getColumnCount();
+          for (int i = 1; i <= columns; i++) {
+            String name = rs.getMetaData().getColumnLabel(i).toLowerCase(java.util.Locale.ROOT);
+            m.put(name, name.endsWith("_at") ? timestamp(rs, name) : rs.getString(i));
+          }
+          return m;
+        }).optional().orElse(null);
+  }
+
+  private static Map<String, Object> content(Chain chain, ResultSet rs) throws SQLException {
+    Map<String, Object> row = new LinkedHashMap<>();
+    for (String column : chain.columns()) {
+      row.put(column, switch (column) {
+        case "id" -> rs.getLong(column);
+        case "at" -> timestamp(rs, column);
+        default -> rs.getString(column);
+      });
+    }
+    return row;
+  }
+
+  private static String timestamp(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant().truncatedTo(ChronoUnit.MICROS).toString();
+  }
+
+  /** SHA-256, hex, of the canonical serialisation of one entry. */
+  static String hash(Chain chain, long seq, String prev, Map<String, Object> content) {
+    Map<String, Object> canonical = new LinkedHashMap<>();
+    canonical.put("chain", chain.table());
+    canonical.put("seq", seq);
+    canonical.put("prev", prev);
+    canonical.put("row", content);
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(JSON.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  private static String abbrev(String hash) {
+    return hash == null ? "null" : hash.length() > 12 ? hash.substring(0, 12) + "…" : hash;
+  }
+}
