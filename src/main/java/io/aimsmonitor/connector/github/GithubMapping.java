@@ -26,20 +26,39 @@ final class GithubMapping {
    * @param repository the {@code owner/repo} it was listed under (the run's own {@code repository.full_name} wins)
    */
   static PipelineRun run(String source, Instant now, String repository, JsonNode run) {
-    String status = text(run, "status");
-    boolean completed = "completed".equals(status);
-    Instant updatedAt = time(run, "updated_at");
-    String repo = text(run.path("repository"), "full_name");
-    return new PipelineRun(source, text(run, "html_url"), now, CI_SYSTEM, repo != null ? repo : repository,
-        workflowName(run), text(run, "id"), text(run, "head_branch"), text(run, "head_sha"), status,
-        completed ? text(run, "conclusion") : null, firstNonNull(time(run, "run_started_at"), time(run, "created_at")),
-        completed ? updatedAt : null, null, updatedAt, List.of());
+    return run(source, now, repository, RunFields.of(run));
+  }
+
+  /** The same mapping from the fields read by the streaming page parser ({@link GithubRunsPageParser}). */
+  static PipelineRun run(String source, Instant now, String repository, RunFields run) {
+    boolean completed = "completed".equals(run.status());
+    Instant updatedAt = time(run.updatedAt());
+    return new PipelineRun(source, run.htmlUrl(), now, CI_SYSTEM,
+        run.repositoryFullName() != null ? run.repositoryFullName() : repository, workflowName(run), run.id(),
+        run.headBranch(), run.headSha(), run.status(), completed ? run.conclusion() : null,
+        firstNonNull(time(run.runStartedAt()), time(run.createdAt())), completed ? updatedAt : null, null, updatedAt,
+        List.of());
+  }
+
+  /**
+   * The fields of a workflow run object that the mapping reads, each as {@code JsonFields.text}
+   * reads it (a scalar as text; null, blank, an object or an array as null).
+   */
+  record RunFields(String id, String name, String path, String htmlUrl, String headBranch, String headSha,
+      String status, String conclusion, String runStartedAt, String createdAt, String updatedAt,
+      String repositoryFullName) {
+
+    static RunFields of(JsonNode run) {
+      return new RunFields(text(run, "id"), text(run, "name"), text(run, "path"), text(run, "html_url"),
+          text(run, "head_branch"), text(run, "head_sha"), text(run, "status"), text(run, "conclusion"),
+          text(run, "run_started_at"), text(run, "created_at"), text(run, "updated_at"),
+          text(run.path("repository"), "full_name"));
+    }
   }
 
   /** The workflow's name; GitHub falls back to its file path when a workflow has no {@code name:}. */
-  static String workflowName(JsonNode run) {
-    String name = text(run, "name");
-    return name != null ? name : text(run, "path");
+  static String workflowName(RunFields run) {
+    return run.name() != null ? run.name() : run.path();
   }
 
   static Job job(JsonNode job) {
@@ -54,7 +73,10 @@ final class GithubMapping {
   }
 
   static Instant time(JsonNode node, String field) {
-    String value = text(node, field);
+    return time(text(node, field));
+  }
+
+  static Instant time(String value) {
     if (value == null) {
       return null;
     }
