@@ -75,11 +75,13 @@ public class FindingRepository {
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
   private final TransactionTemplate tx;
+  private final FindingCounts counts;
 
   public FindingRepository(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
     this.jdbc = jdbc;
     this.template = template;
     this.tx = tx;
+    this.counts = new FindingCounts(jdbc);
   }
 
   /** Every open finding, plus the findings with the given ids whatever their status. */
@@ -182,7 +184,7 @@ public class FindingRepository {
   public SummaryPage page(FindingFilter filter, FindingSort sort, FindingSort.Cursor after, int limit) {
     Map<String, Object> params = new LinkedHashMap<>();
     String where = filter.where(params);
-    long total = jdbc.sql("SELECT COUNT(*) FROM finding f" + where).params(params).query(Long.class).single();
+    long total = counts.count(where, params);
     String sql = "SELECT " + SUMMARY_COLUMNS + " FROM finding f" + keyset(where, sort, after, params) + sort.orderBy()
         + " FETCH FIRST " + (limit + 1) + " ROWS ONLY";
     List<FindingSummary> rows = new ArrayList<>(jdbc.sql(sql).params(params).query(this::summary).list());
@@ -201,8 +203,12 @@ public class FindingRepository {
   /** How many findings the filter selects. */
   public long count(FindingFilter filter) {
     Map<String, Object> params = new LinkedHashMap<>();
-    String where = filter.where(params);
-    return jdbc.sql("SELECT COUNT(*) FROM finding f" + where).params(params).query(Long.class).single();
+    return counts.count(filter.where(params), params);
+  }
+
+  /** How many counts were read from the database rather than the cache: for tests. */
+  long countsRead() {
+    return counts.counted();
   }
 
   /**

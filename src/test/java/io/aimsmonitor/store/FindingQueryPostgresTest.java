@@ -29,4 +29,11 @@ class FindingQueryPostgresTest extends FindingQueryScenario {
       pagingIsStableWhileFindingsChange(TestStore.on(db.dataSource()).findings());
     }
   }
+
+  @Test
+  void totalsAreCountedOncePerChange() throws Exception {
+    try (var db = TestDatabases.postgres()) {
+      totalsAreCountedOncePerChange(TestStore.on(db.dataSource()));
+    }
+  }
 }
