@@ -1,6 +1,7 @@
 # Plots of the scale harness (bench/run harness): time and peak heap against estate size.
 set terminal pngcairo size 800,480 font ",10"
 set logscale x
+set xrange [5000:2000000]
 set xlabel "facts in the estate"
 set key top left
 set grid

@@ -87,8 +87,9 @@ public final class FindingsApiBench {
       props.put("server.port", "0");
       props.put("logging.level.root", "WARN");
       List<String> rows = new ArrayList<>();
-      try (ConfigurableApplicationContext app = new SpringApplicationBuilder(AimsMonitorApplication.class)
-          .properties(Map.copyOf(props)).run()) {
+      // as command-line arguments: they outrank application.yaml, which default properties do not
+      String[] arguments = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+      try (ConfigurableApplicationContext app = new SpringApplicationBuilder(AimsMonitorApplication.class).run(arguments)) {
         int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
         String base = "http://127.0.0.1:" + port;
         List<String> cursors = cursors(base);

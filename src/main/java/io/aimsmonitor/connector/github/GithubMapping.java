@@ -33,10 +33,11 @@ final class GithubMapping {
   static PipelineRun run(String source, Instant now, String repository, RunFields run) {
     boolean completed = "completed".equals(run.status());
     Instant updatedAt = time(run.updatedAt());
+    Instant started = time(run.runStartedAt());
     return new PipelineRun(source, run.htmlUrl(), now, CI_SYSTEM,
         run.repositoryFullName() != null ? run.repositoryFullName() : repository, workflowName(run), run.id(),
         run.headBranch(), run.headSha(), run.status(), completed ? run.conclusion() : null,
-        firstNonNull(time(run.runStartedAt()), time(run.createdAt())), completed ? updatedAt : null, null, updatedAt,
+        started != null ? started : time(run.createdAt()), completed ? updatedAt : null, null, updatedAt,
         List.of());
   }
 
@@ -80,6 +81,10 @@ final class GithubMapping {
     if (value == null) {
       return null;
     }
+    Instant fast = utcSeconds(value);
+    if (fast != null) {
+      return fast;
+    }
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
@@ -87,7 +92,40 @@ final class GithubMapping {
     }
   }
 
-  private static Instant firstNonNull(Instant a, Instant b) {
-    return a != null ? a : b;
+  /**
+   * GitHub's own form, {@code 2026-01-31T12:00:00Z}, read without {@code DateTimeFormatter}: the
+   * general parser was half the time of a full collection (JFR, GithubCollectBench: four
+   * timestamps per run, 40,000 per 10,000 runs). Null for any other form, which
+   * {@link Instant#parse} then reads as before.
+   */
+  static Instant utcSeconds(String v) {
+    if (v.length() != 20 || v.charAt(4) != '-' || v.charAt(7) != '-' || v.charAt(10) != 'T' || v.charAt(13) != ':'
+        || v.charAt(16) != ':' || v.charAt(19) != 'Z') {
+      return null;
+    }
+    int year = digits(v, 0, 4);
+    int month = digits(v, 5, 2);
+    int day = digits(v, 8, 2);
+    int hour = digits(v, 11, 2);
+    int minute = digits(v, 14, 2);
+    int second = digits(v, 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+      return null;
+    }
+    long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second);
+  }
+
+  private static int digits(String s, int from, int count) {
+    int n = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 }

@@ -69,4 +69,18 @@ class GithubRunsPageParserTest {
     assertThatThrownBy(() -> GithubRunsPageParser.parse("{\"workflow_runs\": []} trailing".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("not valid JSON");
   }
+
+  @Test
+  void githubsTimestampsReadFastAsInstantParseReadsThem() {
+    for (String t : List.of("2026-01-31T12:00:00Z", "2024-02-29T23:59:59Z", "1999-12-31T00:00:00Z", "2020-06-01T09:05:07Z")) {
+      assertThat(GithubMapping.utcSeconds(t)).as(t).isEqualTo(Instant.parse(t));
+      assertThat(GithubMapping.time(t)).isEqualTo(Instant.parse(t));
+    }
+    for (String other : List.of("2026-02-30T12:00:00Z", "2026-13-01T00:00:00Z", "2026-01-31T24:00:00Z",
+        "2026-01-31T12:00:00.123Z", "2026-01-31T12:00:00+01:00", "2026-01-31 12:00:00Z", "x026-01-31T12:00:00Z")) {
+      assertThat(GithubMapping.utcSeconds(other)).as(other).isNull();
+    }
+    assertThat(GithubMapping.time("2026-01-31T12:00:00.123Z")).isEqualTo(Instant.parse("2026-01-31T12:00:00.123Z"));
+    assertThat(GithubMapping.time("2026-02-30T12:00:00Z")).isNull();
+  }
 }
