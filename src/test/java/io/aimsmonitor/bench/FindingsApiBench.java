@@ -186,8 +186,8 @@ public final class FindingsApiBench {
     Path script = dir.resolve("pages.lua");
     Files.writeString(script, lua);
     // warm-up (JIT, pool), then the measured run
-    run(List.of("wrk", "-t2", "-c" + connections, "-d5s", "-s", script.toString(), base + "/"));
-    String output = run(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "-s",
+    run(List.of("wrk", "-t2", "-c" + connections, "-d5s", "--timeout", "30s", "-s", script.toString(), base + "/"));
+    String output = run(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--timeout", "30s", "--latency", "-s",
         script.toString(), base + "/"));
     System.err.println(output);
     return ms(output, "50%") + "," + ms(output, "99%") + "," + number(output, "Requests/sec:\\s+([0-9.]+)") + ","
