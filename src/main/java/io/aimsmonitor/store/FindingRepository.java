@@ -78,12 +78,14 @@ public class FindingRepository {
   private final JdbcTemplate template;
   private final TransactionTemplate tx;
   private final HashChains chains;
+  private final FindingCounts counts;
 
   public FindingRepository(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
     this.jdbc = jdbc;
     this.template = template;
     this.tx = tx;
     this.chains = new HashChains(template); // same DataSource: seals in apply's transaction
+    this.counts = new FindingCounts(jdbc);
   }
 
   /** Every open finding, plus the findings with the given ids whatever their status. */
@@ -199,8 +201,7 @@ public class FindingRepository {
       boolean withTotal) {
     Map<String, Object> params = new LinkedHashMap<>();
     String where = filter.where(params);
-    long total = withTotal
-        ? jdbc.sql("SELECT COUNT(*) FROM finding f" + where).params(params).query(Long.class).single() : -1;
+    long total = withTotal ? counts.count(where, params) : -1;
     String sql = "SELECT " + SUMMARY_COLUMNS + " FROM finding f" + keyset(where, sort, after, params) + sort.orderBy()
         + " FETCH FIRST " + (limit + 1) + " ROWS ONLY";
     List<FindingSummary> rows = new ArrayList<>(jdbc.sql(sql).params(params).query(this::summary).list());
@@ -219,8 +220,12 @@ public class FindingRepository {
   /** How many findings the filter selects. */
   public long count(FindingFilter filter) {
     Map<String, Object> params = new LinkedHashMap<>();
-    String where = filter.where(params);
-    return jdbc.sql("SELECT COUNT(*) FROM finding f" + where).params(params).query(Long.class).single();
+    return counts.count(filter.where(params), params);
+  }
+
+  /** How many counts were read from the database rather than the cache: for tests. */
+  long countsRead() {
+    return counts.counted();
   }
 
   /**

@@ -65,11 +65,17 @@ public record FindingSort(Key key, boolean descending) {
     return " ORDER BY " + key.column() + dir + ", f.id" + dir;
   }
 
-  /** The condition "after this cursor" in this order, expanded so that both databases use the index. */
+  /**
+   * The condition "after this cursor" in this order, as a row-value comparison that PostgreSQL
+   * turns into an index bound, plus the redundant bound on the key alone, which lets H2 start its
+   * index range there too. WHY: the expanded form {@code key < v OR (key = v AND id < i)} was only
+   * a filter on PostgreSQL: a deep page walked the index from the start, removing every row before
+   * the cursor (70,000 rows, 0.8 s at 100,000 findings), where the row comparison reads 51 rows.
+   */
   String after() {
     String op = descending ? "<" : ">";
-    return "(" + key.column() + " " + op + " :cursor_value OR (" + key.column() + " = :cursor_value AND f.id " + op
-        + " :cursor_id))";
+    return "(" + key.column() + " " + op + "= :cursor_value AND (" + key.column() + ", f.id) " + op
+        + " (:cursor_value, :cursor_id))";
   }
 
   /**

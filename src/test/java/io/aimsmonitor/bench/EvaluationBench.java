@@ -19,7 +19,6 @@ import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePackLoader;
 import io.aimsmonitor.schedule.MonitorService;
 import io.aimsmonitor.testing.MutableClock;
-import io.aimsmonitor.testing.TestDatabases;
 import io.aimsmonitor.testing.TestStore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -36,7 +35,8 @@ import java.util.function.UnaryOperator;
 /**
  * Evaluation and reconciliation at scale: the shipped rule packs over a synthetic registry of N
  * model versions with their runs, datasets and CI runs, stored in an H2 file database, as
- * {@code serve} does. Prints one Markdown table row per size for docs/benchmarks.md.
+ * {@code serve} does (pooled). Prints one Markdown table row per size for docs/benchmarks.md. The
+ * full harness over 10k to 1M facts, H2 and PostgreSQL is {@link ScaleBench}.
  *
  * <p>Run: {@code bench/run EvaluationBench [sizes...]} (default 1000 10000 30000).
  */
@@ -61,7 +61,8 @@ public final class EvaluationBench {
   private static void run(int n, Path rules) throws Exception {
     Path dir = Files.createTempDirectory("aims-bench");
     MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
-    TestStore store = TestStore.on(TestDatabases.h2File(dir));
+    // pooled, as production: see BenchDatabases
+    TestStore store = TestStore.on(BenchDatabases.h2(dir).dataSource());
     ConnectorConfig config = new ConnectorConfig("bench", "file", null, null, "0 0 * * * ?", Duration.ofHours(1),
         Duration.ofDays(1), true, null, Map.of("paths", List.of("unused")), dir.resolve("bench.yaml"));
     ConnectorTypes types = ConnectorTypes.discover();
@@ -90,6 +91,14 @@ public final class EvaluationBench {
 
   /** A registry where about a third of the production versions miss something. */
   static List<Fact> registry(int n, Instant now) {
+    return registry(n, now, false);
+  }
+
+  /**
+   * The same registry; with {@code changed}, 1% of the model versions, training runs and CI runs
+   * (every hundredth) differ: the owner, the metrics, the CI conclusion flip.
+   */
+  static List<Fact> registry(int n, Instant now, boolean changed) {
     List<Fact> facts = new ArrayList<>(n * 3);
     for (int d = 0; d < Math.max(1, n / 10); d++) {
       facts.add(new Dataset("bench", null, now, "datahub", "lake.table_" + d, "table_" + d,
@@ -101,20 +110,21 @@ public final class EvaluationBench {
       String model = "model-" + (i / 20);
       String version = String.valueOf(i % 20 + 1);
       boolean production = i % 20 == 19;
+      boolean flip = changed && i % 100 == 19;
       String commit = String.format("%040x", i);
       facts.add(new ModelVersion("bench", null, now, "mlflow", model, version, production ? "Production" : "None",
-          i % 40 == 39 ? List.of("champion") : List.of(), i % 3 == 0 ? List.of() : List.of("owner-" + (i % 7)),
+          i % 40 == 39 ? List.of("champion") : List.of(), (i % 3 == 0) != flip ? List.of() : List.of("owner-" + (i % 7)),
           null, i % 5 == 0 ? "" : "model " + model, Map.of("team", "t" + (i % 9)), "run-" + i, null,
           i % 4 == 0 ? null : commit,
           i % 6 == 0 ? null : "APPROVED", now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(2)),
           production ? now.minus(Duration.ofDays(2)) : null, null, null));
       facts.add(new TrainingRun("bench", null, now, "mlflow", null, "run-" + i, "exp-" + (i / 100), "train", "FINISHED",
-          "user", i % 8 == 0 ? Map.of() : Map.of("auc", 0.9), Map.of("lr", "0.1"), Map.of(), i % 4 == 0 ? null : commit,
+          "user", (i % 8 == 0) != flip ? Map.of() : Map.of("auc", 0.9), Map.of("lr", "0.1"), Map.of(), i % 4 == 0 ? null : commit,
           List.of(new TrainingRun.DatasetInput("lake.table_" + (i % Math.max(1, n / 10)), "d", null, "training")),
           now.minus(Duration.ofDays(31)), now.minus(Duration.ofDays(31))));
       if (i % 2 == 0) {
         facts.add(new PipelineRun("bench", null, now, "github-actions", "acme/" + model, "ci", "r" + i, "main", commit,
-            "completed", i % 10 == 0 ? "failure" : "success", now.minus(Duration.ofDays(32)),
+            "completed", (i % 10 == 0) != (changed && i % 100 == 18) ? "failure" : "success", now.minus(Duration.ofDays(32)),
             now.minus(Duration.ofDays(32)), null));
       }
     }

@@ -30,4 +30,9 @@ class FindingQueryH2Test extends FindingQueryScenario {
   void pagingIsStableWhileFindingsChange() {
     pagingIsStableWhileFindingsChange(repo());
   }
+
+  @Test
+  void totalsAreCountedOncePerChange() {
+    totalsAreCountedOncePerChange(TestStore.on(TestDatabases.h2File(dir)));
+  }
 }

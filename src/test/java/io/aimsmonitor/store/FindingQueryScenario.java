@@ -179,6 +179,35 @@ abstract class FindingQueryScenario {
     assertThat(seen).as("every finding open throughout, unchanged, is seen").containsAll(unchangedOpen);
   }
 
+  /**
+   * Totals are counted once per change of the findings, not once per page request: a page asked
+   * again with nothing changed reads its total from the cache; an evaluation or a reviewer's event
+   * makes the next request count again, and the new total is right.
+   */
+  void totalsAreCountedOncePerChange(io.aimsmonitor.testing.TestStore store) {
+    FindingRepository repo = store.findings();
+    seed(repo);
+    FindingFilter open = FindingFilter.all().and(FindingFilter.status(Status.OPEN));
+    long openCount = all.stream().filter(Finding::isOpen).count();
+    long before = repo.countsRead();
+    assertThat(repo.page(open, FindingSort.DEFAULT, null, 5).total()).isEqualTo(openCount);
+    for (int i = 0; i < 10; i++) {
+      assertThat(repo.page(open, FindingSort.DEFAULT, null, 5).total()).isEqualTo(openCount);
+      assertThat(repo.count(open)).isEqualTo(openCount);
+    }
+    assertThat(repo.countsRead() - before).as("one count for ten unchanged requests").isEqualTo(1);
+
+    // an evaluation opens a finding (its event) ...
+    store(repo, List.of(finding(900, Severity.HIGH, Status.OPEN, false)));
+    assertThat(repo.page(open, FindingSort.DEFAULT, null, 5).total()).isEqualTo(openCount + 1);
+    // ... a change with no event of its own is seen once the evaluation records its run
+    repo.apply(new Reconciler.Result(List.of(withStatus(finding(900, Severity.HIGH, Status.OPEN, false), Status.RESOLVED)),
+        List.of(), T0, List.of(), Map.of()));
+    store.evaluations().record(new EvaluationRepository.EvaluationRun(T0, T0, 0, 0, 0, 0, 1, 0, List.of()));
+    assertThat(repo.page(open, FindingSort.DEFAULT, null, 5).total()).isEqualTo(openCount);
+    assertThat(repo.countsRead() - before).isEqualTo(3);
+  }
+
   private static Finding withStatus(Finding f, Status status) {
     return new Finding(f.id(), f.ruleId(), f.pack(), f.title(), f.severity(), f.controls(), f.message(), f.remediation(),
         f.subject(), f.evidence(), status, false, f.firstSeen(), f.lastSeen(), T0, f.owners());

@@ -221,8 +221,13 @@ final class GithubActionsConnector implements Connector {
     }
 
     /** GET with {@code If-None-Match} when the cache has the URL; a 304 returns the cached value. */
-    @SuppressWarnings("unchecked")
     <T> T get(URI uri, Reader<T> reader) throws ConnectorException, InterruptedException {
+      return get(uri, reader, true);
+    }
+
+    /** As {@link #get(URI, Reader)}; with {@code parse} false the reader gets the raw body ({@link ApiResponse#raw()}). */
+    @SuppressWarnings("unchecked")
+    <T> T get(URI uri, Reader<T> reader, boolean parse) throws ConnectorException, InterruptedException {
       String key = uri.toString();
       EtagCache.Entry cached = cache.get(key);
       Map<String, String> headers = new LinkedHashMap<>();
@@ -234,7 +239,7 @@ final class GithubActionsConnector implements Connector {
       pacer.beforeRequest();
       ApiClient client = appToken == null ? api : appToken.authorize(api);
       requests.incrementAndGet();
-      ApiResponse response = client.get(uri, headers);
+      ApiResponse response = parse ? client.get(uri, headers) : client.getUnparsed(uri, headers);
       pacer.observe(response);
       if (response.status() == 304 && cached != null) {
         notModified.incrementAndGet();
@@ -253,7 +258,7 @@ final class GithubActionsConnector implements Connector {
       PageGuard guard = new PageGuard(context, ApiClient.display(first));
       List<Listed> out = new ArrayList<>();
       guard.beforePage(ApiClient.display(first));
-      RunsPage page = get(first, response -> runsPage(response, repository));
+      RunsPage page = get(first, response -> runsPage(response, repository), false);
       if (page.totalCount() > 1000 && options.branch() != null) {
         log.warn("connector '{}': {} has {} runs on branch {}; GitHub lists at most 1,000 runs of a filtered"
             + " listing, so older ones are not read", config.id(), repository, page.totalCount(), options.branch());
@@ -282,7 +287,7 @@ final class GithubActionsConnector implements Connector {
         }
         guard.beforePage(ApiClient.display(page.next()));
         URI uri = page.next();
-        page = get(uri, response -> runsPage(response, repository));
+        page = get(uri, response -> runsPage(response, repository), false);
       }
     }
 
@@ -312,7 +317,7 @@ final class GithubActionsConnector implements Connector {
       try {
         List<java.util.concurrent.Future<RunsPage>> futures = new ArrayList<>();
         for (URI uri : uris) {
-          futures.add(pool.submit(() -> get(uri, response -> runsPage(response, repository))));
+          futures.add(pool.submit(() -> get(uri, response -> runsPage(response, repository), false)));
         }
         List<RunsPage> pages = new ArrayList<>();
         for (var future : futures) {
@@ -336,22 +341,21 @@ final class GithubActionsConnector implements Connector {
       }
     }
 
+    /** A listing page, read with the streaming parser (see {@link GithubRunsPageParser} for why). */
     private RunsPage runsPage(ApiResponse response, String repository) throws ConnectorException {
-      JsonNode body = response.body();
-      JsonNode items = body.get("workflow_runs");
-      if (!body.isObject() || items == null || !items.isArray()) {
-        throw malformed(response.uri(), "expected an object with a workflow_runs array");
+      GithubRunsPageParser.Page page;
+      try {
+        page = GithubRunsPageParser.parse(response.raw());
+      } catch (GithubRunsPageParser.Malformed e) {
+        throw malformed(response.uri(), e.getMessage());
       }
-      List<Listed> runs = new ArrayList<>();
-      for (JsonNode item : items) {
-        if (!item.isObject() || text(item, "id") == null) {
-          throw malformed(response.uri(), "a workflow run without an id");
-        }
-        runs.add(new Listed(GithubMapping.run(config.id(), now, repository, item), text(item, "path"),
-            GithubMapping.time(item, "created_at")));
+      List<Listed> runs = new ArrayList<>(page.runs().size());
+      for (GithubMapping.RunFields item : page.runs()) {
+        runs.add(new Listed(GithubMapping.run(config.id(), now, repository, item), item.path(),
+            GithubMapping.time(item.createdAt())));
       }
       return new RunsPage(List.copyOf(runs), response.nextLink().orElse(null), response.link("last").orElse(null),
-          body.path("total_count").asLong(0));
+          page.totalCount());
     }
 
     /** One run, or null when GitHub no longer has it. */

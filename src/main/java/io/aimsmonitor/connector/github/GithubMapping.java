@@ -26,20 +26,40 @@ final class GithubMapping {
    * @param repository the {@code owner/repo} it was listed under (the run's own {@code repository.full_name} wins)
    */
   static PipelineRun run(String source, Instant now, String repository, JsonNode run) {
-    String status = text(run, "status");
-    boolean completed = "completed".equals(status);
-    Instant updatedAt = time(run, "updated_at");
-    String repo = text(run.path("repository"), "full_name");
-    return new PipelineRun(source, text(run, "html_url"), now, CI_SYSTEM, repo != null ? repo : repository,
-        workflowName(run), text(run, "id"), text(run, "head_branch"), text(run, "head_sha"), status,
-        completed ? text(run, "conclusion") : null, firstNonNull(time(run, "run_started_at"), time(run, "created_at")),
-        completed ? updatedAt : null, null, updatedAt, List.of());
+    return run(source, now, repository, RunFields.of(run));
+  }
+
+  /** The same mapping from the fields read by the streaming page parser ({@link GithubRunsPageParser}). */
+  static PipelineRun run(String source, Instant now, String repository, RunFields run) {
+    boolean completed = "completed".equals(run.status());
+    Instant updatedAt = time(run.updatedAt());
+    Instant started = time(run.runStartedAt());
+    return new PipelineRun(source, run.htmlUrl(), now, CI_SYSTEM,
+        run.repositoryFullName() != null ? run.repositoryFullName() : repository, workflowName(run), run.id(),
+        run.headBranch(), run.headSha(), run.status(), completed ? run.conclusion() : null,
+        started != null ? started : time(run.createdAt()), completed ? updatedAt : null, null, updatedAt,
+        List.of());
+  }
+
+  /**
+   * The fields of a workflow run object that the mapping reads, each as {@code JsonFields.text}
+   * reads it (a scalar as text; null, blank, an object or an array as null).
+   */
+  record RunFields(String id, String name, String path, String htmlUrl, String headBranch, String headSha,
+      String status, String conclusion, String runStartedAt, String createdAt, String updatedAt,
+      String repositoryFullName) {
+
+    static RunFields of(JsonNode run) {
+      return new RunFields(text(run, "id"), text(run, "name"), text(run, "path"), text(run, "html_url"),
+          text(run, "head_branch"), text(run, "head_sha"), text(run, "status"), text(run, "conclusion"),
+          text(run, "run_started_at"), text(run, "created_at"), text(run, "updated_at"),
+          text(run.path("repository"), "full_name"));
+    }
   }
 
   /** The workflow's name; GitHub falls back to its file path when a workflow has no {@code name:}. */
-  static String workflowName(JsonNode run) {
-    String name = text(run, "name");
-    return name != null ? name : text(run, "path");
+  static String workflowName(RunFields run) {
+    return run.name() != null ? run.name() : run.path();
   }
 
   static Job job(JsonNode job) {
@@ -54,9 +74,16 @@ final class GithubMapping {
   }
 
   static Instant time(JsonNode node, String field) {
-    String value = text(node, field);
+    return time(text(node, field));
+  }
+
+  static Instant time(String value) {
     if (value == null) {
       return null;
+    }
+    Instant fast = utcSeconds(value);
+    if (fast != null) {
+      return fast;
     }
     try {
       return Instant.parse(value);
@@ -65,7 +92,40 @@ final class GithubMapping {
     }
   }
 
-  private static Instant firstNonNull(Instant a, Instant b) {
-    return a != null ? a : b;
+  /**
+   * GitHub's own form, {@code 2026-01-31T12:00:00Z}, read without {@code DateTimeFormatter}: the
+   * general parser was half the time of a full collection (JFR, GithubCollectBench: four
+   * timestamps per run, 40,000 per 10,000 runs). Null for any other form, which
+   * {@link Instant#parse} then reads as before.
+   */
+  static Instant utcSeconds(String v) {
+    if (v.length() != 20 || v.charAt(4) != '-' || v.charAt(7) != '-' || v.charAt(10) != 'T' || v.charAt(13) != ':'
+        || v.charAt(16) != ':' || v.charAt(19) != 'Z') {
+      return null;
+    }
+    int year = digits(v, 0, 4);
+    int month = digits(v, 5, 2);
+    int day = digits(v, 8, 2);
+    int hour = digits(v, 11, 2);
+    int minute = digits(v, 14, 2);
+    int second = digits(v, 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+      return null;
+    }
+    long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second);
+  }
+
+  private static int digits(String s, int from, int count) {
+    int n = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 }

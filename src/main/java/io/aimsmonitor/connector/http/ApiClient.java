@@ -207,6 +207,14 @@ public final class ApiClient implements AutoCloseable {
     return execute(() -> new HttpGet(uri), headers);
   }
 
+  /**
+   * As {@link #get(URI, Map)}, with the same retries, limits and errors, but the body is not
+   * parsed: it is in {@link ApiResponse#raw()}, for a caller that reads it with a streaming parser.
+   */
+  public ApiResponse getUnparsed(URI uri, Map<String, String> headers) throws ConnectorException, InterruptedException {
+    return execute(() -> new HttpGet(uri), headers, false);
+  }
+
   public JsonNode post(String path, Object body) throws ConnectorException, InterruptedException {
     String json = JSON.writeValueAsString(body);
     URI uri = url(path, Map.of());
@@ -222,6 +230,11 @@ public final class ApiClient implements AutoCloseable {
   }
 
   private ApiResponse execute(RequestFactory factory, Map<String, String> headers)
+      throws ConnectorException, InterruptedException {
+    return execute(factory, headers, true);
+  }
+
+  private ApiResponse execute(RequestFactory factory, Map<String, String> headers, boolean parseBody)
       throws ConnectorException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
       cancellation.check();
@@ -264,7 +277,8 @@ public final class ApiClient implements AutoCloseable {
       }
       int status = result.status;
       if (status >= 200 && status < 300) {
-        return new ApiResponse(result.uri, status, result.headers, parse(result));
+        return parseBody ? new ApiResponse(result.uri, status, result.headers, parse(result))
+            : new ApiResponse(result.uri, status, result.headers, JSON.missingNode(), result.body);
       }
       if (status == 304 && headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("If-None-Match")
           || h.equalsIgnoreCase("If-Modified-Since"))) {

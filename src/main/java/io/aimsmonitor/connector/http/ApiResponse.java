@@ -9,9 +9,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A successful (2xx) response with a parsed JSON body and its headers (names lower-cased), for
- * connectors that page by header ({@code Link}, GitLab's {@code x-next-page}).
+ * connectors that page by header ({@code Link}, GitLab's {@code x-next-page}). A response from
+ * {@link ApiClient#getUnparsed} has no tree ({@code body} is a missing node) but the bytes in
+ * {@code raw}, for a connector that reads large pages with a streaming parser.
  */
-public record ApiResponse(URI uri, int status, Map<String, List<String>> headers, JsonNode body) {
+public record ApiResponse(URI uri, int status, Map<String, List<String>> headers, JsonNode body, byte[] raw) {
+
+  public ApiResponse(URI uri, int status, Map<String, List<String>> headers, JsonNode body) {
+    this(uri, status, headers, body, null);
+  }
 
   public Optional<String> header(String name) {
     List<String> values = headers.get(name.toLowerCase(Locale.ROOT));

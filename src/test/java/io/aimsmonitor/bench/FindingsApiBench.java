@@ -1,0 +1,238 @@
+package io.aimsmonitor.bench;
+
+import io.aimsmonitor.AimsMonitorApplication;
+import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.fact.Subject;
+import io.aimsmonitor.finding.Finding;
+import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.rules.RuleBook;
+import io.aimsmonitor.rules.RuleDefinition;
+import io.aimsmonitor.rules.RulePackLoader;
+import io.aimsmonitor.rules.Violation;
+import io.aimsmonitor.store.FindingRepository;
+import io.aimsmonitor.testing.TestStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The findings API at scale (issue #14): N findings (100,000 by default) reconciled into H2 or
+ * PostgreSQL (timed: the first reconciliation opens them all, the second sees them all again), then
+ * the service started on that database ({@code serve}'s application, scheduler off so nothing
+ * changes under the load) and {@code wrk} (Debian's package) sending {@code GET /api/findings} from
+ * 32 connections: random pages (a cursor drawn from every page of the list) and deep pages (the last
+ * tenth). Appends to {@code bench/results/api.csv}: database, findings, reconciliation times, and
+ * p50/p99 latency and requests per second per scenario.
+ *
+ * <p>Arguments: {@code [findings] [h2|postgres] [seconds]}, default {@code 100000 h2 20}.
+ */
+public final class FindingsApiBench {
+
+  static final String HEADER = "db,findings,reconcile_first_s,reconcile_steady_s,scenario,connections,p50_ms,p99_ms,"
+      + "requests_per_s,errors";
+  private static final String PASSWORD = "bench-" + Long.toHexString(System.nanoTime());
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    String dbName = args.length > 1 ? args[1] : "h2";
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    Path out = Path.of(System.getProperty("aims.bench.out", "bench/results/api.csv"));
+    Files.createDirectories(out.getParent());
+    if (!Files.exists(out)) {
+      Files.writeString(out, HEADER + "\n");
+    }
+    Path dir = Files.createTempDirectory("aims-api-bench");
+    Path rules = Path.of(System.getProperty("aims.bench.rules", "rules")).toAbsolutePath();
+    Map<String, String> props = new HashMap<>();
+    double[] reconcile;
+    BenchDatabases.Db db = dbName.equals("h2") ? BenchDatabases.h2(dir) : BenchDatabases.postgres("api");
+    try {
+      reconcile = seed(TestStore.on(db.dataSource()), n, rules);
+      if (dbName.equals("h2")) {
+        db.close(); // the service opens the file itself
+        props.put("spring.datasource.url", "jdbc:h2:file:" + dir.toAbsolutePath().resolve("aims") + ";DB_CLOSE_ON_EXIT=FALSE");
+      } else {
+        String schema = "aims_bench_api_" + ProcessHandle.current().pid();
+        props.put("spring.datasource.url", System.getenv(BenchDatabases.POSTGRES_URL_ENV));
+        props.put("spring.datasource.hikari.schema", schema);
+        props.put("spring.flyway.schemas", schema);
+      }
+      Files.createDirectories(dir.resolve("connectors"));
+      props.put("aims.data-dir", dir.toString());
+      props.put("aims.connectors-dir", dir.resolve("connectors").toString());
+      props.put("aims.rules-dir", rules.toString());
+      props.put("aims.scheduler.enabled", "false");
+      props.put("aims.security.admin-password", PASSWORD);
+      props.put("server.port", "0");
+      props.put("logging.level.root", "WARN");
+      List<String> rows = new ArrayList<>();
+      // as command-line arguments: they outrank application.yaml, which default properties do not
+      String[] arguments = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+      try (ConfigurableApplicationContext app = new SpringApplicationBuilder(AimsMonitorApplication.class).run(arguments)) {
+        int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+        String base = "http://127.0.0.1:" + port;
+        List<String> cursors = cursors(base);
+        System.err.printf("%,d pages of 50 walked%n", cursors.size() + 1);
+        int deepFrom = (int) (cursors.size() * 0.9);
+        for (var scenario : List.of(Map.entry("random pages", cursors),
+            Map.entry("deep pages (last 10%)", cursors.subList(deepFrom, cursors.size())),
+            Map.entry("first page", List.<String>of()))) {
+          String line = wrk(base, scenario.getValue(), 32, seconds, dir);
+          rows.add(String.format(Locale.ROOT, "%s,%d,%.2f,%.2f,%s,32,%s", dbName, n, reconcile[0], reconcile[1],
+              scenario.getKey(), line));
+          System.out.println(rows.get(rows.size() - 1));
+        }
+      }
+      for (String row : rows) {
+        Files.writeString(out, row + "\n", StandardOpenOption.APPEND);
+      }
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Reconciles {@code n} violations of the shipped rules twice: all new, then all seen again. */
+  static double[] seed(TestStore store, int n, Path rules) {
+    RuleBook book = new RuleBook(rules, new RulePackLoader(ControlCatalog.bundled()), Map.of(), Clock.systemUTC());
+    book.reload();
+    Map<String, RuleDefinition> defs = book.rules();
+    List<String> ids = new ArrayList<>(defs.keySet());
+    List<Violation> violations = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String rule = ids.get(i % ids.size());
+      String key = "mlflow:model-" + (i / ids.size()) + "/" + (i % 7 + 1);
+      violations.add(new Violation(rule, new Subject("ModelVersion", key, "model-" + (i / ids.size()) + " v" + (i % 7 + 1),
+          "https://mlflow.example/" + i), "Model model-" + i + " breaks " + rule + ".",
+          Map.of("source", "mlflow", "stage", "Production", "owners", List.of("owner-" + (i % 13))),
+          List.of("owner-" + (i % 13))));
+    }
+    FindingRepository findings = store.findings();
+    Reconciler reconciler = new Reconciler();
+    double[] times = new double[2];
+    Instant at = Instant.parse("2026-11-01T00:00:00Z");
+    for (int round = 0; round < 2; round++) {
+      long t = System.nanoTime();
+      Map<String, Finding> existing = findings.forReconcile(violations.stream()
+          .map(v -> Finding.idOf(v.ruleId(), v.subject().key())).toList());
+      Reconciler.Result result = reconciler.reconcile(new Reconciler.Input(existing, violations, defs, defs.keySet(),
+          Set.of(), Map.of("mlflow", 1L), at.plusSeconds(60L * round)));
+      findings.apply(result);
+      times[round] = (System.nanoTime() - t) / 1e9;
+      System.err.printf("reconciliation %d of %,d violations: %.2f s (%,d changed, %,d seen again, %,d events)%n",
+          round + 1, n, times[round], result.changed().size(), result.seenUnchanged().size(), result.events().size());
+    }
+    return times;
+  }
+
+  /** The {@code next} cursor of every page of the default list, 50 per page. */
+  private static List<String> cursors(String base) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    List<String> out = new ArrayList<>();
+    String cursor = null;
+    do {
+      String url = base + "/api/findings?limit=50" + (cursor == null ? "" : "&cursor=" + cursor);
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("GET " + url + ": HTTP " + r.statusCode() + " " + r.body());
+      }
+      JsonNode page = JSON.readTree(r.body());
+      cursor = page.path("next").isString() ? page.path("next").asString() : null;
+      if (cursor != null) {
+        out.add(cursor);
+      }
+    } while (cursor != null);
+    return out;
+  }
+
+  private static String auth() {
+    return "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Runs wrk with a script that picks a cursor at random per request; "p50,p99,rps,errors". */
+  private static String wrk(String base, List<String> cursors, int connections, int seconds, Path dir) throws Exception {
+    StringBuilder lua = new StringBuilder("local cursors = {");
+    for (String c : cursors) {
+      lua.append('"').append(c).append("\",");
+    }
+    lua.append("}\n")
+        .append("math.randomseed(os.time())\n")
+        .append("wrk.headers[\"Authorization\"] = \"").append(auth()).append("\"\n")
+        .append("request = function()\n")
+        .append("  if #cursors == 0 then return wrk.format(\"GET\", \"/api/findings?limit=50\") end\n")
+        .append("  return wrk.format(\"GET\", \"/api/findings?limit=50&cursor=\" .. cursors[math.random(#cursors)])\n")
+        .append("end\n");
+    Path script = dir.resolve("pages.lua");
+    Files.writeString(script, lua);
+    // warm-up (JIT, pool), then the measured run
+    run(List.of("wrk", "-t2", "-c" + connections, "-d5s", "--timeout", "30s", "-s", script.toString(), base + "/"));
+    String output = run(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--timeout", "30s", "--latency", "-s",
+        script.toString(), base + "/"));
+    System.err.println(output);
+    return ms(output, "50%") + "," + ms(output, "99%") + "," + number(output, "Requests/sec:\\s+([0-9.]+)") + ","
+        + errors(output);
+  }
+
+  private static String run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+    }
+    return output;
+  }
+
+  /** A latency percentile of wrk's --latency table, in milliseconds. */
+  static String ms(String output, String percentile) {
+    Matcher m = Pattern.compile(Pattern.quote(percentile) + "\\s+([0-9.]+)(us|ms|s)").matcher(output);
+    if (!m.find()) {
+      return "";
+    }
+    double v = Double.parseDouble(m.group(1));
+    double factor = switch (m.group(2)) {
+      case "us" -> 0.001;
+      case "s" -> 1000;
+      default -> 1;
+    };
+    return String.format(Locale.ROOT, "%.1f", v * factor);
+  }
+
+  private static String number(String output, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(output);
+    return m.find() ? m.group(1) : "";
+  }
+
+  private static String errors(String output) {
+    Matcher m = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)").matcher(output);
+    long non2xx = m.find() ? Long.parseLong(m.group(1)) : 0;
+    Matcher s = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(output);
+    long socket = 0;
+    if (s.find()) {
+      for (int i = 1; i <= 4; i++) {
+        socket += Long.parseLong(s.group(i));
+      }
+    }
+    return String.valueOf(non2xx + socket);
+  }
+}

@@ -1,0 +1,194 @@
+package io.aimsmonitor.bench;
+
+import io.aimsmonitor.connector.CollectionResult;
+import io.aimsmonitor.connector.CollectionRunner;
+import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.ConnectorInstances;
+import io.aimsmonitor.connector.ConnectorTypes;
+import io.aimsmonitor.connector.http.Secrets;
+import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.rules.Evaluator;
+import io.aimsmonitor.rules.RuleBook;
+import io.aimsmonitor.rules.RulePackLoader;
+import io.aimsmonitor.schedule.MonitorService;
+import io.aimsmonitor.testing.MutableClock;
+import io.aimsmonitor.testing.TestStore;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The scale harness of issue #14: for estates of a given number of facts (10k, 100k, 1M by
+ * default) on H2 (pooled file database) and on PostgreSQL (a schema of its own), it times what
+ * {@code serve} runs after a collection, through {@link MonitorService#evaluate()} (so it measures
+ * whatever the evaluation path is when it runs):
+ *
+ * <ul>
+ *   <li>storing the snapshot;
+ *   <li>the first evaluation (every finding opened), with the peak heap;
+ *   <li>a steady evaluation, nothing changed, and the finding events it wrote;
+ *   <li>a 1% change (every hundredth model version, training run and CI run differs), stored and
+ *       re-evaluated;
+ *   <li>five representative rules in Drools against a hand-written Java pass making the same
+ *       decisions ({@link RuleFloor}).
+ * </ul>
+ *
+ * <p>The estate has the shape of {@link EvaluationBench#registry}: per model version one training
+ * run, half a CI run and a tenth of a dataset (2.6 facts per version; a twentieth of the versions
+ * serve production). Rows are appended to {@code bench/results/scale.csv}; {@code bench/run
+ * harness} turns them into the table and plots of docs/benchmarks.md.
+ *
+ * <p>Arguments: {@code [facts,...] [h2|postgres|h2,postgres]}, default {@code 10000,100000,1000000 h2,postgres}.
+ */
+public final class ScaleBench {
+
+  static final String HEADER = "db,facts,versions,store_s,first_s,first_heap_mb,steady_s,steady_heap_mb,steady_events,"
+      + "change_store_s,change_s,change_heap_mb,findings,drools5_ms,floor5_ms,heap_limit_mb";
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> sizes = new ArrayList<>();
+    for (String s : (args.length > 0 ? args[0] : "10000,100000,1000000").split(",")) {
+      sizes.add(Integer.parseInt(s.trim()));
+    }
+    List<String> dbs = List.of((args.length > 1 ? args[1] : "h2,postgres").split(","));
+    Path out = Path.of(System.getProperty("aims.bench.out", "bench/results/scale.csv"));
+    Files.createDirectories(out.getParent());
+    if (!Files.exists(out)) {
+      Files.writeString(out, HEADER + "\n");
+    }
+    Path rules = Path.of(System.getProperty("aims.bench.rules", "rules"));
+    for (int facts : sizes) {
+      for (String db : dbs) {
+        if (db.equals("postgres") && !BenchDatabases.postgresAvailable()) {
+          System.err.println("PostgreSQL skipped: set " + BenchDatabases.POSTGRES_URL_ENV);
+          continue;
+        }
+        String row = run(db, facts, rules);
+        Files.writeString(out, row + "\n", StandardOpenOption.APPEND);
+        System.out.println(row);
+      }
+    }
+  }
+
+  private static String run(String dbName, int facts, Path rules) throws Exception {
+    int versions = (int) Math.round(facts / 2.6);
+    Path dir = Files.createTempDirectory("aims-scale");
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
+    try (BenchDatabases.Db db = dbName.equals("h2") ? BenchDatabases.h2(dir) : BenchDatabases.postgres("scale")) {
+      TestStore store = TestStore.on(db.dataSource());
+      JdbcClient jdbc = JdbcClient.create(db.dataSource());
+      ConnectorConfig config = new ConnectorConfig("bench", "file", null, null, "0 0 * * * ?", Duration.ofHours(1),
+          Duration.ofDays(1), true, null, Map.of("paths", List.of("unused")), dir.resolve("bench.yaml"));
+      ConnectorTypes types = ConnectorTypes.discover();
+      RuleBook book = new RuleBook(rules, new RulePackLoader(ControlCatalog.bundled()), Map.of(), clock);
+      book.reload();
+      MonitorService monitor = new MonitorService(new ConnectorInstances(dir, List.of(config), types),
+          new CollectionRunner(types, new Secrets(Map.of()), clock), store.snapshots(), book, new Evaluator(),
+          new Reconciler(), store.findings(), store.evaluations(), UnaryOperator.identity(), clock);
+
+      log("%s, %,d facts (%,d model versions): generating", db.name(), facts, versions);
+      List<Fact> estate = EvaluationBench.registry(versions, clock.instant());
+      long t = System.nanoTime();
+      record(store, estate, clock.instant());
+      double storeS = seconds(t);
+
+      log("first evaluation");
+      resetPeaks();
+      t = System.nanoTime();
+      monitor.evaluate();
+      double firstS = seconds(t);
+      long firstHeap = peakHeapMb();
+      long findings = jdbc.sql("SELECT COUNT(*) FROM finding WHERE status = 'OPEN'").query(Long.class).single();
+
+      log("steady evaluation (nothing changed)");
+      clock.advance(Duration.ofMinutes(1));
+      long eventsBefore = events(jdbc);
+      resetPeaks();
+      t = System.nanoTime();
+      monitor.evaluate();
+      double steadyS = seconds(t);
+      long steadyHeap = peakHeapMb();
+      long steadyEvents = events(jdbc) - eventsBefore;
+
+      log("1%% of the facts changed");
+      clock.advance(Duration.ofMinutes(1));
+      List<Fact> changed = EvaluationBench.registry(versions, clock.instant().minus(Duration.ofMinutes(2)), true);
+      t = System.nanoTime();
+      record(store, changed, clock.instant());
+      double changeStoreS = seconds(t);
+      resetPeaks();
+      t = System.nanoTime();
+      monitor.evaluate();
+      double changeS = seconds(t);
+      long changeHeap = peakHeapMb();
+      changed = null;
+
+      log("five rules: Drools and the hand-written floor");
+      RuleFloor.Result floor = RuleFloor.measure(rules, estate, clock.instant(), 3);
+      long heapLimit = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+      return String.format(Locale.ROOT, "%s,%d,%d,%.2f,%.2f,%d,%.2f,%d,%d,%.2f,%.2f,%d,%d,%d,%d,%d", dbName, estate.size(),
+          versions, storeS, firstS, firstHeap, steadyS, steadyHeap, steadyEvents, changeStoreS, changeS, changeHeap,
+          findings, floor.droolsMs(), floor.floorMs(), heapLimit);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static void record(TestStore store, List<Fact> facts, Instant at) {
+    store.snapshots().record(new CollectionResult("bench", at, at, true, facts, null, null, 0, 0), "file");
+  }
+
+  private static long events(JdbcClient jdbc) {
+    return jdbc.sql("SELECT COUNT(*) FROM finding_event").query(Long.class).single();
+  }
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+
+  private static void log(String format, Object... args) {
+    System.err.printf("[%tT] " + format + "%n", prepend(new java.util.Date(), args));
+  }
+
+  private static Object[] prepend(Object first, Object[] rest) {
+    Object[] all = new Object[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
+  static void resetPeaks() {
+    System.gc();
+    ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+  }
+
+  static long peakHeapMb() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak / (1024 * 1024);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
