@@ -184,14 +184,14 @@ public final class Reconciler {
     return out;
   }
 
-  /** Evidence without the snapshot id, which changes every run and is not a change of substance. */
-  private static String comparable(Map<String, Object> evidence) {
-    Map<String, Object> copy = new java.util.TreeMap<>();
-    evidence.forEach((k, v) -> {
-      if (!k.equals("snapshot")) {
-        copy.put(k, String.valueOf(v));
-      }
-    });
-    return copy.toString();
+  /**
+   * Evidence without the snapshot id (which changes every run and is not a change of substance), in
+   * the canonical JSON form: a rule's fresh evidence holds records, the stored one the maps JSON
+   * gave back, and the two must compare equal when their values are.
+   */
+  static String comparable(Map<String, Object> evidence) {
+    Map<String, Object> copy = new java.util.TreeMap<>(evidence);
+    copy.remove("snapshot");
+    return io.aimsmonitor.fact.FactJson.canonical(copy);
   }
 }

@@ -48,6 +48,40 @@ class ReconcilerTest {
     return new Violation("r.owner", SUBJECT, message, Map.of("owners", List.of(), "source", "src"));
   }
 
+  /** Evidence as a rule holds it: a record inside a list, a long, keys in the rule's order. */
+  record Check(String name, Instant at, long runs) {}
+
+  @Test
+  void evidenceHoldingRecordsIsUnchangedAfterTheStoresJsonRoundTrip() {
+    Map<String, Object> fresh = new java.util.LinkedHashMap<>();
+    fresh.put("source", "src");
+    fresh.put("checks", List.of(new Check("bias", T0, 3L)));
+    fresh.put("days", 400L);
+    Violation v = new Violation("r.owner", SUBJECT, "m has stale checks", fresh);
+    run(List.of(v), Set.of(), T0);
+    // what the store gives back: maps, ISO strings and Integers, in JSON's key order
+    Finding stored = store.get(ID);
+    Map<String, Object> roundTrip = io.aimsmonitor.fact.FactJson.MAPPER.readValue(
+        io.aimsmonitor.fact.FactJson.MAPPER.writeValueAsString(stored.evidence()),
+        new tools.jackson.core.type.TypeReference<Map<String, Object>>() {});
+    assertThat(roundTrip.get("checks")).isInstanceOf(List.class);
+    assertThat(((List<?>) roundTrip.get("checks")).get(0)).isInstanceOf(Map.class);
+    store.put(ID, new Finding(ID, stored.ruleId(), stored.pack(), stored.title(), stored.severity(), stored.controls(),
+        stored.message(), stored.remediation(), stored.subject(), roundTrip, stored.status(), stored.stale(),
+        stored.firstSeen(), stored.lastSeen(), stored.resolvedAt()));
+
+    Reconciler.Result again = run(List.of(v), Set.of(), T0.plusSeconds(60));
+    assertThat(again.changed()).isEmpty();
+    assertThat(again.events()).isEmpty();
+    assertThat(again.seenUnchanged()).containsExactly(ID);
+
+    Map<String, Object> moved = new java.util.LinkedHashMap<>(fresh);
+    moved.put("checks", List.of(new Check("bias", T0, 4L)));
+    Reconciler.Result changed = run(List.of(new Violation("r.owner", SUBJECT, "m has stale checks", moved)), Set.of(),
+        T0.plusSeconds(120));
+    assertThat(changed.events()).extracting(FindingEvent::type).containsExactly(Type.SEEN_AGAIN);
+  }
+
   @Test
   void identityIsStableAndDependsOnRuleAndSubject() {
     assertThat(Finding.idOf("r.owner", "src:m/1")).isEqualTo(ID).hasSize(32);
