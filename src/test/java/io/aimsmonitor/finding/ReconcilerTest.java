@@ -116,6 +116,37 @@ class ReconcilerTest {
   }
 
   @Test
+  void aLiveFindingSeenUnchangedWritesNothingAndIsFixedWhenNotSeen() {
+    Reconciler.Result opened = run(List.of(violation("m has no owner")), Set.of(), T0);
+    assertThat(opened.live()).containsExactly(ID);
+    Map<String, RuleDefinition> rules = Map.of("r.owner", RULE);
+    // the store derives a live finding's last seen from the latest run: here T0 + 60 s
+    Finding seen = store.get(ID);
+    Map<String, Finding> existing = Map.of(ID, new Finding(ID, seen.ruleId(), seen.pack(), seen.title(),
+        seen.severity(), seen.controls(), seen.message(), seen.remediation(), seen.subject(), seen.evidence(),
+        seen.status(), seen.stale(), seen.firstSeen(), T0.plusSeconds(60), null));
+
+    Reconciler.Result again = reconciler.reconcile(new Reconciler.Input(existing, List.of(violation("m has no owner")),
+        rules, Set.of("r.owner"), Staleness.NONE, Map.of("src", 7L), T0.plusSeconds(120), Set.of(ID)));
+    assertThat(again.isEmpty()).as("nothing to write").isTrue();
+
+    Reconciler.Result packFailed = reconciler.reconcile(new Reconciler.Input(existing, List.of(), Map.of(),
+        Set.of("r.owner"), Staleness.NONE, Map.of("src", 7L), T0.plusSeconds(120), Set.of(ID)));
+    assertThat(packFailed.events()).isEmpty();
+    assertThat(packFailed.unseen()).as("last seen stops at the last evaluation that saw it")
+        .containsExactly(Map.entry(ID, T0.plusSeconds(60)));
+
+    Reconciler.Result heldStale = reconciler.reconcile(new Reconciler.Input(existing, List.of(), rules,
+        Set.of("r.owner"), Staleness.ofRules(Set.of("r.owner"), "src"), Map.of("src", 7L), T0.plusSeconds(120),
+        Set.of(ID)));
+    assertThat(heldStale.changed()).singleElement().satisfies(f -> {
+      assertThat(f.stale()).isTrue();
+      assertThat(f.lastSeen()).isEqualTo(T0.plusSeconds(60));
+    });
+    assertThat(heldStale.live()).isEmpty();
+  }
+
+  @Test
   void staleEvidenceNeverResolves() {
     run(List.of(violation("m has no owner")), Set.of(), T0);
     Reconciler.Result result = run(List.of(), Set.of("r.owner"), T0.plusSeconds(60));
