@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,6 +23,14 @@ public final class FactJson {
       // inventories expect; Jackson 3 would otherwise refuse the fact.
       .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .build();
+
+  /**
+   * Writes maps with their keys sorted, so that the same values give the same text whatever map
+   * or record they came in: see {@link #canonical}.
+   */
+  private static final JsonMapper CANONICAL = MAPPER.rebuild()
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .build();
 
   private static final Pattern DATE_ONLY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
@@ -49,6 +58,17 @@ public final class FactJson {
     } catch (JacksonException e) {
       throw new IllegalArgumentException(describe(e));
     }
+  }
+
+  /**
+   * One text for one value, however it is held: a record, the map it becomes after a JSON round
+   * trip, an {@code Integer} or the {@code Long} read back, keys in any order. Evidence is
+   * compared in this form, because evidence fresh from a rule holds records and lists while stored
+   * evidence holds the maps and numbers JSON gave back.
+   */
+  public static String canonical(Object value) {
+    Object plain = CANONICAL.readValue(MAPPER.writeValueAsString(value), Object.class);
+    return CANONICAL.writeValueAsString(plain);
   }
 
   public static String write(List<Fact> facts) {

@@ -34,6 +34,8 @@ public final class Reconciler {
    * @param loadedRules every rule in force (a superset of evaluated rules)
    * @param staleness which not-fresh sources each finding's verdict could depend on
    * @param snapshots run id of each source's snapshot evaluated, cited in evidence
+   * @param live ids of existing findings whose last seen follows the evaluation runs (they were
+   *     violated in the last evaluation of their rule; their stored row need not move)
    */
   public record Input(
       Map<String, Finding> existing,
@@ -42,7 +44,18 @@ public final class Reconciler {
       Set<String> loadedRules,
       Staleness staleness,
       Map<String, Long> snapshots,
-      Instant now) {
+      Instant now,
+      Set<String> live) {
+
+    public Input {
+      live = live == null ? Set.of() : live;
+    }
+
+    /** No existing finding follows the evaluation runs (each one seen is touched once). */
+    public Input(Map<String, Finding> existing, List<Violation> violations, Map<String, RuleDefinition> evaluatedRules,
+        Set<String> loadedRules, Staleness staleness, Map<String, Long> snapshots, Instant now) {
+      this(existing, violations, evaluatedRules, loadedRules, staleness, snapshots, now, Set.of());
+    }
 
     /** With every finding of {@code staleRules} held stale (by an unnamed source): the rule-level view. */
     public Input(Map<String, Finding> existing, List<Violation> violations, Map<String, RuleDefinition> evaluatedRules,
@@ -53,13 +66,38 @@ public final class Reconciler {
   }
 
   /**
-   * Changed findings (to upsert), findings only seen again unchanged (just {@code lastSeen} moves
-   * to {@code at}: the common case, kept apart so the store updates one column, not the row), and
-   * the events that explain the changes, and per not-fresh source how many open findings it holds
-   * stale after this reconciliation.
+   * What to store. A finding seen again unchanged whose row already follows the evaluation runs
+   * ({@link Input#live}) appears nowhere: its last seen is the latest evaluation's time, derived when
+   * read, so the common case writes nothing.
+   *
+   * @param changed findings to upsert
+   * @param seenUnchanged findings seen again unchanged that did not follow the evaluation runs
+   *     yet: their last seen moves to {@code at} and from then on follows the runs
+   * @param events the events that explain the changes
+   * @param staleBySource per not-fresh source, how many open findings it holds stale
+   * @param live ids among {@code changed} violated in this evaluation: their last seen follows the runs
+   * @param unseen findings that followed the runs but were not seen in this one (their pack failed,
+   *     or a stale source holds them open): their last seen is fixed at the value given
    */
   public record Result(List<Finding> changed, List<String> seenUnchanged, Instant at, List<FindingEvent> events,
-      Map<String, Integer> staleBySource) {
+      Map<String, Integer> staleBySource, Set<String> live, Map<String, Instant> unseen) {
+
+    public Result {
+      live = live == null ? Set.of() : Set.copyOf(live);
+      unseen = unseen == null ? Map.of() : Map.copyOf(unseen);
+    }
+
+    /** Findings stored as they are given, none following the evaluation runs (tests, imports). */
+    public Result(List<Finding> changed, List<String> seenUnchanged, Instant at, List<FindingEvent> events,
+        Map<String, Integer> staleBySource) {
+      this(changed, seenUnchanged, at, events, staleBySource, Set.of(), Map.of());
+    }
+
+    /** True when storing this writes nothing. */
+    public boolean isEmpty() {
+      return changed.isEmpty() && seenUnchanged.isEmpty() && events.isEmpty() && unseen.isEmpty();
+    }
+
     public long count(Type type) {
       return events.stream().filter(e -> e.type() == type).count();
     }
@@ -71,6 +109,8 @@ public final class Reconciler {
     List<FindingEvent> events = new ArrayList<>();
     Map<String, Violation> violated = new HashMap<>();
     Map<String, Integer> staleBySource = new java.util.TreeMap<>();
+    Set<String> live = new java.util.HashSet<>();
+    Map<String, Instant> unseen = new HashMap<>();
     for (Violation v : in.violations()) {
       RuleDefinition rule = in.evaluatedRules().get(v.ruleId());
       if (rule == null) {
@@ -89,11 +129,13 @@ public final class Reconciler {
         Finding f = new Finding(id, rule.id(), rule.pack(), rule.title(), rule.severity(), rule.controls(), v.message(),
             rule.remediation(), v.subject(), evidence, Status.OPEN, stale, in.now(), in.now(), null, v.owners());
         changed.put(id, f);
+        live.add(id);
         events.add(new FindingEvent(id, in.now(), Type.OPENED, FindingEvent.SYSTEM, v.message()));
       } else if (old.status() == Status.RESOLVED) {
         changed.put(id, new Finding(id, rule.id(), rule.pack(), rule.title(), rule.severity(), rule.controls(),
             v.message(), rule.remediation(), v.subject(), evidence, Status.OPEN, stale, old.firstSeen(), in.now(), null,
             v.owners()));
+        live.add(id);
         events.add(new FindingEvent(id, in.now(), Type.REOPENED, FindingEvent.SYSTEM, v.message()));
       } else {
         boolean different = !old.message().equals(v.message()) || !comparable(old.evidence()).equals(comparable(evidence))
@@ -103,9 +145,12 @@ public final class Reconciler {
         // A new owner is not a change of the finding (no event), but the row must follow the source.
         boolean ownersMoved = !old.owners().equals(v.owners());
         if (!different && old.stale() == stale && !ownersMoved) {
-          seenUnchanged.add(id);
+          if (!in.live().contains(id)) {
+            seenUnchanged.add(id);
+          }
           continue;
         }
+        live.add(id);
         changed.put(id, new Finding(id, rule.id(), rule.pack(), rule.title(), rule.severity(), rule.controls(),
             v.message(), rule.remediation(), v.subject(), evidence, Status.OPEN, stale, old.firstSeen(), in.now(), null,
             v.owners()));
@@ -124,7 +169,10 @@ public final class Reconciler {
         events.add(new FindingEvent(old.id(), in.now(), Type.RESOLVED, FindingEvent.SYSTEM,
             "rule " + old.ruleId() + " is no longer loaded"));
       } else if (!in.evaluatedRules().containsKey(old.ruleId())) {
-        // its pack failed this cycle: nothing is known, nothing changes
+        // its pack failed this cycle: nothing is known, nothing changes but that it was not seen now
+        if (in.live().contains(old.id())) {
+          unseen.put(old.id(), old.lastSeen());
+        }
       } else if (!heldBy(old, in).isEmpty()) {
         Set<String> heldBy = heldBy(old, in);
         heldBy.forEach(source -> staleBySource.merge(source, 1, Integer::sum));
@@ -133,6 +181,8 @@ public final class Reconciler {
           events.add(new FindingEvent(old.id(), in.now(), Type.STALE, FindingEvent.SYSTEM,
               "not seen, but its verdict could depend on " + String.join(", ", new java.util.TreeSet<>(heldBy))
                   + ", not collected fresh: kept open"));
+        } else if (in.live().contains(old.id())) {
+          unseen.put(old.id(), old.lastSeen());
         }
       } else {
         changed.put(old.id(), resolved(old, in.now()));
@@ -141,7 +191,7 @@ public final class Reconciler {
       }
     }
     return new Result(List.copyOf(changed.values()), List.copyOf(seenUnchanged), in.now(), List.copyOf(events),
-        Map.copyOf(staleBySource));
+        Map.copyOf(staleBySource), live, unseen);
   }
 
   private static Set<String> heldBy(Finding f, Input in) {
@@ -184,14 +234,14 @@ public final class Reconciler {
     return out;
   }
 
-  /** Evidence without the snapshot id, which changes every run and is not a change of substance. */
-  private static String comparable(Map<String, Object> evidence) {
-    Map<String, Object> copy = new java.util.TreeMap<>();
-    evidence.forEach((k, v) -> {
-      if (!k.equals("snapshot")) {
-        copy.put(k, String.valueOf(v));
-      }
-    });
-    return copy.toString();
+  /**
+   * Evidence without the snapshot id (which changes every run and is not a change of substance), in
+   * the canonical JSON form: a rule's fresh evidence holds records, the stored one the maps JSON
+   * gave back, and the two must compare equal when their values are.
+   */
+  static String comparable(Map<String, Object> evidence) {
+    Map<String, Object> copy = new java.util.TreeMap<>(evidence);
+    copy.remove("snapshot");
+    return io.aimsmonitor.fact.FactJson.canonical(copy);
   }
 }

@@ -208,8 +208,9 @@ public class MonitorService {
     latest.forEach((id, s) -> snapshotIds.put(id, s.runId()));
     Set<String> ids = new HashSet<>();
     violations.forEach(v -> ids.add(Finding.idOf(v.ruleId(), v.subject().key())));
-    Reconciler.Result result = reconciler.reconcile(new Reconciler.Input(findings.forReconcile(ids), violations,
-        evaluated, ruleBook.rules().keySet(), dependencies, snapshotIds, started));
+    FindingRepository.Reconcilable existing = findings.reconcilable(ids);
+    Reconciler.Result result = reconciler.reconcile(new Reconciler.Input(existing.findings(), violations,
+        evaluated, ruleBook.rules().keySet(), dependencies, snapshotIds, started, existing.live()));
     sink.store(result, inScope);
     Map<String, Integer> staleBySource = new java.util.TreeMap<>();
     health.values().stream().filter(h -> !h.fresh()).forEach(h -> staleBySource.put(h.source(), 0));

@@ -68,9 +68,23 @@ public class FindingRepository {
    */
   public record SummaryPage(List<FindingSummary> items, long total, FindingSort.Cursor next) {}
 
+  /**
+   * When a finding was last seen. A finding violated in the last evaluation of its rule is
+   * {@code seen_live}: it was seen by every evaluation since its row was written, so its last seen
+   * is the latest evaluation's start, and a sighting that changes nothing writes nothing. The
+   * reconciler fixes {@code last_seen} and clears the flag when such a finding is not seen (its pack
+   * failed, or a stale source holds it open without a violation), and resolving one writes its row.
+   */
+  static final String LAST_SEEN = "CASE WHEN f.seen_live AND f.last_seen < (SELECT r.started_at FROM evaluation_run r"
+      + " WHERE r.id = (SELECT MAX(r2.id) FROM evaluation_run r2)) THEN (SELECT r.started_at FROM evaluation_run r"
+      + " WHERE r.id = (SELECT MAX(r2.id) FROM evaluation_run r2)) ELSE f.last_seen END";
+
+  /** Every column of a finding, last seen as derived by {@link #LAST_SEEN}. */
+  private static final String FINDING_COLUMNS = "f.*, " + LAST_SEEN + " AS seen_at";
+
   private static final String SUMMARY_COLUMNS = "f.id, f.rule_id, f.pack, f.title, f.severity, f.severity_rank,"
       + " f.controls, f.message, f.subject_type, f.subject_key, f.subject_name, f.subject_url, f.source, f.status,"
-      + " f.stale, f.first_seen, f.last_seen, f.resolved_at";
+      + " f.stale, f.first_seen, " + LAST_SEEN + " AS seen_at, f.resolved_at";
 
   private static final int CHUNK = 500;
 
@@ -90,32 +104,54 @@ public class FindingRepository {
 
   /** Every open finding, plus the findings with the given ids whatever their status. */
   public Map<String, Finding> forReconcile(Collection<String> ids) {
+    return reconcilable(ids).findings();
+  }
+
+  /**
+   * What a reconciliation starts from.
+   *
+   * @param live ids of findings whose last seen follows the evaluation runs ({@link #LAST_SEEN})
+   */
+  public record Reconcilable(Map<String, Finding> findings, Set<String> live) {}
+
+  /** Every open finding, plus the findings with the given ids whatever their status, and which follow the runs. */
+  public Reconcilable reconcilable(Collection<String> ids) {
     Map<String, Finding> out = new HashMap<>();
-    jdbc.sql("SELECT * FROM finding WHERE status = 'OPEN'").query(this::finding).list().forEach(f -> out.put(f.id(), f));
+    Set<String> live = new java.util.HashSet<>();
+    org.springframework.jdbc.core.RowMapper<Finding> mapper = (rs, n) -> {
+      if (rs.getBoolean("seen_live")) {
+        live.add(rs.getString("id"));
+      }
+      return finding(rs, n);
+    };
+    jdbc.sql("SELECT " + FINDING_COLUMNS + " FROM finding f WHERE f.status = 'OPEN'").query(mapper).list()
+        .forEach(f -> out.put(f.id(), f));
     List<String> missing = ids.stream().filter(id -> !out.containsKey(id)).distinct().toList();
     for (int i = 0; i < missing.size(); i += CHUNK) {
       List<String> chunk = missing.subList(i, Math.min(missing.size(), i + CHUNK));
-      jdbc.sql("SELECT * FROM finding WHERE id IN (:ids)").param("ids", chunk).query(this::finding).list()
-          .forEach(f -> out.put(f.id(), f));
+      jdbc.sql("SELECT " + FINDING_COLUMNS + " FROM finding f WHERE f.id IN (:ids)").param("ids", chunk).query(mapper)
+          .list().forEach(f -> out.put(f.id(), f));
     }
     Map<String, List<String>> owners = owners(out.keySet());
     out.replaceAll((id, f) -> withOwners(f, owners));
-    return out;
+    return new Reconcilable(out, live);
   }
 
   /** Applies a reconciliation atomically: either every change and event is stored, or none. */
   public void apply(Reconciler.Result result) {
-    if (result.changed().isEmpty() && result.events().isEmpty() && result.seenUnchanged().isEmpty()) {
+    if (result.isEmpty()) {
       return;
     }
     tx.executeWithoutResult(status -> {
-      template.batchUpdate("UPDATE finding SET last_seen = ? WHERE id = ?",
+      template.batchUpdate("UPDATE finding SET last_seen = ?, seen_live = TRUE WHERE id = ?",
           result.seenUnchanged().stream().map(id -> new Object[] {utc(result.at()), id}).toList());
+      template.batchUpdate("UPDATE finding SET last_seen = ?, seen_live = FALSE WHERE id = ?",
+          result.unseen().entrySet().stream().map(e -> new Object[] {utc(e.getValue()), e.getKey()}).toList());
       List<Finding> changed = result.changed();
       int[] updated = template.batchUpdate("UPDATE finding SET rule_id=?, pack=?, title=?, severity=?, controls=?, message=?,"
               + " remediation=?, subject_type=?, subject_key=?, subject_name=?, subject_url=?, evidence=?, status=?,"
-              + " stale=?, first_seen=?, last_seen=?, resolved_at=?, severity_rank=?, source=? WHERE id=?",
-          changed.stream().map(f -> row(f, false)).toList());
+              + " stale=?, first_seen=?, last_seen=?, resolved_at=?, severity_rank=?, source=?, seen_live=? WHERE id=?",
+          changed.stream().map(f -> row(f, false, result.live().contains(f.id()))).toList());
       List<Finding> inserts = new ArrayList<>();
       for (int i = 0; i < changed.size(); i++) {
         if (updated[i] == 0) {
@@ -124,8 +160,8 @@ public class FindingRepository {
       }
       template.batchUpdate("INSERT INTO finding (id, rule_id, pack, title, severity, controls, message, remediation, subject_type,"
               + " subject_key, subject_name, subject_url, evidence, status, stale, first_seen, last_seen, resolved_at,"
-              + " severity_rank, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-          inserts.stream().map(f -> row(f, true)).toList());
+              + " severity_rank, source, seen_live) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+          inserts.stream().map(f -> row(f, true, result.live().contains(f.id()))).toList());
       template.batchUpdate("DELETE FROM finding_control WHERE finding_id = ?",
           changed.stream().map(f -> new Object[] {f.id()}).toList());
       template.batchUpdate("INSERT INTO finding_control (finding_id, control_id) VALUES (?, ?)",
@@ -144,11 +180,11 @@ public class FindingRepository {
     });
   }
 
-  private static Object[] row(Finding f, boolean insert) {
+  private static Object[] row(Finding f, boolean insert, boolean live) {
     Object[] values = {f.ruleId(), f.pack(), f.title(), f.severity().name(), String.join(",", f.controls()), f.message(), f.remediation(),
         f.subject().type(), f.subject().key(), f.subject().displayName(), f.subject().url(),
         FactJson.MAPPER.writeValueAsString(f.evidence()), f.status().name(), f.stale(), utc(f.firstSeen()),
-        utc(f.lastSeen()), utc(f.resolvedAt()), f.severity().ordinal(), f.source()};
+        utc(f.lastSeen()), utc(f.resolvedAt()), f.severity().ordinal(), f.source(), live && f.isOpen()};
     Object[] out = new Object[values.length + 1];
     if (insert) {
       out[0] = f.id();
@@ -161,7 +197,7 @@ public class FindingRepository {
   }
 
   public Optional<Finding> get(String id) {
-    return jdbc.sql("SELECT * FROM finding WHERE id = ?").param(id).query(this::finding).optional()
+    return jdbc.sql("SELECT " + FINDING_COLUMNS + " FROM finding f WHERE f.id = ?").param(id).query(this::finding).optional()
         .map(f -> withOwners(f, owners(List.of(id))));
   }
 
@@ -237,7 +273,7 @@ public class FindingRepository {
     while (true) {
       Map<String, Object> params = new LinkedHashMap<>();
       String where = filter.where(params);
-      String sql = "SELECT f.* FROM finding f" + keyset(where, sort, after, params) + sort.orderBy()
+      String sql = "SELECT " + FINDING_COLUMNS + " FROM finding f" + keyset(where, sort, after, params) + sort.orderBy()
           + " FETCH FIRST " + chunk + " ROWS ONLY";
       List<Finding> rows = jdbc.sql(sql).params(params).query(this::finding).list();
       Map<String, List<String>> owners = owners(rows.stream().map(Finding::id).toList());
@@ -364,7 +400,7 @@ public class FindingRepository {
         new Subject(rs.getString("subject_type"), rs.getString("subject_key"), rs.getString("subject_name"),
             rs.getString("subject_url")),
         rs.getString("source"), List.of(), Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
-        rs.getBoolean("stale"), instant(rs, "first_seen"), instant(rs, "last_seen"), instant(rs, "resolved_at"));
+        rs.getBoolean("stale"), instant(rs, "first_seen"), instant(rs, "seen_at"), instant(rs, "resolved_at"));
   }
 
   private Finding finding(ResultSet rs, int n) throws SQLException {
@@ -377,6 +413,6 @@ public class FindingRepository {
             rs.getString("subject_url")),
         evidence == null ? Map.of() : FactJson.MAPPER.readValue(evidence, new TypeReference<Map<String, Object>>() {}),
         Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), rs.getBoolean("stale"),
-        instant(rs, "first_seen"), instant(rs, "last_seen"), instant(rs, "resolved_at"));
+        instant(rs, "first_seen"), instant(rs, "seen_at"), instant(rs, "resolved_at"));
   }
 }

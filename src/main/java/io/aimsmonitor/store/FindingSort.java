@@ -22,7 +22,7 @@ public record FindingSort(Key key, boolean descending) {
   public enum Key {
     SEVERITY("severity", "f.severity_rank"),
     FIRST_SEEN("firstSeen", "f.first_seen"),
-    LAST_SEEN("lastSeen", "f.last_seen"),
+    LAST_SEEN("lastSeen", FindingRepository.LAST_SEEN),
     RULE("rule", "f.rule_id");
 
     private final String label;

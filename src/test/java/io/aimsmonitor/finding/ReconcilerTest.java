@@ -48,6 +48,40 @@ class ReconcilerTest {
     return new Violation("r.owner", SUBJECT, message, Map.of("owners", List.of(), "source", "src"));
   }
 
+  /** Evidence as a rule holds it: a record inside a list, a long, keys in the rule's order. */
+  record Check(String name, Instant at, long runs) {}
+
+  @Test
+  void evidenceHoldingRecordsIsUnchangedAfterTheStoresJsonRoundTrip() {
+    Map<String, Object> fresh = new java.util.LinkedHashMap<>();
+    fresh.put("source", "src");
+    fresh.put("checks", List.of(new Check("bias", T0, 3L)));
+    fresh.put("days", 400L);
+    Violation v = new Violation("r.owner", SUBJECT, "m has stale checks", fresh);
+    run(List.of(v), Set.of(), T0);
+    // what the store gives back: maps, ISO strings and Integers, in JSON's key order
+    Finding stored = store.get(ID);
+    Map<String, Object> roundTrip = io.aimsmonitor.fact.FactJson.MAPPER.readValue(
+        io.aimsmonitor.fact.FactJson.MAPPER.writeValueAsString(stored.evidence()),
+        new tools.jackson.core.type.TypeReference<Map<String, Object>>() {});
+    assertThat(roundTrip.get("checks")).isInstanceOf(List.class);
+    assertThat(((List<?>) roundTrip.get("checks")).get(0)).isInstanceOf(Map.class);
+    store.put(ID, new Finding(ID, stored.ruleId(), stored.pack(), stored.title(), stored.severity(), stored.controls(),
+        stored.message(), stored.remediation(), stored.subject(), roundTrip, stored.status(), stored.stale(),
+        stored.firstSeen(), stored.lastSeen(), stored.resolvedAt()));
+
+    Reconciler.Result again = run(List.of(v), Set.of(), T0.plusSeconds(60));
+    assertThat(again.changed()).isEmpty();
+    assertThat(again.events()).isEmpty();
+    assertThat(again.seenUnchanged()).containsExactly(ID);
+
+    Map<String, Object> moved = new java.util.LinkedHashMap<>(fresh);
+    moved.put("checks", List.of(new Check("bias", T0, 4L)));
+    Reconciler.Result changed = run(List.of(new Violation("r.owner", SUBJECT, "m has stale checks", moved)), Set.of(),
+        T0.plusSeconds(120));
+    assertThat(changed.events()).extracting(FindingEvent::type).containsExactly(Type.SEEN_AGAIN);
+  }
+
   @Test
   void identityIsStableAndDependsOnRuleAndSubject() {
     assertThat(Finding.idOf("r.owner", "src:m/1")).isEqualTo(ID).hasSize(32);
@@ -79,6 +113,37 @@ class ReconcilerTest {
         .extracting(FindingEvent::type).containsExactly(Type.REOPENED);
     assertThat(store.get(ID).firstSeen()).isEqualTo(T0);
     assertThat(store.get(ID).resolvedAt()).isNull();
+  }
+
+  @Test
+  void aLiveFindingSeenUnchangedWritesNothingAndIsFixedWhenNotSeen() {
+    Reconciler.Result opened = run(List.of(violation("m has no owner")), Set.of(), T0);
+    assertThat(opened.live()).containsExactly(ID);
+    Map<String, RuleDefinition> rules = Map.of("r.owner", RULE);
+    // the store derives a live finding's last seen from the latest run: here T0 + 60 s
+    Finding seen = store.get(ID);
+    Map<String, Finding> existing = Map.of(ID, new Finding(ID, seen.ruleId(), seen.pack(), seen.title(),
+        seen.severity(), seen.controls(), seen.message(), seen.remediation(), seen.subject(), seen.evidence(),
+        seen.status(), seen.stale(), seen.firstSeen(), T0.plusSeconds(60), null));
+
+    Reconciler.Result again = reconciler.reconcile(new Reconciler.Input(existing, List.of(violation("m has no owner")),
+        rules, Set.of("r.owner"), Staleness.NONE, Map.of("src", 7L), T0.plusSeconds(120), Set.of(ID)));
+    assertThat(again.isEmpty()).as("nothing to write").isTrue();
+
+    Reconciler.Result packFailed = reconciler.reconcile(new Reconciler.Input(existing, List.of(), Map.of(),
+        Set.of("r.owner"), Staleness.NONE, Map.of("src", 7L), T0.plusSeconds(120), Set.of(ID)));
+    assertThat(packFailed.events()).isEmpty();
+    assertThat(packFailed.unseen()).as("last seen stops at the last evaluation that saw it")
+        .containsExactly(Map.entry(ID, T0.plusSeconds(60)));
+
+    Reconciler.Result heldStale = reconciler.reconcile(new Reconciler.Input(existing, List.of(), rules,
+        Set.of("r.owner"), Staleness.ofRules(Set.of("r.owner"), "src"), Map.of("src", 7L), T0.plusSeconds(120),
+        Set.of(ID)));
+    assertThat(heldStale.changed()).singleElement().satisfies(f -> {
+      assertThat(f.stale()).isTrue();
+      assertThat(f.lastSeen()).isEqualTo(T0.plusSeconds(60));
+    });
+    assertThat(heldStale.live()).isEmpty();
   }
 
   @Test
