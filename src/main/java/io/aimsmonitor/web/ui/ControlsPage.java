@@ -80,8 +80,11 @@ public class ControlsPage {
 
   @GetMapping("/controls")
   String list(@RequestParam(required = false) String part, @RequestParam(required = false) String status,
-      Model model) {
-    ControlsController.ControlsView view = api.list(blankToNull(part), blankToNull(status));
+      @RequestParam(required = false) java.time.LocalDate asOf, Model model) {
+    // a date means the end of that day in UTC: "compliant on 31 March" is how the day ended
+    java.time.Instant at = asOf == null ? null : asOf.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    ControlsController.ControlsView view = api.list(blankToNull(part), blankToNull(status), at);
+    model.addAttribute("asOf", asOf);
     model.addAttribute("controls", view.controls());
     model.addAttribute("byStatus", view.byStatus());
     model.addAttribute("part", blankToNull(part) == null ? "all" : part);
@@ -96,7 +99,7 @@ public class ControlsPage {
   String control(@PathVariable String id, Model model) {
     Control control = catalog.find(id).orElseThrow(() -> new NoSuchElementException(
         "no control or clause '" + id + "' in the ISO/IEC 42001 catalogue"));
-    ControlReport.Row row = api.list(null, null).controls().stream().filter(r -> r.id().equals(control.id()))
+    ControlReport.Row row = api.list(null, null, null).controls().stream().filter(r -> r.id().equals(control.id()))
         .findFirst().orElseThrow();
     List<RuleDefinition> rules = row.rules().stream().map(ruleBook::rule).flatMap(Optional::stream).toList();
     FindingList open = findings(control.id(), "open");

@@ -84,7 +84,7 @@ public class OverviewController {
   @GetMapping("/")
   String overview(Model model) {
     Instant now = clock.instant();
-    List<ControlReport.Row> rows = controls.list(null, null).controls();
+    List<ControlReport.Row> rows = controls.list(null, null, null).controls();
     List<Family> families = families(rows);
     Map<String, Long> totals = new LinkedHashMap<>();
     POSTURES.forEach(p -> totals.put(p, 0L));

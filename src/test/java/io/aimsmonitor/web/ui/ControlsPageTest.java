@@ -48,6 +48,17 @@ class ControlsPageTest extends BrowserTest {
   }
 
   @Test
+  void theDatePickerShowsTheStatusAsItStoodThen() {
+    signIn(UiFixture.VIEWER, UiFixture.PASSWORD);
+    open("/controls?asOf=2000-01-01"); // long before the demo's first finding
+    assertThat(mainText()).contains("Status as it stood at the end of 2000-01-01");
+    assertThat(find("#asOf").getAttribute("value")).isEqualTo("2000-01-01");
+    assertThat(findAll("table.soa tbody tr")).as("every control is still listed").hasSizeGreaterThan(38)
+        .noneSatisfy(row -> assertThat(row.getText()).contains("non compliant"));
+    assertAccessible();
+  }
+
+  @Test
   void anUnknownControlSaysSo() {
     signIn(UiFixture.VIEWER, UiFixture.PASSWORD);
     open("/controls/A.99");
