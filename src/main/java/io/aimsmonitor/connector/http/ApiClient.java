@@ -82,18 +82,26 @@ public final class ApiClient implements AutoCloseable {
   private final AtomicLong requests;
   /** When set, a rate-limit wait that would end after it fails the run at once instead of waiting. */
   private final Instant rateLimitDeadline;
-  /** Aborts requests in flight once the run is cancelled; started on the first request. */
-  private ScheduledExecutorService watchdog;
+  /**
+   * Aborts requests in flight once the run is cancelled; started on the first request. Shared by
+   * every copy of this client (withAuthorization, withRateLimitDeadline, withSleeper), so the one
+   * thread is stopped when the run closes the client it was given: a copy is never closed itself,
+   * and a thread of its own would outlive the run (the soak saw one leak per GitHub run).
+   */
+  private final java.util.concurrent.atomic.AtomicReference<ScheduledExecutorService> watchdog;
 
   ApiClient(ConnectorConfig config, CloseableHttpClient client, String[] authHeader, Progress progress,
       Cancellation cancellation, Clock clock, RetryPolicy retry, Sleeper sleeper) {
     this(config, client, authHeader, progress, cancellation, clock, retry, sleeper,
-        new Semaphore(Math.max(1, config.http().maxInFlight()), true), new AtomicLong(), null);
+        new Semaphore(Math.max(1, config.http().maxInFlight()), true), new AtomicLong(), null,
+        new java.util.concurrent.atomic.AtomicReference<>());
   }
 
   private ApiClient(ConnectorConfig config, CloseableHttpClient client, String[] authHeader, Progress progress,
       Cancellation cancellation, Clock clock, RetryPolicy retry, Sleeper sleeper, Semaphore inFlight,
-      AtomicLong requests, Instant rateLimitDeadline) {
+      AtomicLong requests, Instant rateLimitDeadline,
+      java.util.concurrent.atomic.AtomicReference<ScheduledExecutorService> watchdog) {
+    this.watchdog = watchdog;
     this.config = config;
     this.client = client;
     this.authHeader = authHeader;
@@ -111,7 +119,7 @@ public final class ApiClient implements AutoCloseable {
   /** This client with another sleeper (tests); shares the connection pool, in-flight bound and request count. */
   public ApiClient withSleeper(Sleeper other) {
     return new ApiClient(config, client, authHeader, progress, cancellation, clock, retry, other, inFlight, requests,
-        rateLimitDeadline);
+        rateLimitDeadline, watchdog);
   }
 
   /**
@@ -121,7 +129,7 @@ public final class ApiClient implements AutoCloseable {
    */
   public ApiClient withAuthorization(String name, String value) {
     return new ApiClient(config, client, new String[] {name, value}, progress, cancellation, clock, retry, sleeper,
-        inFlight, requests, rateLimitDeadline);
+        inFlight, requests, rateLimitDeadline, watchdog);
   }
 
   /**
@@ -134,7 +142,7 @@ public final class ApiClient implements AutoCloseable {
    */
   public ApiClient withRateLimitDeadline(Instant deadline) {
     return new ApiClient(config, client, authHeader, progress, cancellation, clock, retry, sleeper, inFlight, requests,
-        deadline);
+        deadline, watchdog);
   }
 
   /** The deadline given with {@link #withRateLimitDeadline}, or null. */
@@ -435,15 +443,17 @@ public final class ApiClient implements AutoCloseable {
     }
   }
 
-  private synchronized ScheduledExecutorService watchdog() {
-    if (watchdog == null) {
-      watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "aims-http-watch-" + config.id());
-        t.setDaemon(true);
-        return t;
-      });
+  private ScheduledExecutorService watchdog() {
+    synchronized (watchdog) {
+      if (watchdog.get() == null) {
+        watchdog.set(Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "aims-http-watch-" + config.id());
+          t.setDaemon(true);
+          return t;
+        }));
+      }
+      return watchdog.get();
     }
-    return watchdog;
   }
 
   private static URI uriOf(HttpUriRequestBase request) {
@@ -578,9 +588,10 @@ public final class ApiClient implements AutoCloseable {
 
   @Override
   public void close() {
-    synchronized (this) {
-      if (watchdog != null) {
-        watchdog.shutdownNow();
+    synchronized (watchdog) {
+      ScheduledExecutorService running = watchdog.getAndSet(null);
+      if (running != null) {
+        running.shutdownNow();
       }
     }
     try {

@@ -79,6 +79,29 @@ class ApiClientTest {
   }
 
   @Test
+  void copiesShareOneWatchdogThreadThatStopsWhenTheRunClosesItsClient() throws Exception {
+    server.stubFor(get("/items").willReturn(okJson("{\"n\":1}")));
+    ApiClient api = client(bearer(), settings(0));
+    // what github-actions and gitlab-ci do in a run: copies with a rate-limit budget and a token
+    ApiClient copy = api.withRateLimitDeadline(java.time.Instant.now().plusSeconds(60))
+        .withAuthorization("Authorization", "Bearer other");
+    api.get("/items", Map.of());
+    copy.get("/items", Map.of());
+    assertThat(watchdogThreads()).as("one watchdog for the client and its copies").isEqualTo(1);
+    api.close(); // the run closes the client it was given, never the copies
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (watchdogThreads() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(watchdogThreads()).as("no watchdog thread outlives the run").isZero();
+  }
+
+  private static long watchdogThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals("aims-http-watch-test")).count();
+  }
+
+  @Test
   void retriesA500WithJitteredBackoffAndThenSucceeds() throws Exception {
     server.stubFor(get("/items").inScenario("5xx").whenScenarioStateIs(Scenario.STARTED)
         .willReturn(aResponse().withStatus(500).withBody("{\"error_code\":\"INTERNAL_ERROR\",\"message\":\"db\"}"))
