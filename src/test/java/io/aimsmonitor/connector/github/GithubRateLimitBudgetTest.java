@@ -54,9 +54,14 @@ class GithubRateLimitBudgetTest {
 
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private final Logger runnerLog = (Logger) LoggerFactory.getLogger(CollectionRunner.class);
+  private ch.qos.logback.classic.Level levelBefore;
 
   @BeforeEach
   void captureLogs() {
+    // the service logs at INFO; an in-process CLI command run earlier in this JVM (scan, verify)
+    // may have left io.aimsmonitor at WARN, so the level the service runs with is set here
+    levelBefore = runnerLog.getLevel();
+    runnerLog.setLevel(ch.qos.logback.classic.Level.INFO);
     logs.start();
     runnerLog.addAppender(logs);
   }
@@ -64,6 +69,7 @@ class GithubRateLimitBudgetTest {
   @AfterEach
   void releaseLogs() {
     runnerLog.detachAppender(logs);
+    runnerLog.setLevel(levelBefore);
   }
 
   private ConnectorConfig config() {
