@@ -1,18 +1,12 @@
 package io.aimsmonitor.demo;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,19 +20,15 @@ import tools.jackson.databind.node.ObjectNode;
  * and {@code scrollId} variables, and anything else the way DataHub does: HTTP 200 with an
  * {@code errors} array. Bound to 127.0.0.1 only; read-only.
  */
-public final class DemoDataHubServer implements DemoReplay {
+public final class DemoDataHubServer extends LoopbackReplay {
 
   private static final String RESOURCE = "demo/datahub/datasets.json";
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int MAX_BODY = 1 << 20;
 
-  private final HttpServer server;
-  private final ExecutorService executor;
   private final List<JsonNode> datasets;
 
-  private DemoDataHubServer(HttpServer server, ExecutorService executor, List<JsonNode> datasets) {
-    this.server = server;
-    this.executor = executor;
+  private DemoDataHubServer(List<JsonNode> datasets) {
     this.datasets = datasets;
   }
 
@@ -49,9 +39,6 @@ public final class DemoDataHubServer implements DemoReplay {
    * @throws UncheckedIOException when the port is taken
    */
   public static DemoDataHubServer start(int port) {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
     List<JsonNode> datasets;
     try (InputStream in = DemoDataHubServer.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (in == null) {
@@ -61,41 +48,13 @@ public final class DemoDataHubServer implements DemoReplay {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    HttpServer http;
-    try {
-      http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("demo DataHub cannot listen on 127.0.0.1:" + port, e);
-    }
-    ExecutorService executor = Executors.newFixedThreadPool(2, task -> {
-      Thread t = new Thread(task, "demo-datahub");
-      t.setDaemon(true);
-      return t;
-    });
-    DemoDataHubServer demo = new DemoDataHubServer(http, executor, datasets);
-    http.setExecutor(executor);
-    http.createContext("/", demo::handle);
-    http.start();
+    DemoDataHubServer demo = new DemoDataHubServer(datasets);
+    demo.listen("demo DataHub", port, 2, "demo-datahub");
     return demo;
   }
 
-  public int port() {
-    return server.getAddress().getPort();
-  }
-
-  /** {@code http://127.0.0.1:<port>}: the {@code baseUrl} of a datahub connector reading this catalog. */
   @Override
-  public URI baseUrl() {
-    return URI.create("http://127.0.0.1:" + port());
-  }
-
-  @Override
-  public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
+  void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       int status = 200;
       JsonNode reply;

@@ -1,12 +1,9 @@
 package io.aimsmonitor.demo;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +15,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -42,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Started by {@link DemoServers} for a connector with {@code baseUrl: demo://github}. Bound to
  * 127.0.0.1 only. Read-only and stateless apart from the loaded recordings.
  */
-public final class DemoGithubServer implements DemoReplay {
+public final class DemoGithubServer extends LoopbackReplay {
 
   static final String RESOURCES = "demo/github/";
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -52,14 +47,10 @@ public final class DemoGithubServer implements DemoReplay {
   private static final int PER_PAGE_DEFAULT = 30;
   private static final int PER_PAGE_MAX = 100;
 
-  private final HttpServer server;
-  private final ExecutorService executor;
   private final List<JsonNode> runs;
   private final JsonNode repositories;
 
-  private DemoGithubServer(HttpServer server, ExecutorService executor, List<JsonNode> runs, JsonNode repositories) {
-    this.server = server;
-    this.executor = executor;
+  private DemoGithubServer(List<JsonNode> runs, JsonNode repositories) {
     this.runs = runs;
     this.repositories = repositories;
   }
@@ -71,43 +62,11 @@ public final class DemoGithubServer implements DemoReplay {
    * @throws UncheckedIOException when the port is taken
    */
   public static DemoGithubServer start(int port) {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true"); // see DemoMlflowServer
-    }
     List<JsonNode> runs = List.copyOf(recorded("workflow-runs.json").get("workflow_runs").values());
     JsonNode repositories = recorded("org-repos.json");
-    HttpServer http;
-    try {
-      http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("demo GitHub Actions API cannot listen on 127.0.0.1:" + port, e);
-    }
-    ExecutorService executor = Executors.newFixedThreadPool(2, task -> {
-      Thread t = new Thread(task, "demo-github");
-      t.setDaemon(true);
-      return t;
-    });
-    DemoGithubServer demo = new DemoGithubServer(http, executor, runs, repositories);
-    http.setExecutor(executor);
-    http.createContext("/", demo::handle);
-    http.start();
+    DemoGithubServer demo = new DemoGithubServer(runs, repositories);
+    demo.listen("demo GitHub Actions API", port, 2, "demo-github");
     return demo;
-  }
-
-  public int port() {
-    return server.getAddress().getPort();
-  }
-
-  /** {@code http://127.0.0.1:<port>}, the {@code baseUrl} of a connector reading this API. */
-  @Override
-  public URI baseUrl() {
-    return URI.create("http://127.0.0.1:" + port());
-  }
-
-  @Override
-  public void close() {
-    server.stop(0);
-    executor.shutdownNow();
   }
 
   private record Reply(int status, JsonNode body, String link) {
@@ -132,7 +91,8 @@ public final class DemoGithubServer implements DemoReplay {
     }
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  @Override
+  void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       Reply reply;
       try {

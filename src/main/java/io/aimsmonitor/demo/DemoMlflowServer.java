@@ -1,12 +1,9 @@
 package io.aimsmonitor.demo;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Bound to 127.0.0.1 only: it is demo data, never meant to be reachable from elsewhere.
  * Read-only and stateless apart from the loaded recordings.
  */
-public final class DemoMlflowServer implements DemoReplay {
+public final class DemoMlflowServer extends LoopbackReplay {
 
   static final String RESOURCES = "demo/mlflow/";
   private static final String API = "/api/2.0/mlflow";
@@ -56,15 +51,10 @@ public final class DemoMlflowServer implements DemoReplay {
   private static final Pattern RUN_ID_FILTER = Pattern.compile(
       "\\s*run_id\\s*=\\s*(?:'([^']*)'|\"([^\"]*)\")\\s*", Pattern.CASE_INSENSITIVE);
 
-  private final HttpServer server;
-  private final ExecutorService executor;
   private final List<JsonNode> registeredModels;
   private final List<JsonNode> modelVersions;
 
-  private DemoMlflowServer(HttpServer server, ExecutorService executor, List<JsonNode> registeredModels,
-      List<JsonNode> modelVersions) {
-    this.server = server;
-    this.executor = executor;
+  private DemoMlflowServer(List<JsonNode> registeredModels, List<JsonNode> modelVersions) {
     this.registeredModels = registeredModels;
     this.modelVersions = modelVersions;
   }
@@ -76,50 +66,15 @@ public final class DemoMlflowServer implements DemoReplay {
    * @throws UncheckedIOException when the port is taken
    */
   public static DemoMlflowServer start(int port) {
-    // The JDK server writes a response's headers and body separately; without TCP_NODELAY, Nagle's
-    // algorithm and the client's delayed ACK hold every response back ~40 ms. The JDK reads this
-    // property once, when its first server starts; an operator's own setting is left alone.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
     List<JsonNode> models = recorded("registered-models.json", "registered_models");
     List<JsonNode> versions = recorded("model-versions.json", "model_versions");
-    HttpServer http;
-    try {
-      http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("demo MLflow registry cannot listen on 127.0.0.1:" + port, e);
-    }
-    ExecutorService executor = Executors.newFixedThreadPool(4, task -> {
-      Thread t = new Thread(task, "demo-mlflow");
-      t.setDaemon(true);
-      return t;
-    });
-    DemoMlflowServer demo = new DemoMlflowServer(http, executor, models, versions);
-    http.setExecutor(executor);
-    http.createContext("/", demo::handle);
-    http.start();
+    DemoMlflowServer demo = new DemoMlflowServer(models, versions);
+    demo.listen("demo MLflow registry", port, 4, "demo-mlflow");
     return demo;
   }
 
-  /** The port the server listens on. */
-  public int port() {
-    return server.getAddress().getPort();
-  }
-
-  /** {@code http://127.0.0.1:<port>}, the {@code baseUrl} of a connector reading this registry. */
   @Override
-  public URI baseUrl() {
-    return URI.create("http://127.0.0.1:" + port());
-  }
-
-  @Override
-  public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
+  void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       Reply reply;
       try {
