@@ -29,32 +29,14 @@ public class FindingHistory {
 
     /** Its state at {@code at}: open (opened or reopened, not resolved since), stale, waived. */
     public State stateAt(Instant at) {
-      boolean open = false;
-      boolean stale = false;
-      boolean waived = false;
-      boolean seen = false;
+      State state = State.BEFORE;
       for (Event e : events) {
         if (e.at().isAfter(at)) {
           break;
         }
-        seen = true;
-        switch (e.type()) {
-          case OPENED, REOPENED -> {
-            open = true;
-            stale = false;
-          }
-          case RESOLVED -> {
-            open = false;
-            stale = false;
-          }
-          case STALE -> stale = true;
-          case REFRESHED -> stale = false;
-          case WAIVED -> waived = true;
-          case UNWAIVED -> waived = false;
-          default -> { }
-        }
+        state = state.after(e.type());
       }
-      return new State(seen, open, stale, waived);
+      return state;
     }
 
     /**
@@ -65,9 +47,6 @@ public class FindingHistory {
       List<Interval> out = new ArrayList<>();
       State s = stateAt(from);
       Instant start = s.counts() ? from : null;
-      boolean open = s.open();
-      boolean stale = s.stale();
-      boolean waived = s.waived();
       for (Event e : events) {
         if (!e.at().isAfter(from)) {
           continue;
@@ -75,22 +54,8 @@ public class FindingHistory {
         if (!e.at().isBefore(to)) {
           break;
         }
-        switch (e.type()) {
-          case OPENED, REOPENED -> {
-            open = true;
-            stale = false;
-          }
-          case RESOLVED -> {
-            open = false;
-            stale = false;
-          }
-          case STALE -> stale = true;
-          case REFRESHED -> stale = false;
-          case WAIVED -> waived = true;
-          case UNWAIVED -> waived = false;
-          default -> { }
-        }
-        boolean counts = open && !stale && !waived;
+        s = s.after(e.type());
+        boolean counts = s.counts();
         if (counts && start == null) {
           start = e.at();
         } else if (!counts && start != null) {
@@ -137,6 +102,22 @@ public class FindingHistory {
    * @param known whether any event of it had happened by then (false: it did not exist yet)
    */
   public record State(boolean known, boolean open, boolean stale, boolean waived) {
+    /** Before its first event: it did not exist yet. */
+    static final State BEFORE = new State(false, false, false, false);
+
+    /** The state once an event of this type has happened: the one place the lifecycle is replayed. */
+    State after(FindingEvent.Type type) {
+      return switch (type) {
+        case OPENED, REOPENED -> new State(true, true, false, waived);
+        case RESOLVED -> new State(true, false, false, waived);
+        case STALE -> new State(true, open, true, waived);
+        case REFRESHED -> new State(true, open, false, waived);
+        case WAIVED -> new State(true, open, stale, true);
+        case UNWAIVED -> new State(true, open, stale, false);
+        default -> new State(true, open, stale, waived);
+      };
+    }
+
     /** Open on fresh evidence with no waiver in force: what makes a control non-compliant. */
     public boolean counts() {
       return open && !stale && !waived;
