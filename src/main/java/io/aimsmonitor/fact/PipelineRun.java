@@ -90,6 +90,9 @@ public record PipelineRun(
 
   @Override
   public PipelineRun withOrigin(String source, Instant observedAt) {
+    if (source.equals(this.source) && observedAt.equals(this.observedAt)) {
+      return this; // a page fetched in this run is already observed now: no copy per run
+    }
     return new PipelineRun(source, sourceUrl, observedAt, ciSystem, repository, workflow, runId, branch,
         commitSha, status, conclusion, startedAt, finishedAt, tests, updatedAt, jobs);
   }
