@@ -24,6 +24,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,6 +174,50 @@ final class GithubActionsConnector implements Connector {
     return !s.isEmpty();
   }
 
+  /** Pages requested ahead on a pool of their own, taken in page order; closing stops what is still on the way. */
+  private static final class PagesAhead implements AutoCloseable {
+    static final PagesAhead NONE = new PagesAhead(null, List.of(), Duration.ZERO);
+
+    private final ExecutorService pool;
+    private final List<Future<RunsPage>> pages;
+    private final Duration requestTimeout;
+    private int next;
+
+    PagesAhead(ExecutorService pool, List<Future<RunsPage>> pages, Duration requestTimeout) {
+      this.pool = pool;
+      this.pages = pages;
+      this.requestTimeout = requestTimeout;
+    }
+
+    boolean hasNext() {
+      return next < pages.size();
+    }
+
+    /** The next page, waiting for it; its failure is the run's. */
+    RunsPage next() throws ConnectorException, InterruptedException {
+      try {
+        return pages.get(next++).get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof ConnectorException ce) {
+          throw ce;
+        }
+        if (e.getCause() instanceof InterruptedException ie) {
+          throw ie;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (pool != null) {
+        // as in the mlflow connector: nothing of a failed run keeps talking to the source
+        pool.shutdownNow();
+        pool.awaitTermination(requestTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
   /** A run as listed, with its workflow file path (for {@code jobsFor}) and creation time (for the incremental stop). */
   record Listed(PipelineRun run, String path, Instant createdAt) {}
 
@@ -267,42 +316,43 @@ final class GithubActionsConnector implements Connector {
             + " listing, so older ones are not read", config.id(), repository, page.totalCount(), options.branch());
       }
       // A whole listing (no date to stop at) is fetched on up to maxInFlight threads: GitHub's
-      // rel="last" link names the last page, and the pages in between differ only in "page".
-      List<RunsPage> ahead = since == null ? pagesUpToLast(page, guard) : List.of();
-      int next = 0;
-      while (true) {
-        guard.afterPage(page.runs().size());
-        boolean reachedBack = false;
-        for (Listed listed : page.runs()) {
-          if (since != null && listed.createdAt() != null && listed.createdAt().isBefore(since)) {
-            reachedBack = true;
+      // rel="last" link names the last page, and the pages in between differ only in "page". Each
+      // page is mapped here as soon as it has arrived, while the later ones are still on the way.
+      try (PagesAhead ahead = since == null ? pagesUpToLast(page, guard) : PagesAhead.NONE) {
+        while (true) {
+          guard.afterPage(page.runs().size());
+          boolean reachedBack = false;
+          for (Listed listed : page.runs()) {
+            if (since != null && listed.createdAt() != null && listed.createdAt().isBefore(since)) {
+              reachedBack = true;
+              continue;
+            }
+            // a page from the ETag cache was mapped in an earlier run: observed now
+            out.add(new Listed(listed.run().withOrigin(config.id(), now), listed.path(), listed.createdAt()));
+          }
+          if (reachedBack || page.next() == null) {
+            return out;
+          }
+          if (ahead.hasNext()) {
+            page = ahead.next();
             continue;
           }
-          // a page from the ETag cache was mapped in an earlier run: observed now
-          out.add(new Listed(listed.run().withOrigin(config.id(), now), listed.path(), listed.createdAt()));
+          guard.beforePage(ApiClient.display(page.next()));
+          URI uri = page.next();
+          page = get(uri, response -> runsPage(response, repository), false);
         }
-        if (reachedBack || page.next() == null) {
-          return out;
-        }
-        if (next < ahead.size()) {
-          page = ahead.get(next++);
-          continue;
-        }
-        guard.beforePage(ApiClient.display(page.next()));
-        URI uri = page.next();
-        page = get(uri, response -> runsPage(response, repository), false);
       }
     }
 
-    /** Pages 2 to the {@code rel="last"} page of {@code first}, fetched concurrently, in order; empty when there is no last link. */
-    private List<RunsPage> pagesUpToLast(RunsPage first, PageGuard guard) throws ConnectorException, InterruptedException {
+    /** Pages 2 to the {@code rel="last"} page of {@code first}, requested now on up to maxInFlight threads; none without a last link. */
+    private PagesAhead pagesUpToLast(RunsPage first, PageGuard guard) throws ConnectorException, InterruptedException {
       if (first.next() == null || first.last() == null) {
-        return List.of();
+        return PagesAhead.NONE;
       }
       int last = pageNumber(first.last());
       int second = pageNumber(first.next());
       if (second != 2 || last <= 2) {
-        return List.of();
+        return PagesAhead.NONE;
       }
       List<URI> uris = new ArrayList<>();
       for (int n = 2; n <= last; n++) {
@@ -312,36 +362,16 @@ final class GithubActionsConnector implements Connector {
       }
       String repository = first.runs().isEmpty() ? null : first.runs().get(0).run().repository();
       int threads = Math.max(1, Math.min(config.http().maxInFlight(), uris.size()));
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, task -> {
+      ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
         Thread t = new Thread(task, "github-" + config.id() + "-pages");
         t.setDaemon(true);
         return t;
       });
-      try {
-        List<java.util.concurrent.Future<RunsPage>> futures = new ArrayList<>();
-        for (URI uri : uris) {
-          futures.add(pool.submit(() -> get(uri, response -> runsPage(response, repository), false)));
-        }
-        List<RunsPage> pages = new ArrayList<>();
-        for (var future : futures) {
-          try {
-            pages.add(future.get());
-          } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof ConnectorException ce) {
-              throw ce;
-            }
-            if (e.getCause() instanceof InterruptedException ie) {
-              throw ie;
-            }
-            throw new IllegalStateException(e.getCause());
-          }
-        }
-        return pages;
-      } finally {
-        // as in the mlflow connector: nothing of a failed run keeps talking to the source
-        pool.shutdownNow();
-        pool.awaitTermination(config.http().requestTimeout().toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      List<Future<RunsPage>> futures = new ArrayList<>();
+      for (URI uri : uris) {
+        futures.add(pool.submit(() -> get(uri, response -> runsPage(response, repository), false)));
       }
+      return new PagesAhead(pool, futures, config.http().requestTimeout());
     }
 
     /** A listing page, read with the streaming parser (see {@link GithubRunsPageParser} for why). */
