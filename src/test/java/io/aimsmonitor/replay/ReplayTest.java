@@ -71,9 +71,12 @@ class ReplayTest {
   private record Setup(Workbench bench, DataSource data, JdbcClient jdbc, Replayer replayer) {}
 
   private Setup setup() throws Exception {
-    DataSource data = TestDatabases.h2File(dir.resolve("db"));
+    return setup(TestDatabases.h2File(dir.resolve("db")), dir.resolve("bench"));
+  }
+
+  private Setup setup(DataSource data, Path root) throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-01T10:00:00Z"));
-    Workbench bench = new Workbench(dir.resolve("bench"), TestStore.on(data), clock);
+    Workbench bench = new Workbench(root, TestStore.on(data), clock);
     Path pack = Files.createDirectories(bench.rules.resolve("replayed"));
     Files.writeString(pack.resolve("pack.yaml"), PACK_YAML);
     Files.writeString(pack.resolve("rules.drl"), PACK_V1);
@@ -239,5 +242,35 @@ class ReplayTest {
     assertThat(s.bench().store.snapshots().storedFacts(firstRun)).isEmpty();
     assertThat(records.pack(firstPack)).isEmpty();
     assertThat(records.list(10)).hasSize(3);
+  }
+
+  /** The same on PostgreSQL: recording, replay, a tampered snapshot, and retention's sub-queries. */
+  @Test
+  void onPostgresqlARecordReplaysAndRetentionKeepsWhatItRead() throws Exception {
+    try (TestDatabases.PostgresSchema pg = TestDatabases.postgres()) {
+      Setup s = setup(pg.dataSource(), dir.resolve("pg"));
+      long first = collectAndEvaluate(s.bench());
+      s.bench().clock.advance(Duration.ofDays(40));
+      s.bench().writeInventory("models.yaml", Workbench.model("fraud", "7", "[]"));
+      long second = collectAndEvaluate(s.bench());
+      assertThat(s.replayer().replay(first).identical()).isTrue();
+      assertThat(s.replayer().replay(second).identical()).isTrue();
+      assertThat(s.bench().store.evaluations().records().list(10)).extracting(EvaluationRecords.Summary::evaluationId)
+          .containsExactly(second, first);
+
+      long firstRun = s.bench().store.evaluations().records().find(first).orElseThrow().snapshots().get(0).runId();
+      Instant now = s.bench().clock.instant();
+      s.bench().store.snapshots().prune(Duration.ofDays(30), 1, now);
+      assertThat(s.bench().store.snapshots().storedFacts(firstRun)).isPresent();
+
+      s.jdbc().sql("UPDATE connector_run SET facts = REPLACE(facts, '\"ana\"', '\"anna\"') WHERE id = ?")
+          .param(firstRun).update();
+      assertThat(s.replayer().replay(first).reasons()).extracting(Replayer.Reason::kind)
+          .containsExactly("snapshot_changed");
+
+      assertThat(s.bench().store.evaluations().records().prune(Duration.ofDays(35), now)).isEqualTo(1);
+      s.bench().store.snapshots().prune(Duration.ofDays(30), 1, now);
+      assertThat(s.bench().store.snapshots().storedFacts(firstRun)).isEmpty();
+    }
   }
 }
