@@ -2,6 +2,10 @@ package io.aimsmonitor.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.aimsmonitor.cli.ReplayCommand;
 import io.aimsmonitor.controls.ControlCatalog;
@@ -12,6 +16,9 @@ import io.aimsmonitor.testing.MutableClock;
 import io.aimsmonitor.testing.TestDatabases;
 import io.aimsmonitor.testing.TestStore;
 import io.aimsmonitor.testing.Workbench;
+import io.aimsmonitor.web.api.ApiErrors;
+import io.aimsmonitor.web.api.EvaluationsController;
+import io.aimsmonitor.web.security.EndpointRoles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -25,7 +32,10 @@ import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import picocli.CommandLine;
 
 /**
@@ -272,5 +282,30 @@ class ReplayTest {
       s.bench().store.snapshots().prune(Duration.ofDays(30), 1, now);
       assertThat(s.bench().store.snapshots().storedFacts(firstRun)).isEmpty();
     }
+  }
+
+  /** The API over the same store: the listing, a replay, an unknown evaluation, and the declared role. */
+  @Test
+  void theApiListsRecordsAndReplaysOne() throws Exception {
+    Setup s = setup();
+    long first = collectAndEvaluate(s.bench());
+    MockMvc mvc = MockMvcBuilders.standaloneSetup(new EvaluationsController(s.bench().store.evaluations(), s.replayer()))
+        .setControllerAdvice(new ApiErrors()).build();
+    mvc.perform(get("/api/evaluations"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$[0].evaluationId").value(first))
+        .andExpect(jsonPath("$[0].snapshots").value(1))
+        .andExpect(jsonPath("$[0].packs").value(1));
+    mvc.perform(get("/api/evaluations").param("limit", "0")).andExpect(status().isBadRequest());
+    mvc.perform(post("/api/evaluations/" + first + "/replay"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.identical").value(true))
+        .andExpect(jsonPath("$.recordedVerdicts").value(1))
+        .andExpect(jsonPath("$.evaluatedAt").value("2026-11-01T10:00:00Z"));
+    mvc.perform(post("/api/evaluations/" + (first + 1000) + "/replay"))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("no record of evaluation")));
+    assertThat(EndpointRoles.ruleFor(HttpMethod.POST, "/api/evaluations/" + first + "/replay").orElseThrow().access())
+        .isEqualTo(EndpointRoles.Access.VIEWER);
   }
 }
