@@ -108,6 +108,9 @@ public final class Replayer {
   private Result replay(EvaluationRecord record) {
     List<Reason> reasons = new ArrayList<>();
     List<Reason> notes = new ArrayList<>();
+    if (record.verdictsProblem() != null) {
+      reasons.add(new Reason("record_incomplete", null, record.verdictsProblem()));
+    }
     if (record.packs().size() != record.recordedPacks()) {
       reasons.add(new Reason("record_incomplete", null, "the evaluation ran " + record.recordedPacks()
           + " pack(s) but its record names " + record.packs().size()));

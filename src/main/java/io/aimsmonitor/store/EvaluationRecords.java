@@ -32,7 +32,8 @@ import tools.jackson.core.type.TypeReference;
  * What each evaluation read and decided (#15), beside its {@code evaluation_run} row, so that it
  * can be replayed: the snapshots (connector run id and the SHA-256 of its stored facts, not a copy),
  * each pack's content hash and parameter values, the engine version, the source-health facts, and
- * the verdicts. Pack contents are stored once per content hash in {@code rule_pack_version}.
+ * the verdicts. Pack contents are stored once per content hash in {@code rule_pack_version}, and
+ * verdict sets once per content in {@code verdict_set}.
  */
 public class EvaluationRecords {
 
@@ -65,10 +66,12 @@ public class EvaluationRecords {
    * @param scopedFacts snapshot facts the AIMS scope kept (source-health facts not counted)
    * @param recordedPacks the number of packs the evaluation ran, from its run row: fewer pack rows
    *     means the record was not completely written
+   * @param verdictsProblem why the recorded verdicts cannot be trusted (their set is gone, or no
+   *     longer hashes to what the record names), or null
    */
   public record EvaluationRecord(long evaluationId, Instant evaluatedAt, String engine, int scopedFacts,
       List<SourceHealth> health, List<SnapshotRef> snapshots, List<PackRef> packs, List<Verdict> verdicts,
-      int recordedPacks) {}
+      int recordedPacks, String verdictsProblem) {}
 
   /** A recorded evaluation in a listing (without its verdicts). */
   public record Summary(long evaluationId, Instant evaluatedAt, String engine, int snapshots, int packs, int verdicts) {}
@@ -87,6 +90,8 @@ public class EvaluationRecords {
   private final JdbcClient jdbc;
   /** Pack versions known to be stored: checked once per process, not at every evaluation. */
   private final Set<String> storedPacks = ConcurrentHashMap.newKeySet();
+  /** The verdict set this process stored or found last: an unchanged evaluation skips the look-up. */
+  private volatile String lastVerdicts;
 
   public EvaluationRecords(JdbcClient jdbc) {
     this.jdbc = jdbc;
@@ -104,12 +109,20 @@ public class EvaluationRecords {
     for (PackResult r : e.results()) {
       r.violations().forEach(v -> verdicts.add(new Verdict(r.pack().name(), v.ruleId(), v.subject().key())));
     }
-    jdbc.sql("INSERT INTO evaluation_record (evaluation_id, evaluated_at, engine, scoped_facts, health, verdicts)"
+    String verdictJson = FactJson.MAPPER.writeValueAsString(
+        verdicts.stream().map(v -> List.of(v.pack(), v.rule(), v.subject())).toList());
+    String verdictHash = SnapshotRepository.sha256(verdictJson);
+    if (!verdictHash.equals(lastVerdicts)) {
+      insertOnce("SELECT COUNT(*) FROM verdict_set WHERE sha256 = ?", verdictHash,
+          "INSERT INTO verdict_set (sha256, verdicts, verdict_count, stored_at) VALUES (?,?,?,?)",
+          verdictHash, verdictJson, verdicts.size(), utc(e.at()));
+    }
+    jdbc.sql("INSERT INTO evaluation_record (evaluation_id, evaluated_at, engine, scoped_facts, health, verdicts_sha256)"
             + " VALUES (?,?,?,?,?,?)")
         .params(evaluationId, utc(e.at()), engineVersion(), e.scopedFacts(),
-            FactJson.write(List.<Fact>copyOf(e.health())),
-            FactJson.MAPPER.writeValueAsString(verdicts.stream().map(v -> List.of(v.pack(), v.rule(), v.subject())).toList()))
+            FactJson.write(List.<Fact>copyOf(e.health())), verdictHash)
         .update();
+    lastVerdicts = verdictHash;
     for (FactSnapshot s : e.snapshots()) {
       String hash = e.snapshotHashes().get(s.runId());
       if (hash != null) { // absent: the run was deleted since it was read; replay reports it missing
@@ -153,11 +166,26 @@ public class EvaluationRecords {
       }
       Map<String, String> text = new TreeMap<>();
       files.forEach((name, bytes) -> text.put(name, new String(bytes, StandardCharsets.UTF_8)));
-      jdbc.sql("INSERT INTO rule_pack_version (content_hash, pack, version, files, stored_at) VALUES (?,?,?,?,?)")
-          .params(pack.contentHash(), pack.name(), pack.version(), FactJson.MAPPER.writeValueAsString(text), utc(at))
-          .update();
+      insertOnce("SELECT COUNT(*) FROM rule_pack_version WHERE content_hash = ?", pack.contentHash(),
+          "INSERT INTO rule_pack_version (content_hash, pack, version, files, stored_at) VALUES (?,?,?,?,?)",
+          pack.contentHash(), pack.name(), pack.version(), FactJson.MAPPER.writeValueAsString(text), utc(at));
     }
     storedPacks.add(pack.contentHash());
+  }
+
+  /**
+   * Inserts a row stored by content unless its key is there: another replica may store the same
+   * content at the same moment, and then its row is as good as this one.
+   */
+  private void insertOnce(String exists, String key, String insert, Object... values) {
+    if (jdbc.sql(exists).param(key).query(Long.class).single() > 0) {
+      return;
+    }
+    try {
+      jdbc.sql(insert).params(values).update();
+    } catch (org.springframework.dao.DuplicateKeyException e) {
+      log.debug("{} was stored concurrently", key);
+    }
   }
 
   /** A stored pack version. */
@@ -170,16 +198,24 @@ public class EvaluationRecords {
   }
 
   public Optional<EvaluationRecord> find(long evaluationId) {
-    return jdbc.sql("SELECT r.*, e.packs AS run_packs FROM evaluation_record r JOIN evaluation_run e"
-            + " ON e.id = r.evaluation_id WHERE r.evaluation_id = ?")
+    return jdbc.sql("SELECT r.*, e.packs AS run_packs, v.verdicts FROM evaluation_record r"
+            + " JOIN evaluation_run e ON e.id = r.evaluation_id LEFT JOIN verdict_set v ON v.sha256 = r.verdicts_sha256"
+            + " WHERE r.evaluation_id = ?")
         .param(evaluationId)
-        .query((rs, n) -> new EvaluationRecord(evaluationId, instant(rs, "evaluated_at"), rs.getString("engine"),
-            rs.getInt("scoped_facts"),
-            FactJson.readList(rs.getString("health")).stream().map(SourceHealth.class::cast).toList(),
-            List.of(), List.of(),
-            FactJson.MAPPER.readValue(rs.getString("verdicts"), VERDICTS).stream()
-                .map(v -> new Verdict(v.get(0), v.get(1), v.get(2))).toList(),
-            rs.getInt("run_packs")))
+        .query((rs, n) -> {
+          String text = rs.getString("verdicts");
+          String named = rs.getString("verdicts_sha256");
+          String problem = text == null ? "its verdict set " + named + " is not stored"
+              : !SnapshotRepository.sha256(text).equals(named) ? "its verdict set changed: SHA-256 now "
+                  + SnapshotRepository.sha256(text) + ", recorded " + named : null;
+          return new EvaluationRecord(evaluationId, instant(rs, "evaluated_at"), rs.getString("engine"),
+              rs.getInt("scoped_facts"),
+              FactJson.readList(rs.getString("health")).stream().map(SourceHealth.class::cast).toList(),
+              List.of(), List.of(),
+              text == null ? List.of() : FactJson.MAPPER.readValue(text, VERDICTS).stream()
+                  .map(v -> new Verdict(v.get(0), v.get(1), v.get(2))).toList(),
+              rs.getInt("run_packs"), problem);
+        })
         .optional()
         .map(r -> new EvaluationRecord(r.evaluationId(), r.evaluatedAt(), r.engine(), r.scopedFacts(), r.health(),
             jdbc.sql("SELECT connector_id, run_id, sha256 FROM evaluation_snapshot WHERE evaluation_id = ?"
@@ -191,13 +227,14 @@ public class EvaluationRecords {
                 .param(evaluationId).query((rs, n) -> new PackRef(rs.getString(1), rs.getString(2),
                     FactJson.MAPPER.readValue(rs.getString(3), OBJECT), rs.getString(4)))
                 .list(),
-            r.verdicts(), r.recordedPacks()));
+            r.verdicts(), r.recordedPacks(), r.verdictsProblem()));
   }
 
   /** Recorded evaluations, newest first, at most {@code limit}. */
   public List<Summary> list(int limit) {
     List<Summary> out = new ArrayList<>();
-    jdbc.sql("SELECT r.evaluation_id, r.evaluated_at, r.engine, e.violations,"
+    jdbc.sql("SELECT r.evaluation_id, r.evaluated_at, r.engine,"
+            + " (SELECT v.verdict_count FROM verdict_set v WHERE v.sha256 = r.verdicts_sha256),"
             + " (SELECT COUNT(*) FROM evaluation_snapshot s WHERE s.evaluation_id = r.evaluation_id),"
             + " (SELECT COUNT(*) FROM evaluation_pack p WHERE p.evaluation_id = r.evaluation_id)"
             + " FROM evaluation_record r JOIN evaluation_run e ON e.id = r.evaluation_id"
@@ -226,6 +263,9 @@ public class EvaluationRecords {
     if (packs > 0) {
       storedPacks.clear();
     }
+    jdbc.sql("DELETE FROM verdict_set WHERE stored_at < ? AND sha256 NOT IN (SELECT verdicts_sha256 FROM"
+        + " evaluation_record)").param(utc(now.minus(Duration.ofDays(1)))).update();
+    lastVerdicts = null;
     return deleted;
   }
 }

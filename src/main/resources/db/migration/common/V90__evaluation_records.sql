@@ -11,6 +11,15 @@ CREATE TABLE rule_pack_version (
   stored_at     TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
+-- Verdict sets by content (SHA-256 of the JSON): an evaluation that decides as the one before it,
+-- the usual case, adds no copy. Deleted when no record names it any more.
+CREATE TABLE verdict_set (
+  sha256    VARCHAR(64) PRIMARY KEY,
+  verdicts  TEXT        NOT NULL, -- JSON: [[pack, rule, subject key], ...], sorted
+  verdict_count INTEGER NOT NULL,
+  stored_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
 -- One row per recorded evaluation, beside its evaluation_run row. Deleted with retention
 -- (aims.retention.evaluations); the snapshots and pack versions it names are kept while it exists.
 CREATE TABLE evaluation_record (
@@ -19,7 +28,7 @@ CREATE TABLE evaluation_record (
   engine         VARCHAR(200) NOT NULL,             -- aims-monitor and Drools versions
   scoped_facts   INTEGER      NOT NULL,             -- snapshot facts the AIMS scope kept
   health         TEXT         NOT NULL,             -- JSON: the SourceHealth facts evaluated
-  verdicts       TEXT         NOT NULL              -- JSON: [[pack, rule, subject key], ...], sorted
+  verdicts_sha256 VARCHAR(64) NOT NULL              -- the verdict set, by content
 );
 CREATE INDEX evaluation_record_by_time ON evaluation_record (evaluated_at);
 

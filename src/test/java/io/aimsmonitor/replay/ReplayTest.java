@@ -219,6 +219,11 @@ class ReplayTest {
     assertThat(noPack.reasons()).filteredOn(r -> r.kind().equals("pack_missing")).singleElement()
         .satisfies(r -> assertThat(r.detail()).contains(record.packs().get(0).contentHash()));
 
+    // the recorded verdicts themselves edited: the record no longer vouches for them
+    s.jdbc().sql("UPDATE verdict_set SET verdicts = '[]'").update();
+    assertThat(s.replayer().replay(first).reasons()).filteredOn(r -> r.kind().equals("record_incomplete"))
+        .singleElement().satisfies(r -> assertThat(r.detail()).contains("verdict set changed"));
+
     assertThatThrownBy(() -> s.replayer().replay(first + 1000)).isInstanceOf(NoSuchElementException.class)
         .hasMessageContaining("no record of evaluation");
   }
@@ -237,6 +242,10 @@ class ReplayTest {
       s.bench().writeInventory("models.yaml", Workbench.model("fraud", "7", "[]") + Workbench.model("m" + i, "1", "[x]"));
       collectAndEvaluate(s.bench());
     }
+    long sets = s.jdbc().sql("SELECT COUNT(*) FROM verdict_set").query(Long.class).single();
+    collectAndEvaluate(s.bench());
+    assertThat(s.jdbc().sql("SELECT COUNT(*) FROM verdict_set").query(Long.class).single())
+        .as("an evaluation deciding as the one before adds no verdict set").isEqualTo(sets);
     Instant now = s.bench().clock.instant();
     EvaluationRecords records = s.bench().store.evaluations().records();
 
@@ -251,7 +260,9 @@ class ReplayTest {
     s.bench().store.snapshots().prune(Duration.ofDays(30), 1, now);
     assertThat(s.bench().store.snapshots().storedFacts(firstRun)).isEmpty();
     assertThat(records.pack(firstPack)).isEmpty();
-    assertThat(records.list(10)).hasSize(3);
+    assertThat(s.jdbc().sql("SELECT COUNT(*) FROM verdict_set").query(Long.class).single())
+        .as("the first evaluation's verdict set went with it").isEqualTo(sets - 1);
+    assertThat(records.list(10)).hasSize(4);
   }
 
   /** The same on PostgreSQL: recording, replay, a tampered snapshot, and retention's sub-queries. */
