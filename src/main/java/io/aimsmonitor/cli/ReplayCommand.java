@@ -18,7 +18,7 @@ import picocli.CommandLine.Unmatched;
 /**
  * Re-runs a recorded evaluation from its stored snapshots and rule pack versions, at its own clock
  * time, and says whether the verdicts are identical, or what differs and why. Exit 0 identical,
- * 1 different, 2 no record of that evaluation or the store cannot be opened.
+ * 1 different, 2 no record of that evaluation, the store cannot be opened, or the replay itself failed.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class,
     description = "Re-run a past evaluation from its stored snapshots and rule pack versions and compare the verdicts.",
@@ -44,14 +44,22 @@ public class ReplayCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Replayer.Result result;
-    try (StoreRun run = StoreRun.start(springArgs)) {
+    StoreRun run;
+    try {
+      run = StoreRun.start(springArgs);
+    } catch (RuntimeException e) {
+      err.println("error: cannot open the store: " + ScanRun.describe(e));
+      err.flush();
+      return ExitCodes.INVALID;
+    }
+    try (run) {
       result = run.bean(Replayer.class).replay(evaluationId);
     } catch (NoSuchElementException e) {
       err.println("error: " + e.getMessage());
       err.flush();
       return ExitCodes.INVALID;
     } catch (RuntimeException e) {
-      err.println("error: cannot open the store: " + ScanRun.describe(e));
+      err.println("error: the replay of evaluation " + evaluationId + " failed: " + ScanRun.describe(e));
       err.flush();
       return ExitCodes.INVALID;
     }

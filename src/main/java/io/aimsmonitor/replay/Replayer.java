@@ -138,8 +138,9 @@ public final class Replayer {
           continue;
         }
         if (quarantined.get().contains(pack.contentHash())) {
-          reasons.add(new Reason("pack_quarantined", ref.pack(), "this pack version is quarantined (an evaluation of"
-              + " it could not be stopped within its budget), so it is not run again"));
+          // failed in the evaluation as well (quarantined then, or ran away then): nothing differs
+          (ref.error() != null ? notes : reasons).add(new Reason("pack_quarantined", ref.pack(), "this pack version is"
+              + " quarantined (an evaluation of it could not be stopped within its budget), so it is not run again"));
           continue;
         }
         Evaluator.PackResult result = evaluator.evaluate(pack, facts, record.evaluatedAt());
