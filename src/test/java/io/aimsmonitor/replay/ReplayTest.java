@@ -8,10 +8,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.aimsmonitor.cli.ReplayCommand;
+import io.aimsmonitor.config.AimsProperties;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.rules.RulePackLoader;
+import io.aimsmonitor.schedule.HousekeepingJob;
 import io.aimsmonitor.store.EvaluationRecords;
 import io.aimsmonitor.store.EvaluationRecords.Verdict;
+import io.aimsmonitor.store.LineageEventRepository;
 import io.aimsmonitor.testing.MutableClock;
 import io.aimsmonitor.testing.TestDatabases;
 import io.aimsmonitor.testing.TestStore;
@@ -263,6 +266,35 @@ class ReplayTest {
     assertThat(s.jdbc().sql("SELECT COUNT(*) FROM verdict_set").query(Long.class).single())
         .as("the first evaluation's verdict set went with it").isEqualTo(sets - 1);
     assertThat(records.list(10)).hasSize(4);
+  }
+
+  /** The scheduled housekeeping applies both retentions, records first. */
+  @Test
+  void housekeepingKeepsASnapshotWhileTheEvaluationThatReadItIsKept() throws Exception {
+    Setup s = setup();
+    long first = collectAndEvaluate(s.bench());
+    long firstRun = s.bench().store.evaluations().records().find(first).orElseThrow().snapshots().get(0).runId();
+    s.bench().clock.advance(Duration.ofDays(40));
+    s.bench().writeInventory("models.yaml", Workbench.model("fraud", "7", "[]"));
+    collectAndEvaluate(s.bench());
+
+    housekeeping(s, Duration.ofDays(400)).execute(null);
+    assertThat(s.bench().store.snapshots().storedFacts(firstRun)).isPresent();
+    assertThat(s.replayer().replay(first).identical()).isTrue();
+
+    housekeeping(s, Duration.ofDays(35)).execute(null);
+    assertThat(s.bench().store.snapshots().storedFacts(firstRun)).isEmpty();
+    assertThat(s.bench().store.evaluations().records().find(first)).isEmpty();
+  }
+
+  private static HousekeepingJob housekeeping(Setup s, Duration evaluations) {
+    AimsProperties props = new AimsProperties(null, null, Path.of("data"),
+        new AimsProperties.Scheduler(false, false, Duration.ofSeconds(5), "0 0 * * * ?", 4, 2, Duration.ofSeconds(30)),
+        new AimsProperties.Rules(Duration.ofSeconds(10), null,
+            new AimsProperties.Limits(Duration.ofSeconds(60), 2_000_000, 100_000)),
+        new AimsProperties.Retention(Duration.ofDays(30), 1, "0 30 3 * * ?", evaluations));
+    return new HousekeepingJob(s.bench().store.snapshots(), new LineageEventRepository(s.jdbc()),
+        s.bench().store.evaluations(), props, s.bench().clock);
   }
 
   /** The same on PostgreSQL: recording, replay, a tampered snapshot, and retention's sub-queries. */
