@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aims-monitor", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class,
     description = "Continuous compliance monitor for ISO/IEC 42001 AI management systems.",
     subcommands = {ServeCommand.class, ScanCommand.class, ValidateCommand.class, TestRulesCommand.class,
-        ControlsCommand.class, VerifyCommand.class, OscalCommand.class, EvidencePackCommand.class,
+        ControlsCommand.class, VerifyCommand.class, ReplayCommand.class, OscalCommand.class, EvidencePackCommand.class,
         CommandLine.HelpCommand.class})
 public class AimsCommand {
 

@@ -75,7 +75,10 @@ public record AimsProperties(
   /**
    * @param keepFor connector runs older than this are deleted (the latest good snapshot never is)
    * @param keepRuns the newest runs kept per connector regardless of age
+   * @param evaluations evaluation records (what an evaluation read and decided, for replay) are kept
+   *     this long, and with them every snapshot and rule pack version they name, even past
+   *     {@code keepFor}: the default covers a yearly audit period
    */
   public record Retention(@DefaultValue("30d") Duration keepFor, @DefaultValue("20") int keepRuns,
-      @DefaultValue("0 30 3 * * ?") String schedule) {}
+      @DefaultValue("0 30 3 * * ?") String schedule, @DefaultValue("400d") Duration evaluations) {}
 }

@@ -77,18 +77,32 @@ public final class RulePackLoader {
 
   /** The content hash of a pack folder, cheap enough to poll for changes. */
   public static String contentHash(Path dir) throws IOException {
+    return contentHash(files(dir));
+  }
+
+  /** The content hash of a pack's files, by file name: the same as {@link #contentHash(Path)} of a folder holding them. */
+  public static String contentHash(Map<String, byte[]> files) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (Path file : packFiles(dir)) {
-        digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+      for (var file : new java.util.TreeMap<>(files).entrySet()) {
+        digest.update(file.getKey().getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);
-        digest.update(Files.readAllBytes(file));
+        digest.update(file.getValue());
         digest.update((byte) 0);
       }
       return HexFormat.of().formatHex(digest.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The files of a pack folder that make up its content (pack.yaml and the DRL files), by name, as bytes. */
+  public static Map<String, byte[]> files(Path dir) throws IOException {
+    Map<String, byte[]> files = new java.util.TreeMap<>();
+    for (Path file : packFiles(dir)) {
+      files.put(file.getFileName().toString(), Files.readAllBytes(file));
+    }
+    return files;
   }
 
   private static List<Path> packFiles(Path dir) throws IOException {

@@ -18,6 +18,7 @@ import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RuleDefinition;
 import io.aimsmonitor.rules.RulePack;
 import io.aimsmonitor.rules.Violation;
+import io.aimsmonitor.store.EvaluationRecords;
 import io.aimsmonitor.store.EvaluationRepository;
 import io.aimsmonitor.store.EvaluationRepository.EvaluationRun;
 import io.aimsmonitor.store.FindingRepository;
@@ -47,8 +48,13 @@ public class MonitorService {
 
   private static final Logger log = LoggerFactory.getLogger(MonitorService.class);
 
-  /** What one evaluation did. */
-  public record EvaluationOutcome(EvaluationRun run, Set<String> staleRules, Map<String, Long> snapshots) {}
+  /**
+   * What one evaluation did.
+   *
+   * @param evaluationId the stored run's id: what {@code replay} takes
+   */
+  public record EvaluationOutcome(EvaluationRun run, Set<String> staleRules, Map<String, Long> snapshots,
+      long evaluationId) {}
 
   private final ConnectorInstances connectors;
   private final CollectionRunner runner;
@@ -222,14 +228,16 @@ public class MonitorService {
     EvaluationRun run = new EvaluationRun(started, clock.instant(), packs.size(), inScope.size(), violations.size(),
         (int) result.count(FindingEvent.Type.OPENED), (int) result.count(FindingEvent.Type.RESOLVED),
         (int) result.count(FindingEvent.Type.REOPENED), failed);
-    evaluations.record(run);
+    long evaluationId = evaluations.record(run);
+    evaluations.records().record(evaluationId, new EvaluationRecords.Evaluated(started, latest.values(),
+        snapshots.factsSha256(snapshotIds.values()), results, health.values(), inScope.size() - health.size()));
     log.info("evaluation: {} packs over {} facts: {} violations; {} opened, {} resolved, {} reopened{}{}",
         packs.size(), inScope.size(), violations.size(), run.opened(), run.resolved(), run.reopened(),
         staleBySource.isEmpty() ? "" : "; findings held stale by " + String.join(", ", staleBySource.entrySet().stream()
             .map(e -> e.getKey() + " (" + e.getValue() + ")").toList()),
         failed.isEmpty() ? "" : "; FAILED packs: " + failed);
     logSummary();
-    return new EvaluationOutcome(run, stale, snapshotIds);
+    return new EvaluationOutcome(run, stale, snapshotIds, evaluationId);
   }
 
   /** One line people can read in the log: how many findings are open, by severity. */

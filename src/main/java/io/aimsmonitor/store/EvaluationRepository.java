@@ -31,16 +31,27 @@ public class EvaluationRepository {
 
   private final JdbcClient jdbc;
 
+  private final EvaluationRecords records;
+
   public EvaluationRepository(JdbcClient jdbc) {
     this.jdbc = jdbc;
+    this.records = new EvaluationRecords(jdbc);
   }
 
-  public void record(EvaluationRun run) {
+  /** What each evaluation read and decided, for replay. */
+  public EvaluationRecords records() {
+    return records;
+  }
+
+  /** Stores a finished evaluation cycle; returns its id (the evaluation id that replay takes). */
+  public long record(EvaluationRun run) {
+    var keyHolder = new org.springframework.jdbc.support.GeneratedKeyHolder();
     jdbc.sql("INSERT INTO evaluation_run (started_at, finished_at, packs, facts, violations, opened, resolved, reopened,"
             + " failed_packs) VALUES (?,?,?,?,?,?,?,?,?)")
         .params(utc(run.startedAt()), utc(run.finishedAt()), run.packs(), run.facts(), run.violations(), run.opened(),
             run.resolved(), run.reopened(), run.failedPacks().isEmpty() ? null : String.join(",", run.failedPacks()))
-        .update();
+        .update(keyHolder, "id");
+    return keyHolder.getKey().longValue();
   }
 
   public Optional<EvaluationRun> latest() {

@@ -77,14 +77,15 @@ public class SnapshotRepository {
   public long record(CollectionResult result, String connectorType, String heldBecause, String confirmedBy) {
     boolean held = result.succeeded() && heldBecause != null;
     String status = held ? STATUS_HELD : result.succeeded() ? "SUCCEEDED" : "FAILED";
+    String facts = result.succeeded() ? FactJson.write(result.facts()) : null;
     var keyHolder = new org.springframework.jdbc.support.GeneratedKeyHolder();
     jdbc.sql("INSERT INTO connector_run (connector_id, connector_type, started_at, finished_at, status, error_reason,"
-            + " error, fact_count, pages, rate_limit_waits, facts, confirmed_at, confirmed_by)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            + " error, fact_count, pages, rate_limit_waits, facts, facts_sha256, confirmed_at, confirmed_by)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
         .params(result.connectorId(), connectorType, utc(result.startedAt()), utc(result.finishedAt()),
             status, held ? REASON_SUSPICIOUS_DROP : result.errorReason(), held ? heldBecause : result.error(),
             result.facts().size(), result.pages(), result.rateLimitWaits(),
-            result.succeeded() ? FactJson.write(result.facts()) : null,
+            facts, facts == null ? null : sha256(facts),
             confirmedBy == null ? null : utc(result.finishedAt()), confirmedBy)
         .update(keyHolder, "id");
     long id = keyHolder.getKey().longValue();
@@ -117,6 +118,45 @@ public class SnapshotRepository {
   private List<Fact> loadFacts(long runId) {
     String json = jdbc.sql("SELECT facts FROM connector_run WHERE id = ?").param(runId).query(String.class).single();
     return json == null ? List.of() : FactJson.readList(json);
+  }
+
+  /**
+   * The content hash of a stored snapshot: SHA-256 (hex) of its facts text as stored, which is also
+   * the file the evidence pack writes for it, so the two hashes can be compared.
+   */
+  public static String sha256(String factsText) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(factsText.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /**
+   * The content hash of each run's stored facts; runs stored before hashes were kept get theirs
+   * now, once. Runs with no facts (or no longer stored) are absent.
+   */
+  public Map<Long, String> factsSha256(java.util.Collection<Long> runIds) {
+    Map<Long, String> out = new HashMap<>();
+    for (Long runId : runIds) {
+      jdbc.sql("SELECT facts_sha256 FROM connector_run WHERE id = ? AND facts IS NOT NULL").param(runId)
+          .query((rs, n) -> java.util.Optional.ofNullable(rs.getString(1))).optional()
+          .ifPresent(hash -> out.put(runId, hash.orElseGet(() -> hashStored(runId))));
+    }
+    return out;
+  }
+
+  private String hashStored(long runId) {
+    String hash = storedFacts(runId).map(SnapshotRepository::sha256).orElseThrow();
+    jdbc.sql("UPDATE connector_run SET facts_sha256 = ? WHERE id = ?").params(hash, runId).update();
+    return hash;
+  }
+
+  /** The facts text of one stored run, exactly as stored; empty when the run or its facts are gone. */
+  public Optional<String> storedFacts(long runId) {
+    return jdbc.sql("SELECT facts FROM connector_run WHERE id = ? AND facts IS NOT NULL").param(runId)
+        .query(String.class).optional();
   }
 
   /** Last run and last success per connector that has ever run. */
@@ -183,7 +223,9 @@ public class SnapshotRepository {
 
   /**
    * Retention: deletes runs older than {@code keepFor}, keeping at least the newest
-   * {@code keepRuns} runs of each connector and always its latest good snapshot.
+   * {@code keepRuns} runs of each connector, always its latest good snapshot, and every snapshot an
+   * evaluation record still names (records past their own retention are deleted first, by
+   * {@link EvaluationRecords#prune}), so a kept evaluation can be replayed.
    *
    * @return rows deleted
    */
@@ -196,6 +238,7 @@ public class SnapshotRepository {
           + Math.max(1, keepRuns) + " ROWS ONLY").param(connector).query(Long.class).list();
       long floor = recent.isEmpty() ? 0 : recent.get(recent.size() - 1);
       deleted += jdbc.sql("DELETE FROM connector_run WHERE connector_id = ? AND id < ? AND finished_at < ?"
+              + " AND id NOT IN (SELECT run_id FROM evaluation_snapshot)"
               + (keep.isEmpty() ? "" : " AND id NOT IN (" + String.join(",", keep.stream().map(String::valueOf).toList()) + ")"))
           .params(connector, floor, utc(now.minus(keepFor))).update();
     }

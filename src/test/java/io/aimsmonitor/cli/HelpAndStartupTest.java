@@ -52,7 +52,7 @@ class HelpAndStartupTest {
     Run top = run("--help");
     assertThat(top.exit()).isZero();
     assertThat(top.out()).contains("scan").contains("validate").contains("test-rules").contains("controls")
-        .contains("verify").contains("oscal").contains("evidence-pack");
+        .contains("verify").contains("replay").contains("oscal").contains("evidence-pack");
   }
 
   @Test

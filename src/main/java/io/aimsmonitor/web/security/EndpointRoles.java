@@ -101,6 +101,8 @@ public final class EndpointRoles {
       rule(CHANGES, List.of("/api/findings/**", "/api/waivers/**"), Access.REVIEWER,
           "workflow actions and waivers"),
       // viewer
+      rule(Set.of(HttpMethod.POST), List.of("/api/evaluations/*/replay"), Access.VIEWER,
+          "replays a recorded evaluation: changes nothing, reads what a viewer may read; one replay at a time"),
       rule(GET, List.of("/api/integrity/**"), Access.VIEWER, "hash-chain verification: ids and hashes, no content"),
       rule(GET, List.of("/api/oscal/**"), Access.VIEWER, "OSCAL catalog, assessment results and POA&M"),
       rule(GET, List.of("/api/evidence-pack", "/api/evidence-pack/**"), Access.VIEWER,
