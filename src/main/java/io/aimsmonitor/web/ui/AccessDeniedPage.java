@@ -22,8 +22,7 @@ public class AccessDeniedPage {
   String denied(HttpServletRequest request) {
     Object path = request.getAttribute(RequestDispatcher.FORWARD_REQUEST_URI);
     String page = path == null ? "This page" : "The page " + path;
-    UiUser me = UiUser.of(org.springframework.security.core.context.SecurityContextHolder.getContext()
-        .getAuthentication());
+    UiUser me = UiUser.current();
     String who = me.signedIn() ? " You are signed in as " + me.name() + ", with the " + me.roleLabel() + " role." : "";
     String needs = request.getAttribute(EndpointRoles.NEEDED_ROLE_ATTRIBUTE) instanceof Role role
         ? page + " needs the " + role.label() + " role." + who + " Ask an administrator if you need it."
