@@ -58,7 +58,8 @@ final class FindingCounts {
     return counted.get();
   }
 
-  private String version() {
+  /** Changes whenever the findings or their workflow change (see the class comment). */
+  String version() {
     List<Object> row = jdbc.sql("SELECT (SELECT MAX(id) FROM evaluation_run), (SELECT MAX(id) FROM finding_event)")
         .query((rs, n) -> List.<Object>of(String.valueOf(rs.getObject(1)), String.valueOf(rs.getObject(2)))).single();
     return row.get(0) + "/" + row.get(1);

@@ -259,6 +259,15 @@ public class FindingRepository {
     return counts.count(filter.where(params), params);
   }
 
+  /**
+   * A value that changes whenever the findings or their workflow change (an evaluation, a
+   * reviewer's action), read with two primary-key look-ups: for caches of figures derived from the
+   * findings, as {@link #count(FindingFilter)} uses it.
+   */
+  public String changeVersion() {
+    return counts.version();
+  }
+
   /** How many counts were read from the database rather than the cache: for tests. */
   long countsRead() {
     return counts.counted();

@@ -58,6 +58,15 @@ public final class EndpointRoles {
     }
   }
 
+  /**
+   * Where a browser that loads a page its role does not allow is forwarded, so that it gets a page in
+   * the UI's layout naming the role needed instead of a problem document ({@code web.ui.AccessDeniedPage}).
+   */
+  public static final String ACCESS_DENIED_PAGE = "/access-denied";
+
+  /** Request attribute of that forward: the {@link Role} the refused page needs (absent: no role allows it). */
+  public static final String NEEDED_ROLE_ATTRIBUTE = "aims.access-denied.needed-role";
+
   private static final Set<HttpMethod> ANY = Set.of();
   private static final Set<HttpMethod> GET = Set.of(HttpMethod.GET, HttpMethod.HEAD);
   private static final Set<HttpMethod> CHANGES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
@@ -73,6 +82,8 @@ public final class EndpointRoles {
       rule(ANY, List.of("/login", "/logout", "/login/oauth2/**", "/oauth2/**", "/default-ui.css"), Access.PUBLIC,
           "the way in; the login form and logout are still protected by CSRF"),
       rule(ANY, List.of("/error"), Access.PUBLIC, "the error page of a request already decided"),
+      rule(ANY, List.of(ACCESS_DENIED_PAGE), Access.PUBLIC,
+          "the web UI's page saying which role a refused page needs; it shows no data"),
       // the web UI (web.ui, docs/ui.md): pages at the root. Its CSS and scripts are open so that
       // the sign-in page is styled; they hold no data.
       rule(GET, List.of("/ui/**", "/webjars/**", "/favicon.ico"), Access.PUBLIC,

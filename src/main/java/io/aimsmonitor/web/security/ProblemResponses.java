@@ -1,11 +1,13 @@
 package io.aimsmonitor.web.security;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
@@ -17,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * 401 and 403 as RFC 9457 problem details for API clients. (A browser navigating to a page is
- * sent to the login page by the login configurers instead, see {@link #isBrowserNavigation}.)
+ * sent to the login page by the login configurers instead, see {@link #isBrowserNavigation}, and
+ * one refused a page is forwarded to {@link EndpointRoles#ACCESS_DENIED_PAGE}.)
  *
  * <p>A 401 challenges with {@code Bearer} only, never {@code Basic}: a browser that never saw a
  * Basic challenge never caches Basic credentials, so another site cannot make it send them (which
@@ -41,7 +44,18 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
 
   @Override
   public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
-      throws IOException {
+      throws IOException, ServletException {
+    if (!(denied instanceof CsrfException) && isBrowserNavigation(request) && request.getHeader("HX-Request") == null
+        && !response.isCommitted()) {
+      // A person in the web UI: a page in the layout naming the role needed (as Spring's
+      // AccessDeniedHandlerImpl forwards to its error page), not JSON. htmx requests keep the problem.
+      EndpointRoles.ruleFor(HttpMethod.valueOf(request.getMethod()), EndpointAccessManager.path(request))
+          .flatMap(rule -> rule.access().role())
+          .ifPresent(role -> request.setAttribute(EndpointRoles.NEEDED_ROLE_ATTRIBUTE, role));
+      response.setStatus(HttpStatus.FORBIDDEN.value());
+      request.getRequestDispatcher(EndpointRoles.ACCESS_DENIED_PAGE).forward(request, response);
+      return;
+    }
     String detail = denied instanceof CsrfException
         ? "missing or invalid CSRF token: a browser session must send the token in the X-CSRF-TOKEN header"
             + " (GET /api/me returns it)"

@@ -3,6 +3,15 @@ package io.aimsmonitor.web.ui;
 import io.aimsmonitor.review.AiSystemInventory;
 import io.aimsmonitor.review.AiSystemInventory.AiSystem;
 import io.aimsmonitor.web.api.AiSystemsController;
+import io.aimsmonitor.web.api.AiSystemsController.AiSystemSummary;
+import io.aimsmonitor.web.api.ReportsController;
+import io.aimsmonitor.web.api.ReportsController.SystemAsOf;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,14 +30,43 @@ public class AiSystemsPage {
       "attestation_required", "compliant");
 
   private final AiSystemsController api;
+  private final ReportsController reports;
 
-  public AiSystemsPage(AiSystemsController api) {
+  public AiSystemsPage(AiSystemsController api, ReportsController reports) {
     this.api = api;
+    this.reports = reports;
   }
 
+  /**
+   * One row of the inventory: the system as it is now, with its findings and controls now or, on a
+   * past date, as they stood then ({@code GET /api/reports/ai-systems?asOf=}).
+   */
+  public record SystemRow(AiSystemSummary system, long openFindings, long waivedFindings,
+      Map<String, Long> controlsByStatus) {}
+
+  /**
+   * The inventory; with {@code asOf}, each system's open and waived findings and its controls by status
+   * as they stood at the end of that day (UTC), from the finding history, as the controls page does.
+   * Which subjects make up a system is today's (the report's documented limit).
+   */
   @GetMapping("/ai-systems")
-  String list(Model model) {
-    model.addAttribute("systems", api.list());
+  String list(@RequestParam(required = false) LocalDate asOf, Model model) {
+    List<AiSystemSummary> systems = api.list();
+    List<SystemRow> rows;
+    if (asOf == null) {
+      rows = systems.stream().map(s -> new SystemRow(s, s.findings().open(), s.findings().waived(),
+          s.controlsByStatus())).toList();
+    } else {
+      // a date means the end of that day in UTC: "compliant on 31 March" is how the day ended
+      Map<String, SystemAsOf> then = reports.aiSystems(asOf.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())
+          .stream().collect(Collectors.toMap(SystemAsOf::id, Function.identity(), (a, b) -> a));
+      rows = systems.stream().filter(s -> then.containsKey(s.id())).map(s -> {
+        SystemAsOf past = then.get(s.id());
+        return new SystemRow(s, past.openFindings(), past.waivedFindings(), past.controlsByStatus());
+      }).toList();
+    }
+    model.addAttribute("systems", rows);
+    model.addAttribute("asOf", asOf);
     return "ui/ai-systems";
   }
 

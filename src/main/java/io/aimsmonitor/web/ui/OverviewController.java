@@ -81,37 +81,51 @@ public class OverviewController {
   /** A day of the chart's table: open findings per severity at the end of that day. */
   public record TrendDay(LocalDate day, Map<Severity, Long> open) {}
 
+  /**
+   * The overview's figures that are read from the findings: the heavy part of the page (at 100,000
+   * findings a control report with its waiver look-ups, three counts and 30 days of history per
+   * severity; over ten seconds per view before they were kept).
+   */
+  record Figures(List<Family> families, Map<String, Long> postureTotals, long openCount, long waivedCount,
+      long staleCount, List<TrendDay> trend, Map<FindingEvent.Type, Long> changeCounts,
+      List<FindingActivity.Change> changes, Instant yesterday) {}
+
+  /**
+   * How long figures are served while the findings have not changed. WHY a bound at all: part of the
+   * page moves without a change of the findings (the 24-hour window of "since yesterday", today's
+   * point of the chart, a control turning unknown when its source goes stale, waivers from the
+   * waivers file), so a view shows figures at most this old; every view after an evaluation or a
+   * reviewer's action shows new ones.
+   */
+  static final Duration FIGURES_MAX_AGE = Duration.ofMinutes(1);
+
+  private final KeptWhileUnchanged<Figures> figures = new KeptWhileUnchanged<>(FIGURES_MAX_AGE);
+
   @GetMapping("/")
   String overview(Model model) {
     Instant now = clock.instant();
-    List<ControlReport.Row> rows = controls.list(null, null, null).controls();
-    List<Family> families = families(rows);
-    Map<String, Long> totals = new LinkedHashMap<>();
-    POSTURES.forEach(p -> totals.put(p, 0L));
-    families.forEach(f -> f.counts().forEach((p, n) -> totals.merge(p, n, Long::sum)));
-
+    Figures figures = this.figures.get(findings.changeVersion(), now, () -> compute(now));
     model.addAttribute("postures", POSTURES);
-    model.addAttribute("annexA", families.stream().filter(f -> f.part().equals("annex-a")).toList());
-    model.addAttribute("clauses", families.stream().filter(f -> f.part().equals("clause")).toList());
-    model.addAttribute("postureTotals", totals);
+    model.addAttribute("annexA", figures.families().stream().filter(f -> f.part().equals("annex-a")).toList());
+    model.addAttribute("clauses", figures.families().stream().filter(f -> f.part().equals("clause")).toList());
+    model.addAttribute("postureTotals", figures.postureTotals());
 
-    model.addAttribute("openCount", findings.count(filter("open")));
-    model.addAttribute("waivedCount", findings.count(filter("waived")));
-    model.addAttribute("staleCount", findings.count(filter("stale")));
+    model.addAttribute("openCount", figures.openCount());
+    model.addAttribute("waivedCount", figures.waivedCount());
+    model.addAttribute("staleCount", figures.staleCount());
 
-    List<TrendDay> trend = trend(now);
+    List<TrendDay> trend = figures.trend();
     model.addAttribute("trend", trend);
     model.addAttribute("openToday", trend.get(trend.size() - 1).open().values().stream().mapToLong(Long::longValue).sum());
     model.addAttribute("trendOption", JSON.writeValueAsString(chart(trend)));
     model.addAttribute("severities", severitiesDescending());
 
-    Instant yesterday = now.minus(Duration.ofDays(1));
-    Map<FindingEvent.Type, Long> changeCounts = activity.changeCounts(yesterday);
-    model.addAttribute("opened", changeCounts.get(FindingEvent.Type.OPENED));
-    model.addAttribute("resolved", changeCounts.get(FindingEvent.Type.RESOLVED));
-    model.addAttribute("reopened", changeCounts.get(FindingEvent.Type.REOPENED));
-    model.addAttribute("changes", activity.changes(yesterday, CHANGES_SHOWN));
-    model.addAttribute("openedSinceUrl", "/findings?firstSeenFrom=" + yesterday.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    model.addAttribute("opened", figures.changeCounts().get(FindingEvent.Type.OPENED));
+    model.addAttribute("resolved", figures.changeCounts().get(FindingEvent.Type.RESOLVED));
+    model.addAttribute("reopened", figures.changeCounts().get(FindingEvent.Type.REOPENED));
+    model.addAttribute("changes", figures.changes());
+    model.addAttribute("openedSinceUrl", "/findings?firstSeenFrom="
+        + figures.yesterday().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
 
     List<ConnectorView> sources = connectors.list().stream().filter(ConnectorView::enabled).toList();
     model.addAttribute("sources", sources);
@@ -124,6 +138,17 @@ public class OverviewController {
     model.addAttribute("expiringWithin", Durations.words(soon));
     model.addAttribute("now", now);
     return "ui/overview";
+  }
+
+  private Figures compute(Instant now) {
+    List<Family> families = families(controls.list(null, null, null).controls());
+    Map<String, Long> totals = new LinkedHashMap<>();
+    POSTURES.forEach(p -> totals.put(p, 0L));
+    families.forEach(f -> f.counts().forEach((p, n) -> totals.merge(p, n, Long::sum)));
+    Instant yesterday = now.minus(Duration.ofDays(1));
+    return new Figures(families, totals, findings.count(filter("open")), findings.count(filter("waived")),
+        findings.count(filter("stale")), trend(now), activity.changeCounts(yesterday),
+        activity.changes(yesterday, CHANGES_SHOWN), yesterday);
   }
 
   private FindingFilter filter(String status) {

@@ -8,8 +8,6 @@ import java.util.NoSuchElementException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -42,8 +40,7 @@ public class UiAdvice {
   /** The signed-in user: {@code ${me.name}}, {@code ${me.reviewer}}, {@code ${me.admin}}. */
   @ModelAttribute("me")
   UiUser me() {
-    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-    return UiUser.of(authentication);
+    return UiUser.current();
   }
 
   /** The request path, so that the navigation can mark the current page (Thymeleaf 3.1 has no #request). */

@@ -14,6 +14,11 @@ import org.springframework.security.core.Authentication;
  */
 public record UiUser(String name, Role role) {
 
+  /** Who is signed in on this request (the security context's authentication). */
+  static UiUser current() {
+    return of(org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication());
+  }
+
   static UiUser of(Authentication authentication) {
     if (authentication == null || !authentication.isAuthenticated()) {
       return new UiUser(null, null);

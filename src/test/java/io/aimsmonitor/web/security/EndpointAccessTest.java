@@ -101,8 +101,8 @@ class EndpointAccessTest extends SecuredService {
           methods.addAll(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
         }
         for (String pattern : info.getPatternValues()) {
-          if (pattern.equals("/error")) {
-            continue; // the error page renders requests already decided, it is no endpoint
+          if (pattern.equals("/error") || pattern.equals(EndpointRoles.ACCESS_DENIED_PAGE)) {
+            continue; // the error and access-denied pages render requests already decided, they are no endpoints
           }
           for (String method : methods) {
             if (seen.add(method + " " + pattern)) {

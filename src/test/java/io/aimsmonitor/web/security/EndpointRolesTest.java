@@ -43,7 +43,9 @@ class EndpointRolesTest {
         assertThat(rule.patterns()).allSatisfy(p -> assertThat(p.getPatternString())
             .matches("/actuator/health(/\\*\\*)?|/login.*|/logout|/oauth2/\\*\\*|/default-ui\\.css|/error"
                 // the web UI's static files: stylesheet, scripts and icon, no data
-                + "|/ui/\\*\\*|/webjars/\\*\\*|/favicon\\.ico"));
+                + "|/ui/\\*\\*|/webjars/\\*\\*|/favicon\\.ico"
+                // the page explaining a refusal already decided (the role a page needs), no data
+                + "|/access-denied"));
       }
     }
   }

@@ -5,19 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aimsmonitor.audit.AuditLog;
 import io.aimsmonitor.web.security.ApiTokens;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.Select;
 
 /** Page 8: the audit log and API tokens, for admins only; a new token is shown once. */
 class AuditAndTokensPageTest extends BrowserTest {
 
   @Test
-  void aViewerIsRefusedTheAuditLogAndTokens() {
+  void aViewerIsRefusedTheAuditLogAndTokensWithAPageNamingTheRoleNeeded() {
     signIn(UiFixture.VIEWER, UiFixture.PASSWORD);
     for (String page : new String[] {"/audit", "/tokens", "/tokens/1/revoke"}) {
       open(page);
-      String body = find("body").getText();
-      assertThat(body).as(page).containsIgnoringCase("forbidden").doesNotContain("Create a token", "Audit log entries");
+      assertThat(find("h1").getText()).as(page).isEqualTo("Not allowed");
+      assertThat(mainText()).as(page).contains("403", "The page " + page + " needs the admin role",
+          "signed in as " + UiFixture.VIEWER + ", with the viewer role").doesNotContain("Create a token",
+          "Audit log entries");
+      assertThat(findAll("nav a[href='/findings']")).as(page + ": in the UI's layout, with its navigation").isNotEmpty();
+      assertThat(findAll("nav a[href='/audit']")).as("the navigation still hides the admin pages").isEmpty();
     }
+    assertAccessible();
+    // what the browser received: a 403 HTML page, not a problem document
+    Object answer = ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
+        + "fetch('/audit', {headers: {Accept: 'text/html'}})"
+        + ".then(r => done(r.status + ' ' + r.headers.get('content-type')), e => done(String(e)));");
+    assertThat(String.valueOf(answer)).startsWith("403 text/html");
   }
 
   @Test
