@@ -38,9 +38,14 @@ class ShadowBacktestTest {
   private ShadowMode shadow;
   private DataSource data;
 
+  /** The store under test: H2 here, PostgreSQL in {@link ShadowBacktestPostgresTest}. */
+  DataSource database(Path folder) throws Exception {
+    return TestDatabases.h2File(folder.resolve("db"));
+  }
+
   @BeforeEach
-  void setUp() throws IOException {
-    data = TestDatabases.h2File(dir.resolve("db"));
+  void setUp() throws Exception {
+    data = database(dir);
     clock = new MutableClock(Instant.parse("2026-11-01T10:00:00Z"));
     bench = new Workbench(dir, TestStore.on(data), clock);
     bench.writePack("live", Workbench.OWNER_RULE);
