@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aimsmonitor.store.ShadowRepository;
+import io.aimsmonitor.testing.HostilePacks;
 import io.aimsmonitor.testing.MutableClock;
 import io.aimsmonitor.testing.TestDatabases;
 import io.aimsmonitor.testing.TestStore;
@@ -148,5 +149,26 @@ class ShadowBacktestTest {
     assertThat(JdbcClient.create(data).sql("SELECT COUNT(*) FROM finding WHERE status = 'OPEN'").query(Long.class)
         .single()).isEqualTo(2);
     assertThat(JdbcClient.create(data).sql("SELECT COUNT(*) FROM shadow_result").query(Long.class).single()).isZero();
+  }
+
+  @Test
+  void aShadowPackThatTripsAGuardFailsAloneAndTheLivePackIsUnaffected() throws IOException {
+    Path looping = HostilePacks.LOOPING.write(bench.rules);
+    Files.writeString(looping.resolve("pack.yaml"), Files.readString(looping.resolve("pack.yaml")) + "shadow: true\n");
+    assertThat(bench.ruleBook.reload().rejected()).isEmpty();
+    collect(Workbench.model("churn", "4", "[]"));
+
+    var outcome = bench.monitor.evaluate();
+    shadow.evaluate(bench.monitor.latestFacts(), clock.instant());
+
+    assertThat(outcome.run().failedPacks()).isEmpty(); // only live packs count there
+    assertThat(outcome.run().opened()).isEqualTo(1);
+    ShadowMode.PackReport hostile = shadow.report(HostilePacks.LOOPING.pack(), 10);
+    assertThat(hostile.evaluation()).isEqualTo("failed");
+    assertThat(hostile.error()).contains("stopped");
+    assertThat(shadow.report("candidate", 10).evaluation()).isEqualTo("ok");
+    assertThat(shadow.report("candidate", 10).violations()).isEqualTo(2);
+    assertThat(JdbcClient.create(data).sql("SELECT COUNT(*) FROM finding WHERE status = 'OPEN'").query(Long.class)
+        .single()).isEqualTo(1);
   }
 }
