@@ -200,9 +200,7 @@ public class MonitorService {
         violations.addAll(r.violations());
       } else {
         failed.add(r.pack().name());
-        var trip = r.trip();
-        packFailures.add(new EvaluationRepository.PackFailure(r.pack().name(), r.pack().contentHash(), started,
-            trip == null ? null : trip.guard(), trip == null ? null : trip.rule(), trip != null && trip.runaway(), r.error()));
+        packFailures.add(EvaluationRepository.PackFailure.of(r, started));
       }
     }
     PausePoints.reach(PausePoints.EVALUATE);

@@ -134,10 +134,7 @@ public class ShadowMode {
     for (RulePack pack : packs) {
       PackResult result = evaluator.evaluate(pack, facts, at);
       if (!result.succeeded()) {
-        var trip = result.trip();
-        evaluations.recordFailures(List.of(new EvaluationRepository.PackFailure(pack.name(), pack.contentHash(), at,
-            trip == null ? null : trip.guard(), trip == null ? null : trip.rule(), trip != null && trip.runaway(),
-            result.error())));
+        evaluations.recordFailures(List.of(EvaluationRepository.PackFailure.of(result, at)));
       }
       List<ShadowViolation> found = violations(pack, result.violations());
       store.record(new ShadowResult(pack.name(), pack.contentHash(), at, result.violations().size(), result.error(),
