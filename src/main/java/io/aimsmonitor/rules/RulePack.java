@@ -14,7 +14,7 @@ import org.kie.api.KieBase;
  * @param parameterValues the values in force (defaults overridden by configuration)
  * @param limits the pack's evaluation budget (pack.yaml's {@code limits} over the service defaults)
  * @param shadow pack.yaml's {@code shadow: true}: evaluated and reported (what it would find) but it
- *     creates no findings, changes no control status and fires no alerts; see docs/rules.md
+ *     creates no findings, changes no control status and fires no alerts; see docs/writing-rules.md
  */
 public record RulePack(
     String name,
