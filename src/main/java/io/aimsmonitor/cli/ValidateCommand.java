@@ -116,18 +116,18 @@ public class ValidateCommand implements Callable<Integer> {
       problems += r.problems().size();
     }
     String where = inputs.isBundled(dir) ? " (bundled)" : "";
-    for (RulePack pack : book.packs()) {
+    for (RulePack pack : book.allPacks()) {
       List<String> evaluationProblems = evaluateCases(pack);
       if (evaluationProblems.isEmpty()) {
-        out.println("rule pack " + pack.name() + where + ": " + pack.rules().size() + " rules, version "
-            + pack.shortHash() + " is valid");
+        out.println("rule pack " + pack.name() + where + (pack.shadow() ? " (shadow)" : "") + ": " + pack.rules().size()
+            + " rules, version " + pack.shortHash() + " is valid");
       } else {
         err.println("error: rule pack '" + pack.name() + "' cannot be evaluated:");
         evaluationProblems.forEach(p -> err.println("  " + p));
         problems += evaluationProblems.size();
       }
     }
-    if (book.packs().isEmpty() && report.rejected().isEmpty()) {
+    if (book.allPacks().isEmpty() && report.rejected().isEmpty()) {
       err.println("error: " + dir + ": no rule packs (folders with a pack.yaml)");
       problems++;
     }

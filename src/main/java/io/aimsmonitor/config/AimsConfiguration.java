@@ -141,9 +141,10 @@ public class AimsConfiguration {
   MonitorService monitorService(ConnectorInstances connectors, DemoServers demoServers, DemoLineage.Sent demoLineage,
       ConnectorTypes types, SnapshotRepository snapshots, LineageEventRepository lineageEvents,
       RuleBook ruleBook, FindingRepository findings, EvaluationRepository evaluations,
-      ObjectProvider<UnaryOperator<List<Fact>>> scope, ObjectProvider<ReconciliationSink> sink, Clock clock) {
+      ObjectProvider<UnaryOperator<List<Fact>>> scope, ObjectProvider<ReconciliationSink> sink,
+      io.aimsmonitor.shadow.ShadowMode shadow, Clock clock) {
     return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock, lineageEvents), snapshots, ruleBook,
         new Evaluator(), new Reconciler(), findings, evaluations, scope.getIfAvailable(() -> UnaryOperator.identity()),
-        clock, sink.getIfAvailable(() -> (result, facts) -> findings.apply(result)));
+        clock, sink.getIfAvailable(() -> (result, facts) -> findings.apply(result)), shadow::evaluate);
   }
 }

@@ -53,8 +53,21 @@ public final class RuleBook {
     return rulesDir;
   }
 
-  /** Packs in force, by name order. */
+  /**
+   * Live packs in force, by name order: the ones whose violations become findings. Shadow packs
+   * are not among them, so nothing that reads this (evaluation, controls, metrics, exports) sees them.
+   */
   public List<RulePack> packs() {
+    return state.packs.values().stream().filter(p -> !p.shadow()).toList();
+  }
+
+  /** Shadow packs in force ({@code shadow: true} in pack.yaml), by name order: evaluated and reported only. */
+  public List<RulePack> shadowPacks() {
+    return state.packs.values().stream().filter(RulePack::shadow).toList();
+  }
+
+  /** Every pack in force, live and shadow, by name order: what validation, rule tests and listings show. */
+  public List<RulePack> allPacks() {
     return List.copyOf(state.packs.values());
   }
 
@@ -63,10 +76,10 @@ public final class RuleBook {
     return state.rejected;
   }
 
-  /** All rules in force, by id. */
+  /** All rules of the live packs in force, by id (a shadow pack's rules are not in force). */
   public Map<String, RuleDefinition> rules() {
     Map<String, RuleDefinition> all = new LinkedHashMap<>();
-    state.packs.values().forEach(p -> p.rules().forEach(r -> all.put(r.id(), r)));
+    packs().forEach(p -> p.rules().forEach(r -> all.put(r.id(), r)));
     return all;
   }
 
@@ -77,11 +90,7 @@ public final class RuleBook {
   /** True when a pack folder was added, removed or changed since the last reload. */
   public boolean changedOnDisk() {
     try {
-      Map<String, String> onDisk = scanHashes();
-      Map<String, String> known = new TreeMap<>();
-      state.packs.forEach((name, pack) -> known.put(name, pack.contentHash()));
-      state.rejected.forEach((name, r) -> known.put(name, r.contentHash()));
-      return !onDisk.equals(known);
+      return !scanHashes().equals(known(state));
     } catch (IOException e) {
       return false;
     }
@@ -110,6 +119,8 @@ public final class RuleBook {
         removed.add(name);
       }
     }
+    // a rejection can depend on the other packs (a rule id clash): re-check it when any pack changed
+    boolean othersChanged = !onDisk.equals(known(current));
     for (var entry : onDisk.entrySet()) {
       String name = entry.getKey();
       RulePack old = packs.get(name);
@@ -118,7 +129,7 @@ public final class RuleBook {
         continue;
       }
       Rejection previous = current.rejected.get(name);
-      if (previous != null && previous.contentHash().equals(entry.getValue())) {
+      if (previous != null && previous.contentHash().equals(entry.getValue()) && !othersChanged) {
         rejected.put(name, previous); // same broken files as last time: no need to recompile
         continue;
       }
@@ -141,16 +152,30 @@ public final class RuleBook {
     return new ReloadReport(loaded, unchanged, List.copyOf(rejected.values()), removed);
   }
 
+  /** Pack name to the content hash last seen, loaded or rejected. */
+  private static Map<String, String> known(State state) {
+    Map<String, String> known = new TreeMap<>();
+    state.packs.forEach((name, pack) -> known.put(name, pack.contentHash()));
+    state.rejected.forEach((name, r) -> known.put(name, r.contentHash()));
+    return known;
+  }
+
+  /**
+   * Rule ids the pack shares with another pack of the same kind. A shadow pack may reuse a live
+   * rule's id (a candidate revision of that rule, compared against its findings); promoting it while
+   * the live pack still defines the id is then refused here, and the shadow version stays in force.
+   */
   private static List<String> clashes(RulePack pack, Map<String, RulePack> others) {
     List<String> out = new ArrayList<>();
     for (RulePack other : others.values()) {
-      if (other.name().equals(pack.name())) {
+      if (other.name().equals(pack.name()) || other.shadow() != pack.shadow()) {
         continue;
       }
       for (RuleDefinition rule : pack.rules()) {
         if (other.rules().stream().anyMatch(r -> r.id().equals(rule.id()))) {
           out.add(pack.directory() + ": rule \"" + rule.id() + "\" is already defined by pack '" + other.name()
-              + "' (rule ids must be unique: they are part of every finding's identity)");
+              + "' (rule ids must be unique" + (pack.shadow() ? " among shadow packs" : "")
+              + ": they are part of every finding's identity)");
         }
       }
     }

@@ -13,6 +13,8 @@ import org.kie.api.KieBase;
  * @param parameters declared parameters, by name
  * @param parameterValues the values in force (defaults overridden by configuration)
  * @param limits the pack's evaluation budget (pack.yaml's {@code limits} over the service defaults)
+ * @param shadow pack.yaml's {@code shadow: true}: evaluated and reported (what it would find) but it
+ *     creates no findings, changes no control status and fires no alerts; see docs/writing-rules.md
  */
 public record RulePack(
     String name,
@@ -24,7 +26,8 @@ public record RulePack(
     Map<String, Object> parameterValues,
     List<RuleDefinition> rules,
     KieBase kieBase,
-    EvaluationLimits limits) {
+    EvaluationLimits limits,
+    boolean shadow) {
 
   public RulePack {
     parameters = Map.copyOf(parameters);
@@ -48,7 +51,7 @@ public record RulePack(
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("parameters." + String.join("; parameters.", problems));
     }
-    return new RulePack(name, version, description, contentHash, directory, parameters, values, rules, kieBase, limits);
+    return new RulePack(name, version, description, contentHash, directory, parameters, values, rules, kieBase, limits, shadow);
   }
 
   /** First 12 hex digits of the content hash, as shown in metrics and the API. */

@@ -52,7 +52,7 @@ public final class RulePackLoader {
   public static final Map<String, Class<?>> BUILT_IN_GLOBALS = Map.of(
       "violations", Violations.class, "now", java.time.Instant.class);
 
-  private static final Set<String> PACK_KEYS = Set.of("name", "version", "description", "parameters", "limits");
+  private static final Set<String> PACK_KEYS = Set.of("name", "version", "description", "parameters", "limits", "shadow");
   private static final Set<String> SEVERITIES = Set.of("info", "low", "medium", "high", "critical");
   private static final AtomicLong BUILDS = new AtomicLong();
 
@@ -134,6 +134,11 @@ public final class RulePackLoader {
     List<String> limitProblems = new ArrayList<>();
     EvaluationLimits limits = EvaluationLimits.parse(spec.get("limits"), defaultLimits, limitProblems);
     limitProblems.forEach(p -> problems.add(packYaml + ": " + p));
+    Object shadowSpec = spec.getOrDefault("shadow", false);
+    if (!(shadowSpec instanceof Boolean)) {
+      problems.add(packYaml + ": shadow: expected true or false, got '" + shadowSpec + "'");
+    }
+    boolean shadow = Boolean.TRUE.equals(shadowSpec);
 
     List<Path> drls;
     String hash;
@@ -177,7 +182,8 @@ public final class RulePackLoader {
     }
     rules.sort(java.util.Comparator.comparing(RuleDefinition::id));
     return new RulePack(name, spec.get("version") == null ? null : String.valueOf(spec.get("version")),
-        String.valueOf(spec.getOrDefault("description", "")), hash, dir, parameters, values, rules, kieBase, limits);
+        String.valueOf(spec.getOrDefault("description", "")), hash, dir, parameters, values, rules, kieBase, limits,
+        shadow);
   }
 
   @SuppressWarnings("unchecked")

@@ -67,21 +67,26 @@ public class MonitorService {
   private final UnaryOperator<List<Fact>> scope;
   private final Clock clock;
   private final ReconciliationSink sink;
+  /** Evaluates the shadow packs over the same facts: reported only, never reconciled (ShadowMode). */
+  private final java.util.function.BiConsumer<List<Fact>, Instant> shadow;
 
   public MonitorService(ConnectorInstances connectors, CollectionRunner runner, SnapshotRepository snapshots,
       RuleBook ruleBook, Evaluator evaluator, Reconciler reconciler, FindingRepository findings,
       EvaluationRepository evaluations, UnaryOperator<List<Fact>> scope, Clock clock) {
     this(connectors, runner, snapshots, ruleBook, evaluator, reconciler, findings, evaluations, scope, clock,
-        (result, facts) -> findings.apply(result));
+        (result, facts) -> findings.apply(result), (facts, at) -> { });
   }
 
   /**
    * @param sink stores each reconciliation: the review workflow's, which also applies waivers
+   * @param shadow evaluates the shadow packs over each evaluation's facts ({@code ShadowMode::evaluate})
    */
   public MonitorService(ConnectorInstances connectors, CollectionRunner runner, SnapshotRepository snapshots,
       RuleBook ruleBook, Evaluator evaluator, Reconciler reconciler, FindingRepository findings,
-      EvaluationRepository evaluations, UnaryOperator<List<Fact>> scope, Clock clock, ReconciliationSink sink) {
+      EvaluationRepository evaluations, UnaryOperator<List<Fact>> scope, Clock clock, ReconciliationSink sink,
+      java.util.function.BiConsumer<List<Fact>, Instant> shadow) {
     this.sink = sink;
+    this.shadow = shadow;
     this.connectors = connectors;
     this.runner = runner;
     this.snapshots = snapshots;
@@ -201,9 +206,7 @@ public class MonitorService {
         violations.addAll(r.violations());
       } else {
         failed.add(r.pack().name());
-        var trip = r.trip();
-        packFailures.add(new EvaluationRepository.PackFailure(r.pack().name(), r.pack().contentHash(), started,
-            trip == null ? null : trip.guard(), trip == null ? null : trip.rule(), trip != null && trip.runaway(), r.error()));
+        packFailures.add(EvaluationRepository.PackFailure.of(r, started));
       }
     }
     PausePoints.reach(PausePoints.EVALUATE);
@@ -218,6 +221,7 @@ public class MonitorService {
     Reconciler.Result result = reconciler.reconcile(new Reconciler.Input(existing.findings(), violations,
         evaluated, ruleBook.rules().keySet(), dependencies, snapshotIds, started, existing.live()));
     sink.store(result, inScope);
+    shadow.accept(inScope, started); // shadow packs: same facts and guards, their violations only reported
     Map<String, Integer> staleBySource = new java.util.TreeMap<>();
     health.values().stream().filter(h -> !h.fresh()).forEach(h -> staleBySource.put(h.source(), 0));
     staleBySource.putAll(result.staleBySource());

@@ -34,7 +34,7 @@ public final class RuleReloadAudit {
   /** Pack name to content hash. */
   private static Map<String, String> versions(RuleBook book) {
     Map<String, String> versions = new TreeMap<>();
-    book.packs().forEach(p -> versions.put(p.name(), p.contentHash()));
+    book.allPacks().forEach(p -> versions.put(p.name(), p.contentHash()));
     return versions;
   }
 }

@@ -27,7 +27,14 @@ public class EvaluationRepository {
    * @param runaway its evaluation thread did not stop when asked: the pack version is quarantined
    */
   public record PackFailure(String pack, String contentHash, Instant at, String guard, String rule, boolean runaway,
-      String message) {}
+      String message) {
+    /** The failure of a pack's evaluation at {@code at} (live or shadow: both are quarantined the same way). */
+    public static PackFailure of(io.aimsmonitor.rules.Evaluator.PackResult failed, Instant at) {
+      var trip = failed.trip();
+      return new PackFailure(failed.pack().name(), failed.pack().contentHash(), at, trip == null ? null : trip.guard(),
+          trip == null ? null : trip.rule(), trip != null && trip.runaway(), failed.error());
+    }
+  }
 
   private final JdbcClient jdbc;
 

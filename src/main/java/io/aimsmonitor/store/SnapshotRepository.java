@@ -245,6 +245,24 @@ public class SnapshotRepository {
     return deleted;
   }
 
+  /**
+   * The id of the good snapshot that was in force for a connector at {@code at}: its latest
+   * successful run finished by then (a held run counts only from when it was confirmed). What a
+   * backtest reads for a past day; empty when the source had no good snapshot yet (or it was pruned).
+   */
+  public Optional<Long> goodRunAsOf(String connectorId, Instant at) {
+    return jdbc.sql("SELECT id FROM connector_run WHERE connector_id = ? AND status = 'SUCCEEDED' AND finished_at <= ?"
+            + " AND (confirmed_at IS NULL OR confirmed_at <= ?) ORDER BY finished_at DESC, id DESC FETCH FIRST 1 ROWS ONLY")
+        .params(connectorId, utc(at), utc(at)).query(Long.class).optional();
+  }
+
+  /** One stored good snapshot, parsed (not cached: a backtest reads many and keeps only the current day's). */
+  public FactSnapshot snapshot(long runId) {
+    return jdbc.sql("SELECT connector_id, started_at, finished_at FROM connector_run WHERE id = ?").param(runId)
+        .query((rs, n) -> new FactSnapshot(runId, rs.getString(1), instant(rs, 2), instant(rs, 3), loadFacts(runId)))
+        .single();
+  }
+
   private static RunSummary summary(ResultSet rs, int n) throws SQLException {
     return new RunSummary(rs.getLong("id"), rs.getString("connector_id"), rs.getString("connector_type"),
         instant(rs, "started_at"), instant(rs, "finished_at"), "SUCCEEDED".equals(rs.getString("status")),

@@ -96,6 +96,29 @@ class TestRulesCommandTest {
   }
 
   @Test
+  void aShadowPackIsValidatedAndTestedLikeAnyPack() throws IOException {
+    Path pack = copyOfPack("aims-monitoring");
+    Path yaml = pack.resolve("pack.yaml");
+    Files.writeString(yaml, Files.readString(yaml) + "shadow: true\n");
+
+    Run tested = run(pack.getParent().toString());
+    assertEquals(ExitCodes.OK, tested.exit(), tested.output());
+    assertTrue(tested.output().contains("15 passed, 0 failed"), tested.output());
+
+    StringWriter text = new StringWriter();
+    PrintWriter out = new PrintWriter(text, true);
+    int exit = new CommandLine(new AimsCommand()).setOut(out).setErr(out)
+        .execute("validate", "--rules", pack.getParent().toString());
+    assertEquals(ExitCodes.OK, exit, text.toString());
+    assertTrue(text.toString().contains("rule pack aims-monitoring (shadow): "), text.toString());
+
+    Files.writeString(yaml, Files.readString(yaml).replace("shadow: true", "shadow: yes please"));
+    Run invalid = run(pack.toString());
+    assertEquals(ExitCodes.INVALID, invalid.exit(), invalid.output());
+    assertTrue(invalid.output().contains("shadow: expected true or false, got 'yes please'"), invalid.output());
+  }
+
+  @Test
   void anInvalidPackExitsTwo() throws IOException {
     Path pack = copyOfPack("aims-monitoring");
     Path drl = pack.resolve("monitoring.drl");

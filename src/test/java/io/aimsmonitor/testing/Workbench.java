@@ -111,7 +111,7 @@ public final class Workbench {
             () -> self.get().latestFacts(), clock);
         this.monitor = new MonitorService(instances, new CollectionRunner(types, new Secrets(Map.of()), clock),
             store.snapshots(), ruleBook, new Evaluator(), new Reconciler(), store.findings(), store.evaluations(),
-            UnaryOperator.identity(), clock, review);
+            UnaryOperator.identity(), clock, review, (facts, at) -> { });
         self.set(monitor);
       }
     } catch (IOException e) {

@@ -74,7 +74,7 @@ public final class RuleTestRunner {
     for (RuleBook.Rejection r : loaded.rejected()) {
       reports.add(new PackReport(r.pack(), dir.resolve(r.pack()), r.problems(), List.of(), List.of()));
     }
-    for (RulePack pack : book.packs()) {
+    for (RulePack pack : book.allPacks()) {
       reports.add(test(pack));
     }
     reports.sort(java.util.Comparator.comparing(PackReport::pack));

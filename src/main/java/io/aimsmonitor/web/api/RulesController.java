@@ -8,6 +8,7 @@ import io.aimsmonitor.rules.RulePack;
 import io.aimsmonitor.schedule.RuleReloadAudit;
 import io.aimsmonitor.schedule.Schedules;
 import io.aimsmonitor.store.EvaluationRepository;
+import io.aimsmonitor.store.ShadowRepository;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Rule packs in force, rejected packs, and reload. */
+/** Rule packs in force (live and shadow), rejected packs, and reload. */
 @RestController
 @RequestMapping("/api/rules")
 public class RulesController {
@@ -29,9 +30,11 @@ public class RulesController {
   private final EvaluationRepository evaluations;
   private final ObjectProvider<Schedules> schedules;
   private final AuditLog audit;
+  private final ShadowRepository shadowResults;
 
   public RulesController(RuleBook ruleBook, EvaluationRepository evaluations, ObjectProvider<Schedules> schedules,
-      AuditLog audit) {
+      AuditLog audit, ShadowRepository shadowResults) {
+    this.shadowResults = shadowResults;
     this.ruleBook = ruleBook;
     this.evaluations = evaluations;
     this.schedules = schedules;
@@ -55,12 +58,13 @@ public class RulesController {
    *     (this version's evaluation could not be stopped once: it is not run until it changes), or
    *     null before the first evaluation
    * @param lastFailure the pack's latest failure (guard, rule, message), shown while it is failed
+   * @param shadow a shadow pack: evaluated and reported at /api/rules/shadow, never creates findings
    */
-  public record PackView(String name, String version, String contentHash, String description,
+  public record PackView(String name, String version, String contentHash, String description, boolean shadow,
       Map<String, Object> parameters, LimitsView limits, String evaluation, EvaluationRepository.PackFailure lastFailure,
       List<RuleView> rules) {
     static PackView of(RulePack p, String evaluation, EvaluationRepository.PackFailure lastFailure) {
-      return new PackView(p.name(), p.version(), p.contentHash(), p.description(), p.parameterValues(),
+      return new PackView(p.name(), p.version(), p.contentHash(), p.description(), p.shadow(), p.parameterValues(),
           LimitsView.of(p.limits()), evaluation, lastFailure, p.rules().stream().map(RuleView::of).toList());
     }
   }
@@ -80,12 +84,23 @@ public class RulesController {
     List<String> failed = latest.map(EvaluationRepository.EvaluationRun::failedPacks).orElse(List.of());
     Map<String, EvaluationRepository.PackFailure> failures = failed.isEmpty() ? Map.of() : evaluations.latestFailures();
     Set<String> quarantined = evaluations.quarantined();
-    return new RulesView(ruleBook.packs().stream().map(p -> {
+    List<PackView> packs = new java.util.ArrayList<>(ruleBook.packs().stream().map(p -> {
       boolean isFailed = failed.contains(p.name());
       String status = quarantined.contains(p.contentHash()) ? "quarantined"
           : latest.isEmpty() ? null : isFailed ? "failed" : "ok";
       return PackView.of(p, status, isFailed ? failures.get(p.name()) : null);
-    }).toList(), ruleBook.rejected().values());
+    }).toList());
+    // shadow packs: their status is their own latest shadow evaluation (details at /api/rules/shadow)
+    List<RulePack> shadows = ruleBook.shadowPacks();
+    Map<String, ShadowRepository.PackCount> shadowCounts = new java.util.HashMap<>();
+    shadowResults.latestCounts(shadows.stream().map(RulePack::name).toList()).forEach(c -> shadowCounts.put(c.pack(), c));
+    for (RulePack p : shadows) {
+      ShadowRepository.PackCount count = shadowCounts.get(p.name());
+      packs.add(PackView.of(p, quarantined.contains(p.contentHash()) ? "quarantined"
+          : count == null ? null : count.failed() ? "failed" : "ok", null));
+    }
+    packs.sort(java.util.Comparator.comparing(PackView::name));
+    return new RulesView(packs, ruleBook.rejected().values());
   }
 
   /** Reloads now; 200 when every pack loaded, 422 with the compiler messages when one was rejected. */

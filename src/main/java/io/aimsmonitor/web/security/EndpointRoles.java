@@ -116,6 +116,8 @@ public final class EndpointRoles {
           "replays a recorded evaluation: changes nothing, reads what a viewer may read; one replay at a time"),
       rule(GET, List.of("/api/integrity/**"), Access.VIEWER, "hash-chain verification: ids and hashes, no content"),
       rule(GET, List.of("/api/oscal/**"), Access.VIEWER, "OSCAL catalog, assessment results and POA&M"),
+      rule(GET, List.of("/api/rules/shadow", "/api/rules/shadow/**"), Access.VIEWER,
+          "shadow rule packs: what they would find now and over the stored history (backtest)"),
       rule(GET, List.of("/api/evidence-pack", "/api/evidence-pack/**"), Access.VIEWER,
           "the auditor's evidence pack (zip) of a period"),
       rule(GET, List.of("/api/reports/**"), Access.VIEWER, "period reports: time out of compliance, remediation"),
