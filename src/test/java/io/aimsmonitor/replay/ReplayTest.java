@@ -349,6 +349,6 @@ class ReplayTest {
         .andExpect(status().isNotFound())
         .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("no record of evaluation")));
     assertThat(EndpointRoles.ruleFor(HttpMethod.POST, "/api/evaluations/" + first + "/replay").orElseThrow().access())
-        .isEqualTo(EndpointRoles.Access.VIEWER);
+        .isEqualTo(EndpointRoles.Access.REVIEWER);
   }
 }

@@ -112,8 +112,9 @@ public final class EndpointRoles {
       rule(CHANGES, List.of("/api/findings/**", "/api/waivers/**"), Access.REVIEWER,
           "workflow actions and waivers"),
       // viewer
-      rule(Set.of(HttpMethod.POST), List.of("/api/evaluations/*/replay"), Access.VIEWER,
-          "replays a recorded evaluation: changes nothing, reads what a viewer may read; one replay at a time"),
+      rule(Set.of(HttpMethod.POST), List.of("/api/evaluations/*/replay"), Access.REVIEWER,
+          "replays a recorded evaluation: changes nothing, but costs an evaluation's CPU, and no POST is a viewer's;"
+              + " one replay at a time"),
       rule(GET, List.of("/api/integrity/**"), Access.VIEWER, "hash-chain verification: ids and hashes, no content"),
       rule(GET, List.of("/api/oscal/**"), Access.VIEWER, "OSCAL catalog, assessment results and POA&M"),
       rule(GET, List.of("/api/rules/shadow", "/api/rules/shadow/**"), Access.VIEWER,
