@@ -99,7 +99,11 @@ class ReadmeDemoOutputTest {
       StringWriter table = new StringWriter();
       ScanCommand.print(run, result, FindingFormat.Format.TABLE, null, new PrintWriter(table, true));
       StringBuilder log = new StringBuilder();
-      captured.list.stream().map(ILoggingEvent::getFormattedMessage)
+      // this scan's lines only: a Spring context cached by an earlier test class may still be
+      // evaluating on its scheduler's threads in this JVM, and logs through the same logger
+      String scanThread = Thread.currentThread().getName();
+      captured.list.stream().filter(event -> event.getThreadName().equals(scanThread))
+          .map(ILoggingEvent::getFormattedMessage)
           .filter(line -> line.startsWith("evaluation:") || line.startsWith("open findings:"))
           .forEach(line -> log.append(line).append('\n'));
       return new Demo(log.toString(), table.toString());
