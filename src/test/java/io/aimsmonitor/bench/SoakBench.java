@@ -20,12 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -36,15 +35,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Soak: the whole service ({@code serve}, in this JVM) for a bounded time with every demo source
  * and five fault-injecting servers (503s, resets, truncated bodies, a slow drip, a hanging
- * connection) collected every 10 s, evaluation every 30 s, on PostgreSQL when
- * {@code AIMS_TEST_POSTGRES_URL} is set (a schema of its own, dropped afterwards) or else the
- * embedded H2. Every sample interval it forces a GC and records heap used after it, live threads,
- * open file handles ({@code /proc/self/fd}) and the Hikari pool (active, idle, total,
- * waiting), plus how many runs and evaluations the store holds, so the load is visible. Threads
- * and sockets of the fault servers, which share the JVM, are not counted.
+ * connection) collected every 10 s, evaluation every 30 s and retention every 5 min (keeping 5 min
+ * of runs), on PostgreSQL when {@code AIMS_TEST_POSTGRES_URL} is set (a schema of its own, dropped
+ * afterwards) or else the embedded H2. Every sample interval it forces a GC and records heap used
+ * after it, live threads, open file handles ({@code /proc/self/fd}), the Hikari pool (active,
+ * idle, total, waiting) and the database's size, plus the runs and evaluations done so far and
+ * the machine's load average, so the load is visible. Threads and sockets of the fault servers,
+ * which share the JVM, are not counted.
  *
  * <p>Verdict per resource: flat when the median of the last third of the samples is within a
- * tolerance of the median of the first third after warm-up (the first fifth of the run). Writes
+ * tolerance of the median of the first third after warm-up (the first fifth of the run); the trend
+ * per hour (least squares over the samples after warm-up) is reported beside it. Writes
  * {@code soak.csv}, {@code soak.png} and {@code soak.md} (the table for docs/reliability.md).
  * Not a unit test: {@code bench/run SoakBench [minutes] [sampleSeconds] [outDir]}, default
  * {@code 10 10 target/soak}. Exits 1 when a resource grew.
@@ -53,16 +54,30 @@ public final class SoakBench {
 
   /** One sample. */
   record Sample(double minutes, double heapMb, int threads, int fds, int dbActive, int dbIdle, int dbTotal,
-      int dbWaiting, long runs, long failedRuns, long evaluations) {}
+      int dbWaiting, double dbMb, long runs, long failedRuns, long evaluations, double load) {}
 
-  /** A resource, how to read it from a sample, and how much growth is still flat. */
-  record Resource(String name, String unit, ToDoubleFunction<Sample> value, double relativeSlack, double absoluteSlack) {}
+  /**
+   * A resource, how to read it from a sample, and how much growth is still flat; a resource that
+   * is not {@code judged} (the machine's load) is plotted and reported, never a verdict.
+   */
+  record Resource(String name, String unit, ToDoubleFunction<Sample> value, double relativeSlack, double absoluteSlack,
+      boolean judged) {}
 
+  /**
+   * The database holds every evaluation run by design (a few hundred bytes each); retention bounds
+   * the connector runs, which carry the facts and are almost all of it. Its slack is for that
+   * history and for PostgreSQL reusing freed pages only after autovacuum.
+   */
   static final List<Resource> RESOURCES = List.of(
-      new Resource("heap after GC", "MB", Sample::heapMb, 0.10, 8),
-      new Resource("live threads", "", Sample::threads, 0.0, 3),
-      new Resource("open file handles", "", Sample::fds, 0.0, 5),
-      new Resource("DB connections (Hikari total)", "", Sample::dbTotal, 0.0, 0));
+      new Resource("heap after GC", "MB", Sample::heapMb, 0.10, 8, true),
+      new Resource("live threads", "", Sample::threads, 0.0, 3, true),
+      new Resource("open file handles", "", Sample::fds, 0.0, 5, true),
+      new Resource("DB connections (Hikari total)", "", Sample::dbTotal, 0.0, 0, true),
+      new Resource("database size", "MB", Sample::dbMb, 0.10, 2, true),
+      new Resource("machine load (1 min average)", "", Sample::load, 0, 0, false));
+
+  /** Connector runs kept: the soak prunes every 5 min what is older than 5 min (beyond 20 per source). */
+  static final String RETENTION_KEEP_FOR = "5m";
 
   public static void main(String[] args) throws Exception {
     Duration duration = Duration.ofSeconds((long) (Double.parseDouble(args.length > 0 ? args[0] : "10") * 60));
@@ -81,6 +96,7 @@ public final class SoakBench {
     List<String> springArgs = new ArrayList<>(List.of("--server.port=0", "--aims.data-dir=" + work.resolve("data"),
         "--aims.connectors-dir=" + work.resolve("connectors"), "--aims.scheduler.evaluation-schedule=*/30 * * * * ?",
         "--aims.security.admin-password=soak-" + Long.toHexString(System.nanoTime()),
+        "--aims.retention.keep-for=" + RETENTION_KEEP_FOR, "--aims.retention.schedule=0 */5 * * * ?",
         "--logging.level.io.aimsmonitor.connector=WARN", "--logging.level.io.aimsmonitor.schedule=WARN"));
     if (pgUrl != null && !pgUrl.isBlank()) {
       springArgs.addAll(List.of("--spring.datasource.url=" + pgUrl, "--spring.datasource.hikari.schema=" + schema,
@@ -89,22 +105,29 @@ public final class SoakBench {
     System.out.printf("soak: %s on %s, sampling every %d s, %d fault servers; output in %s%n", duration,
         pgUrl == null ? "H2" : "PostgreSQL schema " + schema, every.toSeconds(), servers.size(), out);
 
+    if (every.compareTo(Duration.parse("PT" + RETENTION_KEEP_FOR.toUpperCase(Locale.ROOT))) >= 0) {
+      throw new IllegalArgumentException("sample every less than " + RETENTION_KEEP_FOR
+          + ": runs are counted before retention deletes them");
+    }
     List<Sample> samples = new ArrayList<>();
+    Vacuum vacuum = Vacuum.NONE;
     ConfigurableApplicationContext app = new SpringApplication(AimsMonitorApplication.class).run(springArgs.toArray(String[]::new));
     try {
       HikariDataSource pool = app.getBean(HikariDataSource.class);
       JdbcClient jdbc = app.getBean(JdbcClient.class);
-      Set<Integer> faultPorts = new HashSet<>();
-      servers.values().forEach(f -> faultPorts.add(f.baseUri().getPort()));
+      RunCounter runs = new RunCounter(jdbc);
+      vacuum = pgUrl != null && !pgUrl.isBlank() ? Vacuum.ifAutovacuumIsOff(jdbc) : Vacuum.NONE;
+      DatabaseSize dbSize = pgUrl != null && !pgUrl.isBlank() ? DatabaseSize.postgres(jdbc) : DatabaseSize.h2(work.resolve("data"));
       Instant start = Instant.now();
       Instant end = start.plus(duration);
       while (Instant.now().isBefore(end)) {
         Thread.sleep(every.toMillis());
-        Sample s = sample(start, pool, jdbc, faultPorts);
+        vacuum.runIfDue();
+        Sample s = sample(start, pool, jdbc, servers.values(), runs, dbSize);
         samples.add(s);
-        System.out.printf(Locale.ROOT, "%6.1f min  heap %6.1f MB  threads %3d  fds %4d  db %d/%d (waiting %d)  runs %d (%d failed)"
-            + "  evaluations %d%n", s.minutes(), s.heapMb(), s.threads(), s.fds(), s.dbActive(), s.dbTotal(), s.dbWaiting(),
-            s.runs(), s.failedRuns(), s.evaluations());
+        System.out.printf(Locale.ROOT, "%6.1f min  heap %6.1f MB  threads %3d  fds %4d  db %d/%d (waiting %d) %6.1f MB"
+            + "  runs %d (%d failed)  evaluations %d  load %.2f%n", s.minutes(), s.heapMb(), s.threads(), s.fds(),
+            s.dbActive(), s.dbTotal(), s.dbWaiting(), s.dbMb(), s.runs(), s.failedRuns(), s.evaluations(), s.load());
       }
     } finally {
       app.close();
@@ -119,7 +142,7 @@ public final class SoakBench {
     }
     writeCsv(out.resolve("soak.csv"), samples);
     plot(out.resolve("soak.png"), samples);
-    boolean flat = report(out.resolve("soak.md"), samples, duration, pgUrl != null && !pgUrl.isBlank());
+    boolean flat = report(out.resolve("soak.md"), samples, duration, pgUrl != null && !pgUrl.isBlank(), vacuum.note());
     System.out.println(Files.readString(out.resolve("soak.md")));
     System.exit(flat ? 0 : 1);
   }
@@ -146,66 +169,148 @@ public final class SoakBench {
   }
 
   /**
-   * The fault servers run in this JVM, and a hanging one holds every connection (a thread and a
-   * socket) forever by design: those are the harness's, not the service's, so threads named
-   * {@code fault-server*} and sockets on a fault server's port are not counted.
+   * The fault servers run in this JVM and hold a thread and a socket per connection while it lasts
+   * (a hanging one until the client gives up): those are the harness's, not the service's, so
+   * threads named {@code fault-server*}, the servers' listening sockets and the connections they
+   * hold are not counted. (Matching sockets by port in {@code /proc/net/tcp} is not enough: a
+   * socket the client reset leaves the kernel's table while its handle stays open.)
    */
-  static Sample sample(Instant start, HikariDataSource pool, JdbcClient jdbc, Set<Integer> faultPorts) throws IOException {
+  static Sample sample(Instant start, HikariDataSource pool, JdbcClient jdbc, Collection<FaultServer> faultServers,
+      RunCounter runs, DatabaseSize dbSize) throws IOException {
     System.gc();
     var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    Set<String> harnessSockets = socketsOn(faultPorts);
-    int fds = 0;
+    int harnessSockets = faultServers.stream().mapToInt(f -> 1 + f.openConnections()).sum();
+    int fds = -harnessSockets;
     try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
       for (Path fd : s.toList()) {
-        String target;
         try {
-          target = Files.readSymbolicLink(fd).toString();
-        } catch (IOException e) {
-          continue; // closed meanwhile (the listing's own handle among them)
-        }
-        if (!harnessSockets.contains(target)) {
+          Files.readSymbolicLink(fd);
           fds++;
+        } catch (IOException e) {
+          // closed meanwhile
         }
       }
     }
     int threads = (int) Thread.getAllStackTraces().keySet().stream().filter(t -> !t.getName().startsWith("fault-server")).count();
     var p = pool.getHikariPoolMXBean();
-    long runs = jdbc.sql("SELECT COUNT(*) FROM connector_run").query(Long.class).single();
-    long failed = jdbc.sql("SELECT COUNT(*) FROM connector_run WHERE status = 'FAILED'").query(Long.class).single();
+    runs.update();
     long evaluations = jdbc.sql("SELECT COUNT(*) FROM evaluation_run").query(Long.class).single();
+    double load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     return new Sample(Duration.between(start, Instant.now()).toMillis() / 60000.0, heap.getUsed() / 1048576.0,
-        threads, fds, p.getActiveConnections(), p.getIdleConnections(),
-        p.getTotalConnections(), p.getThreadsAwaitingConnection(), runs, failed, evaluations);
+        threads, fds, p.getActiveConnections(), p.getIdleConnections(), p.getTotalConnections(),
+        p.getThreadsAwaitingConnection(), dbSize.megabytes(), runs.total, runs.failed, evaluations, load);
   }
 
-  /** {@code socket:[inode]} of every TCP socket whose local port is one of {@code ports} (from /proc/net/tcp*). */
-  static Set<String> socketsOn(Set<Integer> ports) throws IOException {
-    Set<String> out = new HashSet<>();
-    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      Path p = Path.of(table);
-      if (!Files.exists(p)) {
-        continue;
-      }
-      for (String line : Files.readAllLines(p).stream().skip(1).toList()) {
-        String[] f = line.trim().split("\\s+");
-        int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
-        if (ports.contains(port)) {
-          out.add("socket:[" + f[9] + "]");
+  /**
+   * Runs done so far. Retention deletes stored runs during the soak, so they are counted as they
+   * appear: every sample counts the runs with a higher id than the last one seen.
+   */
+  static final class RunCounter {
+    private final JdbcClient jdbc;
+    private long lastId;
+    long total;
+    long failed;
+
+    RunCounter(JdbcClient jdbc) {
+      this.jdbc = jdbc;
+    }
+
+    void update() {
+      for (var row : jdbc.sql("SELECT id, status FROM connector_run WHERE id > ?").param(lastId).query().listOfRows()) {
+        lastId = Math.max(lastId, ((Number) row.get("id")).longValue());
+        total++;
+        if ("FAILED".equals(row.get("status"))) {
+          failed++;
         }
       }
     }
-    return out;
+  }
+
+  /**
+   * A test PostgreSQL often runs with {@code autovacuum = off} (faster test suites); the service's
+   * updates (Quartz's trigger rows on every fire, findings' last-seen on every evaluation) then
+   * leave dead rows that no production server would keep, and the database size measures the test
+   * server's setting, not the service. So the soak does what autovacuum would, with its default
+   * one-minute nap: a plain {@code VACUUM} of each table of the soak schema, and says so.
+   */
+  interface Vacuum {
+    Vacuum NONE = new Vacuum() {
+      @Override
+      public void runIfDue() {}
+
+      @Override
+      public String note() {
+        return "";
+      }
+    };
+
+    void runIfDue();
+
+    String note();
+
+    static Vacuum ifAutovacuumIsOff(JdbcClient jdbc) {
+      if (!"off".equals(jdbc.sql("SHOW autovacuum").query(String.class).single())) {
+        return NONE;
+      }
+      return new Vacuum() {
+        private Instant last = Instant.now();
+
+        @Override
+        public void runIfDue() {
+          if (Instant.now().isBefore(last.plusSeconds(60))) {
+            return;
+          }
+          for (String table : jdbc.sql("SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema()")
+              .query(String.class).list()) {
+            jdbc.sql("VACUUM \"" + table.replace("\"", "\"\"") + "\"").update(); // pooled connections autocommit: not in a transaction
+          }
+          last = Instant.now();
+        }
+
+        @Override
+        public String note() {
+          return "The PostgreSQL server had autovacuum off: the soak vacuumed its schema's tables every minute, as"
+              + " autovacuum would.";
+        }
+      };
+    }
+  }
+
+  /** What the store takes on disk: the soak schema's tables with their indexes and TOAST, or the H2 files. */
+  interface DatabaseSize {
+    double megabytes() throws IOException;
+
+    static DatabaseSize postgres(JdbcClient jdbc) {
+      return () -> jdbc.sql("SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+          + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm')")
+          .query(Long.class).single() / 1048576.0;
+    }
+
+    static DatabaseSize h2(Path dataDir) {
+      return () -> {
+        try (Stream<Path> files = Files.list(dataDir)) {
+          long bytes = 0;
+          for (Path f : files.filter(f -> f.getFileName().toString().startsWith("aims.")).toList()) {
+            bytes += Files.size(f);
+          }
+          return bytes / 1048576.0;
+        }
+      };
+    }
   }
 
   static void writeCsv(Path file, List<Sample> samples) throws IOException {
-    List<String> lines = new ArrayList<>(List.of("minutes,heap_mb,threads,fds,db_active,db_idle,db_total,db_waiting,runs,failed_runs,evaluations"));
-    samples.forEach(s -> lines.add(String.format(Locale.ROOT, "%.2f,%.1f,%d,%d,%d,%d,%d,%d,%d,%d,%d", s.minutes(), s.heapMb(),
-        s.threads(), s.fds(), s.dbActive(), s.dbIdle(), s.dbTotal(), s.dbWaiting(), s.runs(), s.failedRuns(), s.evaluations())));
+    List<String> lines = new ArrayList<>(List.of(
+        "minutes,heap_mb,threads,fds,db_active,db_idle,db_total,db_waiting,db_mb,runs,failed_runs,evaluations,load"));
+    samples.forEach(s -> lines.add(String.format(Locale.ROOT, "%.2f,%.1f,%d,%d,%d,%d,%d,%d,%.2f,%d,%d,%d,%.2f", s.minutes(),
+        s.heapMb(), s.threads(), s.fds(), s.dbActive(), s.dbIdle(), s.dbTotal(), s.dbWaiting(), s.dbMb(), s.runs(),
+        s.failedRuns(), s.evaluations(), s.load())));
     Files.write(file, lines);
   }
 
   /** Median of the first third after warm-up against the median of the last third, per resource. */
-  static boolean report(Path file, List<Sample> samples, Duration duration, boolean postgres) throws IOException {
+  static boolean report(Path file, List<Sample> samples, Duration duration, boolean postgres, String vacuumNote)
+      throws IOException {
     int n = samples.size();
     int warm = n / 5;
     List<Sample> steady = samples.subList(warm, n);
@@ -217,8 +322,9 @@ public final class SoakBench {
     md.append(String.format(Locale.ROOT, "Soak of %d min on %s: %d runs (%d failed by injected faults), %d evaluations,"
         + " %d samples.%n%n", duration.toMinutes(), postgres ? "PostgreSQL" : "H2", end.runs(), end.failedRuns(),
         end.evaluations(), n));
-    md.append("| resource | start (median, first third) | end (median, last third) | min - max after warm-up | verdict |\n");
-    md.append("| --- | --- | --- | --- | --- |\n");
+    md.append("| resource | start (median, first third) | end (median, last third) | min - max after warm-up"
+        + " | trend per hour | verdict |\n");
+    md.append("| --- | --- | --- | --- | --- | --- |\n");
     boolean allFlat = true;
     for (Resource r : RESOURCES) {
       double a = median(first, r.value());
@@ -226,12 +332,16 @@ public final class SoakBench {
       double min = steady.stream().mapToDouble(r.value()).min().orElse(0);
       double max = steady.stream().mapToDouble(r.value()).max().orElse(0);
       boolean flat = b <= a * (1 + r.relativeSlack()) + r.absoluteSlack();
-      allFlat &= flat;
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s - %s | %s |%n", r.name(), fmt(a, r), fmt(b, r), fmt(min, r),
-          fmt(max, r), flat ? "flat" : "GREW"));
+      allFlat &= flat || !r.judged();
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s - %s | %+.1f%s | %s |%n", r.name(), fmt(a, r), fmt(b, r),
+          fmt(min, r), fmt(max, r), perHour(steady, r.value()), r.unit().isEmpty() ? "" : " " + r.unit(),
+          !r.judged() ? "(context)" : flat ? "flat" : "GREW"));
     }
     int waiting = steady.stream().mapToInt(Sample::dbWaiting).max().orElse(0);
     md.append(String.format(Locale.ROOT, "%nThreads waiting for a DB connection, at most: %d.%n", waiting));
+    if (!vacuumNote.isEmpty()) {
+      md.append(String.format(Locale.ROOT, "%n%s%n", vacuumNote));
+    }
     Files.writeString(file, md.toString());
     return allFlat;
   }
@@ -240,12 +350,29 @@ public final class SoakBench {
     return (r.unit().isEmpty() ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f %s", v, r.unit()));
   }
 
+  /** Least-squares slope over time, per hour. */
+  static double perHour(List<Sample> samples, ToDoubleFunction<Sample> f) {
+    int n = samples.size();
+    if (n < 2) {
+      return 0;
+    }
+    double mx = samples.stream().mapToDouble(Sample::minutes).average().orElse(0);
+    double my = samples.stream().mapToDouble(f).average().orElse(0);
+    double sxy = 0;
+    double sxx = 0;
+    for (Sample s : samples) {
+      sxy += (s.minutes() - mx) * (f.applyAsDouble(s) - my);
+      sxx += (s.minutes() - mx) * (s.minutes() - mx);
+    }
+    return sxx == 0 ? 0 : sxy / sxx * 60;
+  }
+
   private static double median(List<Sample> samples, ToDoubleFunction<Sample> f) {
     double[] v = samples.stream().mapToDouble(f).sorted().toArray();
     return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
-  /** Four small line charts over time, one per resource, written with Java2D (no plotting library needed). */
+  /** Small line charts over time, one per resource, written with Java2D (no plotting library needed). */
   static void plot(Path file, List<Sample> samples) throws IOException {
     int w = 900;
     int panel = 170;

@@ -24,7 +24,11 @@ public final class FaultServer implements AutoCloseable {
   public enum Fault {
     /** Answers 200 with a small JSON body after 10 s. */
     SLOW_RESPONSE,
-    /** Accepts the connection and never answers. */
+    /**
+     * Accepts the connection and never answers, holding it until the client gives up (closes or
+     * resets it): a server that kept it longer would only leak its own socket, which nothing in
+     * the client can see.
+     */
     HANGING,
     /** Sends headers for 100,000 bytes, then one byte every 500 ms. */
     SLOW_DRIP,
@@ -107,7 +111,7 @@ public final class FaultServer implements AutoCloseable {
           Thread.sleep(10_000);
           respond(out, 200, "application/json", "{}");
         }
-        case HANGING -> Thread.sleep(Long.MAX_VALUE);
+        case HANGING -> in.transferTo(OutputStream.nullOutputStream()); // returns, or throws, when the client goes
         case SLOW_DRIP -> {
           write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
           for (int i = 0; i < 100_000 && !closed; i++) {
@@ -156,7 +160,17 @@ public final class FaultServer implements AutoCloseable {
       out.flush();
     } catch (IOException | InterruptedException e) {
       // the client gave up or the server closes: both expected
+    } finally {
+      open.remove(client);
     }
+  }
+
+  /**
+   * Connections accepted and not yet closed by this server. Each holds a socket of this JVM, so a
+   * harness sharing the JVM with the service (the soak) subtracts them from its file handles.
+   */
+  public int openConnections() {
+    return open.size();
   }
 
   private static void respond(OutputStream out, int status, String type, String body) throws IOException {
