@@ -7,6 +7,7 @@ import io.aimsmonitor.integrity.HashChains;
 import io.aimsmonitor.oscal.OscalExporter;
 import io.aimsmonitor.review.ReviewService;
 import io.aimsmonitor.rules.RuleBook;
+import io.aimsmonitor.store.EvaluationRepository;
 import io.aimsmonitor.store.FindingRepository;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -22,9 +23,9 @@ public class EvidenceConfiguration {
   @Bean
   EvidencePack evidencePack(TimeTravel timeTravel, OscalExporter oscal, HashChains chains, ControlCatalog catalog,
       RuleBook ruleBook, ConnectorInstances connectors, FindingRepository findings, ReviewService review,
-      JdbcClient jdbc, EvidenceProperties props, Clock clock) {
+      EvaluationRepository evaluations, JdbcClient jdbc, EvidenceProperties props, Clock clock) {
     ManifestSigner signer = props.signingKeyFile() == null ? null : ManifestSigner.fromFile(props.signingKeyFile());
-    return new EvidencePack(timeTravel, oscal, chains, catalog, ruleBook::packs, connectors::configs, findings::get,
+    return new EvidencePack(timeTravel, oscal, chains, catalog, ruleBook::packs, evaluations.records()::packsUsed, connectors::configs, findings::get,
         review::justification, jdbc, () -> signer, EvidenceConfiguration.class.getPackage().getImplementationVersion(),
         clock);
   }

@@ -10,6 +10,7 @@ import io.aimsmonitor.history.TimeTravel;
 import io.aimsmonitor.integrity.HashChains;
 import io.aimsmonitor.oscal.OscalExporter;
 import io.aimsmonitor.rules.RulePack;
+import io.aimsmonitor.store.EvaluationRecords;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -63,6 +65,7 @@ public class EvidencePack {
   private final HashChains chains;
   private final ControlCatalog catalog;
   private final Supplier<List<RulePack>> packs;
+  private final BiFunction<Instant, Instant, List<EvaluationRecords.UsedPack>> packsUsed;
   private final Supplier<List<ConnectorConfig>> connectors;
   private final Function<String, Optional<Finding>> findings;
   private final Function<String, Optional<String>> exclusions;
@@ -73,14 +76,15 @@ public class EvidencePack {
   private final ObjectWriter json = JsonMapper.builder().findAndAddModules().build().writerWithDefaultPrettyPrinter();
 
   public EvidencePack(TimeTravel timeTravel, OscalExporter oscal, HashChains chains, ControlCatalog catalog,
-      Supplier<List<RulePack>> packs, Supplier<List<ConnectorConfig>> connectors,
-      Function<String, Optional<Finding>> findings, Function<String, Optional<String>> exclusions, JdbcClient jdbc,
+      Supplier<List<RulePack>> packs, BiFunction<Instant, Instant, List<EvaluationRecords.UsedPack>> packsUsed,
+      Supplier<List<ConnectorConfig>> connectors, Function<String, Optional<Finding>> findings, Function<String, Optional<String>> exclusions, JdbcClient jdbc,
       Supplier<ManifestSigner> signer, String version, Clock clock) {
     this.timeTravel = timeTravel;
     this.oscal = oscal;
     this.chains = chains;
     this.catalog = catalog;
     this.packs = packs;
+    this.packsUsed = packsUsed;
     this.connectors = connectors;
     this.findings = findings;
     this.exclusions = exclusions;
@@ -133,6 +137,34 @@ public class EvidencePack {
       }
     }
     put(zip, "evidence/rule-packs/packs.json", json.writeValueAsBytes(packIndex), manifest);
+    // The versions that decided the period's evaluations, from their records (stored by content, so
+    // an edit of rules/ since does not change them): what the verdicts of the period rest on.
+    List<Map<String, Object>> usedIndex = new ArrayList<>();
+    for (EvaluationRecords.UsedPack used : packsUsed.apply(from, to)) {
+      String dir = "evidence/rule-pack-versions/" + safe(used.pack()) + "-" + used.contentHash().substring(0, 12);
+      Map<String, Object> entry = new java.util.LinkedHashMap<>();
+      entry.put("name", used.pack());
+      entry.put("contentHash", used.contentHash());
+      entry.put("evaluations", used.evaluations());
+      entry.put("firstUsed", used.first().toString());
+      entry.put("lastUsed", used.last().toString());
+      entry.put("files", used.stored().isPresent() ? dir : "not stored any more (retention)");
+      usedIndex.add(entry);
+      if (used.stored().isEmpty()) {
+        continue;
+      }
+      for (Map.Entry<String, String> f : new TreeMap<>(used.stored().get().files()).entrySet()) {
+        String name = f.getKey().replace('\\', '/');
+        if (name.startsWith("/") || List.of(name.split("/")).contains("..")) {
+          continue; // a stored name that would leave the folder when unzipped: not from the loader, never written
+        }
+        String path = dir + "/" + name;
+        byte[] body = f.getValue().getBytes(StandardCharsets.UTF_8);
+        evidence.add(new EvidenceFile(path, put(zip, path, body, manifest), body.length, "rule pack " + used.pack()
+            + " " + used.contentHash().substring(0, 12) + " as used in " + used.evaluations() + " evaluation(s) of the period"));
+      }
+    }
+    put(zip, "evidence/rule-pack-versions/versions.json", json.writeValueAsBytes(usedIndex), manifest);
 
     List<Coverage> coverage = coverage(from, to);
     put(zip, "data/period-report.json", json.writeValueAsBytes(period), manifest);

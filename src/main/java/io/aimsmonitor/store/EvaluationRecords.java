@@ -188,6 +188,27 @@ public class EvaluationRecords {
     }
   }
 
+  /**
+   * A pack version that decided evaluations of a period: which, how often, first and last, and its
+   * stored files (empty when the version is no longer stored).
+   */
+  public record UsedPack(String pack, String contentHash, int evaluations, Instant first, Instant last,
+      Optional<StoredPack> stored) {}
+
+  /** Every pack version recorded by an evaluation in [from, to), by pack name and first use. */
+  public List<UsedPack> packsUsed(Instant from, Instant to) {
+    return jdbc.sql("SELECT p.pack, p.content_hash, COUNT(*), MIN(r.evaluated_at), MAX(r.evaluated_at)"
+            + " FROM evaluation_pack p JOIN evaluation_record r ON r.evaluation_id = p.evaluation_id"
+            + " WHERE r.evaluated_at >= ? AND r.evaluated_at < ? GROUP BY p.pack, p.content_hash"
+            + " ORDER BY p.pack, MIN(r.evaluated_at)")
+        .params(utc(from), utc(to))
+        .query((rs, n) -> new UsedPack(rs.getString(1), rs.getString(2), rs.getInt(3), instant(rs, 4), instant(rs, 5),
+            Optional.empty()))
+        .list().stream()
+        .map(u -> new UsedPack(u.pack(), u.contentHash(), u.evaluations(), u.first(), u.last(), pack(u.contentHash())))
+        .toList();
+  }
+
   /** A stored pack version. */
   public Optional<StoredPack> pack(String contentHash) {
     return jdbc.sql("SELECT content_hash, pack, version, files FROM rule_pack_version WHERE content_hash = ?")

@@ -216,6 +216,13 @@ class EvidenceDemoTest {
         "data/period-report.json", "oscal/catalog.json", "oscal/assessment-results.json", "oscal/poam.json",
         "evidence/rule-packs/packs.json");
     assertThat(files.keySet()).anyMatch(p -> p.startsWith("evidence/snapshots/demo-inventory/run-"));
+    // the pack versions the period's evaluations recorded, from the store, with their files
+    JsonNode versions = json.readTree(files.get("evidence/rule-pack-versions/versions.json"));
+    assertThat(versions.size()).as("pack versions used in the period").isPositive();
+    JsonNode used = versions.get(0);
+    assertThat(used.get("evaluations").asInt()).isPositive();
+    assertThat(files.keySet()).anyMatch(p -> p.startsWith(used.get("files").asString() + "/")
+        && p.endsWith(".drl"));
 
     // the manifest names every other file with its SHA-256, and the signature covers the manifest
     byte[] manifest = files.get("manifest.sha256");
