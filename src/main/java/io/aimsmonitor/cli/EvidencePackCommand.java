@@ -8,21 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /** Writes the auditor's evidence pack of a period (docs/evidence.md) from the service's store. */
 @Command(name = "evidence-pack", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class,
     description = "Write the evidence pack (zip: HTML and PDF report, raw evidence, OSCAL, signed manifest) of a period.",
     footer = {"", "Reads the service's database as configured; Spring options such as"
         + " --spring.datasource.url=... are passed on."})
-public class EvidencePackCommand implements Callable<Integer> {
+public class EvidencePackCommand extends StoreCommand {
 
   @Option(names = "--from", description = "start of the audit period (ISO-8601 instant; default 90 days before --to)")
   Instant from;
@@ -33,15 +28,9 @@ public class EvidencePackCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, required = true, description = "the zip file to write")
   Path output;
 
-  @Unmatched
-  List<String> springArgs = new ArrayList<>();
-
-  @Spec
-  CommandSpec spec;
-
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     Instant end = to == null ? Instant.now() : to;
     Instant start = from == null ? end.minus(Duration.ofDays(90)) : from;
     if (!start.isBefore(end)) {
@@ -54,9 +43,7 @@ public class EvidencePackCommand implements Callable<Integer> {
       err.println("error: cannot write " + output + ": " + e.getMessage());
       return ExitCodes.INVALID;
     } catch (RuntimeException e) {
-      err.println("error: " + ScanRun.describe(e));
-      err.flush();
-      return ExitCodes.INVALID;
+      return error(ScanRun.describe(e));
     }
     spec.commandLine().getOut().println("wrote " + output + " (" + start + " to " + end + ")");
     spec.commandLine().getOut().flush();

@@ -8,23 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /** Writes an OSCAL 1.1.2 JSON document from the service's store (docs/oscal.md). */
 @Command(name = "oscal", mixinStandardHelpOptions = true, versionProvider = AimsCommand.Version.class,
     description = "Export the control catalogue, assessment results or the POA&M as OSCAL 1.1.2 JSON.",
     footer = {"", "Reads the service's database as configured; Spring options such as"
         + " --spring.datasource.url=... are passed on."})
-public class OscalCommand implements Callable<Integer> {
+public class OscalCommand extends StoreCommand {
 
   /** The OSCAL models written. */
   public enum Model { CATALOG, ASSESSMENT_RESULTS, POAM }
@@ -47,15 +42,9 @@ public class OscalCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, description = "write to this file instead of standard output")
   Path output;
 
-  @Unmatched
-  List<String> springArgs = new ArrayList<>();
-
-  @Spec
-  CommandSpec spec;
-
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     if (evaluation != null && (from != null || to != null)) {
       err.println("error: give either --evaluation or --from/--to, not both");
       return ExitCodes.INVALID;
@@ -77,9 +66,7 @@ public class OscalCommand implements Callable<Integer> {
         }
       };
     } catch (RuntimeException e) {
-      err.println("error: " + ScanRun.describe(e));
-      err.flush();
-      return ExitCodes.INVALID;
+      return error(ScanRun.describe(e));
     }
     String json = FactJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document);
     if (output == null) {

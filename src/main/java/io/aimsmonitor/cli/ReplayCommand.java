@@ -4,16 +4,11 @@ import io.aimsmonitor.fact.FactJson;
 import io.aimsmonitor.replay.Replayer;
 import io.aimsmonitor.store.EvaluationRecords.Verdict;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * Re-runs a recorded evaluation from its stored snapshots and rule pack versions, at its own clock
@@ -25,7 +20,7 @@ import picocli.CommandLine.Unmatched;
     footer = {"", "Reads the service's database as configured; Spring options such as"
         + " --spring.datasource.url=... are passed on. Evaluation ids: GET /api/evaluations.",
         "Exit codes: 0 identical, 1 different, 2 no record of the evaluation or the store cannot be opened."})
-public class ReplayCommand implements Callable<Integer> {
+public class ReplayCommand extends StoreCommand {
 
   @Parameters(index = "0", paramLabel = "EVALUATION_ID", description = "the evaluation to replay")
   long evaluationId;
@@ -33,35 +28,22 @@ public class ReplayCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
-  @Unmatched
-  List<String> springArgs = new ArrayList<>();
-
-  @Spec
-  CommandSpec spec;
-
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = out();
     Replayer.Result result;
     StoreRun run;
     try {
       run = StoreRun.start(springArgs);
     } catch (RuntimeException e) {
-      err.println("error: cannot open the store: " + ScanRun.describe(e));
-      err.flush();
-      return ExitCodes.INVALID;
+      return error("cannot open the store: " + ScanRun.describe(e));
     }
     try (run) {
       result = run.bean(Replayer.class).replay(evaluationId);
     } catch (NoSuchElementException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
-      return ExitCodes.INVALID;
+      return error(e.getMessage());
     } catch (RuntimeException e) {
-      err.println("error: the replay of evaluation " + evaluationId + " failed: " + ScanRun.describe(e));
-      err.flush();
-      return ExitCodes.INVALID;
+      return error("the replay of evaluation " + evaluationId + " failed: " + ScanRun.describe(e));
     }
     if ("json".equalsIgnoreCase(format)) {
       out.println(FactJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));

@@ -5,14 +5,9 @@ import io.aimsmonitor.integrity.HashChains;
 import io.aimsmonitor.integrity.HashChains.Break;
 import io.aimsmonitor.integrity.HashChains.ChainStatus;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * Checks the hash chains of the service's store (finding events, waiver changes, audit log) and
@@ -24,28 +19,19 @@ import picocli.CommandLine.Unmatched;
     footer = {"", "Reads the service's database as configured; Spring options such as"
         + " --spring.datasource.url=... are passed on.",
         "Exit codes: 0 intact, 1 a broken link, 2 the store cannot be opened."})
-public class VerifyCommand implements Callable<Integer> {
+public class VerifyCommand extends StoreCommand {
 
   @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
-  @Unmatched
-  List<String> springArgs = new ArrayList<>();
-
-  @Spec
-  CommandSpec spec;
-
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = out();
     HashChains.Report report;
     try (StoreRun run = StoreRun.start(springArgs)) {
       report = run.bean(HashChains.class).verify();
     } catch (RuntimeException e) {
-      err.println("error: cannot open the store: " + ScanRun.describe(e));
-      err.flush();
-      return ExitCodes.INVALID;
+      return error("cannot open the store: " + ScanRun.describe(e));
     }
     if ("json".equalsIgnoreCase(format)) {
       out.println(FactJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
