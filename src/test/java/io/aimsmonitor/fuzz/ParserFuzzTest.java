@@ -159,6 +159,17 @@ class ParserFuzzTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("createdAt");
   }
 
+  /** A parameter set to null (found by the fuzzing above: it was a NullPointerException) is an error naming it. */
+  @Example
+  void aNullParameterIsAnErrorNamingIt() {
+    List<RuleTestFile.Entry> entries = RuleTestFile.read(write("null-parameter-test.yaml",
+        "parameters: {revalidationDays: null}\ncases:\n  - name: one\n    given: []\n    expect: []\n"), NOW);
+    assertThat(entries).singleElement().satisfies(e -> {
+      assertThat(e.testCase()).isNull();
+      assertThat(e.error()).contains("parameters.revalidationDays").contains("null");
+    });
+  }
+
   /** A YAML alias bomb ("billion laughs") in a connector file is refused, not expanded until the heap is gone. */
   @Example
   void aYamlAliasBombIsAClearErrorNotAnOutOfMemory() {

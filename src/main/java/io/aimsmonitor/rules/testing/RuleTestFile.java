@@ -281,6 +281,9 @@ public final class RuleTestFile {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     for (String name : node.propertyNames()) {
+      if (node.get(name).isNull()) {
+        throw new IllegalArgumentException(where + "." + name + ": a value is required (a parameter cannot be null)");
+      }
       out.put(name, YAML.treeToValue(node.get(name), Object.class));
     }
     return out;
