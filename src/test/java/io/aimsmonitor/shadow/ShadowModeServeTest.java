@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aimsmonitor.AimsMonitorApplication;
 import io.aimsmonitor.testing.TestAccess;
 import io.aimsmonitor.testing.Workbench;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,20 +78,16 @@ class ShadowModeServeTest {
     Files.writeString(badFlag.resolve("pack.yaml"), "name: bad-flag\nshadow: maybe\n");
     Files.writeString(badFlag.resolve("rules.drl"), CANDIDATE.replace("test.candidate", "test.badflag")
         .replace("\"test.production-has-owner\"", "\"badflag.owner\"").replace("candidate.production", "badflag.production"));
-    registry.add("aims.connectors-dir", () -> connectors.toString());
-    registry.add("aims.rules-dir", () -> root.resolve("rules").toString());
-    registry.add("aims.data-dir", () -> root.resolve("data").toString());
+    Workbench.serveFrom(registry, root);
   }
 
   @LocalServerPort
   int port;
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private final JsonMapper json = JsonMapper.builder().build();
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(TestAccess.asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))).GET()
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return TestAccess.sendAsAdmin(port, "GET", path);
   }
 
   private JsonNode getJson(String path) throws Exception {

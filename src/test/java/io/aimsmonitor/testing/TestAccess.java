@@ -1,6 +1,10 @@
 package io.aimsmonitor.testing;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -24,6 +28,15 @@ public final class TestAccess {
 
   public static String basic(String user, String password) {
     return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** {@code method path} (no body) sent as the first admin to the service on {@code 127.0.0.1:port}. */
+  public static HttpResponse<String> sendAsAdmin(int port, String method, String path)
+      throws IOException, InterruptedException {
+    return HTTP.send(asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)))
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A request builder that authenticates as the first admin. */

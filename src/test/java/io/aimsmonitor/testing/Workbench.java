@@ -159,6 +159,16 @@ public final class Workbench {
       end
       """;
 
+  /**
+   * Points a served test's folders into {@code root}: connector files in {@code root/connectors},
+   * rule packs in {@code root/rules}, the database in {@code root/data}.
+   */
+  public static void serveFrom(org.springframework.test.context.DynamicPropertyRegistry registry, Path root) {
+    registry.add("aims.connectors-dir", () -> root.resolve("connectors").toString());
+    registry.add("aims.rules-dir", () -> root.resolve("rules").toString());
+    registry.add("aims.data-dir", () -> root.resolve("data").toString());
+  }
+
   public static String model(String name, String version, String owners) {
     return """
         - kind: ModelVersion

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aimsmonitor.AimsMonitorApplication;
 import io.aimsmonitor.testing.HostilePacks;
 import io.aimsmonitor.testing.Workbench;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,20 +46,16 @@ class HostileRulePacksServeTest {
     for (HostilePacks hostile : HostilePacks.values()) {
       hostile.write(root.resolve("rules"));
     }
-    registry.add("aims.connectors-dir", () -> connectors.toString());
-    registry.add("aims.rules-dir", () -> root.resolve("rules").toString());
-    registry.add("aims.data-dir", () -> root.resolve("data").toString());
+    Workbench.serveFrom(registry, root);
   }
 
   @LocalServerPort
   int port;
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private final JsonMapper json = JsonMapper.builder().build();
 
   private HttpResponse<String> send(String method, String path) throws Exception {
-    return http.send(TestAccess.asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)))
-        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    return TestAccess.sendAsAdmin(port, method, path);
   }
 
   private static void await(String what, Callable<Boolean> condition) throws Exception {

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aimsmonitor.AimsMonitorApplication;
 import io.aimsmonitor.testing.TestAccess;
 import io.aimsmonitor.testing.Workbench;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,20 +41,16 @@ class RuleReloadWhileServingTest {
     Path pack = Files.createDirectories(root.resolve("rules/test-pack"));
     Files.writeString(pack.resolve("pack.yaml"), "name: test-pack\n");
     Files.writeString(pack.resolve("rules.drl"), Workbench.OWNER_RULE);
-    registry.add("aims.connectors-dir", () -> connectors.toString());
-    registry.add("aims.rules-dir", () -> root.resolve("rules").toString());
-    registry.add("aims.data-dir", () -> root.resolve("data").toString());
+    Workbench.serveFrom(registry, root);
   }
 
   @LocalServerPort
   int port;
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private final JsonMapper json = JsonMapper.builder().build();
 
   private HttpResponse<String> send(String method, String path) throws Exception {
-    return http.send(TestAccess.asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)))
-        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    return TestAccess.sendAsAdmin(port, method, path);
   }
 
   private JsonNode rules() throws Exception {
