@@ -128,6 +128,18 @@ public final class GithubCollectBench {
           lastPage, PER_PAGE, bytes / 1e6, System.getProperty("os.name"), Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"));
       ConnectorConfig config = config();
+      if (System.getenv("BENCH_PROFILE") != null) {
+        // for a profiler: only the full collection (or only the raw fetch), over and over
+        boolean raw = System.getenv("BENCH_PROFILE").equals("raw");
+        for (int i = 0; i < rounds; i++) {
+          if (raw) {
+            rawFetch(config);
+          } else {
+            collect(config, newType(), List.of(), true);
+          }
+        }
+        return;
+      }
       for (int i = 0; i < warmup; i++) {
         collect(config, newType(), List.of(), true);
         rawFetch(config);
@@ -136,6 +148,8 @@ public final class GithubCollectBench {
       List<Long> warmMs = new ArrayList<>();
       List<Long> incrementalMs = new ArrayList<>();
       List<Long> rawMs = new ArrayList<>();
+      List<Long> fullCpu = new ArrayList<>();
+      List<Long> rawCpu = new ArrayList<>();
       long[] fullRequests = new long[1];
       long[] warmNotModified = new long[1];
       long[] incrementalRequests = new long[1];
@@ -144,9 +158,11 @@ public final class GithubCollectBench {
         ConnectorType type = newType();
         System.gc();
         long before = requests.get();
+        long cpu = cpuNanos();
         long start = System.nanoTime();
         List<Fact> snapshot = collect(config, type, List.of(), true);
         fullMs.add(ms(start));
+        fullCpu.add((cpuNanos() - cpu) / 1_000_000);
         fullRequests[0] = requests.get() - before;
         facts = snapshot.size();
 
@@ -165,9 +181,11 @@ public final class GithubCollectBench {
         incrementalRequests[0] = requests.get() - before;
 
         System.gc();
+        cpu = cpuNanos();
         start = System.nanoTime();
         rawFetch(config);
         rawMs.add(ms(start));
+        rawCpu.add((cpuNanos() - cpu) / 1_000_000);
       }
       long raw = median(rawMs);
       long full = median(fullMs);
@@ -183,6 +201,8 @@ public final class GithubCollectBench {
           median(incrementalMs), incrementalRequests[0]);
       System.out.printf(Locale.ROOT, "ratio full collection / raw: %.2fx (target <= 1.5x); %,d PipelineRun facts%n",
           (double) full / raw, facts);
+      System.out.printf(Locale.ROOT, "process CPU time (server and client, median): full collection %d ms, raw fetch %d ms%n",
+          median(fullCpu), median(rawCpu));
       System.out.printf(Locale.ROOT, "rounds: full %s, warm %s, incremental %s, raw %s (ms)%n", fullMs, warmMs,
           incrementalMs, rawMs);
     } finally {
@@ -267,6 +287,12 @@ public final class GithubCollectBench {
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
     }
+  }
+
+  /** CPU time of the whole process (look-alike server and client both: they share the two cores). */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long ms(long start) {

@@ -274,12 +274,33 @@ final class GithubActionsConnector implements Connector {
 
     /** GET with {@code If-None-Match} when the cache has the URL; a 304 returns the cached value. */
     <T> T get(URI uri, Reader<T> reader) throws ConnectorException, InterruptedException {
-      return get(uri, reader, true);
+      return conditional(uri, (client, headers) -> {
+        ApiResponse response = client.get(uri, headers);
+        return new Fetched<>(response, response.status() == 304 ? null : reader.read(response));
+      });
     }
 
-    /** As {@link #get(URI, Reader)}; with {@code parse} false the reader gets the raw body ({@link ApiResponse#raw()}). */
+    /**
+     * A page of a runs listing, conditional as {@link #get}; the body goes through the streaming
+     * parser as it arrives (see {@link GithubRunsPageParser} and {@link ApiClient#getStreamed} for why).
+     */
+    RunsPage runsPage(URI uri, String repository) throws ConnectorException, InterruptedException {
+      return conditional(uri, (client, headers) -> {
+        ApiClient.Streamed<GithubRunsPageParser.Page> streamed = client.getStreamed(uri, headers, body -> {
+          try {
+            return GithubRunsPageParser.parse(body);
+          } catch (GithubRunsPageParser.Malformed e) {
+            throw malformed(uri, e.getMessage());
+          }
+        });
+        ApiResponse response = streamed.response();
+        return new Fetched<>(response, streamed.value() == null ? null : runsPage(response, streamed.value(), repository));
+      });
+    }
+
+    /** The request with the cache's validator; a 304 answers with the cached value, anything else is cached. */
     @SuppressWarnings("unchecked")
-    <T> T get(URI uri, Reader<T> reader, boolean parse) throws ConnectorException, InterruptedException {
+    private <T> T conditional(URI uri, Fetch<T> fetch) throws ConnectorException, InterruptedException {
       String key = uri.toString();
       EtagCache.Entry cached = cache.get(key);
       Map<String, String> headers = new LinkedHashMap<>();
@@ -291,13 +312,14 @@ final class GithubActionsConnector implements Connector {
       pacer.beforeRequest();
       ApiClient client = appToken == null ? api : appToken.authorize(api);
       requests.incrementAndGet();
-      ApiResponse response = parse ? client.get(uri, headers) : client.getUnparsed(uri, headers);
+      Fetched<T> fetched = fetch.fetch(client, headers);
+      ApiResponse response = fetched.response();
       pacer.observe(response);
       if (response.status() == 304 && cached != null) {
         notModified.incrementAndGet();
         return (T) cached.value();
       }
-      T value = reader.read(response);
+      T value = fetched.value();
       cache.put(key, response.header("etag").orElse(null), value);
       return value;
     }
@@ -310,7 +332,7 @@ final class GithubActionsConnector implements Connector {
       PageGuard guard = new PageGuard(context, ApiClient.display(first));
       List<Listed> out = new ArrayList<>();
       guard.beforePage(ApiClient.display(first));
-      RunsPage page = get(first, response -> runsPage(response, repository), false);
+      RunsPage page = runsPage(first, repository);
       if (page.totalCount() > 1000 && options.branch() != null) {
         log.warn("connector '{}': {} has {} runs on branch {}; GitHub lists at most 1,000 runs of a filtered"
             + " listing, so older ones are not read", config.id(), repository, page.totalCount(), options.branch());
@@ -339,7 +361,7 @@ final class GithubActionsConnector implements Connector {
           }
           guard.beforePage(ApiClient.display(page.next()));
           URI uri = page.next();
-          page = get(uri, response -> runsPage(response, repository), false);
+          page = runsPage(uri, repository);
         }
       }
     }
@@ -369,19 +391,13 @@ final class GithubActionsConnector implements Connector {
       });
       List<Future<RunsPage>> futures = new ArrayList<>();
       for (URI uri : uris) {
-        futures.add(pool.submit(() -> get(uri, response -> runsPage(response, repository), false)));
+        futures.add(pool.submit(() -> runsPage(uri, repository)));
       }
       return new PagesAhead(pool, futures, config.http().requestTimeout());
     }
 
-    /** A listing page, read with the streaming parser (see {@link GithubRunsPageParser} for why). */
-    private RunsPage runsPage(ApiResponse response, String repository) throws ConnectorException {
-      GithubRunsPageParser.Page page;
-      try {
-        page = GithubRunsPageParser.parse(response.raw());
-      } catch (GithubRunsPageParser.Malformed e) {
-        throw malformed(response.uri(), e.getMessage());
-      }
+    /** A parsed listing page mapped into runs, with its paging links. */
+    private RunsPage runsPage(ApiResponse response, GithubRunsPageParser.Page page, String repository) {
       List<Listed> runs = new ArrayList<>(page.runs().size());
       for (GithubMapping.RunFields item : page.runs()) {
         runs.add(new Listed(GithubMapping.run(config.id(), now, repository, item), item.path(),
@@ -478,5 +494,13 @@ final class GithubActionsConnector implements Connector {
   @FunctionalInterface
   interface Reader<T> {
     T read(ApiResponse response) throws ConnectorException;
+  }
+
+  /** One request of {@link Session#conditional}: the response, and its value unless it was a 304. */
+  record Fetched<T>(ApiResponse response, T value) {}
+
+  @FunctionalInterface
+  interface Fetch<T> {
+    Fetched<T> fetch(ApiClient client, Map<String, String> headers) throws ConnectorException, InterruptedException;
   }
 }

@@ -2,11 +2,14 @@ package io.aimsmonitor.connector.github;
 
 import io.aimsmonitor.connector.github.GithubMapping.RunFields;
 import io.aimsmonitor.connector.http.ApiClient;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.JacksonIOException;
 
 /**
  * Reads a page of a workflow-runs listing ({@code {"total_count": n, "workflow_runs": [...]}})
@@ -31,10 +34,11 @@ final class GithubRunsPageParser {
 
   private GithubRunsPageParser() {}
 
-  static Page parse(byte[] body) throws Malformed {
-    if (body.length == 0) {
-      throw new Malformed("expected an object with a workflow_runs array");
-    }
+  /**
+   * Parses a page as it arrives. An I/O failure of the stream (the connection, or the response size
+   * limit) is thrown as that {@link IOException}, not reported as malformed JSON.
+   */
+  static Page parse(InputStream body) throws Malformed, IOException {
     try (JsonParser p = ApiClient.JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new Malformed("expected an object with a workflow_runs array");
@@ -62,6 +66,8 @@ final class GithubRunsPageParser {
         throw new Malformed("is not valid JSON: trailing content after the object");
       }
       return new Page(runs, total);
+    } catch (JacksonIOException e) {
+      throw e.getCause() != null ? e.getCause() : new IOException(e.getMessage());
     } catch (JacksonException e) {
       // the position only: the parser's message quotes the body, which may echo a secret
       var at = e.getLocation();

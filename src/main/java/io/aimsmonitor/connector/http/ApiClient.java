@@ -56,6 +56,21 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ApiClient implements AutoCloseable {
 
+  /**
+   * Reads a successful body as it arrives, e.g. with a streaming JSON parser, so that a large page is
+   * never held whole in memory; called while the response is open, on a stream that fails once
+   * {@code http.maxResponseBytes} is passed. An {@link IOException} from the stream is the
+   * request's (retried like any connection fault); a {@link ConnectorException} (e.g. a malformed
+   * body) fails the request as it is.
+   */
+  @FunctionalInterface
+  public interface BodyReader<T> {
+    T read(InputStream body) throws IOException, ConnectorException;
+  }
+
+  /** A response whose body was given to a {@link BodyReader}: its headers, and what the reader returned (null for a 304). */
+  public record Streamed<T>(ApiResponse response, T value) {}
+
   /** How the client waits between attempts; tests replace it to run fast. */
   @FunctionalInterface
   public interface Sleeper {
@@ -216,11 +231,16 @@ public final class ApiClient implements AutoCloseable {
   }
 
   /**
-   * As {@link #get(URI, Map)}, with the same retries, limits and errors, but the body is not
-   * parsed: it is in {@link ApiResponse#raw()}, for a caller that reads it with a streaming parser.
+   * As {@link #get(URI, Map)}, with the same retries, limits and errors, but a successful body goes
+   * to {@code reader} as it arrives instead of being read whole and parsed into a tree (issue #12:
+   * buffering and copying every page cost a GitHub collection a fifth of its time over the raw fetch).
+   * A {@code 304} (for a conditional request) has no value.
    */
-  public ApiResponse getUnparsed(URI uri, Map<String, String> headers) throws ConnectorException, InterruptedException {
-    return execute(() -> new HttpGet(uri), headers, false);
+  @SuppressWarnings("unchecked")
+  public <T> Streamed<T> getStreamed(URI uri, Map<String, String> headers, BodyReader<T> reader)
+      throws ConnectorException, InterruptedException {
+    ApiResponse response = execute(() -> new HttpGet(uri), headers, reader);
+    return new Streamed<>(response, (T) response.streamed());
   }
 
   public JsonNode post(String path, Object body) throws ConnectorException, InterruptedException {
@@ -239,10 +259,11 @@ public final class ApiClient implements AutoCloseable {
 
   private ApiResponse execute(RequestFactory factory, Map<String, String> headers)
       throws ConnectorException, InterruptedException {
-    return execute(factory, headers, true);
+    return execute(factory, headers, null);
   }
 
-  private ApiResponse execute(RequestFactory factory, Map<String, String> headers, boolean parseBody)
+  /** One request with retries; a 2xx body parsed into a tree, or given to {@code reader} when there is one. */
+  private ApiResponse execute(RequestFactory factory, Map<String, String> headers, BodyReader<?> reader)
       throws ConnectorException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
       cancellation.check();
@@ -250,7 +271,9 @@ public final class ApiClient implements AutoCloseable {
       URI requested = uriOf(request);
       Result result;
       try {
-        result = sendWithinBound(request, headers);
+        result = sendWithinBound(request, headers, reader);
+      } catch (ReaderFailed e) {
+        throw e.failure;
       } catch (ResponseTooLarge e) {
         throw new ConnectorException("too_large", prefix() + e.getMessage(), e);
       } catch (RedirectLoop e) {
@@ -285,8 +308,8 @@ public final class ApiClient implements AutoCloseable {
       }
       int status = result.status;
       if (status >= 200 && status < 300) {
-        return parseBody ? new ApiResponse(result.uri, status, result.headers, parse(result))
-            : new ApiResponse(result.uri, status, result.headers, JSON.missingNode(), result.body);
+        return reader == null ? new ApiResponse(result.uri, status, result.headers, parse(result))
+            : new ApiResponse(result.uri, status, result.headers, JSON.missingNode(), result.streamed);
       }
       if (status == 304 && headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("If-None-Match")
           || h.equalsIgnoreCase("If-Modified-Since"))) {
@@ -332,24 +355,26 @@ public final class ApiClient implements AutoCloseable {
    * Sends one request (and its redirects) holding one of the {@code maxInFlight} slots. The slot is
    * not held while pausing between attempts, so a rate-limited thread does not block the others.
    */
-  private Result sendWithinBound(HttpUriRequestBase request, Map<String, String> headers)
+  private Result sendWithinBound(HttpUriRequestBase request, Map<String, String> headers, BodyReader<?> reader)
       throws IOException, InterruptedException {
     inFlight.acquire();
     try {
-      return sendFollowingRedirects(request, headers);
+      return sendFollowingRedirects(request, headers, reader);
     } finally {
       inFlight.release();
     }
   }
 
-  private record Result(URI uri, int status, Map<String, List<String>> headers, byte[] body) {
+  /** A response as read: its body bytes, or (2xx with a {@link BodyReader}) no bytes and what the reader returned. */
+  private record Result(URI uri, int status, Map<String, List<String>> headers, byte[] body, Object streamed) {
     Optional<String> header(String name) {
       List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
       return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
     }
   }
 
-  private Result sendFollowingRedirects(HttpUriRequestBase request, Map<String, String> headers) throws IOException {
+  private Result sendFollowingRedirects(HttpUriRequestBase request, Map<String, String> headers, BodyReader<?> reader)
+      throws IOException {
     URI origin = config.baseUrl();
     HttpUriRequestBase current = request;
     for (int hop = 0; ; hop++) {
@@ -377,7 +402,11 @@ public final class ApiClient implements AutoCloseable {
           for (Header header : response.getHeaders()) {
             h.computeIfAbsent(header.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());
           }
-          return new Result(uri, response.getCode(), h, readBounded(uri, response.getEntity()));
+          int code = response.getCode();
+          if (reader != null && code >= 200 && code < 300) {
+            return new Result(uri, code, h, new byte[0], readStreamed(uri, response.getEntity(), reader));
+          }
+          return new Result(uri, code, h, readBounded(uri, response.getEntity()), null);
         });
       } finally {
         watch.cancel(false);
@@ -400,6 +429,16 @@ public final class ApiClient implements AutoCloseable {
   static final class ResponseTooLarge extends IOException {
     ResponseTooLarge(String message) {
       super(message);
+    }
+  }
+
+  /** A {@link BodyReader}'s own failure, carried out of the HTTP client's response handler unchanged. */
+  private static final class ReaderFailed extends IOException {
+    final ConnectorException failure;
+
+    ReaderFailed(ConnectorException failure) {
+      super(failure.getMessage(), failure);
+      this.failure = failure;
     }
   }
 
@@ -428,6 +467,13 @@ public final class ApiClient implements AutoCloseable {
       if (in == null) {
         return new byte[0];
       }
+      if (declared >= 0 && declared <= Integer.MAX_VALUE - 8) {
+        // the usual case (a Content-Length within the limit): read into one array of that size, not
+        // a growing buffer copied at the end (a page of runs is ~120 KB; #12's bench)
+        byte[] body = new byte[(int) declared];
+        int filled = in.readNBytes(body, 0, body.length); // a body cut short fails in the client (ConnectionClosedException)
+        return filled == body.length ? body : java.util.Arrays.copyOf(body, filled);
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
       byte[] buffer = new byte[8192];
       long total = 0;
@@ -440,6 +486,68 @@ public final class ApiClient implements AutoCloseable {
         out.write(buffer, 0, n);
       }
       return out.toByteArray();
+    }
+  }
+
+  /** Hands a body to {@code reader} through a stream that fails past {@code http.maxResponseBytes}. */
+  private Object readStreamed(URI uri, HttpEntity entity, BodyReader<?> reader) throws IOException {
+    long max = config.http().maxResponseBytes();
+    long declared = entity == null ? 0 : entity.getContentLength();
+    if (declared > max) {
+      throw new ResponseTooLarge("the response from " + display(uri) + " declares " + declared
+          + " bytes, more than http.maxResponseBytes " + max);
+    }
+    try (InputStream in = entity == null || entity.getContent() == null ? InputStream.nullInputStream()
+        : new BoundedStream(entity.getContent(), max, uri)) {
+      return reader.read(in);
+    } catch (ConnectorException e) {
+      throw new ReaderFailed(e);
+    }
+  }
+
+  /** A body stream that fails with {@link ResponseTooLarge} once more than {@code max} bytes were read. */
+  private static final class BoundedStream extends java.io.FilterInputStream {
+    private final long max;
+    private final URI uri;
+    private long total;
+
+    BoundedStream(InputStream in, long max, URI uri) {
+      super(in);
+      this.max = max;
+      this.uri = uri;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b != -1) {
+        count(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      count(skipped);
+      return skipped;
+    }
+
+    private void count(long n) throws ResponseTooLarge {
+      total += n;
+      if (total > max) {
+        throw new ResponseTooLarge("the response from " + display(uri) + " is larger than http.maxResponseBytes "
+            + max + " bytes");
+      }
     }
   }
 

@@ -10,10 +10,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * A successful (2xx) response with a parsed JSON body and its headers (names lower-cased), for
  * connectors that page by header ({@code Link}, GitLab's {@code x-next-page}). A response from
- * {@link ApiClient#getUnparsed} has no tree ({@code body} is a missing node) but the bytes in
- * {@code raw}, for a connector that reads large pages with a streaming parser.
+ * {@link ApiClient#getStreamed} has no tree ({@code body} is a missing node): its body went to a
+ * streaming reader, whose value is {@code streamed}.
  */
-public record ApiResponse(URI uri, int status, Map<String, List<String>> headers, JsonNode body, byte[] raw) {
+public record ApiResponse(URI uri, int status, Map<String, List<String>> headers, JsonNode body, Object streamed) {
 
   public ApiResponse(URI uri, int status, Map<String, List<String>> headers, JsonNode body) {
     this(uri, status, headers, body, null);

@@ -28,7 +28,7 @@ class GithubRunsPageParserTest {
         expected.add(GithubMapping.run("gh", NOW, "acme/fallback", run));
       }
 
-      GithubRunsPageParser.Page page = GithubRunsPageParser.parse(body);
+      GithubRunsPageParser.Page page = parse(body);
 
       assertThat(page.runs()).as(file).isNotEmpty();
       assertThat(page.runs().stream().map(r -> (Object) GithubMapping.run("gh", NOW, "acme/fallback", r)).toList())
@@ -48,7 +48,7 @@ class GithubRunsPageParserTest {
       byte[] body = json.getBytes(StandardCharsets.UTF_8);
     JsonNode run = ApiClient.JSON.readTree(body).get("workflow_runs").get(0);
 
-    var page = GithubRunsPageParser.parse(body);
+    var page = parse(body);
 
     assertThat(GithubMapping.run("gh", NOW, "acme/other", page.runs().get(0)))
         .isEqualTo(GithubMapping.run("gh", NOW, "acme/other", run));
@@ -60,14 +60,35 @@ class GithubRunsPageParserTest {
   void malformedPagesAreRefusedWithWhatWasExpected() {
     for (String body : List.of("", "[]", "{\"total_count\": 1}", "{\"workflow_runs\": {\"id\": 1}}",
         "{\"workflow_runs\": [1]}", "{\"workflow_runs\": [{\"name\": \"no id\"}]}")) {
-      assertThatThrownBy(() -> GithubRunsPageParser.parse(body.getBytes(StandardCharsets.UTF_8)))
+      assertThatThrownBy(() -> parse(body.getBytes(StandardCharsets.UTF_8)))
           .as(body).isInstanceOf(GithubRunsPageParser.Malformed.class)
           .hasMessageContaining("workflow");
     }
-    assertThatThrownBy(() -> GithubRunsPageParser.parse("<html>secret-ish</html>".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(() -> parse("<html>secret-ish</html>".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("not valid JSON").hasMessageNotContaining("secret");
-    assertThatThrownBy(() -> GithubRunsPageParser.parse("{\"workflow_runs\": []} trailing".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(() -> parse("{\"workflow_runs\": []} trailing".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void aStreamThatFailsMidBodyIsAnIOErrorNotMalformedJson() {
+    byte[] start = "{\"total_count\": 2, \"workflow_runs\": [{\"id\": 1, \"name\": \"ci\"}, {\"id\": 2,".getBytes(
+        StandardCharsets.UTF_8);
+    java.io.InputStream cut = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(start),
+        new java.io.InputStream() {
+          @Override
+          public int read() throws java.io.IOException {
+            throw new java.net.SocketException("Connection reset");
+          }
+        });
+
+    // an I/O fault is the connection's (the client retries it); only bad JSON is "malformed"
+    assertThatThrownBy(() -> GithubRunsPageParser.parse(cut)).isInstanceOf(java.net.SocketException.class)
+        .hasMessage("Connection reset");
+  }
+
+  private static GithubRunsPageParser.Page parse(byte[] body) throws Exception {
+    return GithubRunsPageParser.parse(new java.io.ByteArrayInputStream(body));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.aimsmonitor.connector.http;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -167,6 +168,48 @@ class ApiClientTest {
     try (ApiClient api = client(bearer(), settings(4))) {
       assertThatThrownBy(() -> api.get("/items", Map.of()))
           .isInstanceOfSatisfying(ConnectorException.class, e -> assertThat(e.reason()).isEqualTo("malformed"));
+    }
+  }
+
+  @Test
+  void aStreamedBodyGoesToTheReaderAsItArrivesWithinTheSizeLimit() throws Exception {
+    String body = "{\"items\": [" + "1,".repeat(2_000) + "2]}";
+    server.stubFor(get("/big").willReturn(okJson(body).withChunkedDribbleDelay(4, 20))); // chunked: no length to refuse up front
+    server.stubFor(get("/small").willReturn(okJson("{\"items\": [1, 2]}").withHeader("ETag", "\"v1\"")));
+    server.stubFor(get("/small").withHeader("If-None-Match", containing("v1")).willReturn(aResponse().withStatus(304)));
+    HttpSettings limited = new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(1), 2, 4,
+        100, null, null, 1_000);
+
+    try (ApiClient api = client(bearer(), limited)) {
+      ApiClient.BodyReader<Integer> bytes = in -> in.readAllBytes().length;
+      ApiClient.Streamed<Integer> small = api.getStreamed(api.url("/small", Map.of()), Map.of(), bytes);
+      assertThat(small.value()).isEqualTo("{\"items\": [1, 2]}".length());
+      String etag = small.response().header("etag").orElseThrow(); // "v1", or "v1--gzip" from WireMock's Jetty
+
+      ApiClient.Streamed<Integer> unchanged = api.getStreamed(api.url("/small", Map.of()),
+          Map.of("If-None-Match", etag), bytes);
+      assertThat(unchanged.response().status()).isEqualTo(304);
+      assertThat(unchanged.value()).as("a 304 has no body to read").isNull();
+
+      ConnectorException tooLarge = catchThrowableOfType(ConnectorException.class,
+          () -> api.getStreamed(api.url("/big", Map.of()), Map.of(), bytes));
+      assertThat(tooLarge.reason()).isEqualTo("too_large");
+      assertThat(tooLarge.getMessage()).contains("/big", "larger than http.maxResponseBytes 1000");
+    }
+  }
+
+  @Test
+  void aStreamedReadersOwnFailureIsThrownAsItIsAndNotRetried() throws Exception {
+    server.stubFor(get("/items").willReturn(okJson("{\"items\": 1}")));
+
+    try (ApiClient api = client(bearer(), settings(4))) {
+      ConnectorException e = catchThrowableOfType(ConnectorException.class, () -> api.getStreamed(
+          api.url("/items", Map.of()), Map.of(), in -> {
+            throw new ConnectorException("malformed", "expected an array of items");
+          }));
+      assertThat(e.reason()).isEqualTo("malformed");
+      assertThat(e.getMessage()).isEqualTo("expected an array of items");
+      assertThat(api.requestCount()).as("a bad body is not retried").isEqualTo(1);
     }
   }
 
