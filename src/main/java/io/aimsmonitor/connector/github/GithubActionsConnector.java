@@ -101,7 +101,7 @@ final class GithubActionsConnector implements Connector {
     }
     // by id in listing order, sorted once at the end: listings come newest first, which the sort
     // takes as one descending run, where a TreeMap rebalanced on each of 10,000 inserts (JFR, #12's bench)
-    Map<String, PipelineRun> runs = new LinkedHashMap<>();
+    Map<String, PipelineRun> runs = null; // sized by the first listing, not grown by doubling through 10,000 runs
     List<String> listings = new ArrayList<>();
     if (options.workflows().isEmpty()) {
       listings.add("/repos/" + repository + "/actions/runs");
@@ -116,7 +116,11 @@ final class GithubActionsConnector implements Connector {
       query.put("per_page", PER_PAGE);
       query.put("branch", options.branch());
       query.put("exclude_pull_requests", "true");
-      for (Listed listed : s.listRuns(s.api.url(path, query), repository, since)) {
+      List<Listed> listedRuns = s.listRuns(s.api.url(path, query), repository, since);
+      if (runs == null) {
+        runs = new LinkedHashMap<>(capacity(listedRuns.size() + (incremental ? previous.of(repository).size() : 0)));
+      }
+      for (Listed listed : listedRuns) {
         runs.put(listed.run.runId(), detailed(s, listed.run, listed.path, previous));
       }
     }
@@ -155,6 +159,11 @@ final class GithubActionsConnector implements Connector {
     return new PipelineRun(run.source(), run.sourceUrl(), run.observedAt(), run.ciSystem(), run.repository(),
         run.workflow(), run.runId(), run.branch(), run.commitSha(), run.status(), run.conclusion(), run.startedAt(),
         run.finishedAt(), run.tests(), run.updatedAt(), jobs);
+  }
+
+  /** A hash map capacity that holds {@code entries} without growing. */
+  private static int capacity(int entries) {
+    return (int) (entries / 0.75f) + 1;
   }
 
   /** Run ids are numbers as text: shorter first, then by text; anything else by text. */
