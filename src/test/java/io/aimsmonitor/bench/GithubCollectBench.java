@@ -251,7 +251,11 @@ public final class GithubCollectBench {
   }
 
   private ConnectorConfig config() {
-    HttpSettings d = HttpSettings.DEFAULTS;
+    HttpSettings defaults = HttpSettings.DEFAULTS;
+    int inFlight = Integer.getInteger("bench.maxInFlight", defaults.maxInFlight());
+    HttpSettings d = new HttpSettings(defaults.connectTimeout(), defaults.requestTimeout(), defaults.runTimeout(),
+        defaults.maxRetries(), inFlight, defaults.maxPages(), defaults.caBundle(), defaults.proxy(),
+        defaults.maxResponseBytes());
     return new ConnectorConfig("bench-github", "github-actions", base, AuthConfig.NONE, "0 0 * * * ?",
         Duration.ofHours(1), Duration.ofDays(1), true, d, Map.of("repositories", List.of("acme/credit-risk")),
         Path.of("connectors/bench-github.yaml"));
