@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ public final class CompiledPackCache {
   private final Path dir;
   private final AtomicInteger hits = new AtomicInteger();
   private final AtomicInteger misses = new AtomicInteger();
+  private final AtomicBoolean writeFailed = new AtomicBoolean();
 
   private CompiledPackCache(Path dir) {
     this.dir = dir;
@@ -139,8 +141,13 @@ public final class CompiledPackCache {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException | RuntimeException e) {
-      log.warn("compiled rule pack cache: cannot write {}: {} (packs are compiled at every start until it can)",
-          file, e.getMessage());
+      if (writeFailed.compareAndSet(false, true)) {
+        // once: a read-only home folder in a CI runner should not add a line per pack to every scan
+        log.warn("compiled rule pack cache: cannot write {}: {} (packs are compiled at every start until it can;"
+            + " set {} to a writable folder, or to nothing to turn the cache off)", file, e.getMessage(), SETTING);
+      } else {
+        log.debug("compiled rule pack cache: cannot write {}: {}", file, e.getMessage());
+      }
       if (tmp != null) {
         try {
           Files.deleteIfExists(tmp);

@@ -116,13 +116,26 @@ class CompiledPackCacheTest {
   }
 
   @Test
-  void anUnwritableFolderOnlyMeansCompilingEveryTime() throws Exception {
+  void anUnwritableFolderOnlyMeansCompilingEveryTimeWithOneWarning() throws Exception {
     Path dir = pack(Workbench.OWNER_RULE);
     Path notAFolder = Files.writeString(root.resolve("file"), "x");
     CompiledPackCache cache = CompiledPackCache.at(notAFolder.resolve("cache"));
-    RulePack pack = loader(cache).load(dir, Map.of());
-    assertThat(pack.rules()).hasSize(1);
-    assertThat(cache.misses()).isEqualTo(1);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Logger log = (Logger) LoggerFactory.getLogger(CompiledPackCache.class);
+    ch.qos.logback.classic.Level before = log.getLevel();
+    log.setLevel(ch.qos.logback.classic.Level.WARN);
+    log.addAppender(logs);
+    logs.start();
+    try {
+      assertThat(loader(cache).load(dir, Map.of()).rules()).hasSize(1);
+      assertThat(loader(cache).load(dir, Map.of()).rules()).hasSize(1);
+    } finally {
+      log.detachAppender(logs);
+      log.setLevel(before);
+    }
+    assertThat(cache.misses()).isEqualTo(2);
+    assertThat(logs.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+        .contains("cannot write").contains(CompiledPackCache.SETTING));
   }
 
   @Test
