@@ -17,6 +17,7 @@ import io.aimsmonitor.export.WaiverLookup;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.finding.ReconciliationSink;
 import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.rules.CompiledPackCache;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePackLoader;
@@ -83,8 +84,9 @@ public class AimsConfiguration {
 
   @Bean
   RuleBook ruleBook(AimsProperties props, ControlCatalog catalog, Clock clock) {
-    RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), new RulePackLoader(catalog, props.rules().limits().toEvaluationLimits()),
-        props.rules().parameters(), clock);
+    RulePackLoader loader = new RulePackLoader(catalog, props.rules().limits().toEvaluationLimits())
+        .withCache(CompiledPackCache.configured(props.rules().cacheDir(), System.getenv()));
+    RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), loader, props.rules().parameters(), clock);
     book.reload();
     return book;
   }

@@ -46,9 +46,11 @@ public record AimsProperties(
    *     Kubernetes ConfigMap updates, which file watching misses)
    * @param parameters overrides of pack parameters: {@code aims.rules.parameters.<pack>.<name>}
    * @param limits the evaluation budget of packs whose pack.yaml sets no {@code limits}
+   * @param cacheDir where compiled rule packs are kept between starts (unset: ~/.cache/aims-monitor/compiled-packs,
+   *     or under $XDG_CACHE_HOME; empty: no cache, every start compiles): see {@link io.aimsmonitor.rules.CompiledPackCache}
    */
   public record Rules(@DefaultValue("10s") Duration reloadInterval, Map<String, Map<String, Object>> parameters,
-      @DefaultValue Limits limits) {
+      @DefaultValue Limits limits, String cacheDir) {
     public Rules {
       parameters = parameters == null ? Map.of() : parameters;
     }
