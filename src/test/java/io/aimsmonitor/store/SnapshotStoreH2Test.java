@@ -27,6 +27,11 @@ class SnapshotStoreH2Test extends SnapshotStoreScenario {
   }
 
   @Test
+  void aWriteThatFailsHalfWayKeepsNothing() {
+    aWriteThatFailsHalfWayKeepsNothing(TestDatabases.h2File(dir));
+  }
+
+  @Test
   void connectorsKeepTheirOwnRows() {
     connectorsKeepTheirOwnRows(TestDatabases.h2File(dir));
   }

@@ -30,6 +30,13 @@ class SnapshotStorePostgresTest extends SnapshotStoreScenario {
   }
 
   @Test
+  void aWriteThatFailsHalfWayKeepsNothing() throws Exception {
+    try (var db = TestDatabases.postgres()) {
+      aWriteThatFailsHalfWayKeepsNothing(db.dataSource());
+    }
+  }
+
+  @Test
   void connectorsKeepTheirOwnRows() throws Exception {
     try (var db = TestDatabases.postgres()) {
       connectorsKeepTheirOwnRows(db.dataSource());

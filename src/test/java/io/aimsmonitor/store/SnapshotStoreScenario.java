@@ -1,6 +1,7 @@
 package io.aimsmonitor.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aimsmonitor.connector.CollectionResult;
 import io.aimsmonitor.fact.Attestation;
@@ -15,7 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Snapshots stored per fact (V105), run by {@link SnapshotStoreH2Test} and
@@ -153,6 +158,41 @@ abstract class SnapshotStoreScenario {
     assertThat(latest.runId()).isEqualTo(back);
     assertThat(latest.facts()).containsExactlyInAnyOrderElementsOf(estate(200, t2, true));
     assertThat(goodText).isNotEqualTo(restarted.storedFacts(back).orElseThrow());
+  }
+
+  /**
+   * A write that fails half-way (the run row, the closed rows and a batch of new rows written,
+   * then the database fails) keeps nothing: the previous snapshot stays in force, its rows current,
+   * in the database and in the cache.
+   */
+  void aWriteThatFailsHalfWayKeepsNothing(DataSource ds) {
+    JdbcClient jdbc = JdbcClient.create(ds);
+    JdbcTemplate failing = new JdbcTemplate(ds) {
+      @Override
+      public int[] batchUpdate(String sql, List<Object[]> args) {
+        int[] done = super.batchUpdate(sql, args);
+        if (sql.startsWith("INSERT")) {
+          throw new DataAccessResourceFailureException("disk full, after " + done.length + " rows");
+        }
+        return done;
+      }
+    };
+    SnapshotRepository snapshots = new SnapshotRepository(jdbc, failing,
+        new TransactionTemplate(new DataSourceTransactionManager(ds)));
+    long good = TestStore.on(ds).snapshots().record(run("src", estate(1000, T0, false), T0), "mlflow");
+    assertThat(snapshots.latestGood("src").orElseThrow().runId()).isEqualTo(good);
+
+    Instant t1 = T0.plusSeconds(60);
+    assertThatThrownBy(() -> snapshots.record(run("src", estate(1000, t1, true), t1), "mlflow"))
+        .hasMessageContaining("disk full, after 10 rows");
+
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM connector_run").query(Long.class).single()).isEqualTo(1);
+    assertThat(count(jdbc, "")).isEqualTo(1000);
+    assertThat(count(jdbc, "until_run IS NOT NULL")).isZero();
+    assertThat(snapshots.latestGood("src").orElseThrow().runId()).as("in the cache").isEqualTo(good);
+    FactSnapshot reloaded = TestStore.on(ds).snapshots().latestGood("src").orElseThrow();
+    assertThat(reloaded.runId()).isEqualTo(good);
+    assertThat(reloaded.facts()).containsExactlyInAnyOrderElementsOf(estate(1000, T0, false));
   }
 
   /** Two sources' snapshots never mix, even with facts of the same content. */
