@@ -76,17 +76,16 @@ public final class SnapshotRows {
     Arrays.sort(order, Comparator.comparing(i -> sha[i]));
 
     Map<String, Integer> current = new HashMap<>();
-    jdbc.sql("SELECT sha256, copies FROM snapshot_fact WHERE connector_id = ? AND until_run IS NULL")
+    List<Object[]> closing = new ArrayList<>();
+    jdbc.sql("SELECT sha256, copies, from_run FROM snapshot_fact WHERE connector_id = ? AND until_run IS NULL")
         .param(connectorId).query(rs -> {
           current.put(rs.getString(1), rs.getInt(2));
+          if (rs.getInt(2) != copies.getOrDefault(rs.getString(1), 0)) {
+            closing.add(new Object[] {runId, connectorId, rs.getLong(3), rs.getString(1)});
+          }
         });
-    List<Object[]> closing = new ArrayList<>();
-    current.forEach((hash, n) -> {
-      if (!n.equals(copies.get(hash))) {
-        closing.add(new Object[] {runId, connectorId, hash});
-      }
-    });
-    batch(batches, "UPDATE snapshot_fact SET until_run = ? WHERE connector_id = ? AND sha256 = ? AND until_run IS NULL",
+    // by primary key: a changed fact's row is found without scanning the connector's rows
+    batch(batches, "UPDATE snapshot_fact SET until_run = ? WHERE connector_id = ? AND from_run = ? AND sha256 = ?",
         closing);
 
     MessageDigest text = digest();

@@ -19,8 +19,8 @@ CREATE TABLE snapshot_fact (
   body          CHARACTER VARYING NOT NULL,
   PRIMARY KEY (connector_id, from_run, sha256)
 );
--- The connector's current rows (until_run NULL), which the next collection is compared with.
-CREATE INDEX snapshot_fact_current ON snapshot_fact (connector_id, until_run, sha256);
+-- No other index: a collection reads its connector's current rows by the key's prefix and closes
+-- rows by the whole key; every index more would be written for every new fact.
 
 -- A run whose facts are held in snapshot_fact (rather than in the facts text of runs stored by
 -- earlier versions, which stay readable as they are), and the observation time its facts share,

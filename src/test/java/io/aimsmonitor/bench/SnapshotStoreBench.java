@@ -17,7 +17,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Snapshot storage of issue #14, per fact (V105) against the one-text-per-run form it replaced,
  * back to back in one JVM on one database: storing a whole estate, storing it again with 1% changed
  * and unchanged, and the restart load of the latest snapshot (a fresh repository, nothing cached),
- * median of 3. The old form is timed as the previous version ran it: the facts written as one JSON
+ * median of 3, and the heap a whole-estate store needs above the estate itself (peak of the
+ * heap pools, so it includes garbage the collector had not yet reclaimed). The old form is timed as the previous version ran it: the facts written as one JSON
  * text and inserted, and read back by parsing that text.
  *
  * <p>Arguments: {@code [facts,...] [h2|postgres]}, default {@code 10000,100000 h2}.
@@ -42,6 +43,8 @@ public final class SnapshotStoreBench {
       SnapshotRepository snapshots = TestStore.on(db.dataSource()).snapshots();
 
       // the previous form: one JSON text per run, parsed whole on load
+      ScaleBench.resetPeaks();
+      long base = usedMb();
       double oldStore = time(() -> {
         String text = FactJson.write(estate);
         jdbc.sql("INSERT INTO connector_run (connector_id, connector_type, started_at, finished_at, status, fact_count,"
@@ -49,24 +52,33 @@ public final class SnapshotStoreBench {
             .params(now.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC), estate.size(),
                 text, SnapshotRepository.sha256(text)).update();
       });
+      long oldPeak = ScaleBench.peakHeapMb() - base;
       double oldLoad = median(() -> TestStore.on(db.dataSource()).snapshots().latestGood("old").orElseThrow());
 
+      ScaleBench.resetPeaks();
+      base = usedMb();
       double store = time(() -> record(snapshots, estate, now));
+      long peak = ScaleBench.peakHeapMb() - base;
       long rowsFull = rows(jdbc);
       double storeChanged = time(() -> record(snapshots, changed, now.plusSeconds(60)));
       long rowsChanged = rows(jdbc) - rowsFull;
       double storeSame = time(() -> record(snapshots, changed, now.plusSeconds(120)));
       long rowsSame = rows(jdbc) - rowsFull - rowsChanged;
       double load = median(() -> TestStore.on(db.dataSource()).snapshots().latestGood("bench").orElseThrow());
-      System.out.println(String.format(Locale.ROOT, "%s, %,d facts: one text per run: store %.2f s, restart load %.2f s;"
-              + " per fact: store %.2f s (%,d rows), 1%% changed %.2f s (%,d rows), unchanged %.2f s (%,d rows),"
-              + " restart load %.2f s; load average %s", db.name(), estate.size(), oldStore, oldLoad, store, rowsFull,
+      System.out.println(String.format(Locale.ROOT, "%s, %,d facts: one text per run: store %.2f s (heap +%d MB), restart load %.2f s;"
+              + " per fact: store %.2f s (%,d rows, heap +%d MB), 1%% changed %.2f s (%,d rows), unchanged %.2f s (%,d rows),"
+              + " restart load %.2f s; load average %s", db.name(), estate.size(), oldStore, oldPeak, oldLoad, store, rowsFull, peak,
           storeChanged, rowsChanged, storeSame, rowsSame, load, Files.readString(Path.of("/proc/loadavg")).trim()));
     } finally {
       try (var paths = Files.walk(dir)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /** Heap in use now (after {@link ScaleBench#resetPeaks}'s GC: what the estate itself holds). */
+  private static long usedMb() {
+    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
   }
 
   private static void record(SnapshotRepository snapshots, List<Fact> facts, Instant at) {
