@@ -64,6 +64,8 @@ public class SnapshotRepository {
    * as long as its run id is still the latest; evaluation then skips re-parsing unchanged sources.
    */
   private final Map<String, FactSnapshot> parsed = new ConcurrentHashMap<>();
+  /** Per connector, the rows its last write left current, for the next write to compare with. */
+  private final Map<String, SnapshotRows.Current> currentRows = new ConcurrentHashMap<>();
 
   /**
    * @param batches the same data source, for batched row writes
@@ -102,13 +104,17 @@ public class SnapshotRepository {
           .update(keyHolder, "id");
       long id = keyHolder.getKey().longValue();
       if (!result.succeeded()) {
-        return new SnapshotRows.Written(id, List.of(), null, null);
+        return new SnapshotRows.Written(id, List.of(), null, null, null);
       }
-      SnapshotRows.Written stored = SnapshotRows.write(jdbc, batches, result.connectorId(), id, result.facts());
+      SnapshotRows.Written stored = SnapshotRows.write(jdbc, batches, result.connectorId(), id, result.facts(),
+          currentRows.get(result.connectorId()));
       jdbc.sql("UPDATE connector_run SET facts_sha256 = ?, facts_observed_at = ? WHERE id = ?")
           .params(stored.sha256(), stored.observedAt(), id).update();
       return stored;
     });
+    if (written.current() != null) {
+      currentRows.put(result.connectorId(), written.current()); // after the commit: never a rolled-back state
+    }
     if (result.succeeded() && !held) {
       parsed.put(result.connectorId(), new FactSnapshot(written.runId(), result.connectorId(), result.startedAt(),
           result.finishedAt(), written.facts()));

@@ -52,7 +52,29 @@ public final class SnapshotRows {
    * What {@link #write} stored for run {@code runId}: the facts in the snapshot's order, the
    * SHA-256 of its text and the observation time its facts share (JSON text, null if none).
    */
-  record Written(long runId, List<Fact> facts, String sha256, String observedAt) {}
+  record Written(long runId, List<Fact> facts, String sha256, String observedAt, Current current) {}
+
+  /**
+   * A connector's current rows as of its stored run {@code runId}: body hash to {copies, from_run}.
+   * Kept in memory after a write so the next collection compares with it instead of reading every
+   * current row back (on H2 that reads every body too); used only while {@code runId} is still the
+   * connector's latest stored snapshot, so a write by another replica is never missed.
+   */
+  record Current(long runId, Map<String, long[]> rows) {}
+
+  private static Map<String, long[]> currentRows(JdbcClient jdbc, String connectorId, long runId, Current known) {
+    Long latest = jdbc.sql("SELECT MAX(id) FROM connector_run WHERE connector_id = ? AND facts_in_rows AND id < ?")
+        .params(connectorId, runId).query(Long.class).optional().orElse(null);
+    if (known != null && latest != null && known.runId() == latest) {
+      return known.rows();
+    }
+    Map<String, long[]> rows = new HashMap<>();
+    jdbc.sql("SELECT sha256, copies, from_run FROM snapshot_fact WHERE connector_id = ? AND until_run IS NULL")
+        .param(connectorId).query(rs -> {
+          rows.put(rs.getString(1), new long[] {rs.getInt(2), rs.getLong(3)});
+        });
+    return rows;
+  }
 
   /**
    * Stores {@code facts} as run {@code runId}'s snapshot of {@code connectorId}: rows of facts that
@@ -61,7 +83,8 @@ public final class SnapshotRows {
    * that inserts the run. Each fact is serialised twice (once to compare, once in order to hash the
    * text and write what is new) instead of holding every body: the peak is the facts plus a batch.
    */
-  static Written write(JdbcClient jdbc, JdbcTemplate batches, String connectorId, long runId, List<Fact> facts) {
+  static Written write(JdbcClient jdbc, JdbcTemplate batches, String connectorId, long runId, List<Fact> facts,
+      Current known) {
     Instant shared = sharedObservedAt(facts);
     byte[] observedAt = shared == null ? null : (FactJson.MAPPER.writeValueAsString(shared) + ",")
         .getBytes(StandardCharsets.UTF_8);
@@ -75,18 +98,17 @@ public final class SnapshotRows {
     Arrays.setAll(order, i -> i);
     Arrays.sort(order, Comparator.comparing(i -> sha[i]));
 
-    Map<String, Integer> current = new HashMap<>();
+    Map<String, long[]> current = currentRows(jdbc, connectorId, runId, known);
     List<Object[]> closing = new ArrayList<>();
-    jdbc.sql("SELECT sha256, copies, from_run FROM snapshot_fact WHERE connector_id = ? AND until_run IS NULL")
-        .param(connectorId).query(rs -> {
-          current.put(rs.getString(1), rs.getInt(2));
-          if (rs.getInt(2) != copies.getOrDefault(rs.getString(1), 0)) {
-            closing.add(new Object[] {runId, connectorId, rs.getLong(3), rs.getString(1)});
-          }
-        });
+    current.forEach((hash, row) -> {
+      if (row[0] != copies.getOrDefault(hash, 0)) {
+        closing.add(new Object[] {runId, connectorId, row[1], hash});
+      }
+    });
     // by primary key: a changed fact's row is found without scanning the connector's rows
     batch(batches, "UPDATE snapshot_fact SET until_run = ? WHERE connector_id = ? AND from_run = ? AND sha256 = ?",
         closing);
+    Map<String, long[]> next = new HashMap<>(copies.size() * 2);
 
     MessageDigest text = digest();
     text.update((byte) '[');
@@ -102,7 +124,12 @@ public final class SnapshotRows {
       }
       updateWithElement(text, body, runObserved(fact, shared) ? observedAt : null);
       ordered.add(fact);
-      if (!hash.equals(previous) && !copies.get(hash).equals(current.get(hash))) {
+      long[] kept = current.get(hash);
+      boolean unchanged = kept != null && kept[0] == copies.get(hash);
+      if (!hash.equals(previous)) {
+        next.put(hash, unchanged ? kept : new long[] {copies.get(hash), runId});
+      }
+      if (!hash.equals(previous) && !unchanged) {
         opening.add(new Object[] {connectorId, hash, runId, copies.get(hash), runObserved(fact, shared),
             new String(body, StandardCharsets.UTF_8)});
         if (opening.size() == BATCH) {
@@ -115,7 +142,7 @@ public final class SnapshotRows {
     insert(batches, opening);
     text.update((byte) ']');
     return new Written(runId, ordered, HexFormat.of().formatHex(text.digest()),
-        shared == null ? null : FactJson.MAPPER.writeValueAsString(shared));
+        shared == null ? null : FactJson.MAPPER.writeValueAsString(shared), new Current(runId, next));
   }
 
   /**
