@@ -99,8 +99,8 @@ public class AimsConfiguration {
   }
 
   @Bean
-  SnapshotRepository snapshotRepository(JdbcClient jdbc) {
-    return new SnapshotRepository(jdbc);
+  SnapshotRepository snapshotRepository(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
+    return new SnapshotRepository(jdbc, template, tx);
   }
 
   @Bean
