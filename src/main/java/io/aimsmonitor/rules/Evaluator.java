@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>A pack whose evaluation could not be stopped at all (a consequence that never returns) is
  * quarantined by content hash: it is not started again by this evaluator until its files change,
  * so it costs at most one thread, not one per cycle.
+ *
+ * <p>{@link #evaluate} is the full path: a fresh session per pack over every fact (replay, shadow
+ * packs, {@code validate}, rule tests). {@link #evaluateLive} is the scheduled evaluation's:
+ * incremental, in long-lived sessions (docs/architecture.md, "Incremental evaluation").
  */
 public final class Evaluator {
 
@@ -132,12 +136,19 @@ public final class Evaluator {
     if (!incremental.enabled()) {
       return evaluate(packs, facts, now);
     }
+    long started = System.nanoTime();
     Instant stepNow = incremental.stepOf(now);
     FactChanges.Changes changes = liveFacts.next(facts);
+    long diffed = System.nanoTime();
     List<PackResult> results = new ArrayList<>(packs.size());
+    List<String> afresh = new ArrayList<>();
     for (RulePack pack : packs) {
-      results.add(evaluateLive(pack, changes, stepNow));
+      results.add(evaluateLive(pack, changes, stepNow, afresh));
     }
+    log.info("incremental evaluation: {} inserted, {} updated, {} deleted of {} facts (compared in {} ms); rules {} ms;"
+        + " decided afresh: {}", changes.inserted().size(), changes.updated().size(), changes.deleted().size(),
+        changes.current().size(), (diffed - started) / 1_000_000, (System.nanoTime() - diffed) / 1_000_000,
+        afresh.isEmpty() ? "none" : String.join(", ", afresh));
     Set<String> inForce = new HashSet<>();
     packs.forEach(p -> inForce.add(p.name()));
     sessions.entrySet().removeIf(e -> {
@@ -150,7 +161,7 @@ public final class Evaluator {
     return results;
   }
 
-  private PackResult evaluateLive(RulePack pack, FactChanges.Changes changes, Instant now) {
+  private PackResult evaluateLive(RulePack pack, FactChanges.Changes changes, Instant now, List<String> afreshLog) {
     LiveSession live = sessions.remove(pack.name()); // put back only when this evaluation succeeds
     if (isQuarantined(pack)) {
       if (live != null) {
@@ -168,7 +179,7 @@ public final class Evaluator {
       if (live != null) {
         live.dispose();
       }
-      log.debug("rule pack '{}': full evaluation in a new session ({})", pack.name(), afresh);
+      afreshLog.add(pack.name() + " (" + afresh + ")");
       Violations violations = Violations.logical();
       LiveSession fresh = new LiveSession(pack, violations, now);
       outcome = guard(pack).run(() -> {

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *       abandoned as a daemon at the lowest priority. Either way the trip is marked
  *       {@link GuardTrip#runaway()} and the caller returns at once.</li>
  * </ul>
+ * A long-lived session (incremental evaluation) is run by a new {@code GuardedSession}, on a new
+ * thread, at each evaluation: the counts and the budget are per evaluation, and a session that
+ * failed or tripped is disposed rather than reused.
  */
 final class GuardedSession {
 
