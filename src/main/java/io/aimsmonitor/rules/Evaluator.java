@@ -128,15 +128,18 @@ public final class Evaluator {
   /**
    * Evaluates the packs in force as {@link #evaluate(List, List, Instant)} does, but, with
    * {@link Incremental#enabled()}, in long-lived sessions that are given only what changed since
-   * the previous call (see docs/rules.md, "Incremental evaluation"): the violations are the same as a
+   * the previous call (see docs/architecture.md, "Incremental evaluation"): the violations are the same as a
    * full evaluation's at {@link Incremental#stepOf(Instant) now truncated to the time step}. For the
    * scheduled evaluation only; calls must not overlap (they are serialised here).
    */
   public synchronized List<PackResult> evaluateLive(List<RulePack> packs, List<? extends Fact> facts, Instant now) {
-    if (!incremental.enabled()) {
-      return evaluate(packs, facts, now);
-    }
     long started = System.nanoTime();
+    if (!incremental.enabled()) {
+      List<PackResult> results = evaluate(packs, facts, now);
+      log.info("full evaluation (aims.rules.incremental: false): {} facts; rules {} ms", facts.size(),
+          (System.nanoTime() - started) / 1_000_000);
+      return results;
+    }
     Instant stepNow = incremental.stepOf(now);
     FactChanges.Changes changes = liveFacts.next(facts);
     long diffed = System.nanoTime();
@@ -278,7 +281,7 @@ public final class Evaluator {
     private final Violations violations;
     private final Instant now;
     private final boolean readsNow;
-    private KieSession session;
+    private volatile KieSession session; // set on the evaluation thread
     private long generation = -1;
 
     LiveSession(RulePack pack, Violations violations, Instant now) {

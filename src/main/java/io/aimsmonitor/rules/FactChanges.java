@@ -4,6 +4,7 @@ import io.aimsmonitor.fact.Fact;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,14 +51,14 @@ final class FactChanges {
   /** The changes from the facts of the previous call to {@code facts}, which become the facts held. */
   Changes next(List<? extends Fact> facts) {
     Fact[] current = new Fact[facts.size()];
-    Map<Key, List<Integer>> positions = new HashMap<>(facts.size() * 4 / 3 + 1);
+    Map<Key, List<Integer>> positions = new LinkedHashMap<>(facts.size() * 4 / 3 + 1); // changes in the facts' order
     for (int i = 0; i < facts.size(); i++) {
       positions.computeIfAbsent(Key.of(facts.get(i)), k -> new ArrayList<>(1)).add(i);
     }
     List<Fact> inserted = new ArrayList<>();
     List<Update> updated = new ArrayList<>();
     List<Fact> deleted = new ArrayList<>();
-    Map<Key, List<Fact>> next = new HashMap<>(positions.size() * 4 / 3 + 1);
+    Map<Key, List<Fact>> next = new LinkedHashMap<>(positions.size() * 4 / 3 + 1);
     for (Map.Entry<Key, List<Integer>> e : positions.entrySet()) {
       List<Fact> before = held.remove(e.getKey());
       List<Integer> at = e.getValue();
