@@ -144,9 +144,9 @@ public class AimsConfiguration {
       ConnectorTypes types, SnapshotRepository snapshots, LineageEventRepository lineageEvents,
       RuleBook ruleBook, FindingRepository findings, EvaluationRepository evaluations,
       ObjectProvider<UnaryOperator<List<Fact>>> scope, ObjectProvider<ReconciliationSink> sink,
-      io.aimsmonitor.shadow.ShadowMode shadow, Clock clock) {
+      io.aimsmonitor.shadow.ShadowMode shadow, Clock clock, AimsProperties props) {
     return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock, lineageEvents), snapshots, ruleBook,
-        new Evaluator(), new Reconciler(), findings, evaluations, scope.getIfAvailable(() -> UnaryOperator.identity()),
+        new Evaluator(props.rules().toIncremental()), new Reconciler(), findings, evaluations, scope.getIfAvailable(() -> UnaryOperator.identity()),
         clock, sink.getIfAvailable(() -> (result, facts) -> findings.apply(result)), shadow::evaluate);
   }
 }

@@ -195,7 +195,8 @@ public class MonitorService {
 
     List<RulePack> packs = ruleBook.packs();
     evaluator.quarantine(evaluations.quarantined()); // a pack that ran away on any replica, or before a restart
-    List<PackResult> results = evaluator.evaluate(packs, inScope, started);
+    // incremental unless aims.rules.incremental is false: long-lived sessions given what changed
+    List<PackResult> results = evaluator.evaluateLive(packs, inScope, started);
     Map<String, RuleDefinition> evaluated = new LinkedHashMap<>();
     List<Violation> violations = new ArrayList<>();
     List<String> failed = new ArrayList<>();

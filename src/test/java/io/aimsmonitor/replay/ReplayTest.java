@@ -292,7 +292,7 @@ class ReplayTest {
     AimsProperties props = new AimsProperties(null, null, Path.of("data"),
         new AimsProperties.Scheduler(false, false, Duration.ofSeconds(5), "0 0 * * * ?", 4, 2, Duration.ofSeconds(30)),
         new AimsProperties.Rules(Duration.ofSeconds(10), null,
-            new AimsProperties.Limits(Duration.ofSeconds(60), 2_000_000, 100_000), ""),
+            new AimsProperties.Limits(Duration.ofSeconds(60), 2_000_000, 100_000), true, Duration.ofHours(1), ""),
         new AimsProperties.Retention(Duration.ofDays(30), 1, "0 30 3 * * ?", evaluations));
     return new HousekeepingJob(s.bench().store.snapshots(), new LineageEventRepository(s.jdbc()),
         s.bench().store.evaluations(), props, s.bench().clock);
