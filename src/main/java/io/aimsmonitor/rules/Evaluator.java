@@ -126,6 +126,15 @@ public final class Evaluator {
   }
 
   /**
+   * The {@code now} rules see in {@link #evaluateLive} at {@code at}: the time step's start when
+   * incremental, else {@code at}. The evaluation record keeps this one, so that a replay decides at
+   * the time the rules saw, not at the exact start of the evaluation.
+   */
+  public Instant rulesNow(Instant at) {
+    return incremental.enabled() ? incremental.stepOf(at) : at;
+  }
+
+  /**
    * Evaluates the packs in force as {@link #evaluate(List, List, Instant)} does, but, with
    * {@link Incremental#enabled()}, in long-lived sessions that are given only what changed since
    * the previous call (see docs/architecture.md, "Incremental evaluation"): the violations are the same as a

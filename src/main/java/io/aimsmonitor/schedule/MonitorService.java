@@ -234,7 +234,7 @@ public class MonitorService {
         (int) result.count(FindingEvent.Type.OPENED), (int) result.count(FindingEvent.Type.RESOLVED),
         (int) result.count(FindingEvent.Type.REOPENED), failed);
     long evaluationId = evaluations.record(run);
-    evaluations.records().record(evaluationId, new EvaluationRecords.Evaluated(started, latest.values(),
+    evaluations.records().record(evaluationId, new EvaluationRecords.Evaluated(evaluator.rulesNow(started), latest.values(),
         snapshots.factsSha256(snapshotIds.values()), results, health.values(), inScope.size() - health.size()));
     log.info("evaluation: {} packs over {} facts: {} violations; {} opened, {} resolved, {} reopened{}{}",
         packs.size(), inScope.size(), violations.size(), run.opened(), run.resolved(), run.reopened(),
