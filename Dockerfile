@@ -38,11 +38,14 @@ COPY --from=build /extracted/application/ ./
 COPY rules /etc/aims/rules
 COPY connectors /etc/aims/connectors
 
+# AIMS_RULES_CACHE_DIR: compiled rule packs, kept on the data volume (the user has no home folder),
+# so that a restart loads them instead of compiling them (docs/cli.md, "Fast start").
 # SERVER_ADDRESS: a container must listen on all its interfaces to be reachable through its
 # published port; the jar's own default is 127.0.0.1 (docs/security.md).
 ENV AIMS_RULES_DIR=/etc/aims/rules \
     AIMS_CONNECTORS_DIR=/etc/aims/connectors \
     AIMS_DATA_DIR=/var/lib/aims \
+    AIMS_RULES_CACHE_DIR=/var/lib/aims/compiled-packs \
     SERVER_PORT=8080 \
     SERVER_ADDRESS=0.0.0.0 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"

@@ -5,6 +5,7 @@ import io.aimsmonitor.fact.FactJson;
 import io.aimsmonitor.finding.ControlReport;
 import io.aimsmonitor.finding.ControlReport.Row;
 import io.aimsmonitor.review.ReviewService;
+import io.aimsmonitor.rules.CompiledPackCache;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePackLoader;
 import io.aimsmonitor.schedule.MonitorService;
@@ -89,7 +90,7 @@ public class ControlsCommand implements Callable<Integer> {
 
   private List<Row> coverage(Path dir, PrintWriter err) {
     ControlCatalog catalog = ControlCatalog.bundled();
-    RuleBook book = new RuleBook(dir, new RulePackLoader(catalog), Map.of(), Clock.systemUTC());
+    RuleBook book = new RuleBook(dir, new RulePackLoader(catalog).withCache(CompiledPackCache.fromEnvironment()), Map.of(), Clock.systemUTC());
     RuleBook.ReloadReport report = book.reload();
     if (!report.rejected().isEmpty()) {
       report.rejected().forEach(r -> {

@@ -1,6 +1,7 @@
 package io.aimsmonitor.cli;
 
 import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.rules.CompiledPackCache;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.RulePackLoader;
 import io.aimsmonitor.rules.testing.JUnitXml;
@@ -47,7 +48,7 @@ public class TestRulesCommand implements Callable<Integer> {
     CliLogging.configure(verbose);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RuleTestRunner runner = new RuleTestRunner(new RulePackLoader(ControlCatalog.bundled()), new Evaluator(),
+    RuleTestRunner runner = new RuleTestRunner(new RulePackLoader(ControlCatalog.bundled()).withCache(CompiledPackCache.fromEnvironment()), new Evaluator(),
         Clock.systemUTC());
     try (Inputs inputs = new Inputs()) {
       Path folder;

@@ -8,6 +8,7 @@ import io.aimsmonitor.connector.Preflight;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.demo.DemoLineage;
 import io.aimsmonitor.demo.DemoServers;
+import io.aimsmonitor.rules.CompiledPackCache;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePack;
@@ -108,7 +109,7 @@ public class ValidateCommand implements Callable<Integer> {
       return 1;
     }
     int problems = 0;
-    RuleBook book = new RuleBook(dir, new RulePackLoader(ControlCatalog.bundled()), Map.of(), Clock.systemUTC());
+    RuleBook book = new RuleBook(dir, new RulePackLoader(ControlCatalog.bundled()).withCache(CompiledPackCache.fromEnvironment()), Map.of(), Clock.systemUTC());
     RuleBook.ReloadReport report = book.reload();
     for (RuleBook.Rejection r : report.rejected()) {
       err.println("error: rule pack '" + r.pack() + "' is invalid:");

@@ -17,6 +17,7 @@ import io.aimsmonitor.export.WaiverLookup;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.finding.ReconciliationSink;
 import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.rules.CompiledPackCache;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePackLoader;
@@ -83,8 +84,9 @@ public class AimsConfiguration {
 
   @Bean
   RuleBook ruleBook(AimsProperties props, ControlCatalog catalog, Clock clock) {
-    RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), new RulePackLoader(catalog, props.rules().limits().toEvaluationLimits()),
-        props.rules().parameters(), clock);
+    RulePackLoader loader = new RulePackLoader(catalog, props.rules().limits().toEvaluationLimits())
+        .withCache(CompiledPackCache.configured(props.rules().cacheDir(), System.getenv()));
+    RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), loader, props.rules().parameters(), clock);
     book.reload();
     return book;
   }
@@ -97,8 +99,8 @@ public class AimsConfiguration {
   }
 
   @Bean
-  SnapshotRepository snapshotRepository(JdbcClient jdbc) {
-    return new SnapshotRepository(jdbc);
+  SnapshotRepository snapshotRepository(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
+    return new SnapshotRepository(jdbc, template, tx);
   }
 
   @Bean
@@ -142,9 +144,9 @@ public class AimsConfiguration {
       ConnectorTypes types, SnapshotRepository snapshots, LineageEventRepository lineageEvents,
       RuleBook ruleBook, FindingRepository findings, EvaluationRepository evaluations,
       ObjectProvider<UnaryOperator<List<Fact>>> scope, ObjectProvider<ReconciliationSink> sink,
-      io.aimsmonitor.shadow.ShadowMode shadow, Clock clock) {
+      io.aimsmonitor.shadow.ShadowMode shadow, Clock clock, AimsProperties props) {
     return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock, lineageEvents), snapshots, ruleBook,
-        new Evaluator(), new Reconciler(), findings, evaluations, scope.getIfAvailable(() -> UnaryOperator.identity()),
+        new Evaluator(props.rules().toIncremental()), new Reconciler(), findings, evaluations, scope.getIfAvailable(() -> UnaryOperator.identity()),
         clock, sink.getIfAvailable(() -> (result, facts) -> findings.apply(result)), shadow::evaluate);
   }
 }

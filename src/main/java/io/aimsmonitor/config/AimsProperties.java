@@ -46,11 +46,27 @@ public record AimsProperties(
    *     Kubernetes ConfigMap updates, which file watching misses)
    * @param parameters overrides of pack parameters: {@code aims.rules.parameters.<pack>.<name>}
    * @param limits the evaluation budget of packs whose pack.yaml sets no {@code limits}
+   * @param incremental scheduled evaluations keep one session per pack and give it only the facts that
+   *     changed; false: every evaluation starts every pack afresh over all facts (docs/rules.md)
+   * @param timeStep in incremental evaluation, rules see {@code now} truncated to this step, and packs
+   *     that read {@code now} are decided afresh once per step
+   * @param cacheDir where compiled rule packs are kept between starts (unset: ~/.cache/aims-monitor/compiled-packs,
+   *     or under $XDG_CACHE_HOME; empty: no cache, every start compiles): see {@link io.aimsmonitor.rules.CompiledPackCache}
    */
   public record Rules(@DefaultValue("10s") Duration reloadInterval, Map<String, Map<String, Object>> parameters,
-      @DefaultValue Limits limits) {
+      @DefaultValue Limits limits, @DefaultValue("true") boolean incremental, @DefaultValue("1h") Duration timeStep,
+      String cacheDir) {
     public Rules {
       parameters = parameters == null ? Map.of() : parameters;
+      timeStep = timeStep == null ? Duration.ofHours(1) : timeStep;
+    }
+
+    public io.aimsmonitor.rules.Evaluator.Incremental toIncremental() {
+      try {
+        return new io.aimsmonitor.rules.Evaluator.Incremental(incremental, timeStep);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
     }
   }
 

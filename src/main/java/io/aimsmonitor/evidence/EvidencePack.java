@@ -11,6 +11,7 @@ import io.aimsmonitor.integrity.HashChains;
 import io.aimsmonitor.oscal.OscalExporter;
 import io.aimsmonitor.rules.RulePack;
 import io.aimsmonitor.store.EvaluationRecords;
+import io.aimsmonitor.store.SnapshotRows;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -229,10 +230,11 @@ public class EvidencePack {
     }
     List<Snapshot> out = new ArrayList<>();
     for (Long id : ids.stream().sorted().toList()) {
-      jdbc.sql("SELECT id, connector_id, finished_at, facts FROM connector_run WHERE id = ? AND facts IS NOT NULL")
+      Optional<String> facts = SnapshotRows.text(jdbc, id); // the text facts_sha256 is the hash of
+      facts.ifPresent(text -> jdbc.sql("SELECT id, connector_id, finished_at FROM connector_run WHERE id = ?")
           .param(id).query((ResultSet rs, int n) -> new Snapshot(rs.getLong(1), rs.getString(2),
-              rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4), latest.contains(rs.getLong(1))))
-          .optional().ifPresent(out::add);
+              rs.getObject(3, OffsetDateTime.class).toInstant(), text, latest.contains(rs.getLong(1))))
+          .optional().ifPresent(out::add));
     }
     return out;
   }

@@ -1,14 +1,18 @@
 package io.aimsmonitor.rules;
 
 import io.aimsmonitor.fact.Fact;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.rule.FactHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>A pack whose evaluation could not be stopped at all (a consequence that never returns) is
  * quarantined by content hash: it is not started again by this evaluator until its files change,
  * so it costs at most one thread, not one per cycle.
+ *
+ * <p>{@link #evaluate} is the full path: a fresh session per pack over every fact (replay, shadow
+ * packs, {@code validate}, rule tests). {@link #evaluateLive} is the scheduled evaluation's:
+ * incremental, in long-lived sessions (docs/architecture.md, "Incremental evaluation").
  */
 public final class Evaluator {
 
@@ -49,7 +57,44 @@ public final class Evaluator {
     }
   }
 
+  /**
+   * Whether {@link #evaluateLive} evaluates incrementally, and the time step of its {@code now}.
+   *
+   * @param enabled false: every evaluation is a full one in fresh sessions ({@code aims.rules.incremental})
+   * @param timeStep rules see the evaluation time truncated to a multiple of this (UTC, from the epoch); when
+   *     it moves to the next step, the packs whose rules read {@code now} are decided afresh
+   *     ({@code aims.rules.time-step})
+   */
+  public record Incremental(boolean enabled, Duration timeStep) {
+    public static final Incremental DEFAULT = new Incremental(true, Duration.ofHours(1));
+
+    public Incremental {
+      if (timeStep == null || timeStep.isNegative() || timeStep.isZero()) {
+        throw new IllegalArgumentException("aims.rules.time-step must be positive, got " + timeStep);
+      }
+    }
+
+    /** {@code at} truncated to the time step: what {@code now} is to rules in incremental evaluation. */
+    public Instant stepOf(Instant at) {
+      long step = timeStep.toMillis();
+      long millis = at.toEpochMilli();
+      return Instant.ofEpochMilli(millis - Math.floorMod(millis, step));
+    }
+  }
+
   private final Set<String> quarantined = ConcurrentHashMap.newKeySet();
+  private final Incremental incremental;
+  private final FactChanges liveFacts = new FactChanges();
+  private final Map<String, LiveSession> sessions = new HashMap<>();
+
+  /** Incremental with the default time step for {@link #evaluateLive}; {@link #evaluate} is always full. */
+  public Evaluator() {
+    this(Incremental.DEFAULT);
+  }
+
+  public Evaluator(Incremental incremental) {
+    this.incremental = incremental;
+  }
 
   public List<PackResult> evaluate(List<RulePack> packs, List<? extends Fact> facts, Instant now) {
     List<PackResult> results = new ArrayList<>(packs.size());
@@ -73,19 +118,138 @@ public final class Evaluator {
 
   public PackResult evaluate(RulePack pack, List<? extends Fact> facts, Instant now) {
     if (isQuarantined(pack)) {
-      return new PackResult(pack, List.of(), "rule pack '" + pack.name() + "' version " + pack.shortHash()
-          + " is quarantined: an earlier evaluation could not be stopped within its budget; change the pack to run it"
-          + " again", null);
+      return quarantinedResult(pack);
     }
     Violations violations = new Violations();
-    GuardedSession guarded = new GuardedSession(pack.limits(), "aims-eval-" + THREADS.incrementAndGet() + "-" + pack.name());
-    GuardedSession.Outcome outcome = guarded.run(() -> {
-      KieSession session = pack.kieBase().newKieSession();
-      session.setGlobal("violations", violations);
-      setIfDeclared(session, pack, "now", now);
-      pack.parameterValues().forEach((name, value) -> setIfDeclared(session, pack, name, value));
-      return session;
-    }, facts);
+    GuardedSession.Outcome outcome = guard(pack).run(() -> open(pack, violations, now), facts);
+    return result(pack, outcome, violations);
+  }
+
+  /**
+   * The {@code now} rules see in {@link #evaluateLive} at {@code at}: the time step's start when
+   * incremental, else {@code at}. The evaluation record keeps this one, so that a replay decides at
+   * the time the rules saw, not at the exact start of the evaluation.
+   */
+  public Instant rulesNow(Instant at) {
+    return incremental.enabled() ? incremental.stepOf(at) : at;
+  }
+
+  /**
+   * Evaluates the packs in force as {@link #evaluate(List, List, Instant)} does, but, with
+   * {@link Incremental#enabled()}, in long-lived sessions that are given only what changed since
+   * the previous call (see docs/architecture.md, "Incremental evaluation"): the violations are the same as a
+   * full evaluation's at {@link Incremental#stepOf(Instant) now truncated to the time step}. For the
+   * scheduled evaluation only; calls must not overlap (they are serialised here).
+   */
+  public synchronized List<PackResult> evaluateLive(List<RulePack> packs, List<? extends Fact> facts, Instant now) {
+    long started = System.nanoTime();
+    if (!incremental.enabled()) {
+      List<PackResult> results = evaluate(packs, facts, now);
+      log.info("full evaluation (aims.rules.incremental: false): {} facts; rules {} ms", facts.size(),
+          (System.nanoTime() - started) / 1_000_000);
+      return results;
+    }
+    Instant stepNow = incremental.stepOf(now);
+    FactChanges.Changes changes = liveFacts.next(facts);
+    long diffed = System.nanoTime();
+    List<PackResult> results = new ArrayList<>(packs.size());
+    List<String> afresh = new ArrayList<>();
+    for (RulePack pack : packs) {
+      results.add(evaluateLive(pack, changes, stepNow, afresh));
+    }
+    log.info("incremental evaluation: {} inserted, {} updated, {} deleted of {} facts (compared in {} ms); rules {} ms;"
+        + " decided afresh: {}", changes.inserted().size(), changes.updated().size(), changes.deleted().size(),
+        changes.current().size(), (diffed - started) / 1_000_000, (System.nanoTime() - diffed) / 1_000_000,
+        afresh.isEmpty() ? "none" : String.join(", ", afresh));
+    Set<String> inForce = new HashSet<>();
+    packs.forEach(p -> inForce.add(p.name()));
+    sessions.entrySet().removeIf(e -> {
+      if (inForce.contains(e.getKey())) {
+        return false;
+      }
+      e.getValue().dispose(); // a pack removed from the rules folder
+      return true;
+    });
+    return results;
+  }
+
+  private PackResult evaluateLive(RulePack pack, FactChanges.Changes changes, Instant now, List<String> afreshLog) {
+    LiveSession live = sessions.remove(pack.name()); // put back only when this evaluation succeeds
+    if (isQuarantined(pack)) {
+      if (live != null) {
+        live.dispose();
+      }
+      return quarantinedResult(pack);
+    }
+    String afresh = live == null ? "no session yet" : live.reasonToStartAfresh(pack, changes, now);
+    GuardedSession.Outcome outcome;
+    if (afresh == null) {
+      LiveSession kept = live;
+      outcome = guard(pack).run(() -> kept.session, s -> apply(s, changes), true);
+      live = kept;
+    } else {
+      if (live != null) {
+        live.dispose();
+      }
+      afreshLog.add(pack.name() + " (" + afresh + ")");
+      Violations violations = Violations.logical();
+      LiveSession fresh = new LiveSession(pack, violations, now);
+      outcome = guard(pack).run(() -> {
+        KieSession s = open(pack, violations, now);
+        s.addEventListener(violations.tracker());
+        fresh.session = s;
+        return s;
+      }, s -> changes.current().forEach(s::insert), true);
+      live = fresh;
+    }
+    PackResult result = result(pack, outcome, live.violations);
+    if (result.succeeded()) {
+      live.generation = changes.generation();
+      sessions.put(pack.name(), live);
+    } // else GuardedSession disposed the session: the next evaluation of the pack starts afresh
+    return result;
+  }
+
+  /** Gives a session that holds the previous generation of facts this generation's changes. */
+  private static void apply(KieSession session, FactChanges.Changes changes) {
+    for (FactChanges.Update u : changes.updated()) {
+      session.update(handle(session, u.before()), u.after());
+    }
+    for (Fact gone : changes.deleted()) {
+      session.delete(handle(session, gone));
+    }
+    for (Fact fact : changes.inserted()) {
+      session.insert(fact);
+    }
+  }
+
+  private static FactHandle handle(KieSession session, Fact fact) {
+    FactHandle handle = session.getFactHandle(fact);
+    if (handle == null) { // a bug, not bad input: fail the pack, which then starts afresh
+      throw new IllegalStateException("the incremental session does not hold " + FactChanges.Key.of(fact));
+    }
+    return handle;
+  }
+
+  private GuardedSession guard(RulePack pack) {
+    return new GuardedSession(pack.limits(), "aims-eval-" + THREADS.incrementAndGet() + "-" + pack.name());
+  }
+
+  private static KieSession open(RulePack pack, Violations violations, Instant now) {
+    KieSession session = pack.kieBase().newKieSession();
+    session.setGlobal("violations", violations);
+    setIfDeclared(session, pack, "now", now);
+    pack.parameterValues().forEach((name, value) -> setIfDeclared(session, pack, name, value));
+    return session;
+  }
+
+  private static PackResult quarantinedResult(RulePack pack) {
+    return new PackResult(pack, List.of(), "rule pack '" + pack.name() + "' version " + pack.shortHash()
+        + " is quarantined: an earlier evaluation could not be stopped within its budget; change the pack to run it"
+        + " again", null);
+  }
+
+  private PackResult result(RulePack pack, GuardedSession.Outcome outcome, Violations violations) {
     if (outcome.trip() != null) {
       GuardTrip trip = outcome.trip();
       if (trip.runaway()) {
@@ -110,10 +274,56 @@ public final class Evaluator {
   }
 
   private static void setIfDeclared(KieSession session, RulePack pack, String name, Object value) {
-    boolean declared = pack.kieBase().getKiePackages().stream()
-        .anyMatch(p -> p.getGlobalVariables().stream().anyMatch(g -> g.getName().equals(name)));
-    if (declared) {
+    if (declares(pack, name)) {
       session.setGlobal(name, value);
+    }
+  }
+
+  private static boolean declares(RulePack pack, String global) {
+    return pack.kieBase().getKiePackages().stream()
+        .anyMatch(p -> p.getGlobalVariables().stream().anyMatch(g -> g.getName().equals(global)));
+  }
+
+  /** One pack's long-lived session, and what it was last evaluated on. */
+  private static final class LiveSession {
+    private final RulePack pack;
+    private final Violations violations;
+    private final Instant now;
+    private final boolean readsNow;
+    private volatile KieSession session; // set on the evaluation thread
+    private long generation = -1;
+
+    LiveSession(RulePack pack, Violations violations, Instant now) {
+      this.pack = pack;
+      this.violations = violations;
+      this.now = now;
+      this.readsNow = declares(pack, "now");
+    }
+
+    /** Why this session cannot simply be given the changes, or null when it can. */
+    String reasonToStartAfresh(RulePack inForce, FactChanges.Changes changes, Instant stepNow) {
+      if (inForce.kieBase() != pack.kieBase() || !inForce.contentHash().equals(pack.contentHash())
+          || !inForce.parameterValues().equals(pack.parameterValues())) {
+        return "the pack or its parameters changed";
+      }
+      if (generation != changes.generation() - 1) {
+        return "the session missed a generation of facts";
+      }
+      if (readsNow && !stepNow.equals(now)) {
+        return "time moved to step " + stepNow + " and the pack's rules read now";
+      }
+      return null;
+    }
+
+    void dispose() {
+      if (session == null) {
+        return;
+      }
+      try {
+        session.dispose();
+      } catch (RuntimeException e) {
+        log.debug("disposing a long-lived session failed", e);
+      }
     }
   }
 

@@ -10,8 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.BeforeMatchFiredEvent;
@@ -35,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *       abandoned as a daemon at the lowest priority. Either way the trip is marked
  *       {@link GuardTrip#runaway()} and the caller returns at once.</li>
  * </ul>
+ * A long-lived session (incremental evaluation) is run by a new {@code GuardedSession}, on a new
+ * thread, at each evaluation: the counts and the budget are per evaluation, and a session that
+ * failed or tripped is disposed rather than reused.
  */
 final class GuardedSession {
 
@@ -67,32 +72,50 @@ final class GuardedSession {
     this.threadName = threadName;
   }
 
+  /** A fresh session: opened, given every fact, fired, and disposed whatever happens. */
   Outcome run(Supplier<KieSession> open, List<? extends Fact> facts) {
+    return run(open, s -> {
+      for (Fact fact : facts) {
+        s.insert(fact);
+      }
+    }, false);
+  }
+
+  /**
+   * Opens (or takes) a session, loads facts into it with {@code load} (inserts, updates, deletes: not
+   * counted against {@code maxInsertedFacts}), then fires, under the limits. With {@code keep} a
+   * session that succeeded is left open for the next evaluation (this run's listeners removed); a
+   * session that failed or tripped is always disposed, so nothing half-evaluated is reused.
+   */
+  Outcome run(Supplier<KieSession> open, Consumer<KieSession> load, boolean keep) {
     CompletableFuture<Throwable> done = new CompletableFuture<>();
+    AtomicBoolean disposed = new AtomicBoolean();
     Thread worker = new Thread(() -> {
       KieSession s = null;
+      boolean succeeded = false;
       try {
         s = open.get();
         session.set(s);
-        s.addEventListener(new Counter());
-        s.addEventListener(new InsertCounter());
-        for (Fact fact : facts) {
-          s.insert(fact);
-        }
+        Counter counter = new Counter();
+        InsertCounter insertCounter = new InsertCounter();
+        s.addEventListener(counter);
+        s.addEventListener(insertCounter);
+        load.accept(s);
         counting = true; // from here on, inserts come from consequences
         if (tripped.get() == null) {
           s.fireAllRules();
         }
+        if (keep) {
+          s.removeEventListener(counter);
+          s.removeEventListener(insertCounter);
+        }
+        succeeded = tripped.get() == null;
         done.complete(null);
       } catch (Throwable t) { // also ThreadDeath from a forced stop: the caller has already moved on
         done.complete(t);
       } finally {
-        if (s != null) {
-          try {
-            s.dispose();
-          } catch (RuntimeException e) {
-            log.debug("disposing a stopped session failed", e);
-          }
+        if (s != null && (!keep || !succeeded)) {
+          dispose(s, disposed);
         }
       }
     }, threadName);
@@ -115,11 +138,25 @@ final class GuardedSession {
       failure = e.getCause();
     }
     String guard = tripped.get();
+    if (keep && (guard != null || failure != null) && done.isDone() && session.get() != null) {
+      // the worker finished (perhaps just before the trip): a kept session must not outlive a failed run
+      dispose(session.get(), disposed);
+    }
     if (guard != null) {
       String rule = trippingRule.get();
       return new Outcome(new GuardTrip(guard, rule, runaway), message(guard, rule, runaway), null);
     }
     return new Outcome(null, null, failure);
+  }
+
+  private static void dispose(KieSession s, AtomicBoolean disposed) {
+    if (disposed.compareAndSet(false, true)) {
+      try {
+        s.dispose();
+      } catch (RuntimeException e) {
+        log.debug("disposing a stopped session failed", e);
+      }
+    }
   }
 
   /** Halts, interrupts, then forces; true when the worker ended within the grace periods. */
@@ -218,6 +255,9 @@ final class GuardedSession {
   private final class InsertCounter extends DefaultRuleRuntimeEventListener {
     @Override
     public void objectInserted(ObjectInsertedEvent event) {
+      if (event.getObject() instanceof Violations.Reported) {
+        return; // a report held by truth maintenance (incremental evaluation), not a fact the rules made up
+      }
       if (counting && inserted.incrementAndGet() > limits.maxInsertedFacts()) {
         String rule = event.getRule() != null ? event.getRule().getName() : running;
         trip("inserted_facts", rule);

@@ -3,7 +3,9 @@ package io.aimsmonitor.rules;
 import io.aimsmonitor.controls.Control;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.fact.Fact;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.drools.base.base.ClassObjectType;
 import org.drools.drl.ast.descr.AnnotationDescr;
 import org.drools.drl.ast.descr.PackageDescr;
@@ -29,6 +35,10 @@ import org.drools.drl.parser.DroolsParserException;
 import org.drools.base.definitions.rule.impl.RuleImpl;
 import org.drools.base.rule.Pattern;
 import org.drools.base.rule.RuleConditionElement;
+import org.drools.compiler.kie.builder.impl.InternalKieModule;
+import org.drools.model.Model;
+import org.drools.model.codegen.ExecutableModelProject;
+import org.drools.modelcompiler.KieBaseBuilder;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
 import org.kie.api.builder.KieBuilder;
@@ -38,6 +48,8 @@ import org.kie.api.builder.ReleaseId;
 import org.kie.api.definition.KiePackage;
 import org.kie.api.definition.rule.Global;
 import org.kie.api.definition.rule.Rule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -55,9 +67,11 @@ public final class RulePackLoader {
   private static final Set<String> PACK_KEYS = Set.of("name", "version", "description", "parameters", "limits", "shadow");
   private static final Set<String> SEVERITIES = Set.of("info", "low", "medium", "high", "critical");
   private static final AtomicLong BUILDS = new AtomicLong();
+  private static final Logger log = LoggerFactory.getLogger(RulePackLoader.class);
 
   private final ControlCatalog catalog;
   private final EvaluationLimits defaultLimits;
+  private final CompiledPackCache cache;
   private final YAMLMapper yaml = YAMLMapper.builder().build();
 
   public RulePackLoader(ControlCatalog catalog) {
@@ -66,8 +80,22 @@ public final class RulePackLoader {
 
   /** @param defaultLimits the evaluation budget of packs whose pack.yaml sets no {@code limits} */
   public RulePackLoader(ControlCatalog catalog, EvaluationLimits defaultLimits) {
+    this(catalog, defaultLimits, CompiledPackCache.DISABLED);
+  }
+
+  private RulePackLoader(ControlCatalog catalog, EvaluationLimits defaultLimits, CompiledPackCache cache) {
     this.catalog = catalog;
     this.defaultLimits = defaultLimits;
+    this.cache = cache;
+  }
+
+  /**
+   * This loader, keeping compiled packs in {@code cache}: a pack is then built as Drools' executable
+   * model (its rules as generated Java classes), whose classes are stored by key and loaded instead
+   * of compiled at the next start. Without a cache packs are compiled from the DRL at every load.
+   */
+  public RulePackLoader withCache(CompiledPackCache cache) {
+    return new RulePackLoader(catalog, defaultLimits, cache);
   }
 
   /** True when {@code dir} looks like a pack (has a pack.yaml). */
@@ -159,7 +187,7 @@ public final class RulePackLoader {
     }
 
     // Every problem at once: pack.yaml, compilation and each rule's metadata, so a pack is fixed in one pass.
-    KieBase kieBase = compile(dir, name, sources, problems);
+    KieBase kieBase = cache.enabled() ? compileCached(dir, name, sources, problems) : compile(dir, name, sources, problems);
     if (kieBase == null) {
       parsedMetadataProblems(dir, sources, problems);
       throw new RulePackException(name, problems);
@@ -246,6 +274,27 @@ public final class RulePackLoader {
 
   private static KieBase compile(Path dir, String name, Map<String, String> sources, List<String> problems) {
     KieServices ks = KieServices.Factory.get();
+    PackProject project = project(ks, name, sources);
+    KieBuilder builder = ks.newKieBuilder(project.files()).buildAll();
+    List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
+    if (!errors.isEmpty()) {
+      for (Message m : errors) {
+        String path = m.getPath() == null ? "" : m.getPath().replaceFirst("^src/main/resources/", "");
+        problems.add(dir.resolve(project.originals().getOrDefault(path, path)) + (m.getLine() > 0 ? ":" + m.getLine() : "")
+            + ": " + m.getText().replaceAll("\\s+", " ").trim());
+      }
+      ks.getRepository().removeKieModule(project.releaseId());
+      return null;
+    }
+    KieBase kieBase = ks.newKieContainer(project.releaseId()).getKieBase();
+    ks.getRepository().removeKieModule(project.releaseId());
+    return kieBase;
+  }
+
+  /** A pack's DRL files as a Drools project, and where each file came from (to map messages back). */
+  private record PackProject(KieFileSystem files, ReleaseId releaseId, Map<String, String> originals) {}
+
+  private static PackProject project(KieServices ks, String name, Map<String, String> sources) {
     KieFileSystem kfs = ks.newKieFileSystem();
     // A unique release id per build: packs compile independently and never overwrite each
     // other in Drools' process-wide KieRepository.
@@ -260,20 +309,164 @@ public final class RulePackLoader {
       originals.put(folder + "/" + file, file);
       kfs.write(path, text);
     });
-    KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
-    List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
-    if (!errors.isEmpty()) {
-      for (Message m : errors) {
-        String path = m.getPath() == null ? "" : m.getPath().replaceFirst("^src/main/resources/", "");
-        problems.add(dir.resolve(originals.getOrDefault(path, path)) + (m.getLine() > 0 ? ":" + m.getLine() : "") + ": "
-            + m.getText().replaceAll("\\s+", " ").trim());
+    return new PackProject(kfs, releaseId, originals);
+  }
+
+  /**
+   * The pack's KieBase from the cache, else built as Drools' executable model and stored. A pack the
+   * executable model cannot build is compiled from its DRL as without a cache: its problems are then
+   * reported in the same words, and a pack that only the DRL compiler accepts still loads (uncached).
+   */
+  private KieBase compileCached(Path dir, String name, Map<String, String> sources, List<String> problems) {
+    String key = cacheKey(name, sources);
+    Optional<byte[]> cached = cache.read(key);
+    if (cached.isPresent()) {
+      try {
+        KieBase kieBase = fromExecutableModel(cached.get());
+        cache.hit();
+        return kieBase;
+      } catch (RuntimeException | LinkageError | IOException e) {
+        cache.discard(key, e.toString());
       }
-      ks.getRepository().removeKieModule(releaseId);
-      return null;
     }
-    KieBase kieBase = ks.newKieContainer(releaseId).getKieBase();
-    ks.getRepository().removeKieModule(releaseId);
+    cache.miss();
+    KieServices ks = KieServices.Factory.get();
+    PackProject project = project(ks, name, sources);
+    byte[] compiled = null;
+    try {
+      KieBuilder builder = ks.newKieBuilder(project.files()).buildAll(ExecutableModelProject.class);
+      if (builder.getResults().getMessages(Message.Level.ERROR).isEmpty()) {
+        compiled = ((InternalKieModule) builder.getKieModule()).getBytes();
+      }
+    } catch (RuntimeException e) {
+      log.debug("rule pack '{}': the executable model could not be built: {}", name, e.toString());
+    } finally {
+      ks.getRepository().removeKieModule(project.releaseId());
+    }
+    if (compiled == null) {
+      return compile(dir, name, sources, problems);
+    }
+    KieBase kieBase;
+    try {
+      kieBase = fromExecutableModel(compiled);
+    } catch (RuntimeException | LinkageError | IOException e) {
+      log.warn("rule pack '{}': its executable model does not load ({}); compiling the DRL instead", name, e.toString());
+      return compile(dir, name, sources, problems);
+    }
+    cache.write(key, compiled);
     return kieBase;
+  }
+
+  /**
+   * The KieBase of an executable-model module (the jar Drools' builder produces): its generated
+   * classes are defined in a class loader of their own, under the application's, and the rule
+   * models they list are assembled without compiling anything.
+   */
+  static KieBase fromExecutableModel(byte[] module) throws IOException {
+    Map<String, byte[]> classes = new java.util.HashMap<>();
+    List<String> models = new ArrayList<>();
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(module))) {
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        if (e.getName().endsWith(".class")) {
+          classes.put(e.getName().substring(0, e.getName().length() - ".class".length()).replace('/', '.'), zip.readAllBytes());
+        } else if (e.getName().startsWith("META-INF/kie/") && e.getName().endsWith("/drools-model")) {
+          // one generated model class per line, after a "Drools-Model-Version:" header
+          new String(zip.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::trim)
+              .filter(l -> !l.isEmpty() && !l.contains(":")).forEach(models::add);
+        }
+      }
+    }
+    if (models.isEmpty() || classes.isEmpty()) {
+      throw new IOException("not a compiled rule pack (no rule model in it)");
+    }
+    ClassLoader loader = new GeneratedClasses(classes, RulePackLoader.class.getClassLoader());
+    List<Model> instances = new ArrayList<>();
+    for (String model : models) {
+      try {
+        instances.add((Model) Class.forName(model, true, loader).getConstructor().newInstance());
+      } catch (ReflectiveOperationException | ClassCastException e) {
+        throw new IOException("rule model " + model + " cannot be created: " + e, e);
+      }
+    }
+    return KieBaseBuilder.createKieBaseFromModel(instances);
+  }
+
+  /** Defines the classes of one compiled pack from their bytes; everything else comes from the parent. */
+  private static final class GeneratedClasses extends ClassLoader {
+    static {
+      registerAsParallelCapable();
+    }
+
+    private final Map<String, byte[]> classes;
+
+    GeneratedClasses(Map<String, byte[]> classes, ClassLoader parent) {
+      super(parent);
+      this.classes = classes;
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+      byte[] bytes = classes.get(name);
+      if (bytes == null) {
+        throw new ClassNotFoundException(name);
+      }
+      return defineClass(name, bytes, 0, bytes.length);
+    }
+  }
+
+  /**
+   * The cache key of a pack's compiled classes: what the generated code depends on, which is the
+   * DRL, the bytecode of the classes the DRL imports (fact types, functions) and of the built-in
+   * globals, and the Drools and aims-monitor versions. A change to any of them is another key, so a
+   * stale entry is never loaded; it stays unused in the folder.
+   */
+  static String cacheKey(String name, Map<String, String> sources) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      java.util.function.Consumer<String> add = text -> {
+        digest.update(text.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+      };
+      add.accept("compiled-pack-format-1");
+      add.accept(String.valueOf(KieServices.class.getPackage().getImplementationVersion()));
+      add.accept(String.valueOf(RulePackLoader.class.getPackage().getImplementationVersion()));
+      add.accept(name);
+      Set<String> imported = new java.util.TreeSet<>();
+      BUILT_IN_GLOBALS.values().forEach(c -> imported.add(c.getName()));
+      imported.add(Fact.class.getName());
+      new java.util.TreeMap<>(sources).forEach((file, text) -> {
+        add.accept(file);
+        add.accept(text);
+        Matcher m = IMPORT.matcher(text);
+        while (m.find()) {
+          imported.add(m.group(1)); // "import function a.B.f" depends on class a.B
+        }
+      });
+      for (String className : imported) {
+        add.accept(className);
+        digest.update(bytecode(className));
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** "import a.b.C;" gives a.b.C; "import function a.b.C.f;" and "import function a.b.C.*;" give a.b.C. */
+  private static final java.util.regex.Pattern IMPORT = java.util.regex.Pattern.compile(
+      "^\\s*import\\s+(?:function\\s+|static\\s+)?([\\w.$]+?)(\\.(?:\\*|[a-z_]\\w*))?\\s*;?\\s*$",
+      java.util.regex.Pattern.MULTILINE);
+
+  private static byte[] bytecode(String className) {
+    if (className.startsWith("java.")) {
+      return new byte[0]; // the JDK's classes are part of the Java version, which the generated code does not vary with
+    }
+    String resource = className.replace('.', '/') + ".class";
+    try (InputStream in = RulePackLoader.class.getClassLoader().getResourceAsStream(resource)) {
+      return in == null ? new byte[0] : in.readAllBytes();
+    } catch (IOException e) {
+      return new byte[0];
+    }
   }
 
   private static void checkGlobals(Path dir, KieBase kieBase, Map<String, PackParameter> parameters,

@@ -6,8 +6,14 @@ import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.Subject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
+import org.kie.api.event.rule.ObjectDeletedEvent;
+import org.kie.api.event.rule.ObjectInsertedEvent;
+import org.kie.api.event.rule.RuleRuntimeEventListener;
 import org.kie.api.runtime.rule.RuleContext;
 
 /**
@@ -21,12 +27,85 @@ import org.kie.api.runtime.rule.RuleContext;
  */
 public final class Violations {
 
+  /**
+   * A report held in a long-lived session by truth maintenance ({@link #logical()}): inserted
+   * logically by the match that made it, retracted by Drools when that match stops being true.
+   * Equal only to itself, so that two matches reporting equal violations are two reports, as on
+   * the full path (where the reconciler makes them one finding).
+   */
+  public static final class Reported {
+    private final Violation violation;
+
+    Reported(Violation violation) {
+      this.violation = violation;
+    }
+
+    public Violation violation() {
+      return violation;
+    }
+
+    @Override
+    public String toString() {
+      return "Reported[" + violation.ruleId() + " " + violation.subject().key() + "]";
+    }
+  }
+
+  /** Null on the full path (reports are listed); the reports in force in the session in logical mode. */
+  private final Set<Reported> held;
   private final List<Violation> reported = new ArrayList<>();
+
+  /** For one evaluation in a fresh session: every report is listed. */
+  public Violations() {
+    this.held = null;
+  }
+
+  private Violations(Set<Reported> held) {
+    this.held = held;
+  }
+
+  /**
+   * For a long-lived session (incremental evaluation): a report is inserted logically, so it lasts
+   * exactly as long as the match that made it; {@link #reported()} lists the reports in force.
+   * {@link #tracker()} must listen to the session.
+   */
+  static Violations logical() {
+    return new Violations(new LinkedHashSet<>());
+  }
+
+  /** Keeps {@link #reported()} in step with the reports truth maintenance inserts and retracts. */
+  RuleRuntimeEventListener tracker() {
+    if (held == null) {
+      throw new IllegalStateException("only logical violations are tracked in the session");
+    }
+    return new DefaultRuleRuntimeEventListener() {
+      @Override
+      public void objectInserted(ObjectInsertedEvent event) {
+        if (event.getObject() instanceof Reported r) {
+          held.add(r);
+        }
+      }
+
+      @Override
+      public void objectDeleted(ObjectDeletedEvent event) {
+        if (event.getOldObject() instanceof Reported r) {
+          held.remove(r);
+        }
+      }
+    };
+  }
 
   public void report(RuleContext kcontext, Fact subject, String message, Object... evidence) {
     Map<String, Object> values = evidence(kcontext, evidence);
     values.put("source", subject.source());
-    reported.add(new Violation(kcontext.getRule().getName(), subject.subject(), message, values, ownersOf(subject)));
+    add(kcontext, new Violation(kcontext.getRule().getName(), subject.subject(), message, values, ownersOf(subject)));
+  }
+
+  private void add(RuleContext kcontext, Violation violation) {
+    if (held == null) {
+      reported.add(violation);
+    } else {
+      kcontext.insertLogical(new Reported(violation));
+    }
   }
 
   /** The accountable owners a fact records; facts without an owner field have none. */
@@ -46,7 +125,7 @@ public final class Violations {
    * {@code new Subject("Organisation", "organisation:ai-policy", "AI policy of the organisation", null)}.
    */
   public void report(RuleContext kcontext, Subject subject, String message, Object... evidence) {
-    reported.add(new Violation(kcontext.getRule().getName(), subject, message, evidence(kcontext, evidence)));
+    add(kcontext, new Violation(kcontext.getRule().getName(), subject, message, evidence(kcontext, evidence)));
   }
 
   private static Map<String, Object> evidence(RuleContext kcontext, Object[] evidence) {
@@ -62,6 +141,9 @@ public final class Violations {
   }
 
   public List<Violation> reported() {
+    if (held != null) {
+      return held.stream().map(Reported::violation).toList();
+    }
     return List.copyOf(reported);
   }
 }

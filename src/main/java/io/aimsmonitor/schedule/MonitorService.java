@@ -195,7 +195,8 @@ public class MonitorService {
 
     List<RulePack> packs = ruleBook.packs();
     evaluator.quarantine(evaluations.quarantined()); // a pack that ran away on any replica, or before a restart
-    List<PackResult> results = evaluator.evaluate(packs, inScope, started);
+    // incremental unless aims.rules.incremental is false: long-lived sessions given what changed
+    List<PackResult> results = evaluator.evaluateLive(packs, inScope, started);
     Map<String, RuleDefinition> evaluated = new LinkedHashMap<>();
     List<Violation> violations = new ArrayList<>();
     List<String> failed = new ArrayList<>();
@@ -233,7 +234,7 @@ public class MonitorService {
         (int) result.count(FindingEvent.Type.OPENED), (int) result.count(FindingEvent.Type.RESOLVED),
         (int) result.count(FindingEvent.Type.REOPENED), failed);
     long evaluationId = evaluations.record(run);
-    evaluations.records().record(evaluationId, new EvaluationRecords.Evaluated(started, latest.values(),
+    evaluations.records().record(evaluationId, new EvaluationRecords.Evaluated(evaluator.rulesNow(started), latest.values(),
         snapshots.factsSha256(snapshotIds.values()), results, health.values(), inScope.size() - health.size()));
     log.info("evaluation: {} packs over {} facts: {} violations; {} opened, {} resolved, {} reopened{}{}",
         packs.size(), inScope.size(), violations.size(), run.opened(), run.resolved(), run.reopened(),

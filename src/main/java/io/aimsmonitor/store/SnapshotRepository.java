@@ -2,7 +2,6 @@ package io.aimsmonitor.store;
 
 import io.aimsmonitor.connector.CollectionResult;
 import io.aimsmonitor.fact.Fact;
-import io.aimsmonitor.fact.FactJson;
 import io.aimsmonitor.fact.FactSnapshot;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,12 +14,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Connector runs and their fact snapshots. A run is written once, when it ends, in a single
- * insert: a crash mid-run leaves nothing behind, and a failed run stores no facts, so the
- * source's latest good snapshot is always the last successful run.
+ * Connector runs and their fact snapshots. A run is written once, when it ends, in one
+ * transaction with its facts: a crash mid-run leaves nothing behind, and a failed run stores no
+ * facts, so the source's latest good snapshot is always the last successful run. Facts are stored
+ * per fact, only those that changed since the connector's previous snapshot ({@link SnapshotRows});
+ * runs stored before V105 keep their facts text and read as before.
  */
 public class SnapshotRepository {
 
@@ -54,14 +57,24 @@ public class SnapshotRepository {
       + "error_reason, error, fact_count, pages, rate_limit_waits, confirmed_at, confirmed_by";
 
   private final JdbcClient jdbc;
+  private final JdbcTemplate batches;
+  private final TransactionTemplate tx;
   /**
    * The parsed latest good snapshot per connector. Snapshots are immutable, so an entry is valid
    * as long as its run id is still the latest; evaluation then skips re-parsing unchanged sources.
    */
   private final Map<String, FactSnapshot> parsed = new ConcurrentHashMap<>();
+  /** Per connector, the rows its last write left current, for the next write to compare with. */
+  private final Map<String, SnapshotRows.Current> currentRows = new ConcurrentHashMap<>();
 
-  public SnapshotRepository(JdbcClient jdbc) {
+  /**
+   * @param batches the same data source, for batched row writes
+   * @param tx transactions on the same data source: a run and its fact rows are written in one
+   */
+  public SnapshotRepository(JdbcClient jdbc, JdbcTemplate batches, TransactionTemplate tx) {
     this.jdbc = jdbc;
+    this.batches = batches;
+    this.tx = tx;
   }
 
   /** Stores a finished run; returns its id. */
@@ -77,23 +90,36 @@ public class SnapshotRepository {
   public long record(CollectionResult result, String connectorType, String heldBecause, String confirmedBy) {
     boolean held = result.succeeded() && heldBecause != null;
     String status = held ? STATUS_HELD : result.succeeded() ? "SUCCEEDED" : "FAILED";
-    String facts = result.succeeded() ? FactJson.write(result.facts()) : null;
-    var keyHolder = new org.springframework.jdbc.support.GeneratedKeyHolder();
-    jdbc.sql("INSERT INTO connector_run (connector_id, connector_type, started_at, finished_at, status, error_reason,"
-            + " error, fact_count, pages, rate_limit_waits, facts, facts_sha256, confirmed_at, confirmed_by)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        .params(result.connectorId(), connectorType, utc(result.startedAt()), utc(result.finishedAt()),
-            status, held ? REASON_SUSPICIOUS_DROP : result.errorReason(), held ? heldBecause : result.error(),
-            result.facts().size(), result.pages(), result.rateLimitWaits(),
-            facts, facts == null ? null : sha256(facts),
-            confirmedBy == null ? null : utc(result.finishedAt()), confirmedBy)
-        .update(keyHolder, "id");
-    long id = keyHolder.getKey().longValue();
-    if (result.succeeded() && !held) {
-      parsed.put(result.connectorId(), new FactSnapshot(id, result.connectorId(), result.startedAt(),
-          result.finishedAt(), result.facts()));
+    // One transaction: the run, its fact rows and its hash, or (on a crash or error) none of them,
+    // so the previous good snapshot stays in force and its rows stay current.
+    SnapshotRows.Written written = tx.execute(t -> {
+      var keyHolder = new org.springframework.jdbc.support.GeneratedKeyHolder();
+      jdbc.sql("INSERT INTO connector_run (connector_id, connector_type, started_at, finished_at, status, error_reason,"
+              + " error, fact_count, pages, rate_limit_waits, facts_in_rows, confirmed_at, confirmed_by)"
+              + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+          .params(result.connectorId(), connectorType, utc(result.startedAt()), utc(result.finishedAt()),
+              status, held ? REASON_SUSPICIOUS_DROP : result.errorReason(), held ? heldBecause : result.error(),
+              result.facts().size(), result.pages(), result.rateLimitWaits(), result.succeeded(),
+              confirmedBy == null ? null : utc(result.finishedAt()), confirmedBy)
+          .update(keyHolder, "id");
+      long id = keyHolder.getKey().longValue();
+      if (!result.succeeded()) {
+        return new SnapshotRows.Written(id, List.of(), null, null, null);
+      }
+      SnapshotRows.Written stored = SnapshotRows.write(jdbc, batches, result.connectorId(), id, result.facts(),
+          currentRows.get(result.connectorId()));
+      jdbc.sql("UPDATE connector_run SET facts_sha256 = ?, facts_observed_at = ? WHERE id = ?")
+          .params(stored.sha256(), stored.observedAt(), id).update();
+      return stored;
+    });
+    if (written.current() != null) {
+      currentRows.put(result.connectorId(), written.current()); // after the commit: never a rolled-back state
     }
-    return id;
+    if (result.succeeded() && !held) {
+      parsed.put(result.connectorId(), new FactSnapshot(written.runId(), result.connectorId(), result.startedAt(),
+          result.finishedAt(), written.facts()));
+    }
+    return written.runId();
   }
 
   /** The latest successful snapshot of each connector id in {@code connectorIds}. */
@@ -116,13 +142,12 @@ public class SnapshotRepository {
   }
 
   private List<Fact> loadFacts(long runId) {
-    String json = jdbc.sql("SELECT facts FROM connector_run WHERE id = ?").param(runId).query(String.class).single();
-    return json == null ? List.of() : FactJson.readList(json);
+    return SnapshotRows.stored(jdbc, runId).map(SnapshotRows.Stored::facts).orElse(List.of());
   }
 
   /**
-   * The content hash of a stored snapshot: SHA-256 (hex) of its facts text as stored, which is also
-   * the file the evidence pack writes for it, so the two hashes can be compared.
+   * The content hash of a stored snapshot: SHA-256 (hex) of its facts text (see {@link #storedFacts}),
+   * which is also the file the evidence pack writes for it, so the two hashes can be compared.
    */
   public static String sha256(String factsText) {
     try {
@@ -140,7 +165,8 @@ public class SnapshotRepository {
   public Map<Long, String> factsSha256(java.util.Collection<Long> runIds) {
     Map<Long, String> out = new HashMap<>();
     for (Long runId : runIds) {
-      jdbc.sql("SELECT facts_sha256 FROM connector_run WHERE id = ? AND facts IS NOT NULL").param(runId)
+      jdbc.sql("SELECT facts_sha256 FROM connector_run WHERE id = ? AND (facts IS NOT NULL OR facts_in_rows)")
+          .param(runId)
           .query((rs, n) -> java.util.Optional.ofNullable(rs.getString(1))).optional()
           .ifPresent(hash -> out.put(runId, hash.orElseGet(() -> hashStored(runId))));
     }
@@ -153,10 +179,12 @@ public class SnapshotRepository {
     return hash;
   }
 
-  /** The facts text of one stored run, exactly as stored; empty when the run or its facts are gone. */
+  /**
+   * The facts text of one stored run: exactly as stored for runs stored before V105, rebuilt from
+   * the fact rows for later ones (see {@link SnapshotRows}); empty when the run or its facts are gone.
+   */
   public Optional<String> storedFacts(long runId) {
-    return jdbc.sql("SELECT facts FROM connector_run WHERE id = ? AND facts IS NOT NULL").param(runId)
-        .query(String.class).optional();
+    return SnapshotRows.text(jdbc, runId);
   }
 
   /** Last run and last success per connector that has ever run. */
@@ -241,6 +269,7 @@ public class SnapshotRepository {
               + " AND id NOT IN (SELECT run_id FROM evaluation_snapshot)"
               + (keep.isEmpty() ? "" : " AND id NOT IN (" + String.join(",", keep.stream().map(String::valueOf).toList()) + ")"))
           .params(connector, floor, utc(now.minus(keepFor))).update();
+      SnapshotRows.prune(jdbc, connector);
     }
     return deleted;
   }

@@ -97,7 +97,7 @@ public final class ScaleBench {
       RuleBook book = new RuleBook(rules, new RulePackLoader(ControlCatalog.bundled()), Map.of(), clock);
       book.reload();
       MonitorService monitor = new MonitorService(new ConnectorInstances(dir, List.of(config), types),
-          new CollectionRunner(types, new Secrets(Map.of()), clock), store.snapshots(), book, new Evaluator(),
+          new CollectionRunner(types, new Secrets(Map.of()), clock), store.snapshots(), book, evaluator(),
           new Reconciler(), store.findings(), store.evaluations(), UnaryOperator.identity(), clock);
 
       log("%s, %,d facts (%,d model versions): generating", db.name(), facts, versions);
@@ -146,6 +146,12 @@ public final class ScaleBench {
     } finally {
       deleteTree(dir);
     }
+  }
+
+  /** Incremental as serve runs it; -Daims.rules.incremental=false (e.g. in JAVA_TOOL_OPTIONS) measures the full path. */
+  private static Evaluator evaluator() {
+    return new Evaluator(new Evaluator.Incremental(!"false".equals(System.getProperty("aims.rules.incremental")),
+        Evaluator.Incremental.DEFAULT.timeStep()));
   }
 
   private static void record(TestStore store, List<Fact> facts, Instant at) {

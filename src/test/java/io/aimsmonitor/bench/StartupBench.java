@@ -20,7 +20,12 @@ import java.util.regex.Pattern;
  * "evaluation:" line; each line is stamped when this harness reads it, so the log format does not
  * matter. Appends {@code variant,wall_s,work_s} to {@code bench/results/startup.csv}.
  *
- * <p>Arguments: {@code variant rounds command...}, e.g. {@code classpath 5 java -cp ... io.aimsmonitor.AimsMonitorApplication}.
+ * <p>The warm-up round also fills the compiled rule pack cache ({@code aims.rules.cache-dir}, the
+ * user's, as a user's second scan finds it), so the measured rounds load the packs compiled; run
+ * with {@code AIMS_RULES_CACHE_DIR=} (empty) to measure compiling them at every start.
+ *
+ * <p>Arguments: {@code variant rounds command...}, e.g. {@code "java -jar" 5 java -jar target/aims-monitor.jar}
+ * or {@code launcher 5 bin/aims-monitor} (what {@code bench/run harness} runs, after {@code bin/aims-monitor train}).
  */
 public final class StartupBench {
 

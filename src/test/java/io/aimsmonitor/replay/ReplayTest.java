@@ -168,8 +168,9 @@ class ReplayTest {
     long first = collectAndEvaluate(s.bench());
     long run = s.bench().store.evaluations().records().find(first).orElseThrow().snapshots().get(0).runId();
     // someone gives fraud an owner in the stored snapshot after the fact
-    int changed = s.jdbc().sql("UPDATE connector_run SET facts = REPLACE(facts, '\"owners\":[]', '\"owners\":[\"mallory\"]')"
-        + " WHERE id = ?").param(run).update();
+    int changed = s.jdbc().sql("UPDATE snapshot_fact SET body = REPLACE(body, '\"owners\":[]', '\"owners\":[\"mallory\"]')"
+        + " WHERE from_run <= ? AND (until_run IS NULL OR until_run > ?) AND body LIKE '%\"owners\":[]%'")
+        .params(run, run).update();
     assertThat(changed).isEqualTo(1);
 
     Replayer.Result replay = s.replayer().replay(first);
@@ -186,7 +187,7 @@ class ReplayTest {
   void aTamperedSnapshotThatChangesNoVerdictIsStillNotIdentical() throws Exception {
     Setup s = setup();
     long first = collectAndEvaluate(s.bench());
-    s.jdbc().sql("UPDATE connector_run SET facts = REPLACE(facts, '\"ana\"', '\"anna\"')").update();
+    s.jdbc().sql("UPDATE snapshot_fact SET body = REPLACE(body, '\"ana\"', '\"anna\"')").update();
 
     Replayer.Result replay = s.replayer().replay(first);
     assertThat(replay.added()).isEmpty();
@@ -291,7 +292,7 @@ class ReplayTest {
     AimsProperties props = new AimsProperties(null, null, Path.of("data"),
         new AimsProperties.Scheduler(false, false, Duration.ofSeconds(5), "0 0 * * * ?", 4, 2, Duration.ofSeconds(30)),
         new AimsProperties.Rules(Duration.ofSeconds(10), null,
-            new AimsProperties.Limits(Duration.ofSeconds(60), 2_000_000, 100_000)),
+            new AimsProperties.Limits(Duration.ofSeconds(60), 2_000_000, 100_000), true, Duration.ofHours(1), ""),
         new AimsProperties.Retention(Duration.ofDays(30), 1, "0 30 3 * * ?", evaluations));
     return new HousekeepingJob(s.bench().store.snapshots(), new LineageEventRepository(s.jdbc()),
         s.bench().store.evaluations(), props, s.bench().clock);
@@ -316,8 +317,8 @@ class ReplayTest {
       s.bench().store.snapshots().prune(Duration.ofDays(30), 1, now);
       assertThat(s.bench().store.snapshots().storedFacts(firstRun)).isPresent();
 
-      s.jdbc().sql("UPDATE connector_run SET facts = REPLACE(facts, '\"ana\"', '\"anna\"') WHERE id = ?")
-          .param(firstRun).update();
+      s.jdbc().sql("UPDATE snapshot_fact SET body = REPLACE(body, '\"ana\"', '\"anna\"')"
+          + " WHERE from_run <= ? AND (until_run IS NULL OR until_run > ?)").params(firstRun, firstRun).update();
       assertThat(s.replayer().replay(first).reasons()).extracting(Replayer.Reason::kind)
           .containsExactly("snapshot_changed");
 

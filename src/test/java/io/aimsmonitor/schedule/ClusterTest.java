@@ -155,8 +155,12 @@ class ClusterTest {
     List<Instant[]> evaluations = new ArrayList<>();
     db.query("SELECT started_at, finished_at FROM evaluation_run ORDER BY started_at",
         rs -> evaluations.add(new Instant[] {rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()}));
-    assertThat((long) evaluations.size()).as("evaluations stored (fires: %d ended, %d began)", evaluationsEnded, evaluationsBegun)
-        .isBetween(evaluationsEnded, evaluationsBegun);
+    // a fire before the first collections have stored their runs waits for them and stores nothing
+    // (EvaluateJob); how often that happens depends on how long those first runs take to store
+    long waited = services.stream().mapToLong(s -> s.log().lines()
+        .filter(l -> l.contains("evaluation waits for the first collection")).count()).sum();
+    assertThat((long) evaluations.size()).as("evaluations stored (fires: %d ended, %d of them waited; %d began)",
+        evaluationsEnded, waited, evaluationsBegun).isBetween(evaluationsEnded - waited, evaluationsBegun);
     for (int i = 1; i < evaluations.size(); i++) {
       assertThat(evaluations.get(i)[0]).as("evaluation %d started after evaluation %d finished", i, i - 1)
           .isAfterOrEqualTo(evaluations.get(i - 1)[1]);

@@ -103,9 +103,9 @@ class CrashSafetyTest {
       assertThat(run.count("SELECT COUNT(*) FROM finding f WHERE f.stale <> ((SELECT COUNT(*) FROM finding_event e WHERE"
           + " e.finding_id = f.id AND e.type = 'STALE') > (SELECT COUNT(*) FROM finding_event e WHERE e.finding_id = f.id"
           + " AND e.type = 'REFRESHED'))")).as(run.schema() + ": findings whose stale flag disagrees with their history").isZero();
-      // Runs: none left unfinished or failed by a kill, every good one with its facts.
+      // Runs: none left unfinished or failed by a kill, every good one with its facts (rows, V105) and hash.
       assertThat(run.count("SELECT COUNT(*) FROM connector_run WHERE finished_at IS NULL OR status <> 'SUCCEEDED'"
-          + " OR facts IS NULL")).as(run.schema() + ": runs half-written or failed").isZero();
+          + " OR NOT facts_in_rows OR facts_sha256 IS NULL")).as(run.schema() + ": runs half-written or failed").isZero();
     }
     assertThat(crashed.rows(latestSnapshots())).as("latest good snapshot of each source").isEqualTo(uninterrupted.rows(latestSnapshots()));
     assertThat(crashed.count("SELECT COUNT(*) FROM finding_workflow")).as("workflow rows")

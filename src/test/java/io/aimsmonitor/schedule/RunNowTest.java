@@ -47,7 +47,7 @@ class RunNowTest {
         .storeDurably().build(), true);
     AimsProperties props = new AimsProperties(null, null, null,
         new AimsProperties.Scheduler(true, true, Duration.ofSeconds(5), "0 0 * * * ?", 4, 2, Duration.ofSeconds(30)),
-        new AimsProperties.Rules(Duration.ofSeconds(10), Map.of(), null), null);
+        new AimsProperties.Rules(Duration.ofSeconds(10), Map.of(), null, true, Duration.ofHours(1), ""), null);
     return new Schedules(scheduler, null, null, null, props, clock, null, null);
   }
 

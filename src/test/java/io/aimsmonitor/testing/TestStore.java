@@ -14,8 +14,9 @@ public record TestStore(SnapshotRepository snapshots, FindingRepository findings
 
   public static TestStore on(DataSource ds) {
     JdbcClient jdbc = JdbcClient.create(ds);
-    return new TestStore(new SnapshotRepository(jdbc),
-        new FindingRepository(jdbc, new JdbcTemplate(ds), new TransactionTemplate(new DataSourceTransactionManager(ds))),
+    TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
+    return new TestStore(new SnapshotRepository(jdbc, new JdbcTemplate(ds), tx),
+        new FindingRepository(jdbc, new JdbcTemplate(ds), tx),
         new EvaluationRepository(jdbc));
   }
 }
