@@ -2,12 +2,10 @@ package io.aimsmonitor.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.rules.testing.RuleTestReport;
 import io.aimsmonitor.rules.testing.RuleTestRunner;
+import io.aimsmonitor.testing.LogCapture;
 import io.aimsmonitor.testing.Workbench;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Compiled packs are reused across loads by key, a changed pack is compiled again, a damaged
@@ -89,24 +86,16 @@ class CompiledPackCacheTest {
     Path entry = entries(cacheDir).get(0);
     Files.write(entry, "not a compiled pack".getBytes());
 
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    Logger log = (Logger) LoggerFactory.getLogger(CompiledPackCache.class);
-    ch.qos.logback.classic.Level before = log.getLevel();
-    log.setLevel(ch.qos.logback.classic.Level.WARN);
-    log.addAppender(logs);
-    logs.start();
     CompiledPackCache cache = CompiledPackCache.at(cacheDir);
     RulePack pack;
-    try {
+    LogCapture logs = LogCapture.of(CompiledPackCache.class, ch.qos.logback.classic.Level.WARN);
+    try (logs) {
       pack = loader(cache).load(dir, Map.of());
-    } finally {
-      log.detachAppender(logs);
-      log.setLevel(before);
     }
 
     assertThat(pack.rules()).extracting(RuleDefinition::id).containsExactly("test.production-has-owner");
     assertThat(cache.misses()).isEqualTo(1);
-    assertThat(logs.list).anySatisfy(e -> {
+    assertThat(logs.events()).anySatisfy(e -> {
       assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
       assertThat(e.getFormattedMessage()).contains(entry.toString()).contains("compiling the pack again");
     });
@@ -120,21 +109,13 @@ class CompiledPackCacheTest {
     Path dir = pack(Workbench.OWNER_RULE);
     Path notAFolder = Files.writeString(root.resolve("file"), "x");
     CompiledPackCache cache = CompiledPackCache.at(notAFolder.resolve("cache"));
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    Logger log = (Logger) LoggerFactory.getLogger(CompiledPackCache.class);
-    ch.qos.logback.classic.Level before = log.getLevel();
-    log.setLevel(ch.qos.logback.classic.Level.WARN);
-    log.addAppender(logs);
-    logs.start();
-    try {
+    LogCapture logs = LogCapture.of(CompiledPackCache.class, ch.qos.logback.classic.Level.WARN);
+    try (logs) {
       assertThat(loader(cache).load(dir, Map.of()).rules()).hasSize(1);
       assertThat(loader(cache).load(dir, Map.of()).rules()).hasSize(1);
-    } finally {
-      log.detachAppender(logs);
-      log.setLevel(before);
     }
     assertThat(cache.misses()).isEqualTo(2);
-    assertThat(logs.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+    assertThat(logs.events()).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
         .contains("cannot write").contains(CompiledPackCache.SETTING));
   }
 
