@@ -44,6 +44,8 @@ final class RunsPageScanner {
   static final int MAX_DEPTH = 60;
   /** Longer number tokens go to Jackson, which has its own limit on them (StreamReadConstraints). */
   private static final int MAX_NUMBER_LENGTH = 100;
+  /** Longer keys go to Jackson, which refuses names past its own limit (StreamReadConstraints). */
+  private static final int MAX_KEY_LENGTH = 1000;
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGH_BITS = 0x8080808080808080L;
@@ -239,7 +241,7 @@ final class RunsPageScanner {
     }
     int from = i + 1;
     int to = stringEnd(from);
-    if (escaped) {
+    if (escaped || to - from > MAX_KEY_LENGTH) {
       throw Unsupported.INSTANCE;
     }
     i = to + 1;
