@@ -60,11 +60,13 @@ final class RunsPageScanner {
   private static final int ID = 0, NAME = 1, PATH = 2, HTML_URL = 3, HEAD_BRANCH = 4, HEAD_SHA = 5, STATUS = 6,
       CONCLUSION = 7, RUN_STARTED_AT = 8, CREATED_AT = 9, UPDATED_AT = 10, REPOSITORY = 11;
   private static final Names REPOSITORY_KEYS = new Names("full_name");
+  /** For keys of skipped objects: none is looked for. */
+  private static final Names NO_KEYS = new Names();
 
   private final byte[] b;
   private final int end;
   private int i;
-  /** Set by {@link #stringEnd}: the string had an escape, or a byte outside ASCII. */
+  /** Set by {@link #stringEnd}: the string had an escape; it had a byte outside ASCII. */
   private boolean escaped;
   private boolean nonAscii;
   /** Set by {@link #number}: the number had no fraction and no exponent. */
@@ -364,8 +366,6 @@ final class RunsPageScanner {
       }
     }
   }
-
-  private static final Names NO_KEYS = new Names();
 
   private void scalar(int c) {
     switch (c) {
