@@ -50,6 +50,7 @@ final class ScanRun implements AutoCloseable {
     boolean verbose = options.verbose;
     Map<String, Object> props = new LinkedHashMap<>();
     props.put("spring.main.banner-mode", "off");
+    props.putAll(OneShotContext.properties());
     props.put("aims.scheduler.enabled", "false");
     props.put("spring.quartz.auto-startup", "false");
     props.put("spring.datasource.url", "jdbc:h2:mem:aims-scan-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
@@ -79,6 +80,7 @@ final class ScanRun implements AutoCloseable {
     SpringApplication app = new SpringApplication(AimsMonitorApplication.class);
     app.setWebApplicationType(WebApplicationType.NONE);
     app.setLogStartupInfo(false);
+    app.addInitializers(OneShotContext.initializer());
     app.addInitializers(initializers.toArray(ApplicationContextInitializer[]::new));
     // As command-line arguments, these outrank application.yaml and the environment.
     String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);

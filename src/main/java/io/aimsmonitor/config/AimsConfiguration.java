@@ -54,6 +54,20 @@ public class AimsConfiguration {
     return ControlCatalog.bundled();
   }
 
+  /**
+   * Declared before the connectors: a command's lazy context (cli.OneShotContext) creates the
+   * beans in declaration order, and this keeps the rule packs loading before the connector files,
+   * as when every bean was created up front, so that a command reports the same first problem.
+   */
+  @Bean
+  RuleBook ruleBook(AimsProperties props, ControlCatalog catalog, Clock clock) {
+    RulePackLoader loader = new RulePackLoader(catalog, props.rules().limits().toEvaluationLimits())
+        .withCache(CompiledPackCache.configured(props.rules().cacheDir(), System.getenv()));
+    RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), loader, props.rules().parameters(), clock);
+    book.reload();
+    return book;
+  }
+
   @Bean
   ConnectorTypes connectorTypes() {
     return ConnectorTypes.discover();
@@ -80,15 +94,6 @@ public class AimsConfiguration {
   DemoLineage.Sent demoLineage(ConnectorInstances connectors, LineageIngest lineage, Clock clock) {
     return new DemoLineage.Sent(DemoLineage.demoSource(connectors.enabled())
         .map(c -> DemoLineage.sendInProcess(c, lineage, clock.instant())).orElse(0));
-  }
-
-  @Bean
-  RuleBook ruleBook(AimsProperties props, ControlCatalog catalog, Clock clock) {
-    RulePackLoader loader = new RulePackLoader(catalog, props.rules().limits().toEvaluationLimits())
-        .withCache(CompiledPackCache.configured(props.rules().cacheDir(), System.getenv()));
-    RuleBook book = new RuleBook(Workspace.rules(props.rulesDir(), props.dataDir()), loader, props.rules().parameters(), clock);
-    book.reload();
-    return book;
   }
 
   /** Exports with the review workflow's waiver states when it provides a {@link WaiverLookup}, else none. */

@@ -1,0 +1,70 @@
+package io.aimsmonitor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aimsmonitor.config.AimsConfiguration;
+import io.aimsmonitor.config.AimsProperties;
+import io.aimsmonitor.metrics.AimsMetrics;
+import io.aimsmonitor.metrics.MetricsConfiguration;
+import io.aimsmonitor.rules.RuleBook;
+import io.aimsmonitor.schedule.MonitorService;
+import io.aimsmonitor.shadow.ShadowConfiguration;
+import io.aimsmonitor.shadow.ShadowMetrics;
+import io.aimsmonitor.web.api.FindingsController;
+import io.aimsmonitor.web.security.SecurityProperties;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The context of {@code scan}: what it creates up front, what only on demand, and what never. */
+class OneShotContextTest {
+
+  @Test
+  void theApplicationsOwnBeansAndEverySettingsRecordAreCreatedUpFront() {
+    assertThat(OneShotContext.createdUpFront(AimsConfiguration.class.getName(), RuleBook.class)).isTrue();
+    assertThat(OneShotContext.createdUpFront(ShadowConfiguration.class.getName(), null)).isTrue();
+    assertThat(OneShotContext.createdUpFront(AimsProperties.class.getName(), AimsProperties.class)).isTrue();
+    // a settings record of the web layer still binds and validates, as serve would
+    assertThat(OneShotContext.createdUpFront(SecurityProperties.class.getName(), SecurityProperties.class)).isTrue();
+  }
+
+  @Test
+  void theWebLayerMetricsAndEveryoneElsesBeansWaitUntilNeeded() {
+    assertThat(OneShotContext.createdUpFront(FindingsController.class.getName(), FindingsController.class)).isFalse();
+    assertThat(OneShotContext.createdUpFront(MetricsConfiguration.class.getName(), AimsMetrics.class)).isFalse();
+    assertThat(OneShotContext.createdUpFront(ShadowConfiguration.class.getName(), ShadowMetrics.class)).isFalse();
+    assertThat(OneShotContext.createdUpFront("org.springframework.boot.actuate.autoconfigure.Some", Object.class)).isFalse();
+    assertThat(OneShotContext.createdUpFront(null, null)).isFalse();
+  }
+
+  @Test
+  void scanStartsNoServerSchedulerControllerOrCollectorAndStillScans() {
+    AtomicReference<ConfigurableApplicationContext> started = new AtomicReference<>();
+    try (ScanRun run = ScanRun.start(new ScanOptions(), List.of(started::set))) {
+      ConfigurableApplicationContext context = started.get();
+      ConfigurableListableBeanFactory beans = context.getBeanFactory();
+      assertThat(context).isNotInstanceOf(WebServerApplicationContext.class);
+      assertThat(beans.getBeanNamesForType(org.quartz.Scheduler.class, true, false)).as("Quartz").isEmpty();
+      assertThat(created(beans, FindingsController.class)).as("controllers").isEmpty();
+      assertThat(created(beans, ShadowMetrics.class)).as("collectors").isEmpty();
+      assertThat(created(beans, AimsMetrics.class)).as("collectors").isEmpty();
+      // what the command runs on is there, settings bound
+      assertThat(created(beans, MonitorService.class)).hasSize(1);
+      assertThat(created(beans, RuleBook.class)).hasSize(1);
+      assertThat(created(beans, SecurityProperties.class)).hasSize(1);
+
+      ScanRun.Result result = run.collectAndEvaluate();
+      assertThat(result.complete()).isTrue();
+      assertThat(run.openFindings()).isNotEmpty();
+    }
+  }
+
+  /** The beans of a type that were instantiated (not just defined). */
+  private static List<String> created(ConfigurableListableBeanFactory beans, Class<?> type) {
+    return Arrays.stream(beans.getBeanNamesForType(type, true, false)).filter(beans::containsSingleton).toList();
+  }
+}
