@@ -1,6 +1,5 @@
 package io.aimsmonitor.store;
 
-import io.aimsmonitor.integrity.Chain;
 import io.aimsmonitor.integrity.HashChains;
 import static io.aimsmonitor.store.SnapshotRepository.instant;
 import static io.aimsmonitor.store.SnapshotRepository.utc;
@@ -223,12 +222,7 @@ public class ReviewRepository {
   }
 
   public void addEvents(List<FindingEvent> events) {
-    template.batchUpdate("INSERT INTO finding_event (finding_id, at, type, actor, detail) VALUES (?,?,?,?,?)",
-        events.stream().map(e -> new Object[] {e.findingId(), utc(e.at()), e.type().name(), e.actor(), e.detail()})
-            .toList());
-    if (!events.isEmpty()) {
-      chains.seal(Chain.FINDING_EVENT);
-    }
+    FindingRepository.appendEvents(chains, events);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.aimsmonitor.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.aimsmonitor.config.DatabaseDefaults;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import javax.sql.DataSource;
@@ -51,6 +52,7 @@ final class BenchDatabases {
     config.setJdbcUrl(url);
     config.setSchema(schema);
     config.setMaximumPoolSize(10);
+    DatabaseDefaults.POSTGRES_DRIVER_PROPERTIES.forEach(config::addDataSourceProperty); // as the application's pool
     HikariDataSource ds = new HikariDataSource(config);
     migrate(ds, "postgresql", schema);
     return new Db("PostgreSQL", ds, () -> {

@@ -44,7 +44,9 @@ import tools.jackson.databind.json.JsonMapper;
  * tenth). Appends to {@code bench/results/api.csv}: database, findings, reconciliation times, and
  * p50/p99 latency and requests per second per scenario.
  *
- * <p>Arguments: {@code [findings] [h2|postgres] [seconds]}, default {@code 100000 h2 20}.
+ * <p>Arguments: {@code [findings] [h2|postgres] [seconds]}, default {@code 100000 h2 20}. With
+ * {@code seconds} 0 only the two reconciliations run and are printed (nothing appended): to measure
+ * the write path alone, e.g. before and after a change of it.
  */
 public final class FindingsApiBench {
 
@@ -69,6 +71,10 @@ public final class FindingsApiBench {
     BenchDatabases.Db db = dbName.equals("h2") ? BenchDatabases.h2(dir) : BenchDatabases.postgres("api");
     try {
       reconcile = seed(TestStore.on(db.dataSource()), n, rules);
+      if (seconds == 0) {
+        System.out.printf(Locale.ROOT, "%s,%d,%.2f,%.2f%n", dbName, n, reconcile[0], reconcile[1]);
+        return;
+      }
       if (dbName.equals("h2")) {
         db.close(); // the service opens the file itself
         props.put("spring.datasource.url", "jdbc:h2:file:" + dir.toAbsolutePath().resolve("aims") + ";DB_CLOSE_ON_EXIT=FALSE");

@@ -1,5 +1,6 @@
 package io.aimsmonitor.testing;
 
+import io.aimsmonitor.config.DatabaseDefaults;
 import java.nio.file.Path;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -42,6 +43,15 @@ public final class TestDatabases {
     }
     String schema = "aims_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     PGSimpleDataSource ds = new PGSimpleDataSource();
+    // the driver properties the application sets, so the tests run what production runs; before the
+    // URL, whose own parameters win, as they do over the application's pool
+    DatabaseDefaults.POSTGRES_DRIVER_PROPERTIES.forEach((name, value) -> {
+      try {
+        ds.setProperty(name, value);
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("pgjdbc has no property " + name, e);
+      }
+    });
     ds.setURL(url);
     ds.setCurrentSchema(schema);
     migrate(ds, "postgresql", schema);

@@ -1,0 +1,267 @@
+package io.aimsmonitor.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aimsmonitor.fact.ModelVersion;
+import io.aimsmonitor.fact.Subject;
+import io.aimsmonitor.finding.Finding;
+import io.aimsmonitor.finding.FindingEvent;
+import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.integrity.HashChains;
+import io.aimsmonitor.rules.RuleDefinition;
+import io.aimsmonitor.rules.Severity;
+import io.aimsmonitor.rules.Violation;
+import io.aimsmonitor.testing.TestDatabases;
+import io.aimsmonitor.testing.TestStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * How a reconciliation is written (issue #14): thousands of new findings cost a few statements per
+ * table, not one or more per row; and a large reconciliation with its follow-ups (seen again,
+ * changed, resolved, reopened, seen again without following the runs, not seen because a pack
+ * failed) stores the same rows on PostgreSQL as on H2, with the finding events' chain intact.
+ */
+class ReconciliationWriteTest {
+
+  private static final int N = 3_000;
+
+  /**
+   * Half a microsecond past the second: both databases round it up when storing, and the events'
+   * chain, computed before the insert on PostgreSQL, must cover the value as stored.
+   */
+  private static final Instant T0 = Instant.parse("2026-11-01T00:00:00.123456500Z");
+
+  private static final List<RuleDefinition> RULES = List.of(
+      rule("lifecycle.owner", List.of("A.3.2")),
+      rule("lifecycle.documented", List.of("A.6.2.4", "A.6.2.7")),
+      rule("lifecycle.approved", List.of("A.6.2.5", "A.3.2", "A.9.2")));
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void thousandsOfNewFindingsAreWrittenInBatchesOnH2() {
+    writesInBatches(TestDatabases.h2File(dir.resolve("h2")));
+  }
+
+  @Test
+  void thousandsOfNewFindingsAreWrittenInBatchesOnPostgres() throws Exception {
+    try (TestDatabases.PostgresSchema pg = TestDatabases.postgres()) {
+      writesInBatches(pg.dataSource());
+    }
+  }
+
+  @Test
+  void aLargeReconciliationAndItsFollowUpsStoreTheSameOnPostgresAsOnH2() throws Exception {
+    DataSource h2 = TestDatabases.h2File(dir.resolve("h2-lifecycle"));
+    List<String> onH2 = lifecycle(h2);
+    try (TestDatabases.PostgresSchema pg = TestDatabases.postgres()) {
+      List<String> onPostgres = lifecycle(pg.dataSource());
+      assertThat(onPostgres).containsExactlyElementsOf(onH2);
+      // an event's time is its finding's, rounded alike whether the database or the chain rounded it
+      assertThat(JdbcClient.create(pg.dataSource()).sql("SELECT COUNT(*) FROM finding_event e JOIN finding f"
+          + " ON f.id = e.finding_id WHERE e.type = 'OPENED' AND e.at <> f.first_seen").query(Long.class).single())
+          .isZero();
+    }
+  }
+
+  /** N new findings: the statements sent are a few per table and chunk, and every row is there. */
+  private void writesInBatches(DataSource data) {
+    AtomicInteger statements = new AtomicInteger();
+    FindingRepository findings = TestStore.on(counting(data, statements)).findings();
+    Reconciler.Result opened = reconcile(findings, violations(N, ""), byId(RULES), T0, true);
+    assertThat(opened.changed()).hasSize(N);
+
+    statements.set(0);
+    findings.apply(opened);
+    // one per 500 ids to find which rows exist, one batch per table, a few for the chain's head and
+    // chunks; row by row it was several per finding (an UPDATE, then the event's chain link)
+    assertThat(statements.get()).as("statements executed for %d new findings", N).isLessThan(N / 50);
+
+    JdbcClient jdbc = JdbcClient.create(data);
+    assertThat(count(jdbc, "SELECT COUNT(*) FROM finding WHERE status = 'OPEN' AND seen_live")).isEqualTo(N);
+    assertThat(count(jdbc, "SELECT COUNT(*) FROM finding_control")).isEqualTo(N * 2L); // 1, 2 and 3 controls
+    assertThat(count(jdbc, "SELECT COUNT(*) FROM finding_owner"))
+        .isEqualTo(violations(N, "").stream().mapToLong(v -> v.owners().size()).sum());
+    assertThat(count(jdbc, "SELECT COUNT(*) FROM finding_event WHERE type = 'OPENED'")).isEqualTo(N);
+    assertThat(new HashChains(new JdbcTemplate(data)).verify().intact()).isTrue();
+  }
+
+  /**
+   * Five reconciliations through the repository as an evaluation runs them; returns every stored
+   * row of the findings, their controls, owners and events, as text, in a fixed order.
+   */
+  private static List<String> lifecycle(DataSource data) {
+    FindingRepository findings = TestStore.on(data).findings();
+    Map<String, RuleDefinition> all = byId(RULES);
+    List<Reconciler.Result> results = new ArrayList<>();
+    // 1. all new
+    results.add(store(findings, violations(N, ""), all, T0, true));
+    // 2. a fifth not violated any more (resolved), a fifth with a new message, some owners moved;
+    //    the rest seen again unchanged, which writes nothing
+    List<Violation> second = new ArrayList<>();
+    List<Violation> base = violations(N, "");
+    for (int i = 0; i < N; i++) {
+      Violation v = base.get(i);
+      if (i % 5 == 0) {
+        continue;
+      }
+      String message = i % 5 == 1 ? v.message() + " Still." : v.message();
+      List<String> owners = i % 7 == 0 ? List.of("new-owner") : v.owners();
+      second.add(new Violation(v.ruleId(), v.subject(), message, v.evidence(), owners));
+    }
+    results.add(store(findings, second, all, T0.plus(Duration.ofHours(1)), true));
+    // 3. violated as at first: the resolved reopen, the messages change back, the owners move back
+    results.add(store(findings, base, all, T0.plus(Duration.ofHours(2)), true));
+    // 4. seen again by a reconciliation that does not know which rows follow the runs: each is marked seen
+    Reconciler.Result seenAgain = store(findings, base, all, T0.plus(Duration.ofHours(3)), false);
+    assertThat(seenAgain.seenUnchanged()).hasSize(N);
+    results.add(seenAgain);
+    // 5. the pack of the last rule failed: its findings are not seen, their last seen is fixed
+    Map<String, RuleDefinition> twoRules = byId(RULES.subList(0, 2));
+    Reconciler.Result packFailed = store(findings, base.stream().filter(v -> twoRules.containsKey(v.ruleId())).toList(),
+        twoRules, T0.plus(Duration.ofHours(4)), true);
+    assertThat(packFailed.unseen()).hasSize(N / 3);
+    results.add(packFailed);
+
+    JdbcClient jdbc = JdbcClient.create(data);
+    assertThat(count(jdbc, "SELECT COUNT(*) FROM finding")).isEqualTo(N);
+    assertThat(count(jdbc, "SELECT COUNT(*) FROM finding_event"))
+        .isEqualTo(results.stream().mapToLong(r -> r.events().size()).sum());
+    assertThat(count(jdbc, "SELECT COUNT(*) FROM finding_event WHERE type = 'REOPENED'")).isEqualTo(N / 5);
+    assertThat(count(jdbc, "SELECT COUNT(*) FROM finding_event WHERE type = 'SEEN_AGAIN'")).isEqualTo(2L * N / 5);
+    assertThat(count(jdbc, "SELECT COUNT(*) FROM finding WHERE seen_live")).isEqualTo(N - N / 3);
+    HashChains.Report chains = new HashChains(new JdbcTemplate(data)).verify();
+    assertThat(chains.intact()).as(chains.toString()).isTrue();
+
+    List<String> rows = new ArrayList<>();
+    rows.addAll(jdbc.sql("SELECT id, rule_id, status, stale, message, controls, evidence, seen_live, first_seen, last_seen,"
+            + " resolved_at, severity_rank, source FROM finding ORDER BY id")
+        .query((rs, n) -> String.join("|", rs.getString("id"), rs.getString("rule_id"), rs.getString("status"),
+            String.valueOf(rs.getBoolean("stale")), rs.getString("message"), rs.getString("controls"),
+            rs.getString("evidence"), String.valueOf(rs.getBoolean("seen_live")), time(rs, "first_seen"),
+            time(rs, "last_seen"), time(rs, "resolved_at"), rs.getString("severity_rank"), rs.getString("source")))
+        .list());
+    rows.addAll(jdbc.sql("SELECT finding_id, control_id FROM finding_control ORDER BY finding_id, control_id")
+        .query((rs, n) -> "control|" + rs.getString(1) + "|" + rs.getString(2)).list());
+    rows.addAll(jdbc.sql("SELECT finding_id, owner FROM finding_owner ORDER BY finding_id, owner")
+        .query((rs, n) -> "owner|" + rs.getString(1) + "|" + rs.getString(2)).list());
+    // the events of one finding in their order; between findings, the order within one reconciliation follows a
+    // hash map's and may differ (the chain, verified above, is in the order they were written)
+    rows.addAll(jdbc.sql("SELECT finding_id, at, type, actor, detail FROM finding_event ORDER BY finding_id, chain_seq")
+        .query((rs, n) -> String.join("|", "event", rs.getString("finding_id"), time(rs, "at"), rs.getString("type"),
+            rs.getString("actor"), rs.getString("detail")))
+        .list());
+    return rows;
+  }
+
+  private static String time(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? "null" : t.toInstant().toString();
+  }
+
+  private static Reconciler.Result store(FindingRepository findings, List<Violation> violations,
+      Map<String, RuleDefinition> evaluated, Instant at, boolean followRuns) {
+    Reconciler.Result result = reconcile(findings, violations, evaluated, at, followRuns);
+    findings.apply(result);
+    return result;
+  }
+
+  /** As an evaluation reconciles: every open finding and the violated ones, and which rows follow the runs. */
+  private static Reconciler.Result reconcile(FindingRepository findings, List<Violation> violations,
+      Map<String, RuleDefinition> evaluated, Instant at, boolean followRuns) {
+    FindingRepository.Reconcilable existing = findings.reconcilable(violations.stream()
+        .map(v -> Finding.idOf(v.ruleId(), v.subject().key())).toList());
+    return new Reconciler().reconcile(new Reconciler.Input(existing.findings(), violations, evaluated,
+        byId(RULES).keySet(), io.aimsmonitor.finding.Staleness.NONE,
+        Map.of("mlflow", 1L), at, followRuns ? existing.live() : Set.of()));
+  }
+
+  /** {@code n} violations over the three rules, a third of the subjects without owners, some with two. */
+  private static List<Violation> violations(int n, String suffix) {
+    return IntStream.range(0, n).mapToObj(i -> {
+      RuleDefinition rule = RULES.get(i % RULES.size());
+      String key = "mlflow:model-" + (i / RULES.size()) + "/1";
+      List<String> owners = i % 3 == 0 ? List.of() : i % 3 == 1 ? List.of("owner-" + (i % 13))
+          : List.of("owner-" + (i % 13), "risk-team");
+      return new Violation(rule.id(), new Subject("ModelVersion", key, "model-" + (i / RULES.size()) + " v1",
+          "https://mlflow.example/" + i), "Model model-" + i + " breaks " + rule.id() + "." + suffix,
+          Map.of("source", "mlflow", "stage", "Production", "owners", owners), owners);
+    }).toList();
+  }
+
+  private static RuleDefinition rule(String id, List<String> controls) {
+    return new RuleDefinition(id, "lifecycle", "Title of " + id, Severity.HIGH, controls, "full", "", "Fix it.",
+        List.of(), List.of(), Set.of(ModelVersion.class));
+  }
+
+  private static Map<String, RuleDefinition> byId(List<RuleDefinition> rules) {
+    Map<String, RuleDefinition> out = new LinkedHashMap<>();
+    rules.forEach(r -> out.put(r.id(), r));
+    return out;
+  }
+
+  private static long count(JdbcClient jdbc, String sql) {
+    return jdbc.sql(sql).query(Long.class).single();
+  }
+
+  /** The data source, counting every statement execution (a batch counts once) on its connections. */
+  private static DataSource counting(DataSource target, AtomicInteger executions) {
+    return (DataSource) Proxy.newProxyInstance(ReconciliationWriteTest.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          Object result = invoke(target, method, args);
+          return result instanceof Connection c ? countingConnection(c, executions) : result;
+        });
+  }
+
+  private static Connection countingConnection(Connection target, AtomicInteger executions) {
+    return (Connection) Proxy.newProxyInstance(ReconciliationWriteTest.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          Object result = invoke(target, method, args);
+          if (result instanceof Statement s) {
+            return countingStatement(s, executions);
+          }
+          return result;
+        });
+  }
+
+  private static Statement countingStatement(Statement target, AtomicInteger executions) {
+    Class<?>[] interfaces = target instanceof java.sql.CallableStatement ? new Class<?>[] {java.sql.CallableStatement.class}
+        : target instanceof java.sql.PreparedStatement ? new Class<?>[] {java.sql.PreparedStatement.class}
+        : new Class<?>[] {Statement.class};
+    return (Statement) Proxy.newProxyInstance(ReconciliationWriteTest.class.getClassLoader(), interfaces,
+        (proxy, method, args) -> {
+          if (method.getName().startsWith("execute")) {
+            executions.incrementAndGet();
+          }
+          return invoke(target, method, args);
+        });
+  }
+
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}
