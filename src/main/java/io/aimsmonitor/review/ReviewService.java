@@ -196,17 +196,22 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
     return workflows(list.stream().map(f -> new Brief(f.id(), f.isOpen(), f.severity(), f.firstSeen())).toList());
   }
 
-  /** The workflow of each listed finding (a list item, without evidence), in the order given. */
-  public Map<String, FindingWorkflow> summaryWorkflows(List<io.aimsmonitor.finding.FindingSummary> list) {
-    return workflows(list.stream()
-        .map(f -> new Brief(f.id(), f.status() == Finding.Status.OPEN, f.severity(), f.firstSeen())).toList());
+  /** The workflow of each finding of a list page (read with the page), in the page's order. */
+  public Map<String, FindingWorkflow> summaryWorkflows(io.aimsmonitor.store.FindingRepository.SummaryPage page) {
+    return workflows(page.items().stream()
+        .map(f -> new Brief(f.id(), f.status() == Finding.Status.OPEN, f.severity(), f.firstSeen())).toList(),
+        page.workflows());
   }
 
   /** What a finding's workflow view needs of it. */
   private record Brief(String id, boolean open, io.aimsmonitor.rules.Severity severity, Instant firstSeen) {}
 
   private Map<String, FindingWorkflow> workflows(java.util.Collection<Brief> list) {
-    Map<String, WorkflowRow> rows = repo.workflows(list.stream().map(Brief::id).toList());
+    return workflows(list, repo.workflows(list.stream().map(Brief::id).toList()));
+  }
+
+  /** The workflow views of {@code list} from its workflow {@code rows} (a finding without one has none yet). */
+  private Map<String, FindingWorkflow> workflows(java.util.Collection<Brief> list, Map<String, WorkflowRow> rows) {
     Map<String, Waiver> waivers = new HashMap<>();
     if (rows.values().stream().anyMatch(r -> r.waiverId() != null)) {
       waivers().forEach(w -> waivers.put(w.id(), w));

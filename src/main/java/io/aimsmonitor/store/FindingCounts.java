@@ -1,6 +1,5 @@
 package io.aimsmonitor.store;
 
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +37,14 @@ final class FindingCounts {
 
   /** The number of rows of {@code finding f} matching {@code where} (with its {@code params}). */
   long count(String where, Map<String, Object> params) {
-    String version = version();
+    return count(where, params, version());
+  }
+
+  /**
+   * As {@link #count(String, Map)}, with the {@link #version()} the caller read before, in a
+   * statement of its own ({@link #VERSION_COLUMNS}).
+   */
+  long count(String where, Map<String, Object> params, String version) {
     String key = where + "\u0000" + new TreeMap<>(params);
     Entry cached = entries.get(key);
     if (cached != null && cached.version().equals(version)) {
@@ -58,10 +64,20 @@ final class FindingCounts {
     return counted.get();
   }
 
+  /**
+   * The two values of the version, as columns {@code version_run} and {@code version_event} of any
+   * select, for a caller that reads them with its own query ({@link #version(Object, Object)}).
+   */
+  static final String VERSION_COLUMNS = "(SELECT MAX(id) FROM evaluation_run) AS version_run,"
+      + " (SELECT MAX(id) FROM finding_event) AS version_event";
+
   /** Changes whenever the findings or their workflow change (see the class comment). */
   String version() {
-    List<Object> row = jdbc.sql("SELECT (SELECT MAX(id) FROM evaluation_run), (SELECT MAX(id) FROM finding_event)")
-        .query((rs, n) -> List.<Object>of(String.valueOf(rs.getObject(1)), String.valueOf(rs.getObject(2)))).single();
-    return row.get(0) + "/" + row.get(1);
+    return jdbc.sql("SELECT " + VERSION_COLUMNS).query((rs, n) -> version(rs.getObject(1), rs.getObject(2))).single();
+  }
+
+  /** The version from the values of {@link #VERSION_COLUMNS}. */
+  static String version(Object lastRun, Object lastEvent) {
+    return String.valueOf(lastRun) + "/" + String.valueOf(lastEvent);
   }
 }

@@ -65,8 +65,16 @@ public class FindingRepository {
    *
    * @param total how many findings match the filter (all pages)
    * @param next where the next page starts; null on the last page
+   * @param workflows the review workflow row of each item that has one, read with the page
    */
-  public record SummaryPage(List<FindingSummary> items, long total, FindingSort.Cursor next) {}
+  public record SummaryPage(List<FindingSummary> items, long total, FindingSort.Cursor next,
+      Map<String, ReviewRepository.WorkflowRow> workflows) {
+
+    public SummaryPage {
+      items = List.copyOf(items);
+      workflows = Map.copyOf(workflows);
+    }
+  }
 
   /**
    * When a finding was last seen. A finding violated in the last evaluation of its rule is
@@ -280,21 +288,61 @@ public class FindingRepository {
       boolean withTotal) {
     Map<String, Object> params = new LinkedHashMap<>();
     String where = filter.where(params);
-    long total = withTotal ? counts.count(where, params) : -1;
-    String sql = "SELECT " + SUMMARY_COLUMNS + " FROM finding f" + keyset(where, sort, after, params) + sort.orderBy()
-        + " FETCH FIRST " + (limit + 1) + " ROWS ONLY";
-    List<FindingSummary> rows = new ArrayList<>(jdbc.sql(sql).params(params).query(this::summary).list());
+    String countWhere = where;
+    Map<String, Object> countParams = new LinkedHashMap<>(params);
+    List<String> version = new ArrayList<>(1);
+    Map<String, ReviewRepository.WorkflowRow> workflows = new HashMap<>();
+    List<FindingSummary> rows = new ArrayList<>(jdbc.sql(pageQuery(where, sort, after, limit + 1, params))
+        .params(params).query((rs, n) -> {
+          if (n == 0) {
+            version.add(FindingCounts.version(rs.getObject("version_run"), rs.getObject("version_event")));
+          }
+          if (rs.getString("finding_id") != null) {
+            ReviewRepository.WorkflowRow w = ReviewRepository.row(rs, n);
+            workflows.put(w.findingId(), w);
+          }
+          return summary(rs, n);
+        }).list());
     FindingSort.Cursor next = null;
     if (rows.size() > limit) {
+      workflows.remove(rows.get(limit).id());
       rows = new ArrayList<>(rows.subList(0, limit));
       next = cursorAfter(rows.get(rows.size() - 1), sort);
     }
-    Map<String, List<String>> owners = owners(rows.stream().map(FindingSummary::id).toList());
-    List<FindingSummary> items = rows.stream().map(r -> new FindingSummary(r.id(), r.ruleId(), r.pack(), r.title(),
-        r.severity(), r.controls(), r.message(), r.subject(), r.source(), owners.getOrDefault(r.id(), List.of()),
-        r.status(), r.stale(), r.firstSeen(), r.lastSeen(), r.resolvedAt())).toList();
-    return new SummaryPage(items, total, next);
+    // the version came with the page, so it was read before the count, as FindingCounts requires
+    long total = !withTotal ? -1 : version.isEmpty() ? counts.count(countWhere, countParams)
+        : counts.count(countWhere, countParams, version.get(0));
+    return new SummaryPage(rows, total, next, workflows);
   }
+
+  /**
+   * The statement of {@link #page}: up to {@code rows} findings matching {@code where} in
+   * {@code sort} order after {@code after}, with their owners, workflow and the change version
+   * (the cursor's values go into {@code params}). Package-private for the query plan tests.
+   */
+  static String pageQuery(String where, FindingSort sort, FindingSort.Cursor after, int rows,
+      Map<String, Object> params) {
+    String page = "SELECT " + SUMMARY_COLUMNS + " FROM finding f" + keyset(where, sort, after, params) + sort.orderBy()
+        + " FETCH FIRST " + rows + " ROWS ONLY";
+    return PAGE_WITH_OWNERS_AND_WORKFLOW.formatted(page, sort.pageOrderBy());
+  }
+
+  /**
+   * A page query ({@code %1$s}, already limited) with each row's owners, its workflow row and the
+   * change version of {@link FindingCounts}, all in one statement, and the page's order again
+   * ({@code %2$s}). WHY one statement: the owners and the workflow rows were two more queries per
+   * page; with a bearer token checked and the version read, a page was five statements, and on
+   * PostgreSQL under 32 clients each one's round trip and pool checkout added up (issue #14). The
+   * owners are a correlated subquery, not a join, so that each is an index probe whatever the
+   * planner's statistics say: the {@code IN} list they used to be read with became a sequential
+   * scan of {@code finding_owner} on a PostgreSQL that had not analysed the table yet. The outer
+   * query runs over the page only, never over the rows a sort had to read.
+   */
+  private static final String PAGE_WITH_OWNERS_AND_WORKFLOW = "SELECT p.*,"
+      + " (SELECT ARRAY_AGG(o.owner ORDER BY o.owner) FROM finding_owner o WHERE o.finding_id = p.id) AS owners,"
+      + " w.finding_id, w.acknowledged_by, w.acknowledged_at, w.assignee, w.assignee_source, w.due_at,"
+      + " w.waiver_id, " + FindingCounts.VERSION_COLUMNS
+      + " FROM (%1$s) p LEFT JOIN finding_workflow w ON w.finding_id = p.id%2$s";
 
   /** How many findings the filter selects. */
   public long count(FindingFilter filter) {
@@ -451,8 +499,20 @@ public class FindingRepository {
         Severity.valueOf(rs.getString("severity")), List.of(rs.getString("controls").split(",")), rs.getString("message"),
         new Subject(rs.getString("subject_type"), rs.getString("subject_key"), rs.getString("subject_name"),
             rs.getString("subject_url")),
-        rs.getString("source"), List.of(), Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+        rs.getString("source"), owners(rs.getArray("owners")), Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
         rs.getBoolean("stale"), instant(rs, "first_seen"), instant(rs, "seen_at"), instant(rs, "resolved_at"));
+  }
+
+  /** An {@code ARRAY_AGG} of owners: null when there are none. */
+  private static List<String> owners(java.sql.Array array) throws SQLException {
+    if (array == null) {
+      return List.of();
+    }
+    try {
+      return java.util.Arrays.stream((Object[]) array.getArray()).map(String::valueOf).toList();
+    } finally {
+      array.free();
+    }
   }
 
   private Finding finding(ResultSet rs, int n) throws SQLException {

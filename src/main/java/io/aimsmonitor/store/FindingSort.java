@@ -20,17 +20,24 @@ public record FindingSort(Key key, boolean descending) {
 
   /** A sortable column and the name the API gives it. */
   public enum Key {
-    SEVERITY("severity", "f.severity_rank"),
-    FIRST_SEEN("firstSeen", "f.first_seen"),
-    LAST_SEEN("lastSeen", FindingRepository.LAST_SEEN),
-    RULE("rule", "f.rule_id");
+    SEVERITY("severity", "f.severity_rank", "severity_rank"),
+    FIRST_SEEN("firstSeen", "f.first_seen", "first_seen"),
+    LAST_SEEN("lastSeen", FindingRepository.LAST_SEEN, "seen_at"),
+    RULE("rule", "f.rule_id", "rule_id");
 
     private final String label;
     private final String column;
+    private final String pageColumn;
 
-    Key(String label, String column) {
+    Key(String label, String column, String pageColumn) {
       this.label = label;
       this.column = column;
+      this.pageColumn = pageColumn;
+    }
+
+    /** The key's column in a page selected with the summary columns. */
+    String pageColumn() {
+      return pageColumn;
     }
 
     public String label() {
@@ -63,6 +70,12 @@ public record FindingSort(Key key, boolean descending) {
   String orderBy() {
     String dir = descending ? " DESC" : " ASC";
     return " ORDER BY " + key.column() + dir + ", f.id" + dir;
+  }
+
+  /** The same order over a page selected as {@code p} with the summary columns (the key as its column or alias). */
+  String pageOrderBy() {
+    String dir = descending ? " DESC" : " ASC";
+    return " ORDER BY p." + key.pageColumn() + dir + ", p.id" + dir;
   }
 
   /**

@@ -255,7 +255,8 @@ public class ReviewRepository {
     return out;
   }
 
-  private static WorkflowRow row(ResultSet rs, int n) throws SQLException {
+  /** A {@code finding_workflow} row from a result with its columns (also {@link FindingRepository#page}'s). */
+  static WorkflowRow row(ResultSet rs, int n) throws SQLException {
     return new WorkflowRow(rs.getString("finding_id"), rs.getString("acknowledged_by"), instant(rs, "acknowledged_at"),
         rs.getString("assignee"), rs.getString("assignee_source"), instant(rs, "due_at"), rs.getString("waiver_id"));
   }

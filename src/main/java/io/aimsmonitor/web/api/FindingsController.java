@@ -96,7 +96,7 @@ public class FindingsController {
     String nextPage = next == null ? null : UriComponentsBuilder.fromPath(request.getRequestURI())
         .query(request.getQueryString()).replaceQueryParam("offset").replaceQueryParam("cursor", next)
         .build().toUriString();
-    Map<String, FindingWorkflow> workflows = review.summaryWorkflows(page.items());
+    Map<String, FindingWorkflow> workflows = review.summaryWorkflows(page);
     return new FindingPage(page.items().stream().map(f -> new FindingItem(f, workflows.get(f.id()))).toList(),
         page.total(), limit, sort.label(), next, nextPage);
   }

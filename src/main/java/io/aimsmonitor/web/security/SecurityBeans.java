@@ -29,8 +29,8 @@ public class SecurityBeans {
   }
 
   @Bean
-  ApiTokens apiTokens(JdbcClient jdbc, Clock clock) {
-    return new ApiTokens(jdbc, clock);
+  ApiTokens apiTokens(JdbcClient jdbc, Clock clock, SecurityProperties props) {
+    return new ApiTokens(jdbc, clock, props.tokens().cacheFor());
   }
 
   @Bean

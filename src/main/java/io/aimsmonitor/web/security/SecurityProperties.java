@@ -58,6 +58,16 @@ public record SecurityProperties(
   /**
    * @param defaultLifetime expiry of a new API token when the request names none
    * @param maxLifetime the longest expiry an admin may give a token
+   * @param cacheFor how long a replica trusts a successful token check without reading the token
+   *     again: a revocation takes effect at once on the replica that made it and within this time on
+   *     the others; {@code 0s}: every call reads the token
    */
-  public record Tokens(@DefaultValue("90d") Duration defaultLifetime, @DefaultValue("365d") Duration maxLifetime) {}
+  public record Tokens(@DefaultValue("90d") Duration defaultLifetime, @DefaultValue("365d") Duration maxLifetime,
+      @DefaultValue("10s") Duration cacheFor) {
+    public Tokens {
+      if (cacheFor.isNegative() || cacheFor.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("aims.security.tokens.cache-for must be from 0s to 5m, got " + cacheFor);
+      }
+    }
+  }
 }

@@ -137,7 +137,7 @@ public class ControlsPage {
     query.add("status", state);
     var filter = FindingParameters.filter(query, Set.of(), new FindingParameters.Lookups(catalog, aiSystems));
     FindingRepository.SummaryPage page = findings.page(filter, FindingSort.DEFAULT, null, FINDINGS_SHOWN);
-    return new FindingList(page.items(), review.summaryWorkflows(page.items()), page.total());
+    return new FindingList(page.items(), review.summaryWorkflows(page), page.total());
   }
 
   static String blankToNull(String s) {

@@ -158,7 +158,7 @@ public class FindingsPageController {
       return;
     }
     FindingRepository.SummaryPage page = findings.page(filter, sort, after, limit, false);
-    Map<String, FindingWorkflow> workflows = review.summaryWorkflows(page.items());
+    Map<String, FindingWorkflow> workflows = review.summaryWorkflows(page);
     model.addAttribute("rows", page.items().stream().map(f -> new Row(f, workflows.get(f.id()))).toList());
     model.addAttribute("nextUrl", page.next() == null ? null : url(with(query, "cursor", page.next().encode())));
     model.addAttribute("firstUrl", after == null ? null : url(with(query, "cursor", null)));
