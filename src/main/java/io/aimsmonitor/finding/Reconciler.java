@@ -78,13 +78,21 @@ public final class Reconciler {
    * @param live ids among {@code changed} violated in this evaluation: their last seen follows the runs
    * @param unseen findings that followed the runs but were not seen in this one (their pack failed,
    *     or a stale source holds them open): their last seen is fixed at the value given
+   * @param held the open findings a not-fresh source holds stale (those {@code staleBySource} counts),
+   *     by id: so that a reconciliation of only the changes can keep the counts of the others
    */
   public record Result(List<Finding> changed, List<String> seenUnchanged, Instant at, List<FindingEvent> events,
-      Map<String, Integer> staleBySource, Set<String> live, Map<String, Instant> unseen) {
+      Map<String, Integer> staleBySource, Set<String> live, Map<String, Instant> unseen, Map<String, Held> held) {
 
     public Result {
       live = live == null ? Set.of() : Set.copyOf(live);
       unseen = unseen == null ? Map.of() : Map.copyOf(unseen);
+      held = held == null ? Map.of() : Map.copyOf(held);
+    }
+
+    public Result(List<Finding> changed, List<String> seenUnchanged, Instant at, List<FindingEvent> events,
+        Map<String, Integer> staleBySource, Set<String> live, Map<String, Instant> unseen) {
+      this(changed, seenUnchanged, at, events, staleBySource, live, unseen, Map.of());
     }
 
     /** Findings stored as they are given, none following the evaluation runs (tests, imports). */
@@ -103,6 +111,12 @@ public final class Reconciler {
     }
   }
 
+  /**
+   * An open finding held stale: its rule and subject, and the not-fresh sources its verdict could
+   * depend on.
+   */
+  public record Held(String ruleId, String subjectKey, Set<String> sources) {}
+
   public Result reconcile(Input in) {
     Map<String, Finding> changed = new LinkedHashMap<>();
     List<String> seenUnchanged = new ArrayList<>();
@@ -111,6 +125,7 @@ public final class Reconciler {
     Map<String, Integer> staleBySource = new java.util.TreeMap<>();
     Set<String> live = new java.util.HashSet<>();
     Map<String, Instant> unseen = new HashMap<>();
+    Map<String, Held> held = new HashMap<>();
     for (Violation v : in.violations()) {
       RuleDefinition rule = in.evaluatedRules().get(v.ruleId());
       if (rule == null) {
@@ -123,6 +138,9 @@ public final class Reconciler {
       Set<String> heldBy = in.staleness().heldBy(rule, v.subject(), sourceOf(v.evidence()));
       heldBy.forEach(source -> staleBySource.merge(source, 1, Integer::sum));
       boolean stale = !heldBy.isEmpty();
+      if (stale) {
+        held.put(id, new Held(v.ruleId(), v.subject().key(), heldBy));
+      }
       Map<String, Object> evidence = evidence(v, in.snapshots());
       Finding old = in.existing().get(id);
       if (old == null) {
@@ -176,6 +194,7 @@ public final class Reconciler {
       } else if (!heldBy(old, in).isEmpty()) {
         Set<String> heldBy = heldBy(old, in);
         heldBy.forEach(source -> staleBySource.merge(source, 1, Integer::sum));
+        held.put(old.id(), new Held(old.ruleId(), old.subject().key(), heldBy));
         if (!old.stale()) {
           changed.put(old.id(), withStale(old, true));
           events.add(new FindingEvent(old.id(), in.now(), Type.STALE, FindingEvent.SYSTEM,
@@ -191,7 +210,7 @@ public final class Reconciler {
       }
     }
     return new Result(List.copyOf(changed.values()), List.copyOf(seenUnchanged), in.now(), List.copyOf(events),
-        Map.copyOf(staleBySource), live, unseen);
+        Map.copyOf(staleBySource), live, unseen, held);
   }
 
   private static Set<String> heldBy(Finding f, Input in) {

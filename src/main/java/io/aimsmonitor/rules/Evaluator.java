@@ -82,7 +82,22 @@ public final class Evaluator {
     }
   }
 
+  /**
+   * What the last {@link #evaluateLive} call changed, for a reconciliation of only the changes.
+   *
+   * @param complete true when every pack was given the changes in the session it kept from the
+   *     previous call and succeeded: then {@code touched} is every report that appeared or went.
+   *     False after a full evaluation, a session started afresh (reload, time step, restart, guard
+   *     trip) or a failed pack: the caller must then reconcile everything
+   * @param touched the reports that appeared or went in this call (meaningful only when complete)
+   * @param changedSubjects subject keys of the facts inserted, updated or deleted in this call
+   */
+  public record LiveDelta(boolean complete, List<Violation> touched, Set<String> changedSubjects) {
+    static final LiveDelta NONE = new LiveDelta(false, List.of(), Set.of());
+  }
+
   private final Set<String> quarantined = ConcurrentHashMap.newKeySet();
+  private LiveDelta lastDelta = LiveDelta.NONE;
   private final Incremental incremental;
   private final FactChanges liveFacts = new FactChanges();
   private final Map<String, LiveSession> sessions = new HashMap<>();
@@ -143,6 +158,7 @@ public final class Evaluator {
    */
   public synchronized List<PackResult> evaluateLive(List<RulePack> packs, List<? extends Fact> facts, Instant now) {
     long started = System.nanoTime();
+    lastDelta = LiveDelta.NONE;
     if (!incremental.enabled()) {
       List<PackResult> results = evaluate(packs, facts, now);
       log.info("full evaluation (aims.rules.incremental: false): {} facts; rules {} ms", facts.size(),
@@ -154,9 +170,26 @@ public final class Evaluator {
     long diffed = System.nanoTime();
     List<PackResult> results = new ArrayList<>(packs.size());
     List<String> afresh = new ArrayList<>();
+    List<Violation> touched = new ArrayList<>();
+    boolean complete = true;
     for (RulePack pack : packs) {
-      results.add(evaluateLive(pack, changes, stepNow, afresh));
+      PackResult result = evaluateLive(pack, changes, stepNow, afresh);
+      results.add(result);
+      LiveSession live = sessions.get(pack.name());
+      complete &= result.succeeded() && live != null;
+      if (live != null) {
+        touched.addAll(live.violations.drainTouched()); // drained in every case: a fresh session's are all new
+      }
     }
+    complete &= afresh.isEmpty();
+    Set<String> changedSubjects = new HashSet<>();
+    changes.inserted().forEach(f -> changedSubjects.add(f.subject().key()));
+    changes.updated().forEach(u -> {
+      changedSubjects.add(u.before().subject().key());
+      changedSubjects.add(u.after().subject().key());
+    });
+    changes.deleted().forEach(f -> changedSubjects.add(f.subject().key()));
+    lastDelta = complete ? new LiveDelta(true, List.copyOf(touched), Set.copyOf(changedSubjects)) : LiveDelta.NONE;
     log.info("incremental evaluation: {} inserted, {} updated, {} deleted of {} facts (compared in {} ms); rules {} ms;"
         + " decided afresh: {}", changes.inserted().size(), changes.updated().size(), changes.deleted().size(),
         changes.current().size(), (diffed - started) / 1_000_000, (System.nanoTime() - diffed) / 1_000_000,
@@ -325,6 +358,16 @@ public final class Evaluator {
         log.debug("disposing a long-lived session failed", e);
       }
     }
+  }
+
+  /** What the last {@link #evaluateLive} call changed (see {@link LiveDelta}). */
+  public synchronized LiveDelta lastDelta() {
+    return lastDelta;
+  }
+
+  /** Whether {@link #evaluateLive} is incremental ({@code aims.rules.incremental}). */
+  public boolean incremental() {
+    return incremental.enabled();
   }
 
   /** Packs quarantined so far, by content hash. */

@@ -53,6 +53,8 @@ public final class Violations {
   /** Null on the full path (reports are listed); the reports in force in the session in logical mode. */
   private final Set<Reported> held;
   private final List<Violation> reported = new ArrayList<>();
+  /** In logical mode: reports inserted or retracted since {@link #drainTouched()} last ran. */
+  private final List<Violation> touched = new ArrayList<>();
 
   /** For one evaluation in a fresh session: every report is listed. */
   public Violations() {
@@ -82,6 +84,7 @@ public final class Violations {
       public void objectInserted(ObjectInsertedEvent event) {
         if (event.getObject() instanceof Reported r) {
           held.add(r);
+          touched.add(r.violation());
         }
       }
 
@@ -89,6 +92,7 @@ public final class Violations {
       public void objectDeleted(ObjectDeletedEvent event) {
         if (event.getOldObject() instanceof Reported r) {
           held.remove(r);
+          touched.add(r.violation());
         }
       }
     };
@@ -138,6 +142,16 @@ public final class Violations {
       values.put(String.valueOf(evidence[i]), evidence[i + 1] == null ? "(missing)" : evidence[i + 1]);
     }
     return values;
+  }
+
+  /**
+   * The reports that appeared or went since the last call (logical mode): what a reconciliation of
+   * only the changes has to look at. A report retracted and made again by the same match is listed.
+   */
+  List<Violation> drainTouched() {
+    List<Violation> out = List.copyOf(touched);
+    touched.clear();
+    return out;
   }
 
   public List<Violation> reported() {

@@ -182,21 +182,82 @@ public class MonitorService {
     return confirmed;
   }
 
-  /** Evaluates all packs in force over the latest good facts and stores the reconciled findings. */
+  /**
+   * What this service's last evaluation read and decided, so that the next one does only what
+   * changed since (docs/architecture.md, "Incremental cycles"). Null before the first evaluation,
+   * while one runs, and after one that did not complete: the next one is then a full one.
+   *
+   * @param evaluationId the evaluation run it wrote: if the store's newest run is another, some
+   *     other replica or process evaluated since, and this one's view of the findings is not current
+   * @param scoped the in-scope facts without the source health facts
+   * @param held the open findings a not-fresh source holds stale, by id
+   */
+  private record Cycle(long evaluationId, Map<String, Long> runIds, List<SourceHealth> health, Instant rulesNow,
+      List<RulePack> packs, Set<String> quarantined, Map<String, FactSnapshot> latest, List<Fact> scoped,
+      List<PackResult> results, Map<Long, String> hashes, Set<String> evaluatedRules, Set<String> loadedRules,
+      List<SourceDependencies.NotFresh> notFresh, Map<String, Reconciler.Held> held, boolean allSucceeded) {}
+
+  private Cycle previous;
+
+  /** A finding's identity before it is hashed into its id: comparing these is cheaper than hashing each violation. */
+  private record RuleSubject(String ruleId, String subjectKey) {}
+  /** The open-findings summary last logged, and the newest finding event it was counted at. */
+  private long summaryEvent = -1;
+  private String summary;
+
+  /**
+   * Evaluates all packs in force over the latest good facts and stores the reconciled findings.
+   *
+   * <p>Incremental (unless {@code aims.rules.incremental} is false), at three depths: when no
+   * source's good run, source health, pack, quarantine or time step changed since this service's
+   * last evaluation, the facts are not read and the rules not run (their violations are the last
+   * ones), and no finding is reconciled; when only facts changed, the long-lived sessions are given
+   * the changes and only the findings whose violations appeared or went are reconciled; otherwise
+   * (first evaluation, restart, packs reloaded, a pack failed, a source's freshness changed, another
+   * replica evaluated) every open finding is reconciled.
+   */
   public synchronized EvaluationOutcome evaluate() {
     Instant started = clock.instant();
     List<ConnectorConfig> enabled = connectors.enabled();
-    Map<String, FactSnapshot> latest = snapshots.latestGood(enabled.stream().map(ConnectorConfig::id).toList());
-    Map<String, SourceHealth> health = health(enabled, snapshots.states(), started);
-    List<Fact> facts = new ArrayList<>();
-    latest.values().forEach(s -> facts.addAll(s.facts()));
-    List<Fact> inScope = new ArrayList<>(scope.apply(facts));
-    inScope.addAll(health.values());
-
+    Map<String, ConnectorState> states = snapshots.states();
+    Map<String, SourceHealth> health = health(enabled, states, started);
     List<RulePack> packs = ruleBook.packs();
     evaluator.quarantine(evaluations.quarantined()); // a pack that ran away on any replica, or before a restart
-    // incremental unless aims.rules.incremental is false: long-lived sessions given what changed
-    List<PackResult> results = evaluator.evaluateLive(packs, inScope, started);
+    Cycle last = previous;
+    previous = null; // set again when this evaluation completes
+    if (last != null && (!evaluator.incremental() || last.evaluationId() != evaluations.latestId())) {
+      last = null;
+    }
+    Instant rulesNow = evaluator.rulesNow(started);
+    boolean unchanged = last != null && last.allSucceeded() && last.runIds().equals(goodRunIds(enabled, states))
+        && last.health().equals(healthContent(health)) && last.rulesNow().equals(rulesNow)
+        && samePacks(last.packs(), packs) && last.quarantined().equals(evaluator.quarantined());
+
+    Map<String, FactSnapshot> latest;
+    List<Fact> scoped;
+    List<PackResult> results;
+    Evaluator.LiveDelta delta = null;
+    if (unchanged) {
+      latest = last.latest();
+      scoped = last.scoped();
+    } else {
+      latest = snapshots.latestGood(enabled.stream().map(ConnectorConfig::id).toList());
+      List<Fact> facts = new ArrayList<>();
+      latest.values().forEach(s -> facts.addAll(s.facts()));
+      scoped = List.copyOf(scope.apply(facts));
+    }
+    List<Fact> inScope = new ArrayList<>(scoped.size() + health.size());
+    inScope.addAll(scoped);
+    inScope.addAll(health.values());
+    if (unchanged) {
+      results = last.results(); // the same facts, packs and time step: the same violations
+      log.info("evaluation: nothing changed since evaluation {} (snapshots, source health, packs, time step):"
+          + " not evaluated again, no finding reconciled", last.evaluationId());
+    } else {
+      // incremental unless aims.rules.incremental is false: long-lived sessions given what changed
+      results = evaluator.evaluateLive(packs, inScope, started);
+      delta = evaluator.lastDelta();
+    }
     Map<String, RuleDefinition> evaluated = new LinkedHashMap<>();
     List<Violation> violations = new ArrayList<>();
     List<String> failed = new ArrayList<>();
@@ -213,49 +274,141 @@ public class MonitorService {
     PausePoints.reach(PausePoints.EVALUATE);
     evaluations.recordFailures(packFailures);
     Set<String> stale = staleRules(evaluated.values(), enabled, health);
-    SourceDependencies dependencies = dependencies(enabled, health, inScope);
     Map<String, Long> snapshotIds = new HashMap<>();
     latest.forEach((id, s) -> snapshotIds.put(id, s.runId()));
-    Set<String> ids = new HashSet<>();
-    violations.forEach(v -> ids.add(Finding.idOf(v.ruleId(), v.subject().key())));
-    FindingRepository.Reconcilable existing = findings.reconcilable(ids);
-    Reconciler.Result result = reconciler.reconcile(new Reconciler.Input(existing.findings(), violations,
-        evaluated, ruleBook.rules().keySet(), dependencies, snapshotIds, started, existing.live()));
+    Set<String> loadedRules = Set.copyOf(ruleBook.rules().keySet());
+    List<SourceDependencies.NotFresh> notFresh = notFresh(enabled, health);
+
+    Reconciler.Result result;
+    Map<String, Reconciler.Held> held;
+    if (unchanged) {
+      result = new Reconciler.Result(List.of(), List.of(), started, List.of(), Map.of());
+      held = last.held();
+    } else if (last != null && last.allSucceeded() && delta.complete() && last.evaluatedRules().equals(evaluated.keySet())
+        && last.loadedRules().equals(loadedRules) && last.notFresh().equals(notFresh)) {
+      // Only the findings whose violations appeared or went can change: the others were decided on
+      // the same rules, source health and (for their subjects) facts as in the last evaluation.
+      Set<RuleSubject> concerns = new HashSet<>();
+      delta.touched().forEach(v -> concerns.add(new RuleSubject(v.ruleId(), v.subject().key())));
+      Set<String> changedSubjects = delta.changedSubjects();
+      if (!notFresh.isEmpty() && !changedSubjects.isEmpty()) {
+        // whether a not-fresh source holds a finding depends on its subject's fact too
+        for (Violation v : violations) {
+          if (changedSubjects.contains(v.subject().key())) {
+            concerns.add(new RuleSubject(v.ruleId(), v.subject().key()));
+          }
+        }
+        for (Reconciler.Held h : last.held().values()) {
+          if (changedSubjects.contains(h.subjectKey())) {
+            concerns.add(new RuleSubject(h.ruleId(), h.subjectKey()));
+          }
+        }
+      }
+      List<Violation> concerned = new ArrayList<>();
+      for (Violation v : violations) {
+        if (!concerns.isEmpty() && concerns.contains(new RuleSubject(v.ruleId(), v.subject().key()))) {
+          concerned.add(v);
+        }
+      }
+      Set<String> ids = new HashSet<>();
+      concerns.forEach(c -> ids.add(Finding.idOf(c.ruleId(), c.subjectKey())));
+      FindingRepository.Reconcilable existing = findings.reconcilableOnly(ids);
+      result = reconciler.reconcile(new Reconciler.Input(existing.findings(), concerned, evaluated, loadedRules,
+          new SourceDependencies(notFresh, notFresh.isEmpty() ? List.of() : inScope), snapshotIds, started,
+          existing.live()));
+      held = new HashMap<>(last.held());
+      ids.forEach(held::remove);
+      held.putAll(result.held());
+      log.info("reconciled the {} finding(s) whose violations appeared or went (of {} violations)", ids.size(),
+          violations.size());
+    } else {
+      Set<String> ids = new HashSet<>();
+      violations.forEach(v -> ids.add(Finding.idOf(v.ruleId(), v.subject().key())));
+      FindingRepository.Reconcilable existing = findings.reconcilable(ids);
+      result = reconciler.reconcile(new Reconciler.Input(existing.findings(), violations, evaluated, loadedRules,
+          new SourceDependencies(notFresh, inScope), snapshotIds, started, existing.live()));
+      held = result.held();
+    }
     sink.store(result, inScope);
     shadow.accept(inScope, started); // shadow packs: same facts and guards, their violations only reported
     Map<String, Integer> staleBySource = new java.util.TreeMap<>();
     health.values().stream().filter(h -> !h.fresh()).forEach(h -> staleBySource.put(h.source(), 0));
-    staleBySource.putAll(result.staleBySource());
+    held.values().forEach(h -> h.sources().forEach(source -> staleBySource.merge(source, 1, Integer::sum)));
     evaluations.recordStaleness(staleBySource, started);
-    staleBySource.forEach((source, held) -> log.warn("source '{}' was not collected fresh ({}): it holds {} open"
+    staleBySource.forEach((source, count) -> log.warn("source '{}' was not collected fresh ({}): it holds {} open"
         + " finding(s) stale; findings that cannot depend on it resolve as usual", source,
-        health.get(source) == null ? "unknown" : describe(health.get(source)), held));
+        health.get(source) == null ? "unknown" : describe(health.get(source)), count));
     EvaluationRun run = new EvaluationRun(started, clock.instant(), packs.size(), inScope.size(), violations.size(),
         (int) result.count(FindingEvent.Type.OPENED), (int) result.count(FindingEvent.Type.RESOLVED),
         (int) result.count(FindingEvent.Type.REOPENED), failed);
     long evaluationId = evaluations.record(run);
-    evaluations.records().record(evaluationId, new EvaluationRecords.Evaluated(evaluator.rulesNow(started), latest.values(),
-        snapshots.factsSha256(snapshotIds.values()), results, health.values(), inScope.size() - health.size()));
+    Map<Long, String> hashes = last != null && last.runIds().equals(snapshotIds) ? last.hashes()
+        : snapshots.factsSha256(snapshotIds.values()); // a run's facts never change: hashed once per run
+    evaluations.records().record(evaluationId, new EvaluationRecords.Evaluated(rulesNow, latest.values(), hashes,
+        results, health.values(), inScope.size() - health.size()));
     log.info("evaluation: {} packs over {} facts: {} violations; {} opened, {} resolved, {} reopened{}{}",
         packs.size(), inScope.size(), violations.size(), run.opened(), run.resolved(), run.reopened(),
         staleBySource.isEmpty() ? "" : "; findings held stale by " + String.join(", ", staleBySource.entrySet().stream()
             .map(e -> e.getKey() + " (" + e.getValue() + ")").toList()),
         failed.isEmpty() ? "" : "; FAILED packs: " + failed);
     logSummary();
+    previous = new Cycle(evaluationId, snapshotIds, healthContent(health), rulesNow, packs, evaluator.quarantined(),
+        latest, scoped, results, hashes, Set.copyOf(evaluated.keySet()), loadedRules, notFresh, Map.copyOf(held),
+        failed.isEmpty());
     return new EvaluationOutcome(run, stale, snapshotIds, evaluationId);
   }
 
-  /** One line people can read in the log: how many findings are open, by severity. */
-  private void logSummary() {
-    Map<String, Long> bySeverity = new java.util.TreeMap<>(java.util.Comparator.comparing(
-        (String s) -> io.aimsmonitor.rules.Severity.valueOf(s)).reversed());
-    for (Map<String, Object> row : findings.openByRule()) {
-      bySeverity.merge(String.valueOf(row.get("severity")), ((Number) row.get("n")).longValue(), Long::sum);
+  /** The latest good run of each enabled source, as the store has it now (one cheap query for all). */
+  private static Map<String, Long> goodRunIds(List<ConnectorConfig> enabled, Map<String, ConnectorState> states) {
+    Map<String, Long> out = new HashMap<>();
+    for (ConnectorConfig config : enabled) {
+      ConnectorState state = states.get(config.id());
+      if (state != null) {
+        state.lastSuccess().ifPresent(r -> out.put(config.id(), r.id()));
+      }
     }
-    long total = bySeverity.values().stream().mapToLong(Long::longValue).sum();
-    String parts = String.join(", ", bySeverity.entrySet().stream()
-        .map(e -> e.getKey().toLowerCase(java.util.Locale.ROOT) + " " + e.getValue()).toList());
-    log.info("open findings: {}{} - /api/findings?status=open", total, total == 0 ? "" : " (" + parts + ")");
+    return out;
+  }
+
+  /** Source health as rules see it, apart from when it was observed (every evaluation's own time). */
+  private static List<SourceHealth> healthContent(Map<String, SourceHealth> health) {
+    return health.values().stream().map(h -> h.withOrigin(h.source(), null)).toList();
+  }
+
+  /** The same pack objects (a reload makes new ones), with the same content and parameters. */
+  private static boolean samePacks(List<RulePack> before, List<RulePack> now) {
+    if (before.size() != now.size()) {
+      return false;
+    }
+    for (int i = 0; i < now.size(); i++) {
+      RulePack a = before.get(i);
+      RulePack b = now.get(i);
+      if (a != b || !a.contentHash().equals(b.contentHash()) || !a.parameterValues().equals(b.parameterValues())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * One line people can read in the log: how many findings are open, by severity. Counted again
+   * only when a finding event was written since (every change of what is open or waived writes one).
+   */
+  private void logSummary() {
+    long event = findings.latestEventId();
+    if (event != summaryEvent || summary == null) {
+      Map<String, Long> bySeverity = new java.util.TreeMap<>(java.util.Comparator.comparing(
+          (String s) -> io.aimsmonitor.rules.Severity.valueOf(s)).reversed());
+      for (Map<String, Object> row : findings.openByRule()) {
+        bySeverity.merge(String.valueOf(row.get("severity")), ((Number) row.get("n")).longValue(), Long::sum);
+      }
+      long total = bySeverity.values().stream().mapToLong(Long::longValue).sum();
+      String parts = String.join(", ", bySeverity.entrySet().stream()
+          .map(e -> e.getKey().toLowerCase(java.util.Locale.ROOT) + " " + e.getValue()).toList());
+      summary = total + (total == 0 ? "" : " (" + parts + ")");
+      summaryEvent = event;
+    }
+    log.info("open findings: {} - /api/findings?status=open", summary);
   }
 
   /** The in-scope facts of the latest good snapshot of every enabled source, as an evaluation reads them. */
@@ -266,9 +419,8 @@ public class MonitorService {
     return List.copyOf(scope.apply(facts));
   }
 
-  /** Who holds what stale in this evaluation: the not-fresh sources, what they provide, where their runs live. */
-  private SourceDependencies dependencies(List<ConnectorConfig> enabled, Map<String, SourceHealth> health,
-      List<Fact> facts) {
+  /** The sources not collected fresh in this evaluation: what they provide, where their runs live. */
+  private List<SourceDependencies.NotFresh> notFresh(List<ConnectorConfig> enabled, Map<String, SourceHealth> health) {
     List<SourceDependencies.NotFresh> notFresh = new ArrayList<>();
     for (ConnectorConfig config : enabled) {
       if (!health.get(config.id()).fresh()) {
@@ -276,7 +428,7 @@ public class MonitorService {
             connectors.types().get(config.type()).namespaces(config)));
       }
     }
-    return new SourceDependencies(notFresh, facts);
+    return List.copyOf(notFresh);
   }
 
   private static String describe(SourceHealth h) {

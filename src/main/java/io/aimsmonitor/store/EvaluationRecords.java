@@ -92,6 +92,11 @@ public class EvaluationRecords {
   private final Set<String> storedPacks = ConcurrentHashMap.newKeySet();
   /** The verdict set this process stored or found last: an unchanged evaluation skips the look-up. */
   private volatile String lastVerdicts;
+  /**
+   * The results {@link #lastVerdicts} was computed from. An evaluation in which nothing changed
+   * passes the previous one's results object again: its verdicts are not sorted and hashed again.
+   */
+  private volatile List<PackResult> lastResults;
 
   public EvaluationRecords(JdbcClient jdbc) {
     this.jdbc = jdbc;
@@ -105,17 +110,20 @@ public class EvaluationRecords {
 
   /** Records evaluation {@code evaluationId}; stores the content of every pack version not stored yet. */
   public void record(long evaluationId, Evaluated e) {
-    Set<Verdict> verdicts = new TreeSet<>();
-    for (PackResult r : e.results()) {
-      r.violations().forEach(v -> verdicts.add(new Verdict(r.pack().name(), v.ruleId(), v.subject().key())));
-    }
-    String verdictJson = FactJson.MAPPER.writeValueAsString(
-        verdicts.stream().map(v -> List.of(v.pack(), v.rule(), v.subject())).toList());
-    String verdictHash = SnapshotRepository.sha256(verdictJson);
-    if (!verdictHash.equals(lastVerdicts)) {
-      insertOnce("SELECT COUNT(*) FROM verdict_set WHERE sha256 = ?", verdictHash,
-          "INSERT INTO verdict_set (sha256, verdicts, verdict_count, stored_at) VALUES (?,?,?,?)",
-          verdictHash, verdictJson, verdicts.size(), utc(e.at()));
+    String verdictHash = e.results() == lastResults ? lastVerdicts : null;
+    if (verdictHash == null) {
+      Set<Verdict> verdicts = new TreeSet<>();
+      for (PackResult r : e.results()) {
+        r.violations().forEach(v -> verdicts.add(new Verdict(r.pack().name(), v.ruleId(), v.subject().key())));
+      }
+      String verdictJson = FactJson.MAPPER.writeValueAsString(
+          verdicts.stream().map(v -> List.of(v.pack(), v.rule(), v.subject())).toList());
+      verdictHash = SnapshotRepository.sha256(verdictJson);
+      if (!verdictHash.equals(lastVerdicts)) {
+        insertOnce("SELECT COUNT(*) FROM verdict_set WHERE sha256 = ?", verdictHash,
+            "INSERT INTO verdict_set (sha256, verdicts, verdict_count, stored_at) VALUES (?,?,?,?)",
+            verdictHash, verdictJson, verdicts.size(), utc(e.at()));
+      }
     }
     jdbc.sql("INSERT INTO evaluation_record (evaluation_id, evaluated_at, engine, scoped_facts, health, verdicts_sha256)"
             + " VALUES (?,?,?,?,?,?)")
@@ -123,6 +131,7 @@ public class EvaluationRecords {
             FactJson.write(List.<Fact>copyOf(e.health())), verdictHash)
         .update();
     lastVerdicts = verdictHash;
+    lastResults = e.results();
     for (FactSnapshot s : e.snapshots()) {
       String hash = e.snapshotHashes().get(s.runId());
       if (hash != null) { // absent: the run was deleted since it was read; replay reports it missing
@@ -287,6 +296,7 @@ public class EvaluationRecords {
     jdbc.sql("DELETE FROM verdict_set WHERE stored_at < ? AND sha256 NOT IN (SELECT verdicts_sha256 FROM"
         + " evaluation_record)").param(utc(now.minus(Duration.ofDays(1)))).update();
     lastVerdicts = null;
+    lastResults = null;
     return deleted;
   }
 }

@@ -61,6 +61,14 @@ public class EvaluationRepository {
     return keyHolder.getKey().longValue();
   }
 
+  /**
+   * The newest evaluation run's id (0 before the first), by primary key: an evaluator that wrote it
+   * knows no other replica or process has evaluated since.
+   */
+  public long latestId() {
+    return jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM evaluation_run").query(Long.class).single();
+  }
+
   public Optional<EvaluationRun> latest() {
     return jdbc.sql("SELECT * FROM evaluation_run ORDER BY id DESC FETCH FIRST 1 ROWS ONLY")
         .query((rs, n) -> new EvaluationRun(instant(rs, "started_at"), instant(rs, "finished_at"), rs.getInt("packs"),

@@ -126,23 +126,58 @@ public class FindingRepository {
   public Reconcilable reconcilable(Collection<String> ids) {
     Map<String, Finding> out = new HashMap<>();
     Set<String> live = new java.util.HashSet<>();
-    org.springframework.jdbc.core.RowMapper<Finding> mapper = (rs, n) -> {
+    org.springframework.jdbc.core.RowMapper<Finding> mapper = reconcilableMapper(live);
+    jdbc.sql("SELECT " + FINDING_COLUMNS + " FROM finding f WHERE f.status = 'OPEN'").query(mapper).list()
+        .forEach(f -> out.put(f.id(), f));
+    readIn("f.id", ids.stream().filter(id -> !out.containsKey(id)).distinct().toList(), mapper, out);
+    return withOwners(out, live);
+  }
+
+  /**
+   * Only the findings with the given ids, whatever their status, and which of them follow the runs:
+   * what a reconciliation of only the changes starts from (the other findings are known not to
+   * change). Reads nothing when there are none.
+   */
+  public Reconcilable reconcilableOnly(Collection<String> ids) {
+    Map<String, Finding> out = new HashMap<>();
+    Set<String> live = new java.util.HashSet<>();
+    readIn("f.id", ids.stream().distinct().toList(), reconcilableMapper(live), out);
+    return withOwners(out, live);
+  }
+
+  private org.springframework.jdbc.core.RowMapper<Finding> reconcilableMapper(Set<String> live) {
+    return (rs, n) -> {
       if (rs.getBoolean("seen_live")) {
         live.add(rs.getString("id"));
       }
       return finding(rs, n);
     };
-    jdbc.sql("SELECT " + FINDING_COLUMNS + " FROM finding f WHERE f.status = 'OPEN'").query(mapper).list()
-        .forEach(f -> out.put(f.id(), f));
-    List<String> missing = ids.stream().filter(id -> !out.containsKey(id)).distinct().toList();
-    for (int i = 0; i < missing.size(); i += CHUNK) {
-      List<String> chunk = missing.subList(i, Math.min(missing.size(), i + CHUNK));
-      jdbc.sql("SELECT " + FINDING_COLUMNS + " FROM finding f WHERE f.id IN (:ids)").param("ids", chunk).query(mapper)
-          .list().forEach(f -> out.put(f.id(), f));
+  }
+
+  private void readIn(String column, List<String> values, org.springframework.jdbc.core.RowMapper<Finding> mapper,
+      Map<String, Finding> out) {
+    for (int i = 0; i < values.size(); i += CHUNK) {
+      List<String> chunk = values.subList(i, Math.min(values.size(), i + CHUNK));
+      jdbc.sql("SELECT " + FINDING_COLUMNS + " FROM finding f WHERE " + column + " IN (:values)").param("values", chunk)
+          .query(mapper).list().forEach(f -> out.put(f.id(), f));
     }
-    Map<String, List<String>> owners = owners(out.keySet());
-    out.replaceAll((id, f) -> withOwners(f, owners));
+  }
+
+  private Reconcilable withOwners(Map<String, Finding> out, Set<String> live) {
+    if (!out.isEmpty()) {
+      Map<String, List<String>> owners = owners(out.keySet());
+      out.replaceAll((id, f) -> withOwners(f, owners));
+    }
     return new Reconcilable(out, live);
+  }
+
+  /**
+   * The newest finding event's id (0 when there is none), read by primary key: every change of what
+   * is open, resolved or waived writes an event, so figures derived from the open findings stay valid
+   * while this and the finding rows an evaluation changed stay the same.
+   */
+  public long latestEventId() {
+    return jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM finding_event").query(Long.class).single();
   }
 
   /**

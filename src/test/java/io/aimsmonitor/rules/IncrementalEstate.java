@@ -27,9 +27,9 @@ import java.util.function.Function;
  * content, disappears or comes back; a source may re-collect (every fact of it re-stamped with a new
  * {@code observedAt}); now and then a fact is reported twice under one identity.
  */
-final class IncrementalEstate {
+public final class IncrementalEstate {
 
-  static final Instant BASE = Instant.parse("2026-06-01T00:00:00Z");
+  public static final Instant BASE = Instant.parse("2026-06-01T00:00:00Z");
   private static final String[] MODELS = {"churn", "fraud", "ranker", "pricing"};
   private static final String[] SYSTEMS = {"retention", "payments"};
   private static final String[] DATASETS = {"lake.customers", "lake.events", "lake.payments", "lake.labels"};
@@ -47,7 +47,12 @@ final class IncrementalEstate {
   private final Map<String, Instant> observed = new LinkedHashMap<>();
   Instant now = BASE;
 
-  IncrementalEstate(long seed) {
+  /** The estate's clock: where the last step left it. */
+  public Instant now() {
+    return now;
+  }
+
+  public IncrementalEstate(long seed) {
     this.random = new Random(seed);
     for (String model : MODELS) {
       for (int v = 1; v <= 3; v++) {
@@ -80,7 +85,7 @@ final class IncrementalEstate {
   }
 
   /** The next snapshot: the clock advances (minutes, or days across thresholds) and about a quarter of the slots change. */
-  List<Fact> step() {
+  public List<Fact> step() {
     now = random.nextInt(10) < 6 ? now.plus(Duration.ofMinutes(random.nextInt(50)))
         : now.plus(Duration.ofDays(1 + random.nextInt(15))).plus(Duration.ofMinutes(random.nextInt(600)));
     for (String source : observed.keySet()) {
@@ -96,7 +101,7 @@ final class IncrementalEstate {
     return facts();
   }
 
-  List<Fact> facts() {
+  public List<Fact> facts() {
     List<Fact> facts = new ArrayList<>();
     present.values().forEach(f -> facts.add(f.withOrigin(f.source(), observed.getOrDefault(sourceGroup(f), now))));
     if (random.nextInt(5) == 0 && !facts.isEmpty()) { // one identity reported twice, with other content
