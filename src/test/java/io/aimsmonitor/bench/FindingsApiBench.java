@@ -75,14 +75,7 @@ public final class FindingsApiBench {
         System.out.printf(Locale.ROOT, "%s,%d,%.2f,%.2f%n", dbName, n, reconcile[0], reconcile[1]);
         return;
       }
-      if (!dbName.equals("h2")) {
-        // Production PostgreSQL runs autovacuum, which analyses a table once a tenth of it changed;
-        // this machine's server has autovacuum off, so without this the planner would guess blind
-        // (the API's queries are also checked without statistics: FindingQueryPostgresTest).
-        try (var c = db.dataSource().getConnection(); var s = c.createStatement()) {
-          s.execute("ANALYZE");
-        }
-      }
+      BenchDatabases.analyzeAsAutovacuumWould(db);
       if (dbName.equals("h2")) {
         db.close(); // the service opens the file itself
         props.put("spring.datasource.url", "jdbc:h2:file:" + dir.toAbsolutePath().resolve("aims") + ";DB_CLOSE_ON_EXIT=FALSE");
