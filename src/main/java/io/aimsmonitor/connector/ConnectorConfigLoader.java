@@ -223,7 +223,8 @@ public final class ConnectorConfigLoader {
     if (env != null) {
       return new SecretRef(env, null);
     }
-    return file == null ? null : new SecretRef(null, f.resolve(file));
+    Path path = file == null ? null : f.resolve(fileKey, file);
+    return path == null ? null : new SecretRef(null, path);
   }
 
   private static ConnectorConfig.Guard guard(Fields f) {
@@ -279,7 +280,7 @@ public final class ConnectorConfigLoader {
         f.integer("maxRetries", d.maxRetries(), 0, 20),
         f.integer("maxInFlight", d.maxInFlight(), 1, 64),
         f.integer("maxPages", d.maxPages(), 1, 1_000_000),
-        ca == null ? null : f.resolve(ca),
+        ca == null ? null : f.resolve("caBundle", ca),
         proxyUri,
         f.integer("maxResponseBytes", (int) d.maxResponseBytes(), 1024, Integer.MAX_VALUE));
   }
@@ -393,9 +394,19 @@ public final class ConnectorConfigLoader {
       }
     }
 
-    Path resolve(String path) {
-      Path p = Path.of(path);
-      return p.isAbsolute() ? p : Path.of(file).toAbsolutePath().getParent().resolve(p).normalize();
+    /**
+     * The file {@code path} names, relative to this configuration file; null, with a problem for
+     * {@code key}, when it cannot be a path here (a NUL, or characters the file system's encoding
+     * cannot hold). The value is not repeated: it may be a secret pasted in place of a path.
+     */
+    Path resolve(String key, String path) {
+      try {
+        Path p = Path.of(path);
+        return p.isAbsolute() ? p : Path.of(file).toAbsolutePath().getParent().resolve(p).normalize();
+      } catch (java.nio.file.InvalidPathException e) {
+        problem(key, "is not a file path this system can open (it holds characters a file name cannot)");
+        return null;
+      }
     }
   }
 

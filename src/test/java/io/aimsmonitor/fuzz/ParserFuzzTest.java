@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -142,6 +143,23 @@ class ParserFuzzTest {
       assertThat(FactJson.write(List.of(read))).isNotNull();
     } catch (IllegalArgumentException e) {
       assertThat(e.getMessage()).isNotBlank();
+    }
+  }
+
+  /**
+   * A path no file name can hold (here a lone surrogate, which the fuzzing once produced) is a
+   * configuration error naming its key, not an InvalidPathException out of the loader, and the value
+   * is not repeated (it may be a secret pasted in place of a path).
+   */
+  @Example
+  void aPathNoFileNameCanHoldIsAnErrorNamingItsKey() {
+    String base = "id: odd-paths\ntype: mlflow\nbaseUrl: https://mlflow.example.com\n";
+    for (var c : List.of(Map.entry("caBundle", base + "http:\n  caBundle: \"ca-\\uD800.pem\"\n"),
+        Map.entry("tokenFile", base + "auth:\n  type: bearer\n  tokenFile: \"token-\\uD800\"\n"))) {
+      Path file = write("odd-paths.yaml", c.getValue());
+      assertThatThrownBy(() -> LOADER.loadFile(file)).isInstanceOf(ConfigException.class)
+          .hasMessageContaining(c.getKey()).hasMessageContaining("not a file path")
+          .hasMessageNotContaining("\uD800");
     }
   }
 

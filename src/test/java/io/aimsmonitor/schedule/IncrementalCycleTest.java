@@ -110,11 +110,7 @@ class IncrementalCycleTest {
   void anUnchangedCycleReadsNoSnapshotAndReconcilesNoFinding() {
     IncrementalEstate estate = new IncrementalEstate(7);
     MutableClock clock = new MutableClock(estate.now());
-    Side side = new Side(dir, clock);
-    List<Fact> facts = estate.facts().stream().filter(f -> !(f instanceof SourceHealth)).toList();
-    SOURCES.forEach(s -> side.collected(s, facts.stream().filter(f -> f.source().equals(s)).toList(), false,
-        clock.instant()));
-    side.monitor.evaluate();
+    Side side = collectedAndEvaluated(estate, clock);
     assertThat(side.findings.fullReads).isEqualTo(1);
     Map<String, List<Map<String, Object>>> before = side.tables();
     int reads = side.snapshots.reads;
@@ -135,11 +131,7 @@ class IncrementalCycleTest {
   void aSmallChangeReconcilesOnlyTheFindingsItConcernsAndARestartReconcilesEverything() {
     IncrementalEstate estate = new IncrementalEstate(11);
     MutableClock clock = new MutableClock(estate.now());
-    Side side = new Side(dir, clock);
-    List<Fact> facts = estate.facts().stream().filter(f -> !(f instanceof SourceHealth)).toList();
-    SOURCES.forEach(s -> side.collected(s, facts.stream().filter(f -> f.source().equals(s)).toList(), false,
-        clock.instant()));
-    side.monitor.evaluate();
+    Side side = collectedAndEvaluated(estate, clock);
     long open = side.openFindings();
     assertThat(open).isGreaterThan(10);
 
@@ -165,11 +157,7 @@ class IncrementalCycleTest {
   void aStaleSourceHoldsItsFindingsStaleInCyclesReconciledByTheirChanges() {
     IncrementalEstate estate = new IncrementalEstate(5);
     MutableClock clock = new MutableClock(estate.now());
-    Side side = new Side(dir, clock);
-    List<Fact> facts = estate.facts().stream().filter(f -> !(f instanceof SourceHealth)).toList();
-    SOURCES.forEach(s -> side.collected(s, facts.stream().filter(f -> f.source().equals(s)).toList(), false,
-        clock.instant()));
-    side.monitor.evaluate();
+    Side side = collectedAndEvaluated(estate, clock);
 
     clock.advance(Duration.ofMinutes(5));
     side.collected("reg", List.of(), true, clock.instant()); // the registry fails: its findings are held
@@ -194,6 +182,16 @@ class IncrementalCycleTest {
   }
 
   /** One database and a monitor over it, with the store spied on. */
+  /** A service that collected every source of the estate once, successfully, and evaluated it. */
+  private Side collectedAndEvaluated(IncrementalEstate estate, MutableClock clock) {
+    Side side = new Side(dir, clock);
+    List<Fact> facts = estate.facts().stream().filter(f -> !(f instanceof SourceHealth)).toList();
+    SOURCES.forEach(s -> side.collected(s, facts.stream().filter(f -> f.source().equals(s)).toList(), false,
+        clock.instant()));
+    side.monitor.evaluate();
+    return side;
+  }
+
   private static final class Side {
     final Path dir;
     final MutableClock clock;
