@@ -1,14 +1,22 @@
 package io.aimsmonitor.cli;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.LazyInitializationExcludeFilter;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.TypeExcludeFilter;
+import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.type.MethodMetadata;
+import org.springframework.core.type.classreading.MetadataReader;
+import org.springframework.core.type.classreading.MetadataReaderFactory;
 
 /**
  * What the Spring context of a one-shot command ({@code scan}, {@code controls --scan}) starts: the
@@ -19,24 +27,72 @@ import org.springframework.core.type.MethodMetadata;
  *
  * <p>Never created: the web layer ({@code io.aimsmonitor.web}: controllers, UI pages, security),
  * which has no server to answer, and the Prometheus collectors ({@code io.aimsmonitor.metrics},
- * {@code ShadowMetrics}), which only {@code /actuator/prometheus} reads. The Quartz scheduler is not
- * configured at all: a command never starts it, and Spring would create it (a lifecycle bean) even
- * when lazy.
+ * {@code ShadowMetrics}), which only {@code /actuator/prometheus} reads. The web layer's and the
+ * metrics' classes are not even defined as beans ({@link #notDefined()}: parsing their
+ * configuration, Spring Security's and springdoc's imports among them, and deciding their conditions
+ * cost start-up time for nothing), except their settings records. Spring Boot's auto-configurations
+ * for what a command without a server never uses ({@link #EXCLUDED_AUTO_CONFIGURATION}: actuator,
+ * health, Micrometer, security, servlet and MVC, Thymeleaf, Quartz) are left out before their
+ * conditions are read. The Quartz scheduler is not configured at all: a command never starts it, and
+ * Spring would create it (a lifecycle bean) even when lazy.
  */
 final class OneShotContext {
 
   private OneShotContext() {}
 
+  /**
+   * The packages of the auto-configurations a one-shot command leaves out: the actuator and its
+   * health and metrics, observation, security (web and OAuth2), the servlet container, MVC and
+   * springdoc, Thymeleaf, message converters for a server, JMX administration, and Quartz.
+   */
+  static final List<String> EXCLUDED_AUTO_CONFIGURATION = List.of(
+      "org.springframework.boot.actuate.", "org.springframework.boot.health.", "org.springframework.boot.micrometer.",
+      "org.springframework.boot.jdbc.autoconfigure.health.", "org.springframework.boot.jdbc.autoconfigure.metrics.",
+      "org.springframework.boot.security.", "org.springframework.boot.servlet.", "org.springframework.boot.tomcat.",
+      "org.springframework.boot.webmvc.", "org.springdoc.", "org.springframework.boot.thymeleaf.",
+      "org.springframework.boot.http.converter.", "org.springframework.boot.autoconfigure.admin.",
+      "org.springframework.boot.autoconfigure.jmx.", "org.springframework.boot.quartz.");
+
   /** Settings for the command's context, as command-line arguments so that they outrank the user's. */
   static Map<String, String> properties() {
     return Map.of(
         "spring.main.lazy-initialization", "true",
-        "spring.autoconfigure.exclude", "org.springframework.boot.quartz.autoconfigure.QuartzAutoConfiguration");
+        "spring.autoconfigure.exclude", String.join(",", excludedAutoConfiguration()));
   }
 
-  /** Registers {@link #eagerBeans()} with the context before it is refreshed. */
+  /** The auto-configurations on the class path in {@link #EXCLUDED_AUTO_CONFIGURATION}'s packages. */
+  static List<String> excludedAutoConfiguration() {
+    List<String> out = ImportCandidates.load(AutoConfiguration.class, OneShotContext.class.getClassLoader()).getCandidates()
+        .stream().filter(c -> EXCLUDED_AUTO_CONFIGURATION.stream().anyMatch(c::startsWith)).collect(Collectors.toList());
+    return List.copyOf(out);
+  }
+
+  /** Registers {@link #eagerBeans()} and {@link #notDefined()} with the context before it is refreshed. */
   static ApplicationContextInitializer<ConfigurableApplicationContext> initializer() {
-    return context -> context.getBeanFactory().registerSingleton("oneShotEagerBeans", eagerBeans());
+    return context -> {
+      context.getBeanFactory().registerSingleton("oneShotEagerBeans", eagerBeans());
+      context.getBeanFactory().registerSingleton("oneShotNotDefined", notDefined());
+    };
+  }
+
+  /**
+   * Component scanning leaves out the classes this filter matches: the web layer's and the metrics'
+   * (but not their {@code @ConfigurationProperties} records, which {@code @ConfigurationPropertiesScan}
+   * finds and binds as always). Spring Boot's {@code @SpringBootApplication} scan consults every
+   * {@link TypeExcludeFilter} bean of the context.
+   */
+  static TypeExcludeFilter notDefined() {
+    return new TypeExcludeFilter() {
+      @Override
+      public boolean match(MetadataReader reader, MetadataReaderFactory factory) throws IOException {
+        return notDefined(reader.getClassMetadata().getClassName(),
+            reader.getAnnotationMetadata().hasAnnotation(ConfigurationProperties.class.getName()));
+      }
+    };
+  }
+
+  static boolean notDefined(String className, boolean settingsRecord) {
+    return !settingsRecord && (className.startsWith("io.aimsmonitor.web.") || className.startsWith("io.aimsmonitor.metrics."));
   }
 
   /** Lazy initialization leaves out the beans this filter matches: those created up front. */

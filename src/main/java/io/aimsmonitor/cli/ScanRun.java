@@ -52,8 +52,9 @@ final class ScanRun implements AutoCloseable {
     props.put("spring.main.banner-mode", "off");
     props.putAll(OneShotContext.properties());
     props.put("aims.scheduler.enabled", "false");
-    props.put("spring.quartz.auto-startup", "false");
     props.put("spring.datasource.url", "jdbc:h2:mem:aims-scan-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    // the empty database gets the migrations' schema from ScanSchema, without Flyway's machinery
+    props.put("spring.flyway.enabled", "false");
     // nothing in the current directory: bundled files go to a private folder deleted on close
     Inputs inputs = new Inputs();
     props.put("aims.data-dir", inputs.scratch().toString());
@@ -81,6 +82,7 @@ final class ScanRun implements AutoCloseable {
     app.setWebApplicationType(WebApplicationType.NONE);
     app.setLogStartupInfo(false);
     app.addInitializers(OneShotContext.initializer());
+    app.addInitializers(context -> context.getBeanFactory().addBeanPostProcessor(new ScanSchema()));
     app.addInitializers(initializers.toArray(ApplicationContextInitializer[]::new));
     // As command-line arguments, these outrank application.yaml and the environment.
     String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);

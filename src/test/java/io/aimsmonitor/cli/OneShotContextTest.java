@@ -42,6 +42,29 @@ class OneShotContextTest {
   }
 
   @Test
+  void theWebLayerAndTheMetricsAreNotEvenDefinedButTheirSettingsRecordsAre() {
+    assertThat(OneShotContext.notDefined(FindingsController.class.getName(), false)).isTrue();
+    assertThat(OneShotContext.notDefined(MetricsConfiguration.class.getName(), false)).isTrue();
+    assertThat(OneShotContext.notDefined(SecurityProperties.class.getName(), true)).isFalse();
+    assertThat(OneShotContext.notDefined(AimsConfiguration.class.getName(), false)).isFalse();
+    assertThat(OneShotContext.notDefined(MonitorService.class.getName(), false)).isFalse();
+  }
+
+  @Test
+  void autoConfigurationForAServerIsLeftOutAndWhatTheCommandRunsOnIsKept() {
+    List<String> excluded = OneShotContext.excludedAutoConfiguration();
+    assertThat(excluded).contains("org.springframework.boot.quartz.autoconfigure.QuartzAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+        "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration");
+    assertThat(excluded).doesNotContain("org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+        "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration",
+        "org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration");
+    assertThat(excluded).allMatch(c -> c.startsWith("org.springdoc.") || c.startsWith("org.springframework.boot."));
+  }
+
+  @Test
   void scanStartsNoServerSchedulerControllerOrCollectorAndStillScans() {
     AtomicReference<ConfigurableApplicationContext> started = new AtomicReference<>();
     try (ScanRun run = ScanRun.start(new ScanOptions(), List.of(started::set))) {
@@ -49,7 +72,8 @@ class OneShotContextTest {
       ConfigurableListableBeanFactory beans = context.getBeanFactory();
       assertThat(context).isNotInstanceOf(WebServerApplicationContext.class);
       assertThat(beans.getBeanNamesForType(org.quartz.Scheduler.class, true, false)).as("Quartz").isEmpty();
-      assertThat(created(beans, FindingsController.class)).as("controllers").isEmpty();
+      assertThat(beans.getBeanNamesForType(FindingsController.class, true, false)).as("controllers, not even defined").isEmpty();
+      assertThat(beans.getBeanNamesForType(AimsMetrics.class, true, false)).as("our metrics, not even defined").isEmpty();
       assertThat(created(beans, ShadowMetrics.class)).as("collectors").isEmpty();
       assertThat(created(beans, AimsMetrics.class)).as("collectors").isEmpty();
       // what the command runs on is there, settings bound

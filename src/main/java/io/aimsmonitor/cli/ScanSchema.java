@@ -1,0 +1,117 @@
+package io.aimsmonitor.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/**
+ * The schema of the throw-away in-memory H2 database of {@code scan} and {@code controls --scan}:
+ * the Flyway migrations' own SQL files, run in version order by H2 directly, without Flyway. The
+ * migrations stay the one source of the schema; what is left out is Flyway's machinery, which an
+ * empty database that lives for one command does not need (its configuration and class loading,
+ * validating the migrations, the schema history table, a transaction per migration): about 0.5 to
+ * 1 s of every scan's start (issue #14, docs/benchmarks.md "Start-up of {@code scan}").
+ * {@code ScanSchemaTest} proves the schema (tables, columns, indexes, constraints, and any rows the
+ * migrations insert) is the one Flyway creates, and that every migration is a plain versioned SQL
+ * file this runner can run: no placeholders, no repeatable or Java migrations, no callbacks.
+ *
+ * <p>Applied as a bean post-processor to the context's data source, so the schema exists before
+ * any bean can reach the database; the service and every command on a real database keep Flyway.
+ */
+final class ScanSchema implements BeanPostProcessor {
+
+  /** Where the migrations for H2 are: {@code spring.flyway.locations} of application.yaml with {@code {vendor}} = h2. */
+  static final List<String> LOCATIONS = List.of("db/migration/common", "db/migration/h2");
+
+  private static final Pattern VERSIONED = Pattern.compile("V(\\d+(?:[._]\\d+)*)__[^/]*\\.sql");
+
+  private boolean created;
+
+  @Override
+  public Object postProcessAfterInitialization(Object bean, String beanName) {
+    if (bean instanceof DataSource dataSource && !created) {
+      created = true;
+      create(dataSource);
+    }
+    return bean;
+  }
+
+  /** Runs every migration, in version order, on an empty database. */
+  static void create(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      for (Migration migration : migrations()) {
+        try {
+          // H2 runs a script of several statements given as one command, parsing it as it parses RUNSCRIPT
+          statement.execute(migration.sql());
+        } catch (SQLException e) {
+          throw new IllegalStateException("the in-memory database: migration " + migration.name() + " failed: "
+              + e.getMessage(), e);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("the in-memory database: " + e.getMessage(), e);
+    }
+  }
+
+  /** A migration file: its name, version parts and text. */
+  record Migration(String name, List<BigInteger> version, String sql) {}
+
+  /** Every migration of {@link #LOCATIONS}, in Flyway's order (by version, compared part by part). */
+  static List<Migration> migrations() {
+    PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver(ScanSchema.class.getClassLoader());
+    List<Migration> out = new ArrayList<>();
+    try {
+      for (String location : LOCATIONS) {
+        for (Resource resource : resolver.getResources("classpath*:" + location + "/*.sql")) {
+          String name = resource.getFilename();
+          Matcher m = VERSIONED.matcher(name == null ? "" : name);
+          if (!m.matches()) {
+            throw new IllegalStateException("the in-memory database: " + location + "/" + name
+                + " is not a versioned migration (V<version>__<description>.sql)");
+          }
+          List<BigInteger> version = new ArrayList<>();
+          for (String part : m.group(1).split("[._]")) {
+            version.add(new BigInteger(part));
+          }
+          out.add(new Migration(name, List.copyOf(version), resource.getContentAsString(StandardCharsets.UTF_8)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.sort(Comparator.comparing(Migration::version, ScanSchema::compare));
+    for (int i = 1; i < out.size(); i++) {
+      if (compare(out.get(i - 1).version(), out.get(i).version()) == 0) {
+        throw new IllegalStateException("the in-memory database: two migrations with one version: "
+            + out.get(i - 1).name() + ", " + out.get(i).name());
+      }
+    }
+    return out;
+  }
+
+  /** Flyway's version order: part by part, a missing part counting as 0 (1 = 1.0). */
+  static int compare(List<BigInteger> a, List<BigInteger> b) {
+    for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+      BigInteger x = i < a.size() ? a.get(i) : BigInteger.ZERO;
+      BigInteger y = i < b.size() ? b.get(i) : BigInteger.ZERO;
+      int c = x.compareTo(y);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  }
+}
