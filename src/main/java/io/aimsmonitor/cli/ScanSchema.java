@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
@@ -38,6 +40,8 @@ final class ScanSchema implements BeanPostProcessor {
 
   private static final Pattern VERSIONED = Pattern.compile("V(\\d+(?:[._]\\d+)*)__[^/]*\\.sql");
 
+  private static final Logger log = LoggerFactory.getLogger(ScanSchema.class);
+
   private boolean created;
 
   @Override
@@ -51,8 +55,10 @@ final class ScanSchema implements BeanPostProcessor {
 
   /** Runs every migration, in version order, on an empty database. */
   static void create(DataSource dataSource) {
+    long started = System.nanoTime();
+    List<Migration> migrations = migrations();
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-      for (Migration migration : migrations()) {
+      for (Migration migration : migrations) {
         try {
           // H2 runs a script of several statements given as one command, parsing it as it parses RUNSCRIPT
           statement.execute(migration.sql());
@@ -64,6 +70,8 @@ final class ScanSchema implements BeanPostProcessor {
     } catch (SQLException e) {
       throw new IllegalStateException("the in-memory database: " + e.getMessage(), e);
     }
+    log.info("in-memory database: schema of {} migrations created in {} ms", migrations.size(),
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   /** A migration file: its name, version parts and text. */
