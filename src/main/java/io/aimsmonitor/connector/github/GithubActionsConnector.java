@@ -20,9 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -99,9 +101,11 @@ final class GithubActionsConnector implements Connector {
       Instant window = previous.observedAt().minus(OVERLAP);
       since = since == null || window.isAfter(since) ? window : since;
     }
-    // by id in listing order, sorted once at the end: listings come newest first, which the sort
-    // takes as one descending run, where a TreeMap rebalanced on each of 10,000 inserts (JFR, #12's bench)
-    Map<String, PipelineRun> runs = null; // sized by the first listing, not grown by doubling through 10,000 runs
+    // every run as listed (and, incremental, as carried over), then one sort by id and one per id:
+    // no hash map of 10,000 runs (hashing each new id string, an entry per run) on the main thread
+    // after the last page has arrived (JFR, #12's bench); listings come newest first, which the
+    // sort takes as one descending run
+    List<PipelineRun> runs = new ArrayList<>();
     List<String> listings = new ArrayList<>();
     if (options.workflows().isEmpty()) {
       listings.add("/repos/" + repository + "/actions/runs");
@@ -117,32 +121,44 @@ final class GithubActionsConnector implements Connector {
       query.put("branch", options.branch());
       query.put("exclude_pull_requests", "true");
       List<Listed> listedRuns = s.listRuns(s.api.url(path, query), repository, since);
-      if (runs == null) {
-        runs = new LinkedHashMap<>(capacity(listedRuns.size() + (incremental ? previous.of(repository).size() : 0)));
+      if (runs.isEmpty()) {
+        runs = new ArrayList<>(listedRuns.size() + (incremental ? previous.of(repository).size() : 0));
       }
       for (Listed listed : listedRuns) {
-        runs.put(listed.run.runId(), detailed(s, listed.run, listed.path, previous));
+        runs.add(detailed(s, listed.run, listed.path, previous));
       }
     }
     if (incremental) {
+      Set<String> listed = new HashSet<>(capacity(runs.size()));
+      for (PipelineRun run : runs) {
+        listed.add(run.runId());
+      }
       for (PipelineRun before : previous.of(repository)) {
-        if (runs.containsKey(before.runId())) {
+        if (listed.contains(before.runId())) {
           continue;
         }
         if (before.isInProgress() || before.conclusion() == null) {
           // in progress at the last snapshot and too old to be listed again: ask for it
           JsonNode fresh = s.run(repository, before.runId());
           if (fresh != null) {
-            runs.put(before.runId(), detailed(s, GithubMapping.run(config.id(), s.now, repository, fresh),
-                text(fresh, "path"), previous));
+            runs.add(detailed(s, GithubMapping.run(config.id(), s.now, repository, fresh), text(fresh, "path"),
+                previous));
           }
         } else {
-          runs.put(before.runId(), before.withOrigin(config.id(), s.now)); // finished and older than the window
+          runs.add(before.withOrigin(config.id(), s.now)); // finished and older than the window
         }
       }
     }
-    List<PipelineRun> ordered = new ArrayList<>(runs.values());
-    ordered.sort((a, b) -> byNumber(a.runId(), b.runId()));
+    runs.sort((a, b) -> byNumber(a.runId(), b.runId())); // stable: a run listed twice stays in listing order
+    List<PipelineRun> ordered = new ArrayList<>(runs.size());
+    for (PipelineRun run : runs) {
+      int last = ordered.size() - 1;
+      if (last >= 0 && ordered.get(last).runId().equals(run.runId())) {
+        ordered.set(last, run); // listed twice (the listing moved while it was paged): as listed last
+      } else {
+        ordered.add(run);
+      }
+    }
     return ordered;
   }
 
@@ -358,8 +374,10 @@ final class GithubActionsConnector implements Connector {
               reachedBack = true;
               continue;
             }
-            // a page from the ETag cache was mapped in an earlier run: observed now
-            out.add(new Listed(listed.run().withOrigin(config.id(), now), listed.path(), listed.createdAt()));
+            // a page from the ETag cache was mapped in an earlier run: observed now (a page fetched
+            // in this run already is, and is taken as it is: no new Listed per run)
+            PipelineRun observed = listed.run().withOrigin(config.id(), now);
+            out.add(observed == listed.run() ? listed : new Listed(observed, listed.path(), listed.createdAt()));
           }
           if (reachedBack || page.next() == null) {
             return out;
@@ -409,8 +427,11 @@ final class GithubActionsConnector implements Connector {
     private RunsPage runsPage(ApiResponse response, GithubRunsPageParser.Page page, String repository) {
       List<Listed> runs = new ArrayList<>(page.runs().size());
       for (GithubMapping.RunFields item : page.runs()) {
-        runs.add(new Listed(GithubMapping.run(config.id(), now, repository, item), item.path(),
-            GithubMapping.time(item.createdAt())));
+        PipelineRun run = GithubMapping.run(config.id(), now, repository, item);
+        // a first attempt starts when it is created: the same text, read once
+        Instant created = item.createdAt() != null && item.createdAt().equals(item.runStartedAt()) ? run.startedAt()
+            : GithubMapping.time(item.createdAt());
+        runs.add(new Listed(run, item.path(), created));
       }
       return new RunsPage(List.copyOf(runs), response.nextLink().orElse(null), response.link("last").orElse(null),
           page.totalCount());
