@@ -48,7 +48,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Arguments (optional): {@code runs rounds warmup}, default {@code 10000 5 10}. The warm-up rounds
  * (not timed) let the JIT compile both paths first: with two, the early timed rounds were two to
- * four times the later ones and the median measured the compiler, not the connector.
+ * four times the later ones and the median measured the compiler, not the connector. After the
+ * given number, warm-up goes on until the JIT compiler threads are quiet (at most 20 ms of their
+ * CPU over the last five rounds; at most 300 rounds): after 10 rounds they still used 20 to 60 ms
+ * of CPU per round, a core taken from the timed rounds, which hurt the connector (two cores busy)
+ * more than the sequential raw fetch (one).
  */
 public final class GithubCollectBench {
 
@@ -143,15 +147,24 @@ public final class GithubCollectBench {
         }
         return;
       }
-      var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-      for (int i = 0; i < warmup; i++) {
-        long compiled = jit.getTotalCompilationTime();
-        collect(config, newType(), List.of(), true);
-        rawFetch(config);
-        if (System.getenv("BENCH_VERBOSE") != null) {
-          System.out.printf(Locale.ROOT, "warm-up %d: JIT %d ms%n", i, jit.getTotalCompilationTime() - compiled);
+      // warm-up: whole rounds, all four variants (the warm cache and incremental paths need
+      // compiling too), then on until the JIT compiler threads are quiet
+      List<Long> jitTicks = new ArrayList<>();
+      int warmedUp = 0;
+      while (warmedUp < warmup || (recentSum(jitTicks, 5) > 2 && warmedUp < Math.max(warmup, 300))) {
+        long jitBefore = taskTicks()[3];
+        if (System.getenv("BENCH_MEASURE") != null) {
+          collect(config, newType(), List.of(), true);
+          rawFetch(config);
+        } else {
+          round(config);
         }
+        jitTicks.add(taskTicks()[3] - jitBefore);
+        warmedUp++;
       }
+      System.out.printf(Locale.ROOT, "%d warm-up rounds; JIT compiler threads over the last five: %d ms of CPU%n", warmedUp,
+          recentSum(jitTicks, 5) * 10);
+      long jitAtStart = taskTicks()[3];
       if (System.getenv("BENCH_MEASURE") != null) {
         measureCpu(config, Integer.parseInt(System.getenv("BENCH_MEASURE")), rounds);
         return;
@@ -162,47 +175,25 @@ public final class GithubCollectBench {
       List<Long> rawMs = new ArrayList<>();
       List<Long> fullCpu = new ArrayList<>();
       List<Long> rawCpu = new ArrayList<>();
-      long[] fullRequests = new long[1];
-      long[] warmNotModified = new long[1];
-      long[] incrementalRequests = new long[1];
-      int facts = 0;
+      Round last = null;
       for (int i = 0; i < rounds; i++) {
-        ConnectorType type = newType();
-        System.gc();
-        long before = requests.get();
-        long cpu = cpuNanos();
-        long start = System.nanoTime();
-        List<Fact> snapshot = collect(config, type, List.of(), true);
-        fullMs.add(ms(start));
-        fullCpu.add((cpuNanos() - cpu) / 1_000_000);
-        fullRequests[0] = requests.get() - before;
-        facts = snapshot.size();
-
-        System.gc();
-        long nm = notModified.get();
-        start = System.nanoTime();
-        collect(config, type, List.of(), true);
-        warmMs.add(ms(start));
-        warmNotModified[0] = notModified.get() - nm;
-
-        System.gc();
-        before = requests.get();
-        start = System.nanoTime();
-        collect(config, newType(), snapshot, false);
-        incrementalMs.add(ms(start));
-        incrementalRequests[0] = requests.get() - before;
-
-        System.gc();
-        cpu = cpuNanos();
-        start = System.nanoTime();
-        rawFetch(config);
-        rawMs.add(ms(start));
-        rawCpu.add((cpuNanos() - cpu) / 1_000_000);
+        last = round(config);
+        fullMs.add(last.fullMs);
+        warmMs.add(last.warmMs);
+        incrementalMs.add(last.incrementalMs);
+        rawMs.add(last.rawMs);
+        fullCpu.add(last.fullCpuMs);
+        rawCpu.add(last.rawCpuMs);
       }
+      long[] fullRequests = {last.fullRequests};
+      long[] warmNotModified = {last.warmNotModified};
+      long[] incrementalRequests = {last.incrementalRequests};
+      int facts = last.facts;
       long raw = median(rawMs);
       long full = median(fullMs);
+      long jitTimed = (taskTicks()[3] - jitAtStart) * 10;
       System.out.printf(Locale.ROOT, "| measurement (median of %d, after %d warm-up rounds) | wall time | requests |%n|---|---:|---:|%n",
-          rounds, warmup);
+          rounds, warmedUp);
       System.out.printf(Locale.ROOT, "| raw sequential GETs of the %d pages, same client settings, no parsing | %,d ms | %d |%n",
           lastPage, raw, lastPage);
       System.out.printf(Locale.ROOT, "| github-actions connector, full collection, empty ETag cache | %,d ms | %d |%n", full,
@@ -222,12 +213,54 @@ public final class GithubCollectBench {
       System.out.printf(Locale.ROOT, "median of the per-round ratios: %.2fx%n", pairRatios.get(pairRatios.size() / 2));
       System.out.printf(Locale.ROOT, "process CPU time (server and client, median): full collection %d ms, raw fetch %d ms%n",
           median(fullCpu), median(rawCpu));
+      System.out.printf(Locale.ROOT, "JIT compiler threads during the timed rounds: %d ms of CPU (%.1f ms per round)%n",
+          jitTimed, (double) jitTimed / rounds);
       System.out.printf(Locale.ROOT, "rounds: full %s, warm %s, incremental %s, raw %s (ms)%n", fullMs, warmMs,
           incrementalMs, rawMs);
     } finally {
       server.stop(0);
       serverThreads.shutdownNow();
     }
+  }
+
+  /** What one round measured: wall times (ms), process CPU (ms), requests. */
+  private record Round(long fullMs, long warmMs, long incrementalMs, long rawMs, long fullCpuMs, long rawCpuMs,
+      long fullRequests, long warmNotModified, long incrementalRequests, int facts) {}
+
+  /** One round: full collection, full refresh with the warm cache, incremental, raw fetch; a GC before each. */
+  private Round round(ConnectorConfig config) throws Exception {
+    ConnectorType type = newType();
+    System.gc();
+    long before = requests.get();
+    long cpu = cpuNanos();
+    long start = System.nanoTime();
+    List<Fact> snapshot = collect(config, type, List.of(), true);
+    long fullMs = ms(start);
+    long fullCpu = (cpuNanos() - cpu) / 1_000_000;
+    long fullRequests = requests.get() - before;
+
+    System.gc();
+    long nm = notModified.get();
+    start = System.nanoTime();
+    collect(config, type, List.of(), true);
+    long warmMs = ms(start);
+    long warmNotModified = notModified.get() - nm;
+
+    System.gc();
+    before = requests.get();
+    start = System.nanoTime();
+    collect(config, newType(), snapshot, false);
+    long incrementalMs = ms(start);
+    long incrementalRequests = requests.get() - before;
+
+    System.gc();
+    cpu = cpuNanos();
+    start = System.nanoTime();
+    rawFetch(config);
+    long rawMs = ms(start);
+    long rawCpu = (cpuNanos() - cpu) / 1_000_000;
+    return new Round(fullMs, warmMs, incrementalMs, rawMs, fullCpu, rawCpu, fullRequests, warmNotModified,
+        incrementalRequests, snapshot.size());
   }
 
   /** A fresh type: its ETag cache starts empty, as after a restart. */
@@ -372,6 +405,11 @@ public final class GithubCollectBench {
     System.out.printf(Locale.ROOT, "client CPU ratio full / raw: %.2fx; client + GC: %.2fx; all but JIT: %.2fx%n",
         (double) sums[0][0] / sums[1][0], (double) (sums[0][0] + sums[0][2]) / (sums[1][0] + sums[1][2]),
         (double) (sums[0][0] + sums[0][1] + sums[0][2]) / (sums[1][0] + sums[1][1] + sums[1][2]));
+  }
+
+  private static long recentSum(List<Long> values, int last) {
+    return values.size() < last ? Long.MAX_VALUE
+        : values.subList(values.size() - last, values.size()).stream().mapToLong(Long::longValue).sum();
   }
 
   /** Clock ticks of CPU since start: {client, server, gc+vm, jit}; the client is the process less the others. */
