@@ -75,6 +75,21 @@ final class RunsPageScanner {
   private final int[] lastFrom = new int[RUN_KEYS.size()];
   private final int[] lastLength = new int[RUN_KEYS.size()];
   private final String[] lastText = new String[RUN_KEYS.size()];
+  /**
+   * Key prediction: GitHub writes every run's keys in the same order, so the key at the n-th key
+   * position of a run (nested objects included) is most likely the previous run's n-th key. Kept
+   * per position: where that key's bytes are in the body, their length, the table it was looked up
+   * in and the answer. A key with the same bytes followed by a quote is that same key (those bytes
+   * were validated: no quote, backslash or control byte, valid UTF-8), with no search for its end
+   * and no lookup.
+   */
+  private static final int PREDICTED_KEYS = 96;
+  private final int[] predictedFrom = new int[PREDICTED_KEYS];
+  private final int[] predictedLength = new int[PREDICTED_KEYS];
+  private final int[] predictedIndex = new int[PREDICTED_KEYS];
+  private final Names[] predictedNames = new Names[PREDICTED_KEYS];
+  /** The position of the next key within the current run. */
+  private int keyPosition;
 
   private RunsPageScanner(byte[] body) {
     this.b = body;
@@ -162,6 +177,7 @@ final class RunsPageScanner {
   /** One run object, from its '{' to past its '}'; the fields as GithubRunsPageParser reads them. */
   private RunFields run() {
     i++;
+    keyPosition = 0;
     String id = null, runName = null, path = null, htmlUrl = null, headBranch = null, headSha = null;
     String status = null, conclusion = null, runStartedAt = null, createdAt = null, updatedAt = null;
     String repository = null;
@@ -242,6 +258,18 @@ final class RunsPageScanner {
       throw Unsupported.INSTANCE;
     }
     int from = i + 1;
+    int position = keyPosition++;
+    if (position < PREDICTED_KEYS && predictedNames[position] == names) {
+      int to = from + predictedLength[position];
+      if (to < end && b[to] == '"' && sameBytes(from, predictedFrom[position], predictedLength[position])) {
+        i = to + 1;
+        if (ws() != ':') {
+          throw Unsupported.INSTANCE;
+        }
+        i++;
+        return predictedIndex[position];
+      }
+    }
     int to = stringEnd(from);
     if (escaped || to - from > MAX_KEY_LENGTH) {
       throw Unsupported.INSTANCE;
@@ -251,7 +279,14 @@ final class RunsPageScanner {
       throw Unsupported.INSTANCE;
     }
     i++;
-    return names.indexOf(b, from, to - from);
+    int index = names.indexOf(b, from, to - from);
+    if (position < PREDICTED_KEYS) {
+      predictedFrom[position] = from;
+      predictedLength[position] = to - from;
+      predictedIndex[position] = index;
+      predictedNames[position] = names;
+    }
+    return index;
   }
 
   /**
@@ -317,6 +352,13 @@ final class RunsPageScanner {
       if ((long) LONGS.get(b, a + k) != (long) LONGS.get(b, c + k)) {
         return false;
       }
+    }
+    int rest = length - k;
+    if (rest == 0) {
+      return true;
+    }
+    if (a + k + 8 <= end && c + k + 8 <= end) { // the last 1 to 7 bytes, in one load each
+      return (((long) LONGS.get(b, a + k) ^ (long) LONGS.get(b, c + k)) & ((1L << (rest * 8)) - 1)) == 0;
     }
     for (; k < length; k++) {
       if (b[a + k] != b[c + k]) {
