@@ -427,11 +427,7 @@ final class GithubActionsConnector implements Connector {
     private RunsPage runsPage(ApiResponse response, GithubRunsPageParser.Page page, String repository) {
       List<Listed> runs = new ArrayList<>(page.runs().size());
       for (GithubMapping.RunFields item : page.runs()) {
-        PipelineRun run = GithubMapping.run(config.id(), now, repository, item);
-        // a first attempt starts when it is created: the same text, read once
-        Instant created = item.createdAt() != null && item.createdAt().equals(item.runStartedAt()) ? run.startedAt()
-            : GithubMapping.time(item.createdAt());
-        runs.add(new Listed(run, item.path(), created));
+        runs.add(new Listed(GithubMapping.run(config.id(), now, repository, item), item.path(), item.createdAt()));
       }
       return new RunsPage(List.copyOf(runs), response.nextLink().orElse(null), response.link("last").orElse(null),
           page.totalCount());

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -179,7 +180,8 @@ final class RunsPageScanner {
     i++;
     keyPosition = 0;
     String id = null, runName = null, path = null, htmlUrl = null, headBranch = null, headSha = null;
-    String status = null, conclusion = null, runStartedAt = null, createdAt = null, updatedAt = null;
+    String status = null, conclusion = null;
+    Instant runStartedAt = null, createdAt = null, updatedAt = null;
     String repository = null;
     if (ws() == '}') {
       i++;
@@ -194,9 +196,9 @@ final class RunsPageScanner {
           case HEAD_SHA -> headSha = text(-1);
           case STATUS -> status = text(STATUS);
           case CONCLUSION -> conclusion = text(CONCLUSION);
-          case RUN_STARTED_AT -> runStartedAt = text(-1);
-          case CREATED_AT -> createdAt = text(-1);
-          case UPDATED_AT -> updatedAt = text(-1);
+          case RUN_STARTED_AT -> runStartedAt = time();
+          case CREATED_AT -> createdAt = time();
+          case UPDATED_AT -> updatedAt = time();
           case REPOSITORY -> repository = fullName();
           default -> skipValue();
         }
@@ -366,6 +368,26 @@ final class RunsPageScanner {
       }
     }
     return true;
+  }
+
+  /**
+   * A time value as {@code GithubMapping.time} reads {@link #text}'s answer: GitHub's own
+   * {@code YYYY-MM-DDTHH:MM:SSZ} straight from the bytes (three strings fewer per run), anything
+   * else through that text.
+   */
+  private Instant time() {
+    if (ws() == '"') {
+      int from = i + 1;
+      int to = stringEnd(from);
+      if (!escaped && !nonAscii && to - from == 20) {
+        Instant fast = GithubMapping.utcSeconds(b, from);
+        if (fast != null) {
+          i = to + 1;
+          return fast;
+        }
+      }
+    }
+    return GithubMapping.time(text(-1));
   }
 
   /** Skips one value of any kind, validating it, without recursion (the depth is bounded). */
