@@ -120,11 +120,22 @@ final class GithubActionsConnector implements Connector {
       query.put("per_page", PER_PAGE);
       query.put("branch", options.branch());
       query.put("exclude_pull_requests", "true");
-      List<Listed> listedRuns = s.listRuns(s.api.url(path, query), repository, since);
-      if (runs.isEmpty()) {
-        runs = new ArrayList<>(listedRuns.size() + (incremental ? previous.of(repository).size() : 0));
+      Listing listing = s.listRuns(s.api.url(path, query), repository, since);
+      if (listings.size() == 1 && !incremental && listing.descending()) {
+        // the usual whole listing: newest first, each id once; in id order it is simply reversed,
+        // with no sort and no comparison of 10,000 ids on this thread (their order was checked
+        // on the page threads)
+        List<Listed> listed = listing.runs();
+        PipelineRun[] ordered = new PipelineRun[listed.size()];
+        for (int k = 0; k < ordered.length; k++) { // in listing order, as jobs are fetched in the general case
+          ordered[ordered.length - 1 - k] = detailed(s, listed.get(k).run, listed.get(k).path, previous);
+        }
+        return java.util.Arrays.asList(ordered);
       }
-      for (Listed listed : listedRuns) {
+      if (runs.isEmpty()) {
+        runs = new ArrayList<>(listing.runs().size() + (incremental ? previous.of(repository).size() : 0));
+      }
+      for (Listed listed : listing.runs()) {
         runs.add(detailed(s, listed.run, listed.path, previous));
       }
     }
@@ -246,8 +257,16 @@ final class GithubActionsConnector implements Connector {
   /** A run as listed, with its workflow file path (for {@code jobsFor}) and creation time (for the incremental stop). */
   record Listed(PipelineRun run, String path, Instant createdAt) {}
 
-  /** One page of a runs listing as kept in the {@link EtagCache}. */
-  record RunsPage(List<Listed> runs, URI next, URI last, long totalCount) {}
+  /**
+   * One page of a runs listing as kept in the {@link EtagCache}.
+   *
+   * @param descending its runs are in strictly descending id order, as GitHub lists them (checked
+   *     on the thread that read the page, while its runs are fresh in that core's cache)
+   */
+  record RunsPage(List<Listed> runs, URI next, URI last, long totalCount, boolean descending) {}
+
+  /** A listing's runs as listed, and whether they are in strictly descending id order (so no id twice). */
+  record Listing(List<Listed> runs, boolean descending) {}
 
   /** The {@code page} query parameter of a GitHub link; 1 when absent. */
   static int pageNumber(URI uri) {
@@ -353,7 +372,7 @@ final class GithubActionsConnector implements Connector {
      * The runs of a listing, newest first, down to {@code since} (all when null): paging stops
      * after the first page that reaches back before it.
      */
-    List<Listed> listRuns(URI first, String repository, Instant since) throws ConnectorException, InterruptedException {
+    Listing listRuns(URI first, String repository, Instant since) throws ConnectorException, InterruptedException {
       PageGuard guard = new PageGuard(context, ApiClient.display(first));
       List<Listed> out = new ArrayList<>();
       guard.beforePage(ApiClient.display(first));
@@ -365,10 +384,14 @@ final class GithubActionsConnector implements Connector {
       // A whole listing (no date to stop at) is fetched on up to maxInFlight threads: GitHub's
       // rel="last" link names the last page, and the pages in between differ only in "page". Each
       // page is mapped here as soon as it has arrived, while the later ones are still on the way.
+      boolean descending = true;
       try (PagesAhead ahead = since == null ? pagesUpToLast(page, guard) : PagesAhead.NONE) {
         while (true) {
           guard.afterPage(page.runs().size());
           boolean reachedBack = false;
+          // the listing stays strictly descending when this page is and begins below the last run kept
+          descending &= page.descending() && (out.isEmpty() || page.runs().isEmpty()
+              || byNumber(out.get(out.size() - 1).run().runId(), page.runs().get(0).run().runId()) > 0);
           for (Listed listed : page.runs()) {
             if (since != null && listed.createdAt() != null && listed.createdAt().isBefore(since)) {
               reachedBack = true;
@@ -380,7 +403,7 @@ final class GithubActionsConnector implements Connector {
             out.add(observed == listed.run() ? listed : new Listed(observed, listed.path(), listed.createdAt()));
           }
           if (reachedBack || page.next() == null) {
-            return out;
+            return new Listing(out, descending);
           }
           if (ahead.hasNext()) {
             page = ahead.next();
@@ -426,11 +449,15 @@ final class GithubActionsConnector implements Connector {
     /** A parsed listing page mapped into runs, with its paging links. */
     private RunsPage runsPage(ApiResponse response, GithubRunsPageParser.Page page, String repository) {
       List<Listed> runs = new ArrayList<>(page.runs().size());
+      boolean descending = true;
+      String previousId = null;
       for (GithubMapping.RunFields item : page.runs()) {
         runs.add(new Listed(GithubMapping.run(config.id(), now, repository, item), item.path(), item.createdAt()));
+        descending &= previousId == null || byNumber(previousId, item.id()) > 0;
+        previousId = item.id();
       }
       return new RunsPage(List.copyOf(runs), response.nextLink().orElse(null), response.link("last").orElse(null),
-          page.totalCount());
+          page.totalCount(), descending);
     }
 
     /** One run, or null when GitHub no longer has it. */
