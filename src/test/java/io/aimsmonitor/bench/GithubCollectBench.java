@@ -48,7 +48,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Arguments (optional): {@code runs rounds warmup}, default {@code 10000 5 10}. The warm-up rounds
  * (not timed) let the JIT compile both paths first: with two, the early timed rounds were two to
- * four times the later ones and the median measured the compiler, not the connector.
+ * four times the later ones and the median measured the compiler, not the connector. After the
+ * given number, warm-up goes on until the JIT compiler threads are quiet (at most 20 ms of their
+ * CPU over the last five rounds; at most 300 rounds): after 10 rounds they still used 20 to 60 ms
+ * of CPU per round, a core taken from the timed rounds, which hurt the connector (two cores busy)
+ * more than the sequential raw fetch (one).
  */
 public final class GithubCollectBench {
 
@@ -117,7 +121,10 @@ public final class GithubCollectBench {
   private void run(int runs, int rounds, int warmup) throws Exception {
     generate(runs);
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-    ExecutorService serverThreads = Executors.newFixedThreadPool(4);
+    java.util.concurrent.atomic.AtomicInteger serverThreadNumber = new java.util.concurrent.atomic.AtomicInteger();
+    // named, so that the CPU measure can tell the look-alike's threads from the client's
+    ExecutorService serverThreads = Executors.newFixedThreadPool(4,
+        task -> new Thread(task, "bench-server-" + serverThreadNumber.incrementAndGet()));
     server.setExecutor(serverThreads);
     server.createContext("/", this::serve);
     server.start();
@@ -140,9 +147,27 @@ public final class GithubCollectBench {
         }
         return;
       }
-      for (int i = 0; i < warmup; i++) {
-        collect(config, newType(), List.of(), true);
-        rawFetch(config);
+      // warm-up: whole rounds, all four variants (the warm cache and incremental paths need
+      // compiling too), then on until the JIT compiler threads are quiet
+      List<Long> jitTicks = new ArrayList<>();
+      int warmedUp = 0;
+      while (warmedUp < warmup || (recentSum(jitTicks, 5) > 2 && warmedUp < Math.max(warmup, 300))) {
+        long jitBefore = taskTicks()[3];
+        if (System.getenv("BENCH_MEASURE") != null) {
+          collect(config, newType(), List.of(), true);
+          rawFetch(config);
+        } else {
+          round(config);
+        }
+        jitTicks.add(taskTicks()[3] - jitBefore);
+        warmedUp++;
+      }
+      System.out.printf(Locale.ROOT, "%d warm-up rounds; JIT compiler threads over the last five: %d ms of CPU%n", warmedUp,
+          recentSum(jitTicks, 5) * 10);
+      long jitAtStart = taskTicks()[3];
+      if (System.getenv("BENCH_MEASURE") != null) {
+        measureCpu(config, Integer.parseInt(System.getenv("BENCH_MEASURE")), rounds);
+        return;
       }
       List<Long> fullMs = new ArrayList<>();
       List<Long> warmMs = new ArrayList<>();
@@ -150,47 +175,25 @@ public final class GithubCollectBench {
       List<Long> rawMs = new ArrayList<>();
       List<Long> fullCpu = new ArrayList<>();
       List<Long> rawCpu = new ArrayList<>();
-      long[] fullRequests = new long[1];
-      long[] warmNotModified = new long[1];
-      long[] incrementalRequests = new long[1];
-      int facts = 0;
+      Round last = null;
       for (int i = 0; i < rounds; i++) {
-        ConnectorType type = newType();
-        System.gc();
-        long before = requests.get();
-        long cpu = cpuNanos();
-        long start = System.nanoTime();
-        List<Fact> snapshot = collect(config, type, List.of(), true);
-        fullMs.add(ms(start));
-        fullCpu.add((cpuNanos() - cpu) / 1_000_000);
-        fullRequests[0] = requests.get() - before;
-        facts = snapshot.size();
-
-        System.gc();
-        long nm = notModified.get();
-        start = System.nanoTime();
-        collect(config, type, List.of(), true);
-        warmMs.add(ms(start));
-        warmNotModified[0] = notModified.get() - nm;
-
-        System.gc();
-        before = requests.get();
-        start = System.nanoTime();
-        collect(config, newType(), snapshot, false);
-        incrementalMs.add(ms(start));
-        incrementalRequests[0] = requests.get() - before;
-
-        System.gc();
-        cpu = cpuNanos();
-        start = System.nanoTime();
-        rawFetch(config);
-        rawMs.add(ms(start));
-        rawCpu.add((cpuNanos() - cpu) / 1_000_000);
+        last = round(config);
+        fullMs.add(last.fullMs);
+        warmMs.add(last.warmMs);
+        incrementalMs.add(last.incrementalMs);
+        rawMs.add(last.rawMs);
+        fullCpu.add(last.fullCpuMs);
+        rawCpu.add(last.rawCpuMs);
       }
+      long[] fullRequests = {last.fullRequests};
+      long[] warmNotModified = {last.warmNotModified};
+      long[] incrementalRequests = {last.incrementalRequests};
+      int facts = last.facts;
       long raw = median(rawMs);
       long full = median(fullMs);
+      long jitTimed = (taskTicks()[3] - jitAtStart) * 10;
       System.out.printf(Locale.ROOT, "| measurement (median of %d, after %d warm-up rounds) | wall time | requests |%n|---|---:|---:|%n",
-          rounds, warmup);
+          rounds, warmedUp);
       System.out.printf(Locale.ROOT, "| raw sequential GETs of the %d pages, same client settings, no parsing | %,d ms | %d |%n",
           lastPage, raw, lastPage);
       System.out.printf(Locale.ROOT, "| github-actions connector, full collection, empty ETag cache | %,d ms | %d |%n", full,
@@ -210,12 +213,54 @@ public final class GithubCollectBench {
       System.out.printf(Locale.ROOT, "median of the per-round ratios: %.2fx%n", pairRatios.get(pairRatios.size() / 2));
       System.out.printf(Locale.ROOT, "process CPU time (server and client, median): full collection %d ms, raw fetch %d ms%n",
           median(fullCpu), median(rawCpu));
+      System.out.printf(Locale.ROOT, "JIT compiler threads during the timed rounds: %d ms of CPU (%.1f ms per round)%n",
+          jitTimed, (double) jitTimed / rounds);
       System.out.printf(Locale.ROOT, "rounds: full %s, warm %s, incremental %s, raw %s (ms)%n", fullMs, warmMs,
           incrementalMs, rawMs);
     } finally {
       server.stop(0);
       serverThreads.shutdownNow();
     }
+  }
+
+  /** What one round measured: wall times (ms), process CPU (ms), requests. */
+  private record Round(long fullMs, long warmMs, long incrementalMs, long rawMs, long fullCpuMs, long rawCpuMs,
+      long fullRequests, long warmNotModified, long incrementalRequests, int facts) {}
+
+  /** One round: full collection, full refresh with the warm cache, incremental, raw fetch; a GC before each. */
+  private Round round(ConnectorConfig config) throws Exception {
+    ConnectorType type = newType();
+    System.gc();
+    long before = requests.get();
+    long cpu = cpuNanos();
+    long start = System.nanoTime();
+    List<Fact> snapshot = collect(config, type, List.of(), true);
+    long fullMs = ms(start);
+    long fullCpu = (cpuNanos() - cpu) / 1_000_000;
+    long fullRequests = requests.get() - before;
+
+    System.gc();
+    long nm = notModified.get();
+    start = System.nanoTime();
+    collect(config, type, List.of(), true);
+    long warmMs = ms(start);
+    long warmNotModified = notModified.get() - nm;
+
+    System.gc();
+    before = requests.get();
+    start = System.nanoTime();
+    collect(config, newType(), snapshot, false);
+    long incrementalMs = ms(start);
+    long incrementalRequests = requests.get() - before;
+
+    System.gc();
+    cpu = cpuNanos();
+    start = System.nanoTime();
+    rawFetch(config);
+    long rawMs = ms(start);
+    long rawCpu = (cpuNanos() - cpu) / 1_000_000;
+    return new Round(fullMs, warmMs, incrementalMs, rawMs, fullCpu, rawCpu, fullRequests, warmNotModified,
+        incrementalRequests, snapshot.size());
   }
 
   /** A fresh type: its ETag cache starts empty, as after a restart. */
@@ -297,6 +342,137 @@ public final class GithubCollectBench {
       }
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
+    }
+  }
+
+  /**
+   * {@code BENCH_MEASURE=n}: CPU and allocation per collection instead of wall time, for a shared
+   * machine where wall-time ratios are noise. {@code blocks} blocks of {@code n} full collections and
+   * {@code n} raw fetches (alternating which goes first); for each side the CPU of the process split
+   * by thread from /proc/self/task (the look-alike server's threads, the JIT compilers, GC and VM
+   * threads, and the rest: the client, i.e. the connector's threads or the raw fetch's, including
+   * page threads that ended, whose time stays in the process total), and the bytes allocated
+   * (heap growth plus what each GC freed).
+   */
+  private void measureCpu(ConnectorConfig config, int n, int blocks) throws Exception {
+    GcAccounting gc = new GcAccounting();
+    long[][] sums = new long[2][6]; // per side: client, server, gc+vm, jit (all clock ticks), wall ns, allocated bytes
+    int[] gcs = new int[2];
+    for (int b = 0; b < blocks; b++) {
+      for (int k = 0; k < 2; k++) {
+        int side = (b % 2 == 0) ? k : 1 - k; // 0 = full collection, 1 = raw fetch
+        System.gc();
+        Thread.sleep(50);
+        long[] before = taskTicks();
+        long allocated = gc.allocatedBytes();
+        int collections = gc.count();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          if (side == 0) {
+            collect(config, newType(), List.of(), true);
+          } else {
+            rawFetch(config);
+          }
+        }
+        long wall = System.nanoTime() - start;
+        long[] after = taskTicks();
+        Thread.sleep(50); // GC notifications arrive on a service thread
+        sums[side][5] += gc.allocatedBytes() - allocated;
+        gcs[side] += gc.count() - collections;
+        for (int f = 0; f < 4; f++) {
+          sums[side][f] += after[f] - before[f];
+        }
+        if (System.getenv("BENCH_VERBOSE") != null) {
+          System.out.printf(Locale.ROOT, "block %d %s: client %d, server %d, gc+vm %d, jit %d ticks, %d ms%n", b,
+              side == 0 ? "full" : "raw", after[0] - before[0], after[1] - before[1], after[2] - before[2],
+              after[3] - before[3], wall / 1_000_000);
+        }
+        sums[side][4] += wall;
+      }
+    }
+    double tick = 1000.0 / 100; // ms per clock tick (USER_HZ 100 on Linux)
+    int total = n * blocks;
+    System.out.printf(Locale.ROOT, "per collection, %d blocks of %d each (ms of CPU; JIT threads not counted):%n", blocks, n);
+    System.out.println("| side | client threads CPU | server threads CPU | GC + VM threads CPU | JIT | wall | allocated | GCs |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    String[] names = {"connector, full collection", "raw fetch"};
+    for (int side = 0; side < 2; side++) {
+      long[] s = sums[side];
+      System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f MB | %.2f |%n", names[side],
+          s[0] * tick / total, s[1] * tick / total, s[2] * tick / total, s[3] * tick / total, s[4] / 1e6 / total,
+          s[5] / 1e6 / total, (double) gcs[side] / total);
+    }
+    System.out.printf(Locale.ROOT, "client CPU ratio full / raw: %.2fx; client + GC: %.2fx; all but JIT: %.2fx%n",
+        (double) sums[0][0] / sums[1][0], (double) (sums[0][0] + sums[0][2]) / (sums[1][0] + sums[1][2]),
+        (double) (sums[0][0] + sums[0][1] + sums[0][2]) / (sums[1][0] + sums[1][1] + sums[1][2]));
+  }
+
+  private static long recentSum(List<Long> values, int last) {
+    return values.size() < last ? Long.MAX_VALUE
+        : values.subList(values.size() - last, values.size()).stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Clock ticks of CPU since start: {client, server, gc+vm, jit}; the client is the process less the others. */
+  private static long[] taskTicks() throws IOException {
+    long process = ticks(java.nio.file.Files.readString(Path.of("/proc/self/stat")));
+    long server = 0, gcVm = 0, jit = 0;
+    try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = java.nio.file.Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // a thread that ended meanwhile: its time is in the process total
+        }
+        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        long t = ticks(stat);
+        if (comm.startsWith("bench-server") || comm.startsWith("HTTP-Dispatcher")) {
+          server += t;
+        } else if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+          jit += t;
+        } else if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread")
+            || comm.startsWith("VM Periodic")) {
+          gcVm += t;
+        }
+      }
+    }
+    return new long[] {process - server - gcVm - jit, server, gcVm, jit};
+  }
+
+  /** utime + stime of a /proc stat line (fields 14 and 15). */
+  private static long ticks(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** Bytes allocated on the heap so far: what is in use now plus what every GC since the start freed. */
+  private static final class GcAccounting {
+    private final AtomicLong freed = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+    GcAccounting() {
+      for (var bean : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        ((javax.management.NotificationEmitter) bean).addNotificationListener((notification, handback) -> {
+          if (!notification.getType().equals(
+              com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+            return;
+          }
+          var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+              (javax.management.openmbean.CompositeData) notification.getUserData()).getGcInfo();
+          long before = info.getMemoryUsageBeforeGc().values().stream().mapToLong(u -> u.getUsed()).sum();
+          long after = info.getMemoryUsageAfterGc().values().stream().mapToLong(u -> u.getUsed()).sum();
+          freed.addAndGet(before - after);
+          count.incrementAndGet();
+        }, null, null);
+      }
+    }
+
+    long allocatedBytes() {
+      return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + freed.get();
+    }
+
+    int count() {
+      return count.get();
     }
   }
 

@@ -20,9 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -99,9 +101,11 @@ final class GithubActionsConnector implements Connector {
       Instant window = previous.observedAt().minus(OVERLAP);
       since = since == null || window.isAfter(since) ? window : since;
     }
-    // by id in listing order, sorted once at the end: listings come newest first, which the sort
-    // takes as one descending run, where a TreeMap rebalanced on each of 10,000 inserts (JFR, #12's bench)
-    Map<String, PipelineRun> runs = null; // sized by the first listing, not grown by doubling through 10,000 runs
+    // every run as listed (and, incremental, as carried over), then one sort by id and one per id:
+    // no hash map of 10,000 runs (hashing each new id string, an entry per run) on the main thread
+    // after the last page has arrived (JFR, #12's bench); listings come newest first, which the
+    // sort takes as one descending run
+    List<PipelineRun> runs = new ArrayList<>();
     List<String> listings = new ArrayList<>();
     if (options.workflows().isEmpty()) {
       listings.add("/repos/" + repository + "/actions/runs");
@@ -116,33 +120,56 @@ final class GithubActionsConnector implements Connector {
       query.put("per_page", PER_PAGE);
       query.put("branch", options.branch());
       query.put("exclude_pull_requests", "true");
-      List<Listed> listedRuns = s.listRuns(s.api.url(path, query), repository, since);
-      if (runs == null) {
-        runs = new LinkedHashMap<>(capacity(listedRuns.size() + (incremental ? previous.of(repository).size() : 0)));
+      Listing listing = s.listRuns(s.api.url(path, query), repository, since);
+      if (listings.size() == 1 && !incremental && listing.descending()) {
+        // the usual whole listing: newest first, each id once; in id order it is simply reversed,
+        // with no sort and no comparison of 10,000 ids on this thread (their order was checked
+        // on the page threads)
+        List<Listed> listed = listing.runs();
+        PipelineRun[] ordered = new PipelineRun[listed.size()];
+        for (int k = 0; k < ordered.length; k++) { // in listing order, as jobs are fetched in the general case
+          ordered[ordered.length - 1 - k] = detailed(s, listed.get(k).run, listed.get(k).path, previous);
+        }
+        return java.util.Arrays.asList(ordered);
       }
-      for (Listed listed : listedRuns) {
-        runs.put(listed.run.runId(), detailed(s, listed.run, listed.path, previous));
+      if (runs.isEmpty()) {
+        runs = new ArrayList<>(listing.runs().size() + (incremental ? previous.of(repository).size() : 0));
+      }
+      for (Listed listed : listing.runs()) {
+        runs.add(detailed(s, listed.run, listed.path, previous));
       }
     }
     if (incremental) {
+      Set<String> listed = new HashSet<>(capacity(runs.size()));
+      for (PipelineRun run : runs) {
+        listed.add(run.runId());
+      }
       for (PipelineRun before : previous.of(repository)) {
-        if (runs.containsKey(before.runId())) {
+        if (listed.contains(before.runId())) {
           continue;
         }
         if (before.isInProgress() || before.conclusion() == null) {
           // in progress at the last snapshot and too old to be listed again: ask for it
           JsonNode fresh = s.run(repository, before.runId());
           if (fresh != null) {
-            runs.put(before.runId(), detailed(s, GithubMapping.run(config.id(), s.now, repository, fresh),
-                text(fresh, "path"), previous));
+            runs.add(detailed(s, GithubMapping.run(config.id(), s.now, repository, fresh), text(fresh, "path"),
+                previous));
           }
         } else {
-          runs.put(before.runId(), before.withOrigin(config.id(), s.now)); // finished and older than the window
+          runs.add(before.withOrigin(config.id(), s.now)); // finished and older than the window
         }
       }
     }
-    List<PipelineRun> ordered = new ArrayList<>(runs.values());
-    ordered.sort((a, b) -> byNumber(a.runId(), b.runId()));
+    runs.sort((a, b) -> byNumber(a.runId(), b.runId())); // stable: a run listed twice stays in listing order
+    List<PipelineRun> ordered = new ArrayList<>(runs.size());
+    for (PipelineRun run : runs) {
+      int last = ordered.size() - 1;
+      if (last >= 0 && ordered.get(last).runId().equals(run.runId())) {
+        ordered.set(last, run); // listed twice (the listing moved while it was paged): as listed last
+      } else {
+        ordered.add(run);
+      }
+    }
     return ordered;
   }
 
@@ -230,8 +257,16 @@ final class GithubActionsConnector implements Connector {
   /** A run as listed, with its workflow file path (for {@code jobsFor}) and creation time (for the incremental stop). */
   record Listed(PipelineRun run, String path, Instant createdAt) {}
 
-  /** One page of a runs listing as kept in the {@link EtagCache}. */
-  record RunsPage(List<Listed> runs, URI next, URI last, long totalCount) {}
+  /**
+   * One page of a runs listing as kept in the {@link EtagCache}.
+   *
+   * @param descending its runs are in strictly descending id order, as GitHub lists them (checked
+   *     on the thread that read the page, while its runs are fresh in that core's cache)
+   */
+  record RunsPage(List<Listed> runs, URI next, URI last, long totalCount, boolean descending) {}
+
+  /** A listing's runs as listed, and whether they are in strictly descending id order (so no id twice). */
+  record Listing(List<Listed> runs, boolean descending) {}
 
   /** The {@code page} query parameter of a GitHub link; 1 when absent. */
   static int pageNumber(URI uri) {
@@ -337,7 +372,7 @@ final class GithubActionsConnector implements Connector {
      * The runs of a listing, newest first, down to {@code since} (all when null): paging stops
      * after the first page that reaches back before it.
      */
-    List<Listed> listRuns(URI first, String repository, Instant since) throws ConnectorException, InterruptedException {
+    Listing listRuns(URI first, String repository, Instant since) throws ConnectorException, InterruptedException {
       PageGuard guard = new PageGuard(context, ApiClient.display(first));
       List<Listed> out = new ArrayList<>();
       guard.beforePage(ApiClient.display(first));
@@ -349,20 +384,26 @@ final class GithubActionsConnector implements Connector {
       // A whole listing (no date to stop at) is fetched on up to maxInFlight threads: GitHub's
       // rel="last" link names the last page, and the pages in between differ only in "page". Each
       // page is mapped here as soon as it has arrived, while the later ones are still on the way.
+      boolean descending = true;
       try (PagesAhead ahead = since == null ? pagesUpToLast(page, guard) : PagesAhead.NONE) {
         while (true) {
           guard.afterPage(page.runs().size());
           boolean reachedBack = false;
+          // the listing stays strictly descending when this page is and begins below the last run kept
+          descending &= page.descending() && (out.isEmpty() || page.runs().isEmpty()
+              || byNumber(out.get(out.size() - 1).run().runId(), page.runs().get(0).run().runId()) > 0);
           for (Listed listed : page.runs()) {
             if (since != null && listed.createdAt() != null && listed.createdAt().isBefore(since)) {
               reachedBack = true;
               continue;
             }
-            // a page from the ETag cache was mapped in an earlier run: observed now
-            out.add(new Listed(listed.run().withOrigin(config.id(), now), listed.path(), listed.createdAt()));
+            // a page from the ETag cache was mapped in an earlier run: observed now (a page fetched
+            // in this run already is, and is taken as it is: no new Listed per run)
+            PipelineRun observed = listed.run().withOrigin(config.id(), now);
+            out.add(observed == listed.run() ? listed : new Listed(observed, listed.path(), listed.createdAt()));
           }
           if (reachedBack || page.next() == null) {
-            return out;
+            return new Listing(out, descending);
           }
           if (ahead.hasNext()) {
             page = ahead.next();
@@ -408,12 +449,15 @@ final class GithubActionsConnector implements Connector {
     /** A parsed listing page mapped into runs, with its paging links. */
     private RunsPage runsPage(ApiResponse response, GithubRunsPageParser.Page page, String repository) {
       List<Listed> runs = new ArrayList<>(page.runs().size());
+      boolean descending = true;
+      String previousId = null;
       for (GithubMapping.RunFields item : page.runs()) {
-        runs.add(new Listed(GithubMapping.run(config.id(), now, repository, item), item.path(),
-            GithubMapping.time(item.createdAt())));
+        runs.add(new Listed(GithubMapping.run(config.id(), now, repository, item), item.path(), item.createdAt()));
+        descending &= previousId == null || byNumber(previousId, item.id()) > 0;
+        previousId = item.id();
       }
       return new RunsPage(List.copyOf(runs), response.nextLink().orElse(null), response.link("last").orElse(null),
-          page.totalCount());
+          page.totalCount(), descending);
     }
 
     /** One run, or null when GitHub no longer has it. */

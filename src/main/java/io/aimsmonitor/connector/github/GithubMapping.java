@@ -32,27 +32,29 @@ final class GithubMapping {
   /** The same mapping from the fields read by the streaming page parser ({@link GithubRunsPageParser}). */
   static PipelineRun run(String source, Instant now, String repository, RunFields run) {
     boolean completed = "completed".equals(run.status());
-    Instant updatedAt = time(run.updatedAt());
-    Instant started = time(run.runStartedAt());
+    Instant updatedAt = run.updatedAt();
+    Instant started = run.runStartedAt();
     return new PipelineRun(source, run.htmlUrl(), now, CI_SYSTEM,
         run.repositoryFullName() != null ? run.repositoryFullName() : repository, workflowName(run), run.id(),
         run.headBranch(), run.headSha(), run.status(), completed ? run.conclusion() : null,
-        started != null ? started : time(run.createdAt()), completed ? updatedAt : null, null, updatedAt,
+        started != null ? started : run.createdAt(), completed ? updatedAt : null, null, updatedAt,
         List.of());
   }
 
   /**
    * The fields of a workflow run object that the mapping reads, each as {@code JsonFields.text}
-   * reads it (a scalar as text; null, blank, an object or an array as null).
+   * reads it (a scalar as text; null, blank, an object or an array as null), the three times as
+   * {@link #time(String)} reads that text (the page scanner reads GitHub's own form straight from
+   * the bytes, with no string in between).
    */
   record RunFields(String id, String name, String path, String htmlUrl, String headBranch, String headSha,
-      String status, String conclusion, String runStartedAt, String createdAt, String updatedAt,
+      String status, String conclusion, Instant runStartedAt, Instant createdAt, Instant updatedAt,
       String repositoryFullName) {
 
     static RunFields of(JsonNode run) {
       return new RunFields(text(run, "id"), text(run, "name"), text(run, "path"), text(run, "html_url"),
           text(run, "head_branch"), text(run, "head_sha"), text(run, "status"), text(run, "conclusion"),
-          text(run, "run_started_at"), text(run, "created_at"), text(run, "updated_at"),
+          time(run, "run_started_at"), time(run, "created_at"), time(run, "updated_at"),
           text(run.path("repository"), "full_name"));
     }
   }
@@ -100,16 +102,22 @@ final class GithubMapping {
    * {@link Instant#parse} then reads as before.
    */
   static Instant utcSeconds(String v) {
-    if (v.length() != 20 || v.charAt(4) != '-' || v.charAt(7) != '-' || v.charAt(10) != 'T' || v.charAt(13) != ':'
-        || v.charAt(16) != ':' || v.charAt(19) != 'Z') {
+    // a character past Latin-1 becomes '?', which is no digit or separator: null, as it should be
+    return v.length() != 20 ? null : utcSeconds(v.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0);
+  }
+
+  /** {@link #utcSeconds(String)} of the 20 bytes at {@code from} (ASCII), for the page scanner. */
+  static Instant utcSeconds(byte[] v, int from) {
+    if (v[from + 4] != '-' || v[from + 7] != '-' || v[from + 10] != 'T' || v[from + 13] != ':'
+        || v[from + 16] != ':' || v[from + 19] != 'Z') {
       return null;
     }
-    int year = digits(v, 0, 4);
-    int month = digits(v, 5, 2);
-    int day = digits(v, 8, 2);
-    int hour = digits(v, 11, 2);
-    int minute = digits(v, 14, 2);
-    int second = digits(v, 17, 2);
+    int year = digits(v, from, 4);
+    int month = digits(v, from + 5, 2);
+    int day = digits(v, from + 8, 2);
+    int hour = digits(v, from + 11, 2);
+    int minute = digits(v, from + 14, 2);
+    int second = digits(v, from + 17, 2);
     if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
         || second < 0 || second > 59 || day > lengthOfMonth(year, month)) {
       return null;
@@ -143,10 +151,10 @@ final class GithubMapping {
     return total - 719_528; // days from 0000-01-01 to 1970-01-01
   }
 
-  private static int digits(String s, int from, int count) {
+  private static int digits(byte[] s, int from, int count) {
     int n = 0;
     for (int i = from; i < from + count; i++) {
-      char c = s.charAt(i);
+      int c = s[i];
       if (c < '0' || c > '9') {
         return -1;
       }

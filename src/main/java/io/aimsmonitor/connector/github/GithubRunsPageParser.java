@@ -122,7 +122,8 @@ final class GithubRunsPageParser {
   /** One run object, the parser on its START_OBJECT; leaves it on the matching END_OBJECT. */
   private static RunFields run(JsonParser p) {
     String id = null, runName = null, path = null, htmlUrl = null, headBranch = null, headSha = null;
-    String status = null, conclusion = null, runStartedAt = null, createdAt = null, updatedAt = null;
+    String status = null, conclusion = null;
+    java.time.Instant runStartedAt = null, createdAt = null, updatedAt = null;
     String repository = null;
     String name;
     while ((name = p.nextName()) != null) {
@@ -136,9 +137,9 @@ final class GithubRunsPageParser {
         case "head_sha" -> headSha = text(p);
         case "status" -> status = text(p);
         case "conclusion" -> conclusion = text(p);
-        case "run_started_at" -> runStartedAt = text(p);
-        case "created_at" -> createdAt = text(p);
-        case "updated_at" -> updatedAt = text(p);
+        case "run_started_at" -> runStartedAt = GithubMapping.time(text(p));
+        case "created_at" -> createdAt = GithubMapping.time(text(p));
+        case "updated_at" -> updatedAt = GithubMapping.time(text(p));
         case "repository" -> repository = fullName(p);
         default -> p.skipChildren();
       }

@@ -127,6 +127,20 @@ class GithubActionsConnectorTest {
   }
 
   @Test
+  void aRunListedOnTwoPagesBecauseTheListingMovedIsOneRunAsListedLast() throws Exception {
+    // a run created while the listing is paged pushes 30433645 from page 1 onto page 2, where it is
+    // read again, later, and finished differently
+    server.stubFor(page(1).willReturn(okJson(resource("connector/github/runs-page1.json")).withHeader("Link", link(RUNS, 2, 2))));
+    server.stubFor(page(2).willReturn(okJson(resource("connector/github/runs-page2.json").replace("30433642", "30433645"))));
+
+    Run run = collect(Map.of());
+
+    assertEquals(List.of("30433645", "30433650"), run.runs().stream().map(PipelineRun::runId).toList());
+    assertEquals("failure", run.run("30433645").conclusion());
+    assertEquals("feature/queues", run.run("30433645").branch());
+  }
+
+  @Test
   void aRunInProgressIsRecordedAsSuchAndNeverCountsAsPassed() throws Exception {
     stubTwoPages();
 

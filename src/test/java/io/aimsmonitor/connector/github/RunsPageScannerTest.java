@@ -64,6 +64,24 @@ class RunsPageScannerTest {
   }
 
   @Test
+  void keysPredictedFromThePreviousRunAreStillReadForWhatTheyAre() throws Exception {
+    // the scanner expects each run's keys in the previous run's order; a run whose keys differ
+    // (longer, shorter, a prefix of the expected one, another order, nested differently) is read as it is
+    String first = "{\"id\": 1, \"name\": \"a\", \"status\": \"completed\", \"conclusion\": \"success\","
+        + " \"repository\": {\"full_name\": \"o/r\"}}";
+    List<String> seconds = List.of(
+        "{\"id\": 2, \"name2\": \"b\", \"status\": \"queued\", \"conclusion\": null, \"repository\": {\"full_name\": \"o/s\"}}",
+        "{\"id\": 2, \"nam\": \"b\", \"statu\": \"queued\", \"conclusio\": \"x\", \"repository\": {\"full_nam\": \"o/s\"}}",
+        "{\"id\": 2, \"status\": \"queued\", \"name\": \"b\", \"repository\": {\"full_name\": \"o/s\"}, \"conclusion\": \"y\"}",
+        "{\"id\": 2, \"name\": {\"status\": \"completed\", \"conclusion\": \"success\"}, \"repository\": \"o/s\"}",
+        "{\"id\": 2, \"name\": \"b\", \"status\": \"completed\", \"conclusion\": \"success\", \"repository\": {\"full_name\": \"o/r\"}}");
+    for (String second : seconds) {
+      byte[] body = ("{\"workflow_runs\": [" + first + ", " + second + "]}").getBytes(StandardCharsets.UTF_8);
+      assertThat(RunsPageScanner.parse(body)).as(second).isEqualTo(GithubRunsPageParser.parseWithJackson(body));
+    }
+  }
+
+  @Test
   void whatTheScannerDoesNotReadItselfIsReadByJacksonWithTheSameResult() throws Exception {
     List<String> bodies = List.of(
         "\ufeff{\"workflow_runs\": [{\"id\": 1}]}", // byte order mark
