@@ -349,6 +349,20 @@ public class FindingRepository {
   private Map<String, List<String>> owners(Collection<String> ids) {
     Map<String, List<String>> out = new HashMap<>();
     List<String> all = List.copyOf(ids);
+    if (postgres()) {
+      // one array per ARRAY_CHUNK ids: a reconciliation reads the owners of every open finding, and
+      // without statistics (a fresh table, autovacuum not yet run) each statement may scan the table
+      for (List<String> chunk : chunks(all, ARRAY_CHUNK)) {
+        template.query(con -> {
+          java.sql.PreparedStatement ps = con.prepareStatement(
+              "SELECT finding_id, owner FROM finding_owner WHERE finding_id = ANY(?) ORDER BY finding_id, owner");
+          ps.setArray(1, con.createArrayOf("varchar", chunk.toArray()));
+          return ps;
+        }, (rs, n) -> Map.entry(rs.getString(1), rs.getString(2)))
+            .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+      }
+      return out;
+    }
     for (int i = 0; i < all.size(); i += CHUNK) {
       jdbc.sql("SELECT finding_id, owner FROM finding_owner WHERE finding_id IN (:ids) ORDER BY finding_id, owner")
           .param("ids", all.subList(i, Math.min(all.size(), i + CHUNK)))
