@@ -95,12 +95,15 @@ public class FindingRepository {
       + " f.stale, f.first_seen, " + LAST_SEEN + " AS seen_at, f.resolved_at";
 
   private static final int CHUNK = 500;
+  /** Ids per statement where PostgreSQL takes them as one array parameter. */
+  private static final int ARRAY_CHUNK = 10_000;
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
   private final TransactionTemplate tx;
   private final HashChains chains;
   private final FindingCounts counts;
+  private volatile Boolean h2;
 
   public FindingRepository(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
     this.jdbc = jdbc;
@@ -156,6 +159,17 @@ public class FindingRepository {
 
   private void readIn(String column, List<String> values, org.springframework.jdbc.core.RowMapper<Finding> mapper,
       Map<String, Finding> out) {
+    if (postgres()) { // one array parameter per ARRAY_CHUNK ids: a twentieth of the round trips (storedIds)
+      for (List<String> chunk : chunks(values, ARRAY_CHUNK)) {
+        template.query(con -> {
+          java.sql.PreparedStatement ps = con.prepareStatement("SELECT " + FINDING_COLUMNS + " FROM finding f WHERE "
+              + column + " = ANY(?)");
+          ps.setArray(1, con.createArrayOf("varchar", chunk.toArray()));
+          return ps;
+        }, mapper).forEach(f -> out.put(f.id(), f));
+      }
+      return;
+    }
     for (int i = 0; i < values.size(); i += CHUNK) {
       List<String> chunk = values.subList(i, Math.min(values.size(), i + CHUNK));
       jdbc.sql("SELECT " + FINDING_COLUMNS + " FROM finding f WHERE " + column + " IN (:values)").param("values", chunk)
@@ -196,10 +210,9 @@ public class FindingRepository {
       return;
     }
     tx.executeWithoutResult(status -> {
-      template.batchUpdate("UPDATE finding SET last_seen = ?, seen_live = TRUE WHERE id = ?",
-          result.seenUnchanged().stream().map(id -> new Object[] {utc(result.at()), id}).toList());
-      template.batchUpdate("UPDATE finding SET last_seen = ?, seen_live = FALSE WHERE id = ?",
-          result.unseen().entrySet().stream().map(e -> new Object[] {utc(e.getValue()), e.getKey()}).toList());
+      markSeen(result.seenUnchanged().stream().collect(java.util.stream.Collectors.toMap(id -> id, id -> result.at(),
+          (a, b) -> a, LinkedHashMap::new)), true);
+      markSeen(result.unseen(), false);
       List<Finding> changed = result.changed();
       Set<String> stored = storedIds(changed.stream().map(Finding::id).toList());
       List<Finding> updates = changed.stream().filter(f -> stored.contains(f.id())).toList();
@@ -249,9 +262,50 @@ public class FindingRepository {
     }).toList());
   }
 
-  /** Which of these findings have a row, read {@value #CHUNK} ids per query. */
+  /**
+   * Sets {@code last_seen} (and {@code seen_live} to {@code live}) of these findings. On PostgreSQL one
+   * {@code UPDATE ... WHERE id = ANY(?)} per {@value #ARRAY_CHUNK} ids with the same time; elsewhere a
+   * batch of one UPDATE per id. WHY: a JDBC batch of UPDATEs is still one statement executed per row
+   * on the server (a batch only saves round trips; {@code reWriteBatchedInserts} rewrites INSERTs
+   * only), which cost most of the 9-13 s of 100,000 findings seen again on PostgreSQL (issue #14).
+   */
+  private void markSeen(Map<String, java.time.Instant> seenAt, boolean live) {
+    String set = "UPDATE finding SET last_seen = ?, seen_live = " + (live ? "TRUE" : "FALSE");
+    if (!postgres()) {
+      template.batchUpdate(set + " WHERE id = ?",
+          seenAt.entrySet().stream().map(e -> new Object[] {utc(e.getValue()), e.getKey()}).toList());
+      return;
+    }
+    Map<java.time.Instant, List<String>> byTime = new LinkedHashMap<>();
+    seenAt.forEach((id, at) -> byTime.computeIfAbsent(at, k -> new ArrayList<>()).add(id));
+    byTime.forEach((at, ids) -> {
+      for (List<String> chunk : chunks(ids, ARRAY_CHUNK)) {
+        template.update(con -> {
+          java.sql.PreparedStatement ps = con.prepareStatement(set + " WHERE id = ANY(?)");
+          ps.setObject(1, utc(at));
+          ps.setArray(2, con.createArrayOf("varchar", chunk.toArray()));
+          return ps;
+        });
+      }
+    });
+  }
+
+  /**
+   * Which of these findings have a row: on PostgreSQL {@value #ARRAY_CHUNK} ids per query as one
+   * array parameter, elsewhere {@value #CHUNK} per query as a list.
+   */
   private Set<String> storedIds(List<String> ids) {
     Set<String> out = new java.util.HashSet<>();
+    if (postgres()) {
+      for (List<String> chunk : chunks(ids, ARRAY_CHUNK)) {
+        out.addAll(template.query(con -> {
+          java.sql.PreparedStatement ps = con.prepareStatement("SELECT id FROM finding WHERE id = ANY(?)");
+          ps.setArray(1, con.createArrayOf("varchar", chunk.toArray()));
+          return ps;
+        }, (rs, n) -> rs.getString(1)));
+      }
+      return out;
+    }
     for (List<String> chunk : chunks(ids)) {
       out.addAll(jdbc.sql("SELECT id FROM finding WHERE id IN (:ids)").param("ids", chunk).query(String.class).list());
     }
@@ -259,9 +313,13 @@ public class FindingRepository {
   }
 
   private static List<List<String>> chunks(List<String> ids) {
+    return chunks(ids, CHUNK);
+  }
+
+  private static List<List<String>> chunks(List<String> ids, int size) {
     List<List<String>> out = new ArrayList<>();
-    for (int i = 0; i < ids.size(); i += CHUNK) {
-      out.add(ids.subList(i, Math.min(ids.size(), i + CHUNK)));
+    for (int i = 0; i < ids.size(); i += size) {
+      out.add(ids.subList(i, Math.min(ids.size(), i + size)));
     }
     return out;
   }
@@ -291,6 +349,20 @@ public class FindingRepository {
   private Map<String, List<String>> owners(Collection<String> ids) {
     Map<String, List<String>> out = new HashMap<>();
     List<String> all = List.copyOf(ids);
+    if (postgres()) {
+      // one array per ARRAY_CHUNK ids: a reconciliation reads the owners of every open finding, and
+      // without statistics (a fresh table, autovacuum not yet run) each statement may scan the table
+      for (List<String> chunk : chunks(all, ARRAY_CHUNK)) {
+        template.query(con -> {
+          java.sql.PreparedStatement ps = con.prepareStatement(
+              "SELECT finding_id, owner FROM finding_owner WHERE finding_id = ANY(?) ORDER BY finding_id, owner");
+          ps.setArray(1, con.createArrayOf("varchar", chunk.toArray()));
+          return ps;
+        }, (rs, n) -> Map.entry(rs.getString(1), rs.getString(2)))
+            .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+      }
+      return out;
+    }
     for (int i = 0; i < all.size(); i += CHUNK) {
       jdbc.sql("SELECT finding_id, owner FROM finding_owner WHERE finding_id IN (:ids) ORDER BY finding_id, owner")
           .param("ids", all.subList(i, Math.min(all.size(), i + CHUNK)))
@@ -327,7 +399,8 @@ public class FindingRepository {
     Map<String, Object> countParams = new LinkedHashMap<>(params);
     List<String> version = new ArrayList<>(1);
     Map<String, ReviewRepository.WorkflowRow> workflows = new HashMap<>();
-    List<FindingSummary> rows = new ArrayList<>(jdbc.sql(pageQuery(where, sort, after, limit + 1, params))
+    List<FindingSummary> rows = new ArrayList<>(jdbc.sql(pageQuery(where, sort, after, limit + 1, params,
+            rangesAfterCursor()))
         .params(params).query((rs, n) -> {
           if (n == 0) {
             version.add(FindingCounts.version(rs.getObject("version_run"), rs.getObject("version_event")));
@@ -357,9 +430,57 @@ public class FindingRepository {
    */
   static String pageQuery(String where, FindingSort sort, FindingSort.Cursor after, int rows,
       Map<String, Object> params) {
-    String page = "SELECT " + SUMMARY_COLUMNS + " FROM finding f" + keyset(where, sort, after, params) + sort.orderBy()
-        + " FETCH FIRST " + rows + " ROWS ONLY";
+    return pageQuery(where, sort, after, rows, params, false);
+  }
+
+  /**
+   * As {@link #pageQuery(String, FindingSort, FindingSort.Cursor, int, Map)}; with {@code ranges} the
+   * part after a cursor is read as two exact index ranges ({@link #keysetPage}), as on H2.
+   */
+  static String pageQuery(String where, FindingSort sort, FindingSort.Cursor after, int rows,
+      Map<String, Object> params, boolean ranges) {
+    String page = keysetPage(SUMMARY_COLUMNS, where, sort, after, rows, params, ranges);
     return PAGE_WITH_OWNERS_AND_WORKFLOW.formatted(page, sort.pageOrderBy());
+  }
+
+  /**
+   * Up to {@code rows} findings ({@code columns} of {@code f}) matching {@code where} in {@code sort}
+   * order after {@code after}. On PostgreSQL one index range bounded by a row comparison
+   * ({@link FindingSort#after()}). With {@code ranges} (H2): a {@code UNION ALL} of the rows of the
+   * cursor's sort value after its id and the rows past that value, each its own bounded index range
+   * read in order and limited, then merged and limited again ({@link FindingSort#afterAsRanges()}).
+   */
+  private static String keysetPage(String columns, String where, FindingSort sort, FindingSort.Cursor after, int rows,
+      Map<String, Object> params, boolean ranges) {
+    String limit = " FETCH FIRST " + rows + " ROWS ONLY";
+    if (after == null || !ranges) {
+      return "SELECT " + columns + " FROM finding f" + keyset(where, sort, after, params) + sort.orderBy() + limit;
+    }
+    params.put("cursor_value", after.boundValue());
+    params.put("cursor_id", after.id());
+    Object next = after.nextBoundValue();
+    if (next != null) {
+      params.put("cursor_next", next);
+    }
+    String from = "(SELECT " + columns + " FROM finding f" + (where.isEmpty() ? " WHERE " : where + " AND ");
+    String[] parts = sort.afterAsRanges();
+    return "SELECT * FROM (" + from + parts[0] + sort.orderBy() + limit + ") UNION ALL " + from + parts[1]
+        + sort.orderBy() + limit + ")) p" + sort.pageOrderBy() + limit;
+  }
+
+  private boolean postgres() {
+    return !rangesAfterCursor();
+  }
+
+  /** Whether the data source is H2, whose pages after a cursor are read as two ranges ({@link #keysetPage}). */
+  private boolean rangesAfterCursor() {
+    Boolean known = h2;
+    if (known == null) {
+      known = "H2".equals(template.execute((org.springframework.jdbc.core.ConnectionCallback<String>) c -> c.getMetaData()
+          .getDatabaseProductName()));
+      h2 = known;
+    }
+    return known;
   }
 
   /**
@@ -408,8 +529,7 @@ public class FindingRepository {
     while (true) {
       Map<String, Object> params = new LinkedHashMap<>();
       String where = filter.where(params);
-      String sql = "SELECT " + FINDING_COLUMNS + " FROM finding f" + keyset(where, sort, after, params) + sort.orderBy()
-          + " FETCH FIRST " + chunk + " ROWS ONLY";
+      String sql = keysetPage(FINDING_COLUMNS, where, sort, after, chunk, params, rangesAfterCursor());
       List<Finding> rows = jdbc.sql(sql).params(params).query(this::finding).list();
       Map<String, List<String>> owners = owners(rows.stream().map(Finding::id).toList());
       rows.forEach(f -> action.accept(withOwners(f, owners)));

@@ -92,6 +92,29 @@ public record FindingSort(Key key, boolean descending) {
   }
 
   /**
+   * The condition "after this cursor" as two exact index ranges, for H2: rows of the cursor's own
+   * sort value after its id ({@code [0]}), and rows past that value ({@code [1]}). Each becomes a
+   * bounded range of the (key, id) index, so a page after a cursor reads about its own rows
+   * wherever it is in the list. WHY: H2 bounds a row-value comparison by its first column only,
+   * and a strict bound {@code key < v} on a column that leads an index by the whole band
+   * {@code key = v} (it positions at {@code v} and filters), so the form of {@link #after()} read
+   * every row of the cursor's severity before it: 20,000 rows for a page in the middle of a band at
+   * 100,000 findings (issue #14). The band past the value is therefore bounded inclusively by the
+   * next value where the key has one: the next rank for a severity, the next microsecond (the
+   * stored precision on H2 and PostgreSQL) for a time. A rule id has no previous string, and the
+   * derived last-seen time no index, so those two keep the strict bound (correct, and read as before).
+   */
+  String[] afterAsRanges() {
+    String op = descending ? "<" : ">";
+    String same = "(" + key.column() + " = :cursor_value AND f.id " + op + " :cursor_id)";
+    String past = switch (key) {
+      case SEVERITY, FIRST_SEEN -> key.column() + " " + op + "= :cursor_next";
+      case LAST_SEEN, RULE -> key.column() + " " + op + " :cursor_value";
+    };
+    return new String[] {same, "(" + past + ")"};
+  }
+
+  /**
    * Where a page ended: the sort it belongs to, and the last row's sort value and id. Opaque to
    * clients (URL-safe base64); a cursor is only valid with the sort it was made for.
    */
@@ -133,6 +156,24 @@ public record FindingSort(Key key, boolean descending) {
 
     Object boundValue() {
       return value instanceof Instant i ? SnapshotRepository.utc(i) : value;
+    }
+
+    /**
+     * The nearest value past this cursor's in its sort direction, for {@link #afterAsRanges()}'s
+     * inclusive bound: the next severity rank, or the next microsecond. Null for the other keys.
+     */
+    Object nextBoundValue() {
+      return switch (sort.key()) {
+        case SEVERITY -> ((Number) value).intValue() + (sort.descending() ? -1 : 1);
+        case FIRST_SEEN -> {
+          // the nearest whole microsecond strictly past the value (it is one already when read from a row)
+          Instant v = (Instant) value;
+          Instant whole = v.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+          yield SnapshotRepository.utc(sort.descending() ? (whole.equals(v) ? whole.minusNanos(1_000) : whole)
+              : whole.plusNanos(1_000));
+        }
+        case LAST_SEEN, RULE -> null;
+      };
     }
   }
 }

@@ -31,6 +31,13 @@ class FindingQueryPostgresTest extends FindingQueryScenario {
   }
 
   @Test
+  void pagesCrossSortValueBoundaries() throws Exception {
+    try (var db = TestDatabases.postgres()) {
+      pagesCrossSortValueBoundaries(TestStore.on(db.dataSource()).findings());
+    }
+  }
+
+  @Test
   void totalsAreCountedOncePerChange() throws Exception {
     try (var db = TestDatabases.postgres()) {
       totalsAreCountedOncePerChange(TestStore.on(db.dataSource()));

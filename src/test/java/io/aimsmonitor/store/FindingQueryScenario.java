@@ -208,6 +208,52 @@ abstract class FindingQueryScenario {
     assertThat(repo.countsRead() - before).isEqualTo(3);
   }
 
+  /**
+   * Pages that cross from one sort value to the next (a severity band, a first-seen time) return the
+   * tail of one and the head of the next, in order, each finding exactly once, for every page size,
+   * in both directions, with and without a filter. WHY: a page after a cursor is read as two ranges
+   * on H2 ({@link FindingSort#afterAsRanges()}), the second bounded inclusively by the next value
+   * (the next rank, the next microsecond); an off-by-one there skips or repeats a band's edge.
+   * First-seen times here are whole microseconds apart and shared by several findings.
+   */
+  void pagesCrossSortValueBoundaries(FindingRepository repo) {
+    List<Finding> batch = new ArrayList<>();
+    int[] bandSizes = {5, 1, 9, 2, 4}; // INFO .. CRITICAL: uneven, so pages start and end at every offset
+    int n = 0;
+    for (int rank = 0; rank < bandSizes.length; rank++) {
+      for (int j = 0; j < bandSizes[rank]; j++, n++) {
+        Finding f = finding(n, Severity.values()[rank], n % 6 == 5 ? Status.RESOLVED : Status.OPEN, false);
+        Instant firstSeen = T0.plusNanos(1_000L * (n / 3)); // three findings per microsecond, neighbours 1 µs apart
+        batch.add(new Finding(f.id(), f.ruleId(), f.pack(), f.title(), f.severity(), f.controls(), f.message(),
+            f.remediation(), f.subject(), f.evidence(), f.status(), f.stale(), firstSeen, f.lastSeen(), f.resolvedAt(),
+            f.owners()));
+      }
+    }
+    store(repo, batch);
+    boolean crossed = false;
+    for (FindingFilter filter : List.of(FindingFilter.all(), FindingFilter.all().and(FindingFilter.status(Status.OPEN)))) {
+      for (FindingSort.Key key : List.of(FindingSort.Key.SEVERITY, FindingSort.Key.FIRST_SEEN)) {
+        for (boolean desc : new boolean[] {false, true}) {
+          FindingSort sort = new FindingSort(key, desc);
+          Comparator<Finding> order = (key == FindingSort.Key.SEVERITY ? Comparator.comparing(Finding::severity)
+              : Comparator.comparing(Finding::firstSeen)).thenComparing(Finding::id);
+          List<String> expected = batch.stream().filter(f -> filter.conditions().isEmpty() || f.isOpen())
+              .sorted(desc ? order.reversed() : order).map(Finding::id).toList();
+          for (int limit = 1; limit <= expected.size() + 1; limit++) {
+            List<FindingSummary> walked = walk(repo, filter, sort, limit);
+            assertThat(walked.stream().map(FindingSummary::id).toList()).as(sort.label() + " by " + limit)
+                .containsExactlyElementsOf(expected);
+          }
+          FindingRepository.SummaryPage page = repo.page(filter, sort, null, 4);
+          page = repo.page(filter, sort, page.next(), 4);
+          crossed |= key == FindingSort.Key.SEVERITY
+              && page.items().stream().map(FindingSummary::severity).distinct().count() > 1;
+        }
+      }
+    }
+    assertThat(crossed).as("a page after a cursor spans two severities").isTrue();
+  }
+
   private static Finding withStatus(Finding f, Status status) {
     return new Finding(f.id(), f.ruleId(), f.pack(), f.title(), f.severity(), f.controls(), f.message(), f.remediation(),
         f.subject(), f.evidence(), status, false, f.firstSeen(), f.lastSeen(), T0, f.owners());
