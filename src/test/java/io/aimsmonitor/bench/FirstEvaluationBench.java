@@ -27,15 +27,18 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The first evaluation of {@link ScaleBench} alone, with the store step timed apart (issue #14: at
  * 1,000,000 facts 170 of its 209 s were writing the new findings to H2). Prints one line: database,
- * facts, first evaluation s, of which store s, findings and events written, rows/s, peak heap MB;
- * then checks the hash chain of finding events. Arguments: {@code facts [h2|postgres]}.
+ * facts, first evaluation s, of which store s (wall and process CPU), rows written, rows/s, peak
+ * heap MB; then checks the hash chain of finding events (unless {@code -Daims.bench.noverify=true}).
+ * Arguments: {@code facts [h2|postgres]}. {@code -Daims.bench.replays=N} applies the same
+ * reconciliation again to fresh H2 databases ({@link #replays}); {@code -Daims.bench.h2suffix}
+ * appends settings to the H2 URL (e.g. {@code ;CACHE_SIZE=65536}).
  */
 public final class FirstEvaluationBench {
 
   /**
    * Applies the first evaluation's reconciliation again to fresh H2 databases, {@code n} times each
-   * way when {@code aims.bench.variants} names two settings of a system property to alternate
-   * ({@code name=a,b}), back to back: wall and process CPU seconds per apply.
+   * way when {@code aims.bench.variants} names settings of a system property to alternate
+   * ({@code name=a|b}), back to back: wall and process CPU seconds per apply.
    */
   private static void replays(Reconciler.Result result, int n) throws Exception {
     String variants = System.getProperty("aims.bench.variants", "");
@@ -71,7 +74,9 @@ public final class FirstEvaluationBench {
     int versions = (int) Math.round(facts / 2.6);
     Path dir = Files.createTempDirectory("aims-first");
     MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
-    try (BenchDatabases.Db db = dbName.equals("h2") ? BenchDatabases.h2(dir) : BenchDatabases.postgres("first")) {
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    try (BenchDatabases.Db db = dbName.equals("h2") ? BenchDatabases.h2(dir, System.getProperty("aims.bench.h2suffix", ""))
+        : BenchDatabases.postgres("first")) {
       TestStore store = TestStore.on(db.dataSource());
       JdbcClient jdbc = JdbcClient.create(db.dataSource());
       ConnectorConfig config = new ConnectorConfig("bench", "file", null, null, "0 0 * * * ?", Duration.ofHours(1),
@@ -80,14 +85,17 @@ public final class FirstEvaluationBench {
       RuleBook book = new RuleBook(Path.of("rules"), new RulePackLoader(ControlCatalog.bundled()), Map.of(), clock);
       book.reload();
       long[] storeNanos = {0};
+      long[] storeCpu = {0};
       Reconciler.Result[] stored = {null};
       MonitorService monitor = new MonitorService(new ConnectorInstances(dir, List.of(config), types),
           new CollectionRunner(types, new Secrets(Map.of()), clock), store.snapshots(), book,
           new Evaluator(Evaluator.Incremental.DEFAULT), new Reconciler(), store.findings(), store.evaluations(),
           UnaryOperator.identity(), clock, (result, inScope) -> {
             long t = System.nanoTime();
+            long cpu = os.getProcessCpuTime();
             store.findings().apply(result);
             storeNanos[0] += System.nanoTime() - t;
+            storeCpu[0] += os.getProcessCpuTime() - cpu;
             stored[0] = result;
           }, (f, at) -> { });
       List<Fact> estate = EvaluationBench.registry(versions, clock.instant());
@@ -106,8 +114,8 @@ public final class FirstEvaluationBench {
       long owners = jdbc.sql("SELECT COUNT(*) FROM finding_owner").query(Long.class).single();
       long controls = jdbc.sql("SELECT COUNT(*) FROM finding_control").query(Long.class).single();
       long rows = findings + events + owners + controls;
-      System.out.printf(java.util.Locale.ROOT, "%s facts=%d first_s=%.2f store_s=%.2f findings=%d events=%d owners=%d"
-          + " controls=%d rows_per_s=%.0f findings_per_s=%.0f peak_heap_mb=%d%n", db.name(), facts, firstS, storeS,
+      System.out.printf(java.util.Locale.ROOT, "%s facts=%d first_s=%.2f store_s=%.2f store_cpu_s=%.2f findings=%d events=%d owners=%d"
+          + " controls=%d rows_per_s=%.0f findings_per_s=%.0f peak_heap_mb=%d%n", db.name(), facts, firstS, storeS, storeCpu[0] / 1e9,
           findings, events, owners, controls, rows / storeS, findings / storeS, heap);
       if (!Boolean.getBoolean("aims.bench.noverify")) {
         var report = new io.aimsmonitor.integrity.HashChains(new org.springframework.jdbc.core.JdbcTemplate(
