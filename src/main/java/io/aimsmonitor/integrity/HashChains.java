@@ -52,7 +52,7 @@ public class HashChains {
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
   private final TransactionTemplate tx;
-  private volatile Boolean postgres;
+  private volatile Vendor vendor;
 
   public HashChains(JdbcTemplate template) {
     DataSource dataSource = Objects.requireNonNull(template.getDataSource(), "a JdbcTemplate with a DataSource");
@@ -81,12 +81,15 @@ public class HashChains {
    * Inserts rows into a chained table, chained, in the order given: the same entries as inserting
    * them and then calling {@link #seal}. Joins the caller's transaction if there is one.
    *
-   * <p>WHY: on PostgreSQL the rows are inserted with their links, their ids drawn beforehand from the
-   * table's identity sequence (as the column's default would draw them), so nothing is read back or
-   * updated; sealing afterwards wrote a second version of every row and of its four index entries,
-   * a fifth of the server's work when 100,000 findings open at once (issue #14). Each {@code at} is
-   * rounded to the microsecond as both databases round it when storing, so that the hash covers the
-   * value {@link #verify} reads back. On other databases (H2) the rows are inserted, then sealed.
+   * <p>WHY: the rows are inserted with their links, their ids drawn beforehand (as the column's
+   * default would draw them), so nothing is read back or updated; sealing afterwards wrote a second
+   * version of every row and of its index entries, a fifth of PostgreSQL's work when 100,000
+   * findings open at once, and on H2 a fifth of the store's CPU plus as many undo-log entries again
+   * for the commit to walk (issue #14). On PostgreSQL the ids come from the table's identity
+   * sequence; on H2 ({@link #h2Ids}) the identity is moved past the ids taken, under the chain's
+   * head lock. Each {@code at} is rounded to the microsecond as both databases round it when
+   * storing, so that the hash covers the value {@link #verify} reads back. On other databases, or an
+   * H2 user that may not alter the table, the rows are inserted, then sealed.
    *
    * @param rows per row, the value of each of the chain's columns except {@code id}: {@code at} an
    *     {@link Instant}, the others text (or null)
@@ -98,7 +101,8 @@ public class HashChains {
     List<String> columns = chain.columns().stream().filter(c -> !c.equals("id")).toList();
     String placeholders = String.join(",", java.util.Collections.nCopies(columns.size(), "?"));
     tx.executeWithoutResult(status -> {
-      if (!postgres()) {
+      Vendor vendor = vendor();
+      if (vendor == Vendor.OTHER) {
         template.batchUpdate("INSERT INTO " + chain.table() + " (" + String.join(", ", columns) + ") VALUES ("
             + placeholders + ")", rows.stream().map(r -> columns.stream().map(c -> stored(c, r.get(c))).toArray()).toList());
         seal(chain);
@@ -106,14 +110,12 @@ public class HashChains {
       }
       Head head = lockHead(chain);
       Head last = chainUnchained(chain, head); // rows a writer left unchained come first, as seal would put them
-      String sequence = jdbc.sql("SELECT pg_get_serial_sequence(?, 'id')").param(chain.table()).query(String.class)
-          .single();
-      List<Long> ids = new ArrayList<>(jdbc.sql("SELECT nextval(CAST(? AS regclass)) FROM generate_series(1, ?)")
-          .params(sequence, rows.size()).query(Long.class).list());
-      java.util.Collections.sort(ids);
+      List<Long> ids = vendor == Vendor.POSTGRES ? postgresIds(chain, rows.size()) : h2Ids(chain, rows.size());
       long seq = last.seq();
       String prev = last.hash();
-      List<Object[]> values = new ArrayList<>(rows.size());
+      String insert = "INSERT INTO " + chain.table() + " (id, " + String.join(", ", columns)
+          + ", chain_seq, prev_hash, row_hash) VALUES (?," + placeholders + ",?,?,?)";
+      List<Object[]> values = new ArrayList<>();
       for (int i = 0; i < rows.size(); i++) {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("id", ids.get(i));
@@ -132,11 +134,47 @@ public class HashChains {
         row[columns.size() + 3] = hash;
         values.add(row);
         prev = hash;
+        if (values.size() == CHUNK || i == rows.size() - 1) { // batches of CHUNK: the rows of one at a time
+          template.batchUpdate(insert, values);
+          values = new ArrayList<>();
+        }
       }
-      template.batchUpdate("INSERT INTO " + chain.table() + " (id, " + String.join(", ", columns)
-          + ", chain_seq, prev_hash, row_hash) VALUES (?," + placeholders + ",?,?,?)", values);
       moveHead(chain, head, new Head(seq, prev));
     });
+  }
+
+  /** {@code n} ids drawn from the table's identity sequence, as its default would draw them, ascending. */
+  private List<Long> postgresIds(Chain chain, int n) {
+    String sequence = jdbc.sql("SELECT pg_get_serial_sequence(?, 'id')").param(chain.table()).query(String.class)
+        .single();
+    List<Long> ids = new ArrayList<>(jdbc.sql("SELECT nextval(CAST(? AS regclass)) FROM generate_series(1, ?)")
+        .params(sequence, n).query(Long.class).list());
+    java.util.Collections.sort(ids);
+    return ids;
+  }
+
+  /**
+   * {@code n} consecutive ids for the chain's table on H2, taken while the caller holds the chain's
+   * head lock: from the identity's next value (or past the largest id, if a row was inserted with
+   * an explicit one), and the identity restarted after them. H2 runs that {@code ALTER} inside the
+   * open transaction without committing it (like a sequence, the restart itself is not rolled
+   * back: a failed append leaves a gap in the ids, as a PostgreSQL sequence does). Every writer of
+   * a chained table appends under the head lock, so no other writer draws an id in between; a row
+   * inserted outside aims-monitor that took one of these ids makes the insert fail, and the whole
+   * transaction with it.
+   */
+  private List<Long> h2Ids(Chain chain, int n) {
+    String table = chain.table().toUpperCase(java.util.Locale.ROOT);
+    long next = jdbc.sql("SELECT IDENTITY_BASE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = SCHEMA()"
+        + " AND TABLE_NAME = ? AND COLUMN_NAME = 'ID'").param(table).query(Long.class).single();
+    long max = jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM " + chain.table()).query(Long.class).single();
+    long first = Math.max(next, max + 1);
+    template.execute("ALTER TABLE " + chain.table() + " ALTER COLUMN id RESTART WITH " + (first + n));
+    List<Long> ids = new ArrayList<>(n);
+    for (long id = first; id < first + n; id++) {
+      ids.add(id);
+    }
+    return ids;
   }
 
   /** A value as the table stores it: {@code at} rounded half up to the microsecond, text as given. */
@@ -148,14 +186,30 @@ public class HashChains {
     return value == null ? null : (String) value;
   }
 
-  private boolean postgres() {
-    Boolean known = postgres;
+  private enum Vendor { POSTGRES, H2, OTHER }
+
+  /**
+   * How {@link #append} draws ids: PostgreSQL from the identity sequence; H2 by restarting the
+   * identity, which needs the right to alter the table (an admin: the embedded database's creator);
+   * otherwise not at all (insert, then seal).
+   */
+  private Vendor vendor() {
+    Vendor known = vendor;
     if (known == null) {
-      known = "PostgreSQL".equals(template.execute((ConnectionCallback<String>) c -> c.getMetaData()
-          .getDatabaseProductName()));
-      postgres = known;
+      String product = template.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName());
+      known = "PostgreSQL".equals(product) ? Vendor.POSTGRES : "H2".equals(product) && h2Admin() ? Vendor.H2 : Vendor.OTHER;
+      vendor = known;
     }
     return known;
+  }
+
+  private boolean h2Admin() {
+    try {
+      return Boolean.TRUE.equals(jdbc.sql("SELECT IS_ADMIN FROM INFORMATION_SCHEMA.USERS WHERE USER_NAME = CURRENT_USER")
+          .query(Boolean.class).optional().orElse(false));
+    } catch (org.springframework.dao.DataAccessException e) {
+      return false;
+    }
   }
 
   /** Locks the chain's head row until the transaction ends: one writer extends a chain at a time. */

@@ -140,6 +140,49 @@ class HashChainsTest {
     }
   }
 
+  /**
+   * On H2, {@link HashChains#append} inserts rows already chained, with ids it takes from the
+   * identity under the chain's head lock (issue #14: sealing after the insert read back and updated
+   * every event). Concurrent appenders extend one unbroken chain with distinct ids, and a row the
+   * identity numbers afterwards (here inserted outside aims-monitor) gets an id after theirs.
+   */
+  @Test
+  void concurrentAppendersOnH2ExtendOneChainAndTheIdentityMovesPastTheirIds() throws Exception {
+    DataSource data = TestDatabases.h2File(dir.resolve("append"));
+    JdbcClient jdbc = JdbcClient.create(data);
+    jdbc.sql("INSERT INTO finding (id, rule_id, pack, title, severity, controls, message, subject_type, subject_key,"
+        + " status, stale, first_seen, last_seen) VALUES ('f1', 'r', 'p', 't', 'HIGH', 'A.3.2', 'm', 'ModelVersion',"
+        + " 'k', 'OPEN', FALSE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
+    HashChains chains = new HashChains(new JdbcTemplate(data));
+    Instant at = Instant.parse("2026-03-01T10:00:00.000000500Z");
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        int n = i;
+        done.add(pool.submit(() -> chains.append(Chain.FINDING_EVENT, java.util.stream.IntStream.range(0, 5)
+            .mapToObj(k -> java.util.Map.<String, Object>of("finding_id", "f1", "at", at, "type", "OPENED",
+                "actor", "writer-" + n, "detail", "row " + k)).toList())));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    HashChains.ChainStatus events = chains.verify(Chain.FINDING_EVENT);
+    assertTrue(events.intact(), events.toString());
+    assertEquals(200, events.entries());
+    assertEquals(200, jdbc.sql("SELECT COUNT(DISTINCT id) FROM finding_event").query(Long.class).single());
+    long last = jdbc.sql("SELECT MAX(id) FROM finding_event").query(Long.class).single();
+
+    jdbc.sql("INSERT INTO finding_event (finding_id, at, type, actor, detail) VALUES ('f1', CURRENT_TIMESTAMP,"
+        + " 'RESOLVED', 'someone', 'by hand')").update();
+    long byHand = jdbc.sql("SELECT id FROM finding_event WHERE detail = 'by hand'").query(Long.class).single();
+    assertTrue(byHand > last, byHand + " after " + last);
+    assertEquals(String.valueOf(byHand), chains.verify(Chain.FINDING_EVENT).firstBreak().id());
+  }
+
   private record Run(int exit, String out, String err) {}
 
   private Run verifyCli(String url) throws Exception {

@@ -87,7 +87,8 @@ class ReconciliationWriteTest {
   /** N new findings: the statements sent are a few per table and chunk, and every row is there. */
   private void writesInBatches(DataSource data) {
     AtomicInteger statements = new AtomicInteger();
-    FindingRepository findings = TestStore.on(counting(data, statements)).findings();
+    List<String> sql = java.util.Collections.synchronizedList(new ArrayList<>());
+    FindingRepository findings = TestStore.on(counting(data, statements, sql)).findings();
     Reconciler.Result opened = reconcile(findings, violations(N, ""), byId(RULES), T0, true);
     assertThat(opened.changed()).hasSize(N);
 
@@ -96,6 +97,8 @@ class ReconciliationWriteTest {
     // one per 500 ids to find which rows exist, one batch per table, a few for the chain's head and
     // chunks; row by row it was several per finding (an UPDATE, then the event's chain link)
     assertThat(statements.get()).as("statements executed for %d new findings", N).isLessThan(N / 50);
+    // the events are inserted with their chain links: none is read back and updated to seal it
+    assertThat(sql).noneMatch(s -> s.startsWith("UPDATE finding_event"));
 
     JdbcClient jdbc = JdbcClient.create(data);
     assertThat(count(jdbc, "SELECT COUNT(*) FROM finding WHERE status = 'OPEN' AND seen_live")).isEqualTo(N);
@@ -225,17 +228,21 @@ class ReconciliationWriteTest {
   }
 
   /** The data source, counting every statement execution (a batch counts once) on its connections. */
-  private static DataSource counting(DataSource target, AtomicInteger executions) {
+  private static DataSource counting(DataSource target, AtomicInteger executions, List<String> prepared) {
     return (DataSource) Proxy.newProxyInstance(ReconciliationWriteTest.class.getClassLoader(),
         new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
           Object result = invoke(target, method, args);
-          return result instanceof Connection c ? countingConnection(c, executions) : result;
+          return result instanceof Connection c ? countingConnection(c, executions, prepared) : result;
         });
   }
 
-  private static Connection countingConnection(Connection target, AtomicInteger executions) {
+  /** Counts executions; records the text of every prepared statement in {@code prepared}. */
+  private static Connection countingConnection(Connection target, AtomicInteger executions, List<String> prepared) {
     return (Connection) Proxy.newProxyInstance(ReconciliationWriteTest.class.getClassLoader(),
         new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String text) {
+            prepared.add(text);
+          }
           Object result = invoke(target, method, args);
           if (result instanceof Statement s) {
             return countingStatement(s, executions);

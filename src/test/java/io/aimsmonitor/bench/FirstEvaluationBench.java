@@ -1,0 +1,132 @@
+package io.aimsmonitor.bench;
+
+import io.aimsmonitor.connector.CollectionResult;
+import io.aimsmonitor.connector.CollectionRunner;
+import io.aimsmonitor.connector.ConnectorConfig;
+import io.aimsmonitor.connector.ConnectorInstances;
+import io.aimsmonitor.connector.ConnectorTypes;
+import io.aimsmonitor.connector.http.Secrets;
+import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.rules.Evaluator;
+import io.aimsmonitor.rules.RuleBook;
+import io.aimsmonitor.rules.RulePackLoader;
+import io.aimsmonitor.schedule.MonitorService;
+import io.aimsmonitor.testing.MutableClock;
+import io.aimsmonitor.testing.TestStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The first evaluation of {@link ScaleBench} alone, with the store step timed apart (issue #14: at
+ * 1,000,000 facts 170 of its 209 s were writing the new findings to H2). Prints one line: database,
+ * facts, first evaluation s, of which store s (wall and process CPU), rows written, rows/s, peak
+ * heap MB; then checks the hash chain of finding events (unless {@code -Daims.bench.noverify=true}).
+ * Arguments: {@code facts [h2|postgres]}. {@code -Daims.bench.replays=N} applies the same
+ * reconciliation again to fresh H2 databases ({@link #replays}); {@code -Daims.bench.h2suffix}
+ * appends settings to the H2 URL (e.g. {@code ;CACHE_SIZE=65536}).
+ */
+public final class FirstEvaluationBench {
+
+  /**
+   * Applies the first evaluation's reconciliation again to fresh H2 databases, {@code n} times each
+   * way when {@code aims.bench.variants} names settings of a system property to alternate
+   * ({@code name=a|b}), back to back: wall and process CPU seconds per apply.
+   */
+  private static void replays(Reconciler.Result result, int n) throws Exception {
+    String variants = System.getProperty("aims.bench.variants", "");
+    String property = variants.isEmpty() ? null : variants.substring(0, variants.indexOf('='));
+    String[] values = variants.isEmpty() ? new String[] {""} : variants.substring(variants.indexOf('=') + 1).split("\\|");
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    for (int i = 0; i < n; i++) {
+      for (String value : values) {
+        if (property != null) {
+          System.setProperty(property, value);
+        }
+        Path dir = Files.createTempDirectory("aims-replay");
+        try (BenchDatabases.Db db = BenchDatabases.h2(dir, System.getProperty("aims.bench.h2suffix", ""))) {
+          TestStore store = TestStore.on(db.dataSource());
+          System.gc();
+          long cpu = os.getProcessCpuTime();
+          long t = System.nanoTime();
+          store.findings().apply(result);
+          System.out.printf(java.util.Locale.ROOT, "replay %d %s=%s wall_s=%.2f cpu_s=%.2f load=%.1f%n", i, property, value,
+              (System.nanoTime() - t) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, os.getSystemLoadAverage());
+        } finally {
+          try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          }
+        }
+      }
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int facts = Integer.parseInt(args.length > 0 ? args[0] : "100000");
+    String dbName = args.length > 1 ? args[1] : "h2";
+    int versions = (int) Math.round(facts / 2.6);
+    Path dir = Files.createTempDirectory("aims-first");
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    try (BenchDatabases.Db db = dbName.equals("h2") ? BenchDatabases.h2(dir, System.getProperty("aims.bench.h2suffix", ""))
+        : BenchDatabases.postgres("first")) {
+      TestStore store = TestStore.on(db.dataSource());
+      JdbcClient jdbc = JdbcClient.create(db.dataSource());
+      ConnectorConfig config = new ConnectorConfig("bench", "file", null, null, "0 0 * * * ?", Duration.ofHours(1),
+          Duration.ofDays(1), true, null, Map.of("paths", List.of("unused")), dir.resolve("bench.yaml"));
+      ConnectorTypes types = ConnectorTypes.discover();
+      RuleBook book = new RuleBook(Path.of("rules"), new RulePackLoader(ControlCatalog.bundled()), Map.of(), clock);
+      book.reload();
+      long[] storeNanos = {0};
+      long[] storeCpu = {0};
+      Reconciler.Result[] stored = {null};
+      MonitorService monitor = new MonitorService(new ConnectorInstances(dir, List.of(config), types),
+          new CollectionRunner(types, new Secrets(Map.of()), clock), store.snapshots(), book,
+          new Evaluator(Evaluator.Incremental.DEFAULT), new Reconciler(), store.findings(), store.evaluations(),
+          UnaryOperator.identity(), clock, (result, inScope) -> {
+            long t = System.nanoTime();
+            long cpu = os.getProcessCpuTime();
+            store.findings().apply(result);
+            storeNanos[0] += System.nanoTime() - t;
+            storeCpu[0] += os.getProcessCpuTime() - cpu;
+            stored[0] = result;
+          }, (f, at) -> { });
+      List<Fact> estate = EvaluationBench.registry(versions, clock.instant());
+      store.snapshots().record(new CollectionResult("bench", clock.instant(), clock.instant(), true, estate, null, null,
+          0, 0), "file");
+      estate = null;
+      ScaleBench.resetPeaks();
+      System.err.println("first evaluation starts (pid " + ProcessHandle.current().pid() + ")");
+      long t = System.nanoTime();
+      monitor.evaluate();
+      double firstS = (System.nanoTime() - t) / 1e9;
+      long heap = ScaleBench.peakHeapMb();
+      double storeS = storeNanos[0] / 1e9;
+      long findings = jdbc.sql("SELECT COUNT(*) FROM finding").query(Long.class).single();
+      long events = jdbc.sql("SELECT COUNT(*) FROM finding_event").query(Long.class).single();
+      long owners = jdbc.sql("SELECT COUNT(*) FROM finding_owner").query(Long.class).single();
+      long controls = jdbc.sql("SELECT COUNT(*) FROM finding_control").query(Long.class).single();
+      long rows = findings + events + owners + controls;
+      System.out.printf(java.util.Locale.ROOT, "%s facts=%d first_s=%.2f store_s=%.2f store_cpu_s=%.2f findings=%d events=%d owners=%d"
+          + " controls=%d rows_per_s=%.0f findings_per_s=%.0f peak_heap_mb=%d%n", db.name(), facts, firstS, storeS, storeCpu[0] / 1e9,
+          findings, events, owners, controls, rows / storeS, findings / storeS, heap);
+      if (!Boolean.getBoolean("aims.bench.noverify")) {
+        var report = new io.aimsmonitor.integrity.HashChains(new org.springframework.jdbc.core.JdbcTemplate(
+            db.dataSource())).verify();
+        System.out.println("hash chains intact: " + report.intact() + (report.intact() ? "" : " " + report.firstBreak()));
+      }
+      replays(stored[0], Integer.getInteger("aims.bench.replays", 0));
+    } finally {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
