@@ -101,12 +101,39 @@ public record PipelineRun(
 
   /** True when this run built {@code sha}; accepts an abbreviated sha of at least 7 characters on either side. */
   public boolean isForCommit(String sha) {
-    if (sha == null || commitSha == null || sha.length() < 7 || commitSha.length() < 7) {
+    if (sha == null || commitSha == null || sha.length() < MIN_SHA || commitSha.length() < MIN_SHA) {
       return false;
     }
     String a = sha.toLowerCase(Locale.ROOT);
     String b = commitSha.toLowerCase(Locale.ROOT);
     return a.startsWith(b) || b.startsWith(a);
+  }
+
+  /** The shortest abbreviation of a sha that {@link #isForCommit} accepts. */
+  public static final int MIN_SHA = 7;
+
+  /**
+   * The first {@value #MIN_SHA} characters of {@code sha} in lower case: the part every full or
+   * abbreviated form of the same commit shares, so two shas {@link #isForCommit} matches always
+   * have equal prefixes. Null when {@code sha} is null or shorter than {@value #MIN_SHA} (such a sha
+   * matches nothing). Rules join on it with {@code ==}, which Drools indexes, and keep
+   * {@link #isForCommit} as the exact test: see {@link #getCommitPrefix()}.
+   */
+  public static String prefixOf(String sha) {
+    if (sha == null || sha.length() < MIN_SHA) {
+      return null;
+    }
+    return sha.toLowerCase(Locale.ROOT).substring(0, MIN_SHA);
+  }
+
+  /**
+   * {@link #prefixOf} of this run's commit: the key an indexed join on the commit uses,
+   * {@code PipelineRun( successful, commitPrefix == $prefix, isForCommit( $commit ) )}, so a
+   * changed run is joined only with the versions of its commit, not with every version.
+   */
+  @JsonIgnore // derived, not stored
+  public String getCommitPrefix() {
+    return prefixOf(commitSha);
   }
 
   @Override

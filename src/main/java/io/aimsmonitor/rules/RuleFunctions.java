@@ -214,6 +214,17 @@ public final class RuleFunctions {
         .findFirst().orElse(null);
   }
 
+  /**
+   * The key that joins the version's commit ({@link #commitOf}) to pipeline runs with {@code ==}:
+   * its {@link PipelineRun#prefixOf prefix}, which every run {@link PipelineRun#isForCommit} accepts
+   * shares. Never null (a rule binds it with {@code from}): a version without a commit of 7+
+   * characters gets {@code ""}, which no run's {@link PipelineRun#getCommitPrefix} equals.
+   */
+  public static String commitPrefixOf(ModelVersion m, Collection<?> runs) {
+    String prefix = PipelineRun.prefixOf(commitOf(m, runs));
+    return prefix == null ? "" : prefix;
+  }
+
   /** True when the version has a model card with at least one non-blank section or a link. */
   public static boolean hasCard(ModelCard card) {
     return card != null && !(blank(card.intendedUse()) && blank(card.limitations()) && blank(card.metrics())

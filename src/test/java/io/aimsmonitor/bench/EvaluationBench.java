@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -111,7 +112,7 @@ public final class EvaluationBench {
       String version = String.valueOf(i % 20 + 1);
       boolean production = i % 20 == 19;
       boolean flip = changed && i % 100 == 19;
-      String commit = String.format("%040x", i);
+      String commit = sha(i);
       facts.add(new ModelVersion("bench", null, now, "mlflow", model, version, production ? "Production" : "None",
           i % 40 == 39 ? List.of("champion") : List.of(), (i % 3 == 0) != flip ? List.of() : List.of("owner-" + (i % 7)),
           null, i % 5 == 0 ? "" : "model " + model, Map.of("team", "t" + (i % 9)), "run-" + i, null,
@@ -129,6 +130,20 @@ public final class EvaluationBench {
       }
     }
     return facts;
+  }
+
+  /**
+   * A 40-digit commit sha unique to {@code i}. Its first digits are spread as a real git sha's (a
+   * hash): {@code %040x} of {@code i} gave every commit the prefix 0000000, which rules join runs on
+   * (PipelineRun.commitPrefix), so every version was compared with every run, which no real
+   * repository does.
+   */
+  static String sha(long i) {
+    long z = (i + 1) * 0x9E3779B97F4A7C15L; // SplitMix64's finaliser: a bijection, so prefixes spread evenly
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z ^= z >>> 31;
+    return String.format(Locale.ROOT, "%016x%024x", z, i);
   }
 
   private static void resetPeaks() {

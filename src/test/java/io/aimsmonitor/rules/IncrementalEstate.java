@@ -33,15 +33,29 @@ public final class IncrementalEstate {
   private static final String[] MODELS = {"churn", "fraud", "ranker", "pricing"};
   private static final String[] SYSTEMS = {"retention", "payments"};
   private static final String[] DATASETS = {"lake.customers", "lake.events", "lake.payments", "lake.labels"};
-  private static final String[] COMMITS = new String[6];
+  /** Commits that all share the prefix 0000000 (the estate {@link #IncrementalEstate(long)} draws from). */
+  private static final String[] SAME_PREFIX_COMMITS = new String[6];
 
   static {
-    for (int i = 0; i < COMMITS.length; i++) {
-      COMMITS[i] = String.format("%040x", 0xabc1234L * (i + 7));
+    for (int i = 0; i < SAME_PREFIX_COMMITS.length; i++) {
+      SAME_PREFIX_COMMITS[i] = String.format("%040x", 0xabc1234L * (i + 7));
     }
   }
 
+  /**
+   * Commits as rules join them (PipelineRun.commitPrefix, then isForCommit): most differ in their
+   * first 7 digits, as git shas do; two pairs share them and differ after, so the exact test
+   * decides; the estate {@link #IncrementalEstate(long, boolean)} with {@code shaVariety} also draws
+   * versions' 9-digit abbreviations and the upper-case spellings some CI systems use.
+   */
+  private static final String[] VARIED_COMMITS = {
+      "3f1c2a9b7d4e5f60718293a4b5c6d7e8f9012345", "3f1c2a9ffe0d1c2b3a4958677685940312ab0cde",
+      "a0b1c2d3e4f5061728394a5b6c7d8e9f00112233", "a0b1c2d00000000000000000000000000000ffff",
+      "deadbeef0123456789abcdef0123456789abcdef", "0000000000000000000000000000000000abc123"};
+
   private final Random random;
+  private final boolean shaVariety;
+  private final String[] commits;
   private final Map<String, Function<Instant, Fact>> slots = new LinkedHashMap<>();
   private final Map<String, Fact> present = new LinkedHashMap<>();
   private final Map<String, Instant> observed = new LinkedHashMap<>();
@@ -52,8 +66,24 @@ public final class IncrementalEstate {
     return now;
   }
 
+  /**
+   * The estate {@code IncrementalCycleTest} replays: its seeds' sequences stay those they were
+   * written for. (With {@code shaVariety}, seed 42 of that test shows, at step 15, a finding owner
+   * the incremental cycle stores and a full reconciliation does not, with the rules before and after
+   * the indexed commit join alike: reported, not yet fixed.)
+   */
   public IncrementalEstate(long seed) {
+    this(seed, false);
+  }
+
+  /**
+   * @param shaVariety commits with distinct and shared 7-digit prefixes, abbreviated on either side
+   *     and in upper case on the CI side, as rules must match them
+   */
+  public IncrementalEstate(long seed, boolean shaVariety) {
     this.random = new Random(seed);
+    this.shaVariety = shaVariety;
+    this.commits = shaVariety ? VARIED_COMMITS : SAME_PREFIX_COMMITS;
     for (String model : MODELS) {
       for (int v = 1; v <= 3; v++) {
         String version = String.valueOf(v);
@@ -174,7 +204,8 @@ public final class IncrementalEstate {
         production && !chance(70) ? List.of("champion") : List.of(), chance(50) ? List.of() : List.of("team-" + model),
         chance(50) ? "alice" : null, chance(30) ? "" : "model " + model, tags,
         chance(85) ? "run-" + model + "-" + pick(List.of("1", "2", "3")) : null, null,
-        chance(50) ? pick(List.of(COMMITS)) : null, pick(java.util.Arrays.asList("APPROVED", "PENDING", "SELF_APPROVED", null)),
+        chance(50) ? abbreviatedSometimes(pick(List.of(commits))) : null,
+        pick(java.util.Arrays.asList("APPROVED", "PENDING", "SELF_APPROVED", null)),
         daysAgo(300), daysAgo(100), promoted, card, supplier);
   }
 
@@ -202,14 +233,22 @@ public final class IncrementalEstate {
     Instant started = daysAgo(250);
     return new TrainingRun("reg", null, obs, "mlflow", null, "run-" + model + "-" + version, "exp-" + model, "train",
         "FINISHED", "alice", metrics, params, chance(40) ? Map.of("xgboost_version", "2.0") : Map.of(),
-        chance(70) ? pick(List.of(COMMITS)) : null, inputs, started, started.plus(Duration.ofHours(2)));
+        chance(70) ? pick(List.of(commits)) : null, inputs, started, started.plus(Duration.ofHours(2)));
+  }
+
+  private String abbreviatedSometimes(String sha) {
+    return shaVariety && chance(20) ? sha.substring(0, 9) : sha;
+  }
+
+  private String upperCaseSometimes(String sha) {
+    return shaVariety && chance(20) ? sha.toUpperCase(java.util.Locale.ROOT) : sha;
   }
 
   private PipelineRun pipelineRun(int n, Instant obs) {
     boolean inProgress = chance(20);
     Instant finished = daysAgo(220);
     return new PipelineRun("ci", null, obs, "github-actions", "acme/models", "train", "r" + n, "main",
-        pick(List.of(COMMITS)).substring(0, chance(30) ? 12 : 40), inProgress ? "in_progress" : "completed",
+        upperCaseSometimes(pick(List.of(commits)).substring(0, chance(30) ? 12 : 40)), inProgress ? "in_progress" : "completed",
         inProgress ? null : (chance(70) ? "success" : "failure"), finished.minus(Duration.ofMinutes(30)),
         inProgress ? null : finished, null);
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.fact.ModelVersion;
+import io.aimsmonitor.fact.PipelineRun;
+import io.aimsmonitor.fact.TrainingRun;
 import io.aimsmonitor.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +50,7 @@ class IncrementalEvaluationTest {
   @ValueSource(longs = {1L, 42L, 20261201L, 7_777_777L})
   void incrementalEqualsFullOverRandomSnapshots(long defaultSeed) {
     long seed = Long.getLong("aims.incremental.seed", defaultSeed);
-    IncrementalEstate estate = new IncrementalEstate(seed);
+    IncrementalEstate estate = new IncrementalEstate(seed, true); // commits as varied as real ones
     Evaluator incremental = new Evaluator(new Evaluator.Incremental(true, STEP));
     Evaluator full = new Evaluator();
     List<Fact> facts = estate.facts();
@@ -171,6 +173,74 @@ class IncrementalEvaluationTest {
       assertSame(off.evaluateLive(shipped, facts, estate.now), full, shipped, facts, estate.now);
       facts = estate.step();
     }
+  }
+
+  /**
+   * The CI join is indexed on the commit: a changed CI run re-decides the production versions of its
+   * commit, not every production version (a collect over every successful run did: each change of
+   * any run retracted and re-reported every version's CI violation).
+   */
+  @Test
+  void aChangedPipelineRunReDecidesOnlyTheVersionsOfItsCommit() {
+    RulePack lifecycle = shipped.stream().filter(p -> p.name().equals("aims-lifecycle")).findFirst().orElseThrow();
+    Instant now = IncrementalEstate.BASE;
+    int versions = 200;
+    List<Fact> facts = new ArrayList<>();
+    List<PipelineRun> runs = new ArrayList<>();
+    for (int i = 0; i < versions; i++) {
+      String commit = sha(i);
+      // the version records its commit abbreviated in upper case half the time: the join is case-blind
+      facts.add(new ModelVersion("t", null, now, "mlflow", "m" + i, "1", "Production", List.of(), List.of("team"),
+          null, "model " + i, Map.of(), "run-" + i, null, i % 2 == 0 ? commit : commit.substring(0, 10).toUpperCase(),
+          "APPROVED", now.minus(Duration.ofDays(60)), now.minus(Duration.ofDays(20)), now.minus(Duration.ofDays(20)),
+          null, null));
+      facts.add(new TrainingRun("t", null, now, "mlflow", null, "run-" + i, "exp", "train", "FINISHED", "alice",
+          Map.of("auc", 0.9), Map.of(), Map.of(), commit, List.of(), now.minus(Duration.ofDays(40)),
+          now.minus(Duration.ofDays(40))));
+      if (i % 4 != 3) { // every fourth version has no CI run: 50 passed-ci violations
+        PipelineRun run = new PipelineRun("ci", null, now, "github-actions", "acme/m" + i, "ci", "r" + i, "main",
+            commit, "completed", "success", now.minus(Duration.ofDays(31)), now.minus(Duration.ofDays(30)), null);
+        runs.add(run);
+        facts.add(run);
+      }
+    }
+    Evaluator live = new Evaluator(new Evaluator.Incremental(true, STEP));
+    List<Evaluator.PackResult> first = live.evaluateLive(List.of(lifecycle), facts, now);
+    assertThat(ciViolations(first)).hasSize(versions / 4);
+
+    // version 0's run fails on a re-run: only version 0 is re-decided, and it now misses CI
+    PipelineRun before = runs.get(0);
+    List<Fact> next = new ArrayList<>(facts);
+    next.set(next.indexOf(before), new PipelineRun("ci", null, now, "github-actions", "acme/m0", "ci", "r0", "main",
+        before.commitSha(), "completed", "failure", before.startedAt(), before.finishedAt(), null));
+    List<Evaluator.PackResult> second = live.evaluateLive(List.of(lifecycle), next, now);
+    Evaluator.LiveDelta delta = live.lastDelta();
+    assertThat(delta.complete()).isTrue();
+    assertThat(delta.touched()).extracting(v -> v.ruleId() + " " + v.subject().key())
+        .containsExactly("lifecycle.production-version-passed-ci t:m0/1");
+    assertThat(ciViolations(second)).hasSize(versions / 4 + 1);
+    assertSame(second, new Evaluator(), lifecycle, next, now);
+
+    // version 1 records its commit abbreviated in upper case; its run, now in upper case too, is
+    // re-run (in progress, whatever the conclusion says): found by the same key, and no longer passed
+    PipelineRun other = runs.get(1);
+    List<Fact> third = new ArrayList<>(next);
+    third.set(third.indexOf(other), new PipelineRun("ci", null, now, "github-actions", "acme/m1", "ci", "r1", "main",
+        other.commitSha().toUpperCase(), "in_progress", "success", other.startedAt(), null, null));
+    List<Evaluator.PackResult> fourth = live.evaluateLive(List.of(lifecycle), third, now);
+    assertThat(live.lastDelta().touched()).extracting(v -> v.ruleId() + " " + v.subject().key())
+        .containsExactly("lifecycle.production-version-passed-ci t:m1/1");
+    assertSame(fourth, new Evaluator(), lifecycle, third, now);
+  }
+
+  private static List<Violation> ciViolations(List<Evaluator.PackResult> results) {
+    return results.get(0).violations().stream()
+        .filter(v -> v.ruleId().equals("lifecycle.production-version-passed-ci")).toList();
+  }
+
+  /** A 40-digit sha whose first digits differ from version to version, as real commits' do. */
+  private static String sha(int i) {
+    return String.format(java.util.Locale.ROOT, "%08x%032x", Integer.reverse(i * 0x9E3779B9), i);
   }
 
   /** The same violations as a full evaluation at the time step of {@code now}, as incremental rules see it. */
