@@ -135,9 +135,9 @@ public final class GithubCollectBench {
           lastPage, PER_PAGE, bytes / 1e6, System.getProperty("os.name"), Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"));
       ConnectorConfig config = config();
-      if (System.getenv("BENCH_PROFILE") != null) {
+      if (setting("BENCH_PROFILE") != null) {
         // for a profiler: only the full collection (or only the raw fetch), over and over
-        boolean raw = System.getenv("BENCH_PROFILE").equals("raw");
+        boolean raw = setting("BENCH_PROFILE").equals("raw");
         for (int i = 0; i < rounds; i++) {
           if (raw) {
             rawFetch(config);
@@ -153,7 +153,7 @@ public final class GithubCollectBench {
       int warmedUp = 0;
       while (warmedUp < warmup || (recentSum(jitTicks, 5) > 2 && warmedUp < Math.max(warmup, 300))) {
         long jitBefore = taskTicks()[3];
-        if (System.getenv("BENCH_MEASURE") != null) {
+        if (setting("BENCH_MEASURE") != null) {
           collect(config, newType(), List.of(), true);
           rawFetch(config);
         } else {
@@ -165,8 +165,8 @@ public final class GithubCollectBench {
       System.out.printf(Locale.ROOT, "%d warm-up rounds; JIT compiler threads over the last five: %d ms of CPU%n", warmedUp,
           recentSum(jitTicks, 5) * 10);
       long jitAtStart = taskTicks()[3];
-      if (System.getenv("BENCH_MEASURE") != null) {
-        measureCpu(config, Integer.parseInt(System.getenv("BENCH_MEASURE")), rounds);
+      if (setting("BENCH_MEASURE") != null) {
+        measureCpu(config, Integer.parseInt(setting("BENCH_MEASURE")), rounds);
         return;
       }
       List<Long> fullMs = new ArrayList<>();
@@ -490,5 +490,11 @@ public final class GithubCollectBench {
     List<Long> sorted = new ArrayList<>(values);
     sorted.sort(null);
     return sorted.get(sorted.size() / 2);
+  }
+
+  /** An environment setting of the bench, null when unset or blank ({@code BENCH_MEASURE= bench/run ...} means off). */
+  private static String setting(String name) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? null : value.trim();
   }
 }
