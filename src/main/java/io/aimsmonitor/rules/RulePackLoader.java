@@ -513,6 +513,9 @@ public final class RulePackLoader {
           Object value = a.getSingleValueStripped();
           meta.put(a.getName(), value == null ? null : String.valueOf(value));
         }
+        if (derives(meta)) {
+          continue;
+        }
         checkMetadata(rule.getName(), meta, locate(dir, sources, rule.getName()), problems);
       }
     }
@@ -520,6 +523,9 @@ public final class RulePackLoader {
 
   private RuleDefinition definition(String pack, Rule rule, String where, List<String> problems) {
     Map<String, Object> meta = rule.getMetaData();
+    if (derives(meta)) {
+      return null; // derives facts for the pack's rules, reports nothing: not a rule of the pack's catalogue
+    }
     if (!checkMetadata(rule.getName(), meta, where, problems)) {
       return null;
     }
@@ -536,6 +542,15 @@ public final class RulePackLoader {
     return new RuleDefinition(rule.getName(), pack, String.valueOf(meta.get("title")), Severity.parse(severity),
         controls, decides, meta.get("rationale") == null ? "" : String.valueOf(meta.get("rationale")),
         String.valueOf(meta.get("remediation")), List.copyOf(eu), List.copyOf(nist), factTypes(rule), patternCounts(rule));
+  }
+
+  /**
+   * A rule annotated {@code @derives("what")} only inserts facts (logically) that other rules of the
+   * pack join on, e.g. an index keyed for an {@code ==} join; it needs no control metadata, is not
+   * listed among the pack's rules and may not report (see {@link Violations#report}).
+   */
+  static boolean derives(Map<String, Object> meta) {
+    return meta.get("derives") != null && !String.valueOf(meta.get("derives")).isBlank();
   }
 
   private static List<String> controls(Map<String, Object> meta) {

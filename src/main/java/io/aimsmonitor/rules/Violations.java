@@ -105,6 +105,10 @@ public final class Violations {
   }
 
   private void add(RuleContext kcontext, Violation violation) {
+    if (RulePackLoader.derives(kcontext.getRule().getMetaData())) {
+      throw new IllegalStateException("rule " + kcontext.getRule().getName()
+          + " is annotated @derives: it may insert facts for other rules but not report");
+    }
     if (held == null) {
       reported.add(violation);
     } else {

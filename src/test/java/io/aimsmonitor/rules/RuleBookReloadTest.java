@@ -8,6 +8,7 @@ import io.aimsmonitor.testing.Workbench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,50 @@ class RuleBookReloadTest {
     assertThat(book.reload().loaded()).containsExactly("test-pack");
     assertThat(book.rejected()).isEmpty();
     assertThat(book.rules().get("test.production-has-owner").severity()).isEqualTo(Severity.MEDIUM);
+  }
+
+  private static final String DERIVING_RULE = """
+      package test.derives;
+      global io.aimsmonitor.rules.Violations violations;
+      declare Marker
+        name : String
+      end
+      rule "test.derive-marker"
+        @derives("Marker: a fact the reporting rule joins on")
+      when
+      then
+        insertLogical(new Marker("m"));
+      end
+      rule "test.marker-reported"
+        @control("A.3.2") @severity("low") @title("Marker") @remediation("None.")
+      when
+        Marker( name == "m" )
+      then
+        violations.report(kcontext, new io.aimsmonitor.fact.Subject("Organisation", "organisation:m", "m", null), "m");
+      end
+      """;
+
+  @Test
+  void aDerivingRuleNeedsNoControlMetadataAndIsNotAPackRule() throws Exception {
+    write(DERIVING_RULE);
+    RuleBook book = book();
+    assertThat(book.reload().loaded()).containsExactly("test-pack");
+    assertThat(book.rules()).containsOnlyKeys("test.marker-reported");
+    Evaluator.PackResult result = new Evaluator().evaluate(book.packs().get(0), List.of(), clock.instant());
+    assertThat(result.error()).isNull();
+    assertThat(result.violations()).singleElement()
+        .satisfies(v -> assertThat(v.ruleId()).isEqualTo("test.marker-reported"));
+  }
+
+  @Test
+  void aDerivingRuleMayNotReport() throws Exception {
+    write(DERIVING_RULE.replace("insertLogical(new Marker(\"m\"));",
+        "violations.report(kcontext, new io.aimsmonitor.fact.Subject(\"Organisation\", \"organisation:d\", \"d\", null), \"d\");"));
+    RuleBook book = book();
+    assertThat(book.reload().loaded()).containsExactly("test-pack");
+    Evaluator.PackResult result = new Evaluator().evaluate(book.packs().get(0), List.of(), clock.instant());
+    assertThat(result.violations()).isEmpty();
+    assertThat(result.error()).contains("test.derive-marker").contains("@derives");
   }
 
   @Test
