@@ -121,20 +121,15 @@ public final class Reconciler {
     Map<String, Finding> changed = new LinkedHashMap<>();
     List<String> seenUnchanged = new ArrayList<>();
     List<FindingEvent> events = new ArrayList<>();
-    Map<String, Violation> violated = new HashMap<>();
+    Map<String, Violation> violated = oneReportPerFinding(in);
     Map<String, Integer> staleBySource = new java.util.TreeMap<>();
     Set<String> live = new java.util.HashSet<>();
     Map<String, Instant> unseen = new HashMap<>();
     Map<String, Held> held = new HashMap<>();
-    for (Violation v : in.violations()) {
+    for (Map.Entry<String, Violation> e : violated.entrySet()) {
+      String id = e.getKey();
+      Violation v = e.getValue();
       RuleDefinition rule = in.evaluatedRules().get(v.ruleId());
-      if (rule == null) {
-        continue; // a pack that failed mid-way is not reconciled
-      }
-      String id = Finding.idOf(v.ruleId(), v.subject().key());
-      if (violated.putIfAbsent(id, v) != null) {
-        continue; // the same rule fired twice for one subject: one finding
-      }
       Set<String> heldBy = in.staleness().heldBy(rule, v.subject(), sourceOf(v.evidence()));
       heldBy.forEach(source -> staleBySource.merge(source, 1, Integer::sum));
       boolean stale = !heldBy.isEmpty();
@@ -161,7 +156,10 @@ public final class Reconciler {
             || !old.controls().equals(rule.controls()) || !java.util.Objects.equals(old.remediation(), rule.remediation())
             || !old.subject().equals(v.subject());
         // A new owner is not a change of the finding (no event), but the row must follow the source.
-        boolean ownersMoved = !old.owners().equals(v.owners());
+        // Compared as the store keeps them (a set of non-blank names, read back in the database's
+        // order): else a source listing owners unsorted would rewrite the row at every full
+        // reconciliation and at none of the delta ones.
+        boolean ownersMoved = !ownerSet(old.owners()).equals(ownerSet(v.owners()));
         if (!different && old.stale() == stale && !ownersMoved) {
           if (!in.live().contains(id)) {
             seenUnchanged.add(id);
@@ -211,6 +209,68 @@ public final class Reconciler {
     }
     return new Result(List.copyOf(changed.values()), List.copyOf(seenUnchanged), in.now(), List.copyOf(events),
         Map.copyOf(staleBySource), live, unseen, held);
+  }
+
+  /**
+   * The violations of rules evaluated, one per finding id, in the order their findings first
+   * appear. A finding several reports make (the same rule fired twice for one subject: a source
+   * that reports one object twice, a rule that joins several facts) must not depend on the order the
+   * reports come in, which is the engine's firing order in a fresh session but the order reports
+   * were made over a long-lived session's life in incremental evaluation: its message, evidence and
+   * subject are those of the first report by message, then evidence (in the canonical form), then
+   * subject, and its owners are every owner the reports record.
+   */
+  private static Map<String, Violation> oneReportPerFinding(Input in) {
+    Map<String, Violation> out = new LinkedHashMap<>();
+    Map<String, java.util.TreeSet<String>> owners = null; // only for findings reported more than once
+    for (Violation v : in.violations()) {
+      if (!in.evaluatedRules().containsKey(v.ruleId())) {
+        continue; // a pack that failed mid-way is not reconciled
+      }
+      String id = Finding.idOf(v.ruleId(), v.subject().key());
+      Violation first = out.putIfAbsent(id, v);
+      if (first == null) {
+        continue;
+      }
+      if (precedes(v, first)) {
+        out.put(id, v); // keeps the finding's place
+      }
+      if (owners == null) {
+        owners = new HashMap<>();
+      }
+      owners.computeIfAbsent(id, k -> new java.util.TreeSet<>(ownerSet(first.owners()))).addAll(ownerSet(v.owners()));
+    }
+    if (owners != null) {
+      owners.forEach((id, all) -> out.computeIfPresent(id, (k, v) -> new Violation(v.ruleId(), v.subject(), v.message(),
+          v.evidence(), List.copyOf(all))));
+    }
+    return out;
+  }
+
+  /**
+   * Whether report {@code a} of a finding comes before {@code b}: by message, then evidence, then
+   * subject (its name and link may differ between two facts with one identity).
+   */
+  private static boolean precedes(Violation a, Violation b) {
+    int by = a.message().compareTo(b.message());
+    if (by == 0) {
+      by = comparable(a.evidence()).compareTo(comparable(b.evidence()));
+    }
+    if (by == 0) {
+      by = String.valueOf(a.subject()).compareTo(String.valueOf(b.subject()));
+    }
+    return by < 0;
+  }
+
+  /** Owners as the store keeps them ({@code finding_owner}): distinct, non-blank, in no order. */
+  private static Set<String> ownerSet(List<String> owners) {
+    Set<String> out = new java.util.HashSet<>();
+    for (String o : owners) {
+      if (o != null && !o.isBlank()) {
+        out.add(o);
+      }
+    }
+    return out;
   }
 
   private static Set<String> heldBy(Finding f, Input in) {

@@ -182,4 +182,64 @@ class ReconcilerTest {
     assertThat(result.changed()).hasSize(1);
     assertThat(result.events()).hasSize(1);
   }
+
+  /**
+   * A subject reported twice (a source that lists one model version twice, with other owners and
+   * stage) makes a finding that does not depend on the order of the reports: a fresh session lists
+   * them in firing order, a long-lived one in the order they were made over its life, and the two
+   * paths must store the same finding (IncrementalCycleTest, seed 42 with varied commits).
+   */
+  @Test
+  void aFindingReportedTwiceIsTheSameWhateverTheOrderOfItsReports() {
+    Violation owned = new Violation("r.owner", SUBJECT, "m v1 breaks it", Map.of("source", "src", "stage", "Production"),
+        List.of("team-pricing"));
+    Violation twin = new Violation("r.owner", SUBJECT, "m v1 breaks it", Map.of("source", "src", "stage", "Staging"),
+        List.of(" ", "alice"));
+    Violation other = new Violation("r.owner", SUBJECT, "m v1 breaks it too", Map.of("source", "src"), List.of());
+
+    Finding one = reconcileNew(List.of(owned, twin, other));
+    Finding reversed = reconcileNew(List.of(other, twin, owned));
+    Finding shuffled = reconcileNew(List.of(twin, other, owned));
+
+    assertThat(reversed).isEqualTo(one);
+    assertThat(shuffled).isEqualTo(one);
+    assertThat(one.message()).isEqualTo("m v1 breaks it"); // the first message, then the first evidence
+    assertThat(one.evidence()).containsEntry("stage", "Production");
+    assertThat(one.owners()).as("every owner the reports record").containsExactly("alice", "team-pricing");
+  }
+
+  /** A fresh reconciliation of these reports into one new finding. */
+  private Finding reconcileNew(List<Violation> reports) {
+    Reconciler.Result result = reconciler.reconcile(new Reconciler.Input(Map.of(), reports, Map.of("r.owner", RULE),
+        Set.of("r.owner"), Set.of(), Map.of("src", 7L), T0));
+    assertThat(result.changed()).hasSize(1);
+    assertThat(result.events()).hasSize(1);
+    return result.changed().get(0);
+  }
+
+  /**
+   * Owners are stored as a set ({@code finding_owner}) and read back in the database's order: a
+   * source listing them in another order, or twice, has not moved them, so a full reconciliation
+   * does not rewrite the row (which a reconciliation of only the changes would not touch either).
+   */
+  @Test
+  void ownersListedInAnotherOrderOrTwiceHaveNotMoved() {
+    Violation v = new Violation("r.owner", SUBJECT, "m", Map.of("source", "src"), List.of("zed", "amy", "zed", ""));
+    run(List.of(v), Set.of(), T0);
+    Finding f = store.get(ID);
+    store.put(ID, new Finding(f.id(), f.ruleId(), f.pack(), f.title(), f.severity(), f.controls(), f.message(),
+        f.remediation(), f.subject(), f.evidence(), f.status(), f.stale(), f.firstSeen(), f.lastSeen(), f.resolvedAt(),
+        List.of("amy", "zed"))); // as FindingRepository reads them back
+
+    Reconciler.Result again = reconciler.reconcile(new Reconciler.Input(Map.copyOf(store), List.of(v),
+        Map.of("r.owner", RULE), Set.of("r.owner"), Set.of(), Map.of("src", 7L), T0.plusSeconds(60)));
+    assertThat(again.changed()).isEmpty();
+    assertThat(again.seenUnchanged()).containsExactly(ID);
+
+    Violation moved = new Violation("r.owner", SUBJECT, "m", Map.of("source", "src"), List.of("amy"));
+    Reconciler.Result owners = reconciler.reconcile(new Reconciler.Input(Map.copyOf(store), List.of(moved),
+        Map.of("r.owner", RULE), Set.of("r.owner"), Set.of(), Map.of("src", 7L), T0.plusSeconds(120)));
+    assertThat(owners.changed()).extracting(Finding::owners).containsExactly(List.of("amy"));
+    assertThat(owners.events()).as("a new owner is not a change of the finding").isEmpty();
+  }
 }

@@ -67,10 +67,11 @@ public final class IncrementalEstate {
   }
 
   /**
-   * The estate {@code IncrementalCycleTest} replays: its seeds' sequences stay those they were
-   * written for. (With {@code shaVariety}, seed 42 of that test shows, at step 15, a finding owner
-   * the incremental cycle stores and a full reconciliation does not, with the rules before and after
-   * the indexed commit join alike: reported, not yet fixed.)
+   * The estate whose commits share a prefix: its seeds' sequences stay those they were written for.
+   * ({@code IncrementalCycleTest} replays its seeds over this one and the one with {@code shaVariety};
+   * with it, seed 42 showed at step 15 a finding owner the incremental cycle stored and a full
+   * reconciliation did not: a model version reported twice with other owners, and the reconciler
+   * took whichever report came first. Fixed in {@code Reconciler}.)
    */
   public IncrementalEstate(long seed) {
     this(seed, false);
