@@ -18,8 +18,6 @@ import java.util.TreeMap;
  */
 public final class PipelineIndex {
 
-  private static final int MIN_SHA = 7;
-
   private final TreeMap<String, List<PipelineRun>> bySha = new TreeMap<>();
 
   private PipelineIndex() {}
@@ -28,7 +26,7 @@ public final class PipelineIndex {
   public static PipelineIndex of(Collection<?> pipelineRuns) {
     PipelineIndex index = new PipelineIndex();
     for (Object o : pipelineRuns) {
-      if (o instanceof PipelineRun p && p.isSuccessful() && p.commitSha() != null && p.commitSha().length() >= MIN_SHA) {
+      if (o instanceof PipelineRun p && p.isSuccessful() && p.commitSha() != null && p.commitSha().length() >= PipelineRun.MIN_SHA) {
         index.bySha.computeIfAbsent(p.commitSha().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(p);
       }
     }
@@ -37,7 +35,7 @@ public final class PipelineIndex {
 
   /** Successful runs that built {@code commit} (see {@link PipelineRun#isForCommit}); empty for a null or short one. */
   public List<PipelineRun> successfulFor(String commit) {
-    if (commit == null || commit.length() < MIN_SHA) {
+    if (commit == null || commit.length() < PipelineRun.MIN_SHA) {
       return List.of();
     }
     commit = commit.toLowerCase(java.util.Locale.ROOT); // shas are hex; some tools write them in upper case
@@ -45,7 +43,7 @@ public final class PipelineIndex {
     // runs whose sha starts with the commit (the commit is abbreviated, or equal)
     bySha.subMap(commit, true, commit + Character.MAX_VALUE, false).values().forEach(out::addAll);
     // runs whose abbreviated sha the commit starts with
-    for (int length = MIN_SHA; length < commit.length(); length++) {
+    for (int length = PipelineRun.MIN_SHA; length < commit.length(); length++) {
       out.addAll(bySha.getOrDefault(commit.substring(0, length), List.of()));
     }
     return out;
