@@ -18,6 +18,7 @@ import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,6 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "spring.datasource.hikari.schema=${aims.test.serve-schema}",
         "spring.flyway.schemas=${aims.test.serve-schema}",
         "spring.flyway.create-schemas=true"})
+@DirtiesContext
 class ServeOnPostgresTest {
 
   /**
@@ -54,9 +56,28 @@ class ServeOnPostgresTest {
     registry.add("aims.data-dir", () -> data.toString());
   }
 
+  /** The running scheduler, kept so the schema is dropped only after Quartz has stopped using it. */
+  private static volatile Scheduler running;
+
   @BeforeAll
+  static void dropStaleSchema() throws Exception {
+    dropSchema();
+  }
+
+  /**
+   * Quartz polls its tables (cluster check-in, misfires) while the context lives. A DROP SCHEMA
+   * racing such a poll takes the tables' locks in another order and PostgreSQL kills one side as a
+   * deadlock, so the scheduler is shut down first and this class's context is not reused.
+   */
   @AfterAll
-  static void dropSchema() throws Exception {
+  static void stopQuartzThenDropSchema() throws Exception {
+    if (running != null) {
+      running.shutdown(true);
+    }
+    dropSchema();
+  }
+
+  private static void dropSchema() throws Exception {
     try (var c = DriverManager.getConnection(System.getenv(TestDatabases.POSTGRES_URL_ENV)); var s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
     }
@@ -73,6 +94,7 @@ class ServeOnPostgresTest {
 
   @Test
   void runsTheDemoOnPostgresWithTheClusteredJobStore() throws Exception {
+    running = scheduler;
     assertThat(scheduler.getMetaData().isJobStoreClustered()).isTrue();
     assertThat(scheduler.getMetaData().isJobStoreSupportsPersistence()).isTrue();
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
