@@ -218,6 +218,7 @@ public class MonitorService {
    */
   public synchronized EvaluationOutcome evaluate() {
     Instant started = clock.instant();
+    long t0 = System.nanoTime();
     List<ConnectorConfig> enabled = connectors.enabled();
     Map<String, ConnectorState> states = snapshots.states();
     Map<String, SourceHealth> health = health(enabled, states, started);
@@ -246,6 +247,7 @@ public class MonitorService {
       latest.values().forEach(s -> facts.addAll(s.facts()));
       scoped = List.copyOf(scope.apply(facts));
     }
+    long tLoaded = System.nanoTime();
     List<Fact> inScope = new ArrayList<>(scoped.size() + health.size());
     inScope.addAll(scoped);
     inScope.addAll(health.values());
@@ -258,6 +260,7 @@ public class MonitorService {
       results = evaluator.evaluateLive(packs, inScope, started);
       delta = evaluator.lastDelta();
     }
+    long tRules = System.nanoTime();
     Map<String, RuleDefinition> evaluated = new LinkedHashMap<>();
     List<Violation> violations = new ArrayList<>();
     List<String> failed = new ArrayList<>();
@@ -329,7 +332,9 @@ public class MonitorService {
           new SourceDependencies(notFresh, inScope), snapshotIds, started, existing.live()));
       held = result.held();
     }
+    long tReconciled = System.nanoTime();
     sink.store(result, inScope);
+    long tStored = System.nanoTime();
     shadow.accept(inScope, started); // shadow packs: same facts and guards, their violations only reported
     Map<String, Integer> staleBySource = new java.util.TreeMap<>();
     health.values().stream().filter(h -> !h.fresh()).forEach(h -> staleBySource.put(h.source(), 0));
@@ -352,10 +357,16 @@ public class MonitorService {
             .map(e -> e.getKey() + " (" + e.getValue() + ")").toList()),
         failed.isEmpty() ? "" : "; FAILED packs: " + failed);
     logSummary();
+    log.info("evaluation phases (ms): facts {}, rules {}, reconcile {}, store {}, record {}", ms(tLoaded - t0),
+        ms(tRules - tLoaded), ms(tReconciled - tRules), ms(tStored - tReconciled), ms(System.nanoTime() - tStored));
     previous = new Cycle(evaluationId, snapshotIds, healthContent(health), rulesNow, packs, evaluator.quarantined(),
         latest, scoped, results, hashes, Set.copyOf(evaluated.keySet()), loadedRules, notFresh, Map.copyOf(held),
         failed.isEmpty());
     return new EvaluationOutcome(run, stale, snapshotIds, evaluationId);
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
   }
 
   /** The latest good run of each enabled source, as the store has it now (one cheap query for all). */
