@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #evaluate} is the full path: a fresh session per pack over every fact (replay, shadow
  * packs, {@code validate}, rule tests). {@link #evaluateLive} is the scheduled evaluation's:
- * incremental, in long-lived sessions (docs/architecture.md, "Incremental evaluation").
+ * incremental, in long-lived sessions (docs/architecture.md, "Incremental evaluation"). On both
+ * paths a pack's session is given only the facts its rules can match ({@link RulePack#factTypes()}).
  */
 public final class Evaluator {
 
@@ -136,7 +137,8 @@ public final class Evaluator {
       return quarantinedResult(pack);
     }
     Violations violations = new Violations();
-    GuardedSession.Outcome outcome = guard(pack).run(() -> open(pack, violations, now), facts);
+    GuardedSession.Outcome outcome = guard(pack).run(() -> open(pack, violations, now), s -> insertRead(s, pack, facts),
+        false);
     return result(pack, outcome, violations);
   }
 
@@ -218,7 +220,7 @@ public final class Evaluator {
     GuardedSession.Outcome outcome;
     if (afresh == null) {
       LiveSession kept = live;
-      outcome = guard(pack).run(() -> kept.session, s -> apply(s, changes), true);
+      outcome = guard(pack).run(() -> kept.session, s -> apply(s, pack.factTypes(), changes), true);
       live = kept;
     } else {
       if (live != null) {
@@ -232,7 +234,7 @@ public final class Evaluator {
         s.addEventListener(violations.tracker());
         fresh.session = s;
         return s;
-      }, s -> changes.current().forEach(s::insert), true);
+      }, s -> insertRead(s, pack, changes.current()), true);
       live = fresh;
     }
     PackResult result = result(pack, outcome, live.violations);
@@ -243,16 +245,36 @@ public final class Evaluator {
     return result;
   }
 
-  /** Gives a session that holds the previous generation of facts this generation's changes. */
-  private static void apply(KieSession session, FactChanges.Changes changes) {
+  /** Inserts the facts whose class some pattern of the pack can match (see {@link FactTypes}). */
+  private static void insertRead(KieSession session, RulePack pack, List<? extends Fact> facts) {
+    FactTypes reads = pack.factTypes();
+    for (Fact fact : facts) {
+      if (reads.reads(fact)) {
+        session.insert(fact);
+      }
+    }
+  }
+
+  /**
+   * Gives a session that holds the previous generation of the facts it reads this generation's
+   * changes to them. An update pairs facts of one identity, so of one class: a pack that does not
+   * read it never held the old one.
+   */
+  private static void apply(KieSession session, FactTypes reads, FactChanges.Changes changes) {
     for (FactChanges.Update u : changes.updated()) {
-      session.update(handle(session, u.before()), u.after());
+      if (reads.reads(u.after())) {
+        session.update(handle(session, u.before()), u.after());
+      }
     }
     for (Fact gone : changes.deleted()) {
-      session.delete(handle(session, gone));
+      if (reads.reads(gone)) {
+        session.delete(handle(session, gone));
+      }
     }
     for (Fact fact : changes.inserted()) {
-      session.insert(fact);
+      if (reads.reads(fact)) {
+        session.insert(fact);
+      }
     }
   }
 

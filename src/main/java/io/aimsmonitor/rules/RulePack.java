@@ -15,6 +15,8 @@ import org.kie.api.KieBase;
  * @param limits the pack's evaluation budget (pack.yaml's {@code limits} over the service defaults)
  * @param shadow pack.yaml's {@code shadow: true}: evaluated and reported (what it would find) but it
  *     creates no findings, changes no control status and fires no alerts; see docs/writing-rules.md
+ * @param factTypes the classes of facts its rules can match ({@link FactTypes#of(KieBase) taken from kieBase}):
+ *     its sessions are given only those facts
  */
 public record RulePack(
     String name,
@@ -27,7 +29,8 @@ public record RulePack(
     List<RuleDefinition> rules,
     KieBase kieBase,
     EvaluationLimits limits,
-    boolean shadow) {
+    boolean shadow,
+    FactTypes factTypes) {
 
   public RulePack {
     parameters = Map.copyOf(parameters);
@@ -51,7 +54,7 @@ public record RulePack(
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("parameters." + String.join("; parameters.", problems));
     }
-    return new RulePack(name, version, description, contentHash, directory, parameters, values, rules, kieBase, limits, shadow);
+    return new RulePack(name, version, description, contentHash, directory, parameters, values, rules, kieBase, limits, shadow, factTypes);
   }
 
   /** First 12 hex digits of the content hash, as shown in metrics and the API. */

@@ -211,7 +211,7 @@ public final class RulePackLoader {
     rules.sort(java.util.Comparator.comparing(RuleDefinition::id));
     return new RulePack(name, spec.get("version") == null ? null : String.valueOf(spec.get("version")),
         String.valueOf(spec.getOrDefault("description", "")), hash, dir, parameters, values, rules, kieBase, limits,
-        shadow);
+        shadow, FactTypes.of(kieBase));
   }
 
   @SuppressWarnings("unchecked")
