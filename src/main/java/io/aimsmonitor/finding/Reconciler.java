@@ -80,9 +80,13 @@ public final class Reconciler {
    *     or a stale source holds them open): their last seen is fixed at the value given
    * @param held the open findings a not-fresh source holds stale (those {@code staleBySource} counts),
    *     by id: so that a reconciliation of only the changes can keep the counts of the others
+   * @param before what the store held of the findings when they were read ({@link Input#existing} and
+   *     {@link Input#live}), so that it writes only what differs from it; null when not known (a result
+   *     built by hand), and the store reads it
    */
   public record Result(List<Finding> changed, List<String> seenUnchanged, Instant at, List<FindingEvent> events,
-      Map<String, Integer> staleBySource, Set<String> live, Map<String, Instant> unseen, Map<String, Held> held) {
+      Map<String, Integer> staleBySource, Set<String> live, Map<String, Instant> unseen, Map<String, Held> held,
+      Stored before) {
 
     public Result {
       live = live == null ? Set.of() : Set.copyOf(live);
@@ -92,7 +96,7 @@ public final class Reconciler {
 
     public Result(List<Finding> changed, List<String> seenUnchanged, Instant at, List<FindingEvent> events,
         Map<String, Integer> staleBySource, Set<String> live, Map<String, Instant> unseen) {
-      this(changed, seenUnchanged, at, events, staleBySource, live, unseen, Map.of());
+      this(changed, seenUnchanged, at, events, staleBySource, live, unseen, Map.of(), null);
     }
 
     /** Findings stored as they are given, none following the evaluation runs (tests, imports). */
@@ -110,6 +114,14 @@ public final class Reconciler {
       return events.stream().filter(e -> e.type() == type).count();
     }
   }
+
+  /**
+   * Findings as stored when a reconciliation read them.
+   *
+   * @param findings by id, as read (not copied: the reconciliation's input)
+   * @param live ids of those whose last seen followed the evaluation runs
+   */
+  public record Stored(Map<String, Finding> findings, Set<String> live) {}
 
   /**
    * An open finding held stale: its rule and subject, and the not-fresh sources its verdict could
@@ -167,6 +179,14 @@ public final class Reconciler {
           continue;
         }
         live.add(id);
+        if (!different && old.stale() == stale) {
+          // only the owners moved: the stored content stays as it is (the evidence's snapshot
+          // included, as for a finding seen unchanged), so the store writes the owners and no row
+          changed.put(id, new Finding(id, old.ruleId(), old.pack(), old.title(), old.severity(), old.controls(),
+              old.message(), old.remediation(), old.subject(), old.evidence(), Status.OPEN, stale, old.firstSeen(),
+              in.now(), null, v.owners()));
+          continue;
+        }
         changed.put(id, new Finding(id, rule.id(), rule.pack(), rule.title(), rule.severity(), rule.controls(),
             v.message(), rule.remediation(), v.subject(), evidence, Status.OPEN, stale, old.firstSeen(), in.now(), null,
             v.owners()));
@@ -208,7 +228,7 @@ public final class Reconciler {
       }
     }
     return new Result(List.copyOf(changed.values()), List.copyOf(seenUnchanged), in.now(), List.copyOf(events),
-        Map.copyOf(staleBySource), live, unseen, held);
+        Map.copyOf(staleBySource), live, unseen, held, new Stored(in.existing(), in.live()));
   }
 
   /**
