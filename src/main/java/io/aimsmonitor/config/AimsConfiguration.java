@@ -152,6 +152,6 @@ public class AimsConfiguration {
       io.aimsmonitor.shadow.ShadowMode shadow, Clock clock, AimsProperties props) {
     return new MonitorService(connectors, new CollectionRunner(types, Secrets.fromSystem(), clock, lineageEvents), snapshots, ruleBook,
         new Evaluator(props.rules().toIncremental()), new Reconciler(), findings, evaluations, scope.getIfAvailable(() -> UnaryOperator.identity()),
-        clock, sink.getIfAvailable(() -> (result, facts) -> findings.apply(result)), shadow::evaluate);
+        clock, sink.getIfAvailable(() -> (result, facts, changed) -> findings.apply(result)), shadow::evaluate);
   }
 }

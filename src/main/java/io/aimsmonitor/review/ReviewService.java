@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -39,6 +40,8 @@ import java.util.stream.Stream;
  * its findings back at the latest at the first evaluation after, with an {@code UNWAIVED} event.
  */
 public class ReviewService implements ReconciliationSink, ControlReport.Exclusions {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReviewService.class);
 
   /** The actor of a request nobody authenticated. */
   public static final String ANONYMOUS = "anonymous";
@@ -73,15 +76,78 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
 
   // --- evaluation ----------------------------------------------------------------------------
 
-  /** Stores an evaluation's reconciliation and, in the same transaction, the waivers and default assignees it implies. */
+  /**
+   * What the last evaluation's sync left in force: the waivers it read, as of when, and the owners
+   * of subjects. Null before the first evaluation this service stored, and after one whose
+   * transaction did not commit: the next then syncs every open finding.
+   */
+  private record Synced(List<Waiver> waivers, Instant at, SubjectOwners owners, long eventsHead) {}
+
+  private Synced synced;
+
+  /**
+   * Stores an evaluation's reconciliation and, in the same transaction, the waivers and default
+   * assignees it implies, as {@link #sync} over every open finding would, but reading only the open
+   * findings that can have changed (docs/review.md, "When waivers take effect"):
+   *
+   * <ul>
+   *   <li>every open finding when no evaluation was stored before, when the caller does not know
+   *       which facts changed ({@code changedSubjects} null: a full reconciliation), when the
+   *       waivers differ from the last sync's (added, approved, revoked, removed from the file), or
+   *       when one of them came into or went out of force since (its expiry passed);
+   *   <li>otherwise only the findings this reconciliation opened or reopened, those assigned or
+   *       reset to their owner since (by any replica), and the open findings
+   *       whose subject's owner changed. The others were synced last time against the same
+   *       waivers in force and, their subject's owner being the same, the same default assignee.
+   * </ul>
+   *
+   * Owners come from all facts ({@link SubjectOwners}: one model version's owner is also its runs',
+   * monitors' and attestations'); they are taken again only when some fact changed.
+   */
   @Override
-  public void store(Reconciler.Result result, List<Fact> facts) {
-    repo.inTransaction(() -> {
+  public synchronized void store(Reconciler.Result result, List<Fact> facts, Set<String> changedSubjects) {
+    Synced last = synced;
+    synced = null; // set again once this transaction commits
+    synced = repo.inTransaction(() -> {
+      // A reset to the owner, on any replica, took the owner from the facts of its time, which need
+      // not be those of the last evaluation: those findings are synced again.
+      // The chain's head before anything is read: an event it does not reach was not committed
+      // when this sync read the findings, and the next one reads it.
+      long head = repo.findingEventsHead();
+      List<String> assigned = last == null ? List.of() : repo.assignedSince(last.eventsHead());
       findings.apply(result);
-      sync(result.at(), FindingEvent.SYSTEM, java.util.Set.of(), SubjectOwners.of(facts));
+      Synced now = syncAfter(result, facts, changedSubjects, last, assigned, head);
       PausePoints.reach(PausePoints.RECONCILE);
-      return null;
+      return now;
     });
+  }
+
+  private Synced syncAfter(Reconciler.Result result, List<Fact> facts, Set<String> changedSubjects, Synced last,
+      List<String> assigned, long eventsHead) {
+    long t0 = System.nanoTime();
+    Instant now = result.at();
+    List<Waiver> all = waivers();
+    boolean known = last != null && changedSubjects != null;
+    SubjectOwners owners = known && changedSubjects.isEmpty() ? last.owners() : SubjectOwners.of(facts);
+    long ownersNanos = System.nanoTime() - t0;
+    boolean waiversSame = known && last.waivers().equals(all)
+        && all.stream().allMatch(w -> w.inForce(last.at()) == w.inForce(now));
+    List<OpenFinding> open;
+    if (waiversSame) {
+      Set<String> ownerChanged = owners == last.owners() ? Set.of() : owners.changedSince(last.owners());
+      List<String> ids = new ArrayList<>(assigned);
+      // a finding open before and after keeps its rule, subject and so its waivers: only the newly open ones
+      result.events().stream().filter(e -> e.type() == Type.OPENED || e.type() == Type.REOPENED)
+          .forEach(e -> ids.add(e.findingId()));
+      open = ids.isEmpty() && ownerChanged.isEmpty() ? List.of() : repo.openFindings(ids, ownerChanged);
+    } else {
+      open = repo.openFindings();
+    }
+    sync(open, all, now, FindingEvent.SYSTEM, Set.of(), owners);
+    log.info("waivers and default assignees synced over {} open finding(s) ({}) in {} ms, of which owners {} ms",
+        open.size(), waiversSame ? "the changed ones and those whose subject's owner changed" : "all",
+        (System.nanoTime() - t0) / 1_000_000, ownersNanos / 1_000_000);
+    return new Synced(all, now, owners, eventsHead);
   }
 
   /**
@@ -90,15 +156,20 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
    *
    * @param actor who caused the change: the reviewer for changes of {@code actionWaivers}, else system
    */
-  void sync(Instant now, String actor, java.util.Set<String> actionWaivers, SubjectOwners owners) {
-    List<Waiver> all = waivers();
+  void sync(Instant now, String actor, Set<String> actionWaivers, SubjectOwners owners) {
+    sync(repo.openFindings(), waivers(), now, actor, actionWaivers, owners);
+  }
+
+  /** {@link #sync} of the open findings {@code open} against the waivers {@code all}. */
+  private void sync(List<OpenFinding> open, List<Waiver> all, Instant now, String actor, Set<String> actionWaivers,
+      SubjectOwners owners) {
     Map<String, Waiver> byId = new HashMap<>();
     all.forEach(w -> byId.put(w.id(), w));
     List<Waiver> inForce = all.stream().filter(w -> w.inForce(now)).sorted(PRECEDENCE).toList();
     Map<String, String> waiverChanges = new LinkedHashMap<>();
     Map<String, String> assigneeChanges = new LinkedHashMap<>();
     List<FindingEvent> events = new ArrayList<>();
-    for (OpenFinding f : repo.openFindings()) {
+    for (OpenFinding f : open) {
       Waiver now_ = inForce.stream().filter(w -> w.covers(f.id(), f.ruleId(), f.subjectKey())).findFirst().orElse(null);
       String before = f.workflow().waiverId();
       String after = now_ == null ? null : now_.id();
@@ -352,7 +423,7 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
       if (!repo.update(approved, w)) {
         throw new IllegalStateException("waiver " + waiverId + " changed meanwhile; read it again");
       }
-      sync(now, actor, java.util.Set.of(w.id()), null);
+      sync(now, actor, Set.of(w.id()), null);
       return approved;
     });
   }
@@ -371,7 +442,7 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
       if (!repo.update(revoked, w)) {
         throw new IllegalStateException("waiver " + waiverId + " changed meanwhile; read it again");
       }
-      sync(now, actor, java.util.Set.of(w.id()), null);
+      sync(now, actor, Set.of(w.id()), null);
       return revoked;
     });
   }

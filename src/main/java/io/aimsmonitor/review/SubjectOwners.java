@@ -7,9 +7,11 @@ import io.aimsmonitor.fact.ModelMonitor;
 import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.TrainingRun;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who owns the subject of a finding, as the registry or catalog records it: the default assignee.
@@ -17,6 +19,12 @@ import java.util.Optional;
  * version it produced (same source, which is the system its run id points into), a monitor to the
  * model version it watches, an attestation to the production model versions of its AI system.
  * With several owners the first listed is taken: the registry's order is the owner's own.
+ *
+ * <p>The owners are a function of the set of facts, not of their order: where several model
+ * versions stand for one run, model version or system (or one subject has several facts), the one
+ * with the smallest subject key (then owner) counts. So a collection that returns the same facts in
+ * another order moves no assignee, and an evaluation in which no fact changed keeps the owners of
+ * the one before ({@link ReviewService#store}).
  */
 public final class SubjectOwners {
 
@@ -26,43 +34,75 @@ public final class SubjectOwners {
     this.ownerBySubject = ownerBySubject;
   }
 
+  /** A candidate owner and the subject it comes from, ordered so that the choice is the same whatever the facts' order. */
+  private record Candidate(String subjectKey, String owner) {
+    boolean before(Candidate other) {
+      int bySubject = subjectKey.compareTo(other.subjectKey);
+      return bySubject < 0 || (bySubject == 0 && owner.compareTo(other.owner) < 0);
+    }
+  }
+
+  private static void offer(Map<String, Candidate> map, String key, Candidate c) {
+    map.merge(key, c, (a, b) -> b.before(a) ? b : a);
+  }
+
   public static SubjectOwners of(List<Fact> facts) {
-    Map<String, String> out = new HashMap<>();
-    Map<String, String> byRun = new HashMap<>();
-    Map<String, String> byModelVersion = new HashMap<>();
-    Map<String, String> bySystem = new HashMap<>();
+    Map<String, Candidate> own = new HashMap<>();
+    Map<String, Candidate> byRun = new HashMap<>();
+    Map<String, Candidate> byModelVersion = new HashMap<>();
+    Map<String, Candidate> bySystem = new HashMap<>();
     for (Fact f : facts) {
       if (f instanceof ModelVersion m && !m.owners().isEmpty()) {
-        String owner = m.owners().get(0);
-        out.put(m.subject().key(), owner);
+        Candidate c = new Candidate(m.subject().key(), m.owners().get(0));
+        offer(own, c.subjectKey(), c);
         if (m.sourceRunId() != null) {
-          byRun.putIfAbsent(m.source() + "\u0000" + m.sourceRunId(), owner);
+          offer(byRun, m.source() + "\u0000" + m.sourceRunId(), c);
         }
-        byModelVersion.putIfAbsent(m.modelName() + "\u0000" + m.version(), owner);
+        offer(byModelVersion, m.modelName() + "\u0000" + m.version(), c);
         if (m.isProduction()) {
-          bySystem.putIfAbsent(m.system(), owner);
+          offer(bySystem, m.system(), c);
         }
       } else if (f instanceof Dataset d && !d.owners().isEmpty()) {
-        out.put(d.subject().key(), d.owners().get(0));
+        offer(own, d.subject().key(), new Candidate(d.subject().key(), d.owners().get(0)));
       }
     }
+    Map<String, Candidate> derived = new HashMap<>();
     for (Fact f : facts) {
-      String owner = null;
+      Candidate from = null;
       if (f instanceof TrainingRun r) {
-        owner = byRun.get(r.source() + "\u0000" + r.runId());
+        from = byRun.get(r.source() + "\u0000" + r.runId());
       } else if (f instanceof ModelMonitor m) {
-        owner = byModelVersion.get(m.modelName() + "\u0000" + m.version());
+        from = byModelVersion.get(m.modelName() + "\u0000" + m.version());
       } else if (f instanceof Attestation a) {
-        owner = bySystem.get(a.system());
+        from = bySystem.get(a.system());
       }
-      if (owner != null) {
-        out.putIfAbsent(f.subject().key(), owner);
+      if (from != null) {
+        offer(derived, f.subject().key(), from);
       }
     }
-    return new SubjectOwners(Map.copyOf(out));
+    Map<String, String> out = new HashMap<>();
+    derived.forEach((subject, c) -> out.put(subject, c.owner()));
+    own.forEach((subject, c) -> out.put(subject, c.owner())); // a subject's own owner before one it takes from another
+    return new SubjectOwners(java.util.Collections.unmodifiableMap(out));
   }
 
   public Optional<String> ownerOf(String subjectKey) {
     return Optional.ofNullable(ownerBySubject.get(subjectKey));
+  }
+
+  /** The subjects whose owner differs from {@code before}'s (gained, lost or another). */
+  public Set<String> changedSince(SubjectOwners before) {
+    Set<String> out = new HashSet<>();
+    ownerBySubject.forEach((subject, owner) -> {
+      if (!owner.equals(before.ownerBySubject.get(subject))) {
+        out.add(subject);
+      }
+    });
+    before.ownerBySubject.keySet().forEach(subject -> {
+      if (!ownerBySubject.containsKey(subject)) {
+        out.add(subject);
+      }
+    });
+    return out;
   }
 }

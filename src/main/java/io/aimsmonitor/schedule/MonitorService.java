@@ -74,7 +74,7 @@ public class MonitorService {
       RuleBook ruleBook, Evaluator evaluator, Reconciler reconciler, FindingRepository findings,
       EvaluationRepository evaluations, UnaryOperator<List<Fact>> scope, Clock clock) {
     this(connectors, runner, snapshots, ruleBook, evaluator, reconciler, findings, evaluations, scope, clock,
-        (result, facts) -> findings.apply(result), (facts, at) -> { });
+        (result, facts, changed) -> findings.apply(result), (facts, at) -> { });
   }
 
   /**
@@ -284,16 +284,18 @@ public class MonitorService {
 
     Reconciler.Result result;
     Map<String, Reconciler.Held> held;
+    Set<String> changedSubjects = null; // for the sink: null when this is not a cycle on from the last one
     if (unchanged) {
       result = new Reconciler.Result(List.of(), List.of(), started, List.of(), Map.of());
       held = last.held();
+      changedSubjects = Set.of();
     } else if (last != null && last.allSucceeded() && delta.complete() && last.evaluatedRules().equals(evaluated.keySet())
         && last.loadedRules().equals(loadedRules) && last.notFresh().equals(notFresh)) {
       // Only the findings whose violations appeared or went can change: the others were decided on
       // the same rules, source health and (for their subjects) facts as in the last evaluation.
       Set<RuleSubject> concerns = new HashSet<>();
       delta.touched().forEach(v -> concerns.add(new RuleSubject(v.ruleId(), v.subject().key())));
-      Set<String> changedSubjects = delta.changedSubjects();
+      changedSubjects = delta.changedSubjects();
       if (!notFresh.isEmpty() && !changedSubjects.isEmpty()) {
         // whether a not-fresh source holds a finding depends on its subject's fact too
         for (Violation v : violations) {
@@ -333,7 +335,7 @@ public class MonitorService {
       held = result.held();
     }
     long tReconciled = System.nanoTime();
-    sink.store(result, inScope);
+    sink.store(result, inScope, changedSubjects);
     long tStored = System.nanoTime();
     shadow.accept(inScope, started); // shadow packs: same facts and guards, their violations only reported
     Map<String, Integer> staleBySource = new java.util.TreeMap<>();

@@ -163,15 +163,52 @@ public class ReviewRepository {
         .query(ReviewRepository::row).optional().orElse(WorkflowRow.empty(findingId));
   }
 
+  private static final String OPEN_FINDINGS = "SELECT f.id, f.rule_id, f.subject_key, f.subject_type, w.* FROM finding f"
+      + " LEFT JOIN finding_workflow w ON w.finding_id = f.id WHERE f.status = 'OPEN'";
+
   /** Every open finding with its workflow row (empty when it has none). */
   public List<OpenFinding> openFindings() {
-    return jdbc.sql("SELECT f.id, f.rule_id, f.subject_key, f.subject_type, w.* FROM finding f"
-            + " LEFT JOIN finding_workflow w ON w.finding_id = f.id WHERE f.status = 'OPEN'")
-        .query((rs, n) -> {
-          String id = rs.getString(1);
-          WorkflowRow row = rs.getString("finding_id") == null ? WorkflowRow.empty(id) : row(rs, n);
-          return new OpenFinding(id, rs.getString(2), rs.getString(3), rs.getString(4), row);
-        }).list();
+    return jdbc.sql(OPEN_FINDINGS).query(ReviewRepository::openFinding).list();
+  }
+
+  /**
+   * The open findings among {@code ids} and those about {@code subjectKeys}, each once, with their
+   * workflow rows: what an evaluation's waiver sync reads when only some findings can have changed.
+   * One query per {@value #CHUNK} ids or subject keys (finding_by_subject serves the latter).
+   */
+  public List<OpenFinding> openFindings(Collection<String> ids, Collection<String> subjectKeys) {
+    Map<String, OpenFinding> out = new LinkedHashMap<>();
+    List<String> idList = ids.stream().distinct().toList();
+    for (int i = 0; i < idList.size(); i += CHUNK) {
+      jdbc.sql(OPEN_FINDINGS + " AND f.id IN (:ids)").param("ids", idList.subList(i, Math.min(idList.size(), i + CHUNK)))
+          .query(ReviewRepository::openFinding).list().forEach(f -> out.putIfAbsent(f.id(), f));
+    }
+    List<String> keys = subjectKeys.stream().distinct().toList();
+    for (int i = 0; i < keys.size(); i += CHUNK) {
+      jdbc.sql(OPEN_FINDINGS + " AND f.subject_key IN (:keys)").param("keys", keys.subList(i, Math.min(keys.size(), i + CHUNK)))
+          .query(ReviewRepository::openFinding).list().forEach(f -> out.putIfAbsent(f.id(), f));
+    }
+    return new ArrayList<>(out.values());
+  }
+
+  /**
+   * How far the finding events' hash chain reaches, as committed: an event appended after this is
+   * read has a larger {@code chain_seq} (appends take the chain's head lock; docs/evidence.md).
+   */
+  public long findingEventsHead() {
+    return jdbc.sql("SELECT last_seq FROM hash_chain WHERE name = 'finding_event'").query(Long.class).single();
+  }
+
+  /** The findings assigned, or reset to their owner, by any replica after chain position {@code head}. */
+  public List<String> assignedSince(long head) {
+    return jdbc.sql("SELECT DISTINCT finding_id FROM finding_event WHERE chain_seq > ? AND type = 'ASSIGNED'")
+        .param(head).query(String.class).list();
+  }
+
+  private static OpenFinding openFinding(ResultSet rs, int n) throws SQLException {
+    String id = rs.getString(1);
+    WorkflowRow row = rs.getString("finding_id") == null ? WorkflowRow.empty(id) : row(rs, n);
+    return new OpenFinding(id, rs.getString(2), rs.getString(3), rs.getString(4), row);
   }
 
   /** Gives each finding a (blank) workflow row if it has none, so that the column updates below find it. */

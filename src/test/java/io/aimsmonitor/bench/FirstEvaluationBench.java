@@ -9,6 +9,7 @@ import io.aimsmonitor.connector.http.Secrets;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.review.ReviewService;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePackLoader;
@@ -26,7 +27,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The first evaluation of {@link ScaleBench} alone, with the store step timed apart (issue #14: at
- * 1,000,000 facts 170 of its 209 s were writing the new findings to H2). Prints one line: database,
+ * 1,000,000 facts 170 of its 209 s were writing the new findings to H2). The store step is the
+ * production sink's ({@link ProductionSink}): the findings, then the waivers and default assignees. Prints one line: database,
  * facts, first evaluation s, of which store s (wall and process CPU), rows written, rows/s, peak
  * heap MB; then checks the hash chain of finding events (unless {@code -Daims.bench.noverify=true}).
  * Arguments: {@code facts [h2|postgres]}. {@code -Daims.bench.replays=N} applies the same
@@ -87,17 +89,20 @@ public final class FirstEvaluationBench {
       long[] storeNanos = {0};
       long[] storeCpu = {0};
       Reconciler.Result[] stored = {null};
+      MonitorService[] monitorRef = {null};
+      ReviewService review = ProductionSink.of(db.dataSource(), store.findings(), book, () -> monitorRef[0], clock);
       MonitorService monitor = new MonitorService(new ConnectorInstances(dir, List.of(config), types),
           new CollectionRunner(types, new Secrets(Map.of()), clock), store.snapshots(), book,
           new Evaluator(Evaluator.Incremental.DEFAULT), new Reconciler(), store.findings(), store.evaluations(),
-          UnaryOperator.identity(), clock, (result, inScope) -> {
+          UnaryOperator.identity(), clock, (result, inScope, changedSubjects) -> {
             long t = System.nanoTime();
             long cpu = os.getProcessCpuTime();
-            store.findings().apply(result);
+            review.store(result, inScope, changedSubjects);
             storeNanos[0] += System.nanoTime() - t;
             storeCpu[0] += os.getProcessCpuTime() - cpu;
             stored[0] = result;
           }, (f, at) -> { });
+      monitorRef[0] = monitor;
       List<Fact> estate = EvaluationBench.registry(versions, clock.instant());
       store.snapshots().record(new CollectionResult("bench", clock.instant(), clock.instant(), true, estate, null, null,
           0, 0), "file");

@@ -9,6 +9,7 @@ import io.aimsmonitor.connector.http.Secrets;
 import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.finding.Reconciler;
+import io.aimsmonitor.review.ReviewService;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RulePackLoader;
@@ -35,7 +36,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The scale harness of issue #14: for estates of a given number of facts (10k, 100k, 1M by
  * default) on H2 (pooled file database) and on PostgreSQL (a schema of its own), it times what
  * {@code serve} runs after a collection, through {@link MonitorService#evaluate()} (so it measures
- * whatever the evaluation path is when it runs):
+ * whatever the evaluation path is when it runs), storing through the review workflow's sink as
+ * {@code serve} does ({@link ProductionSink}):
  *
  * <ul>
  *   <li>storing the snapshot;
@@ -96,9 +98,12 @@ public final class ScaleBench {
       ConnectorTypes types = ConnectorTypes.discover();
       RuleBook book = new RuleBook(rules, new RulePackLoader(ControlCatalog.bundled()), Map.of(), clock);
       book.reload();
+      MonitorService[] monitorRef = {null};
+      ReviewService review = ProductionSink.of(db.dataSource(), store.findings(), book, () -> monitorRef[0], clock);
       MonitorService monitor = new MonitorService(new ConnectorInstances(dir, List.of(config), types),
           new CollectionRunner(types, new Secrets(Map.of()), clock), store.snapshots(), book, evaluator(),
-          new Reconciler(), store.findings(), store.evaluations(), UnaryOperator.identity(), clock);
+          new Reconciler(), store.findings(), store.evaluations(), UnaryOperator.identity(), clock, review, (f, at) -> { });
+      monitorRef[0] = monitor;
 
       log("%s, %,d facts (%,d model versions): generating", db.name(), facts, versions);
       List<Fact> estate = EvaluationBench.registry(versions, clock.instant());

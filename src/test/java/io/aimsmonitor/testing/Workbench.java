@@ -70,9 +70,14 @@ public final class Workbench {
    */
   public static Workbench withReview(Path root, TestStore store, DataSource data, MutableClock clock,
       ReviewProperties props) {
-    return new Workbench(root, store, clock, root.resolve("rules"), "", java.util.List.of("inventory"),
-        new ReviewRepository(JdbcClient.create(data), new JdbcTemplate(data),
-            new TransactionTemplate(new DataSourceTransactionManager(data))), props);
+    return withReview(root, store, new ReviewRepository(JdbcClient.create(data), new JdbcTemplate(data),
+        new TransactionTemplate(new DataSourceTransactionManager(data))), clock, props);
+  }
+
+  /** As above, over a given review repository (e.g. one that counts what the workflow reads). */
+  public static Workbench withReview(Path root, TestStore store, ReviewRepository reviewRepo, MutableClock clock,
+      ReviewProperties props) {
+    return new Workbench(root, store, clock, root.resolve("rules"), "", java.util.List.of("inventory"), reviewRepo, props);
   }
 
   private Workbench(Path root, TestStore store, MutableClock clock, Path rules, String connectorYaml,
