@@ -40,7 +40,7 @@ public final class RuleFunctions {
    * globs, so the cache stays small, but it is bounded anyway because a glob may come from data.
    */
   static final int GLOB_CACHE_SIZE = 1024;
-  private static final Map<String, Pattern> GLOBS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Glob> GLOBS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private RuleFunctions() {}
 
@@ -78,30 +78,71 @@ public final class RuleFunctions {
    */
   @SafeVarargs
   public static boolean anyKeyMatches(Collection<?> globs, Map<String, ?>... maps) {
-    return !matchingKeys(globs, maps).isEmpty();
+    List<Glob> compiled = globs(globs);
+    for (Map<String, ?> map : maps) {
+      if (map != null) {
+        for (String key : map.keySet()) {
+          if (matchesAny(compiled, key)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** The keys of {@code maps} that match one of {@code globs}, in order and without repeats. */
   @SafeVarargs
   public static List<String> matchingKeys(Collection<?> globs, Map<String, ?>... maps) {
-    List<Pattern> patterns = globs == null ? List.of() : globs.stream().map(g -> glob(String.valueOf(g))).toList();
     List<String> out = new ArrayList<>();
+    addMatchingKeys(globs(globs), out, maps);
+    return out;
+  }
+
+  // Plain loops, no streams: documentation rules test every tag, param and run tag of a production
+  // version against a dozen globs, and with a stream and a regex Matcher per key and glob they were
+  // 44% of what the rules allocated on a 1% update (issue #14).
+  @SafeVarargs
+  private static void addMatchingKeys(List<Glob> globs, List<String> out, Map<String, ?>... maps) {
     for (Map<String, ?> map : maps) {
       if (map == null) {
         continue;
       }
       for (String key : map.keySet()) {
-        if (!out.contains(key) && patterns.stream().anyMatch(p -> p.matcher(key).matches())) {
+        if (!out.contains(key) && matchesAny(globs, key)) {
           out.add(key);
         }
       }
     }
+  }
+
+  private static List<Glob> globs(Collection<?> globs) {
+    if (globs == null) {
+      return List.of();
+    }
+    List<Glob> out = new ArrayList<>(globs.size());
+    for (Object g : globs) {
+      out.add(compiledGlob(String.valueOf(g)));
+    }
     return out;
+  }
+
+  private static boolean matchesAny(List<Glob> globs, String key) {
+    for (Glob g : globs) {
+      if (g.matches(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A case-insensitive pattern for a glob with {@code *} and {@code ?}; compiled once per glob text. */
   public static Pattern glob(String glob) {
-    Pattern cached = GLOBS.get(glob);
+    return compiledGlob(glob).regex();
+  }
+
+  private static Glob compiledGlob(String glob) {
+    Glob cached = GLOBS.get(glob);
     if (cached != null) {
       return cached;
     }
@@ -109,7 +150,7 @@ public final class RuleFunctions {
       // a flood of distinct globs (from data, not packs): start over rather than grow without bound
       GLOBS.clear();
     }
-    Pattern compiled = compileGlob(glob);
+    Glob compiled = Glob.of(glob);
     GLOBS.put(glob, compiled);
     return compiled;
   }
@@ -119,16 +160,71 @@ public final class RuleFunctions {
     return GLOBS.size();
   }
 
-  private static Pattern compileGlob(String glob) {
-    StringBuilder regex = new StringBuilder();
-    for (char c : glob.trim().toCharArray()) {
-      switch (c) {
-        case '*' -> regex.append(".*");
-        case '?' -> regex.append('.');
-        default -> regex.append(Pattern.quote(String.valueOf(c)));
+  /**
+   * A glob, matched without allocating: {@link #regex} defines what matches (the glob trimmed,
+   * {@code *} as {@code .*}, {@code ?} as {@code .}, everything else literal, ASCII letters in any
+   * case), and {@link #matches} decides the same by walking the code points, because a regex
+   * {@link java.util.regex.Matcher} per key and glob was most of what the documentation rules
+   * allocated. A text with a line terminator (which the regex's {@code .} does not match) and a
+   * glob with a character outside the BMP (quoted half by half, so the regex never matches it)
+   * are left to the regex.
+   */
+  record Glob(int[] codePoints, Pattern regex, boolean walkable) {
+
+    static Glob of(String glob) {
+      String trimmed = glob.trim();
+      StringBuilder regex = new StringBuilder();
+      for (char c : trimmed.toCharArray()) {
+        switch (c) {
+          case '*' -> regex.append(".*");
+          case '?' -> regex.append('.');
+          default -> regex.append(Pattern.quote(String.valueOf(c)));
+        }
       }
+      return new Glob(trimmed.codePoints().toArray(), Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE),
+          trimmed.codePointCount(0, trimmed.length()) == trimmed.length());
     }
-    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
+
+    boolean matches(String text) {
+      if (!walkable) {
+        return regex.matcher(text).matches();
+      }
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+          return regex.matcher(text).matches();
+        }
+      }
+      // the usual wildcard walk: on a mismatch, let the last '*' take one more code point
+      int g = 0;
+      int t = 0;
+      int star = -1;
+      int starText = 0;
+      while (t < text.length()) {
+        int cp = text.codePointAt(t);
+        if (g < codePoints.length && (codePoints[g] == '?' || (codePoints[g] != '*' && sameIgnoringAsciiCase(codePoints[g], cp)))) {
+          g++;
+          t += Character.charCount(cp);
+        } else if (g < codePoints.length && codePoints[g] == '*') {
+          star = g++;
+          starText = t;
+        } else if (star >= 0) {
+          g = star + 1;
+          starText += Character.charCount(text.codePointAt(starText));
+          t = starText;
+        } else {
+          return false;
+        }
+      }
+      while (g < codePoints.length && codePoints[g] == '*') {
+        g++;
+      }
+      return g == codePoints.length;
+    }
+
+    private static boolean sameIgnoringAsciiCase(int a, int b) {
+      return a == b || (a < 128 && b < 128 && Character.isLetter(a) && Character.toLowerCase(a) == Character.toLowerCase(b));
+    }
   }
 
   /** The items as sorted strings: collected sets have no stable order, but messages and evidence must. */
@@ -210,8 +306,12 @@ public final class RuleFunctions {
     if (!blank(m.sourceGitCommit())) {
       return m.sourceGitCommit().trim();
     }
-    return runs(runs).stream().map(TrainingRun::gitCommit).filter(c -> !blank(c)).map(String::trim)
-        .findFirst().orElse(null);
+    for (TrainingRun r : runs(runs)) {
+      if (!blank(r.gitCommit())) {
+        return r.gitCommit().trim();
+      }
+    }
+    return null;
   }
 
   /**
@@ -394,14 +494,21 @@ public final class RuleFunctions {
 
   /** True when a metric of one of the runs matches one of the globs. */
   public static boolean anyRunMetricMatches(Collection<?> runs, Collection<?> globs) {
-    return runs(runs).stream().anyMatch(r -> anyKeyMatches(globs, r.metrics()));
+    for (TrainingRun r : runs(runs)) {
+      if (anyKeyMatches(globs, r.metrics())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Keys of the version's tags and its runs' params and tags that match one of the globs. */
   public static List<String> recordedKeys(ModelVersion m, Collection<?> runs, Collection<?> globs) {
-    List<String> out = new ArrayList<>(matchingKeys(globs, m.tags()));
+    List<Glob> compiled = globs(globs);
+    List<String> out = new ArrayList<>();
+    addMatchingKeys(compiled, out, m.tags());
     for (TrainingRun r : runs(runs)) {
-      matchingKeys(globs, r.params(), r.tags()).stream().filter(k -> !out.contains(k)).forEach(out::add);
+      addMatchingKeys(compiled, out, r.params(), r.tags());
     }
     return out;
   }
@@ -410,7 +517,13 @@ public final class RuleFunctions {
 
   /** Input dataset names of a run, without blanks. */
   public static List<String> inputNames(TrainingRun run) {
-    return run.inputDatasets().stream().map(DatasetInput::name).filter(n -> !blank(n)).distinct().toList();
+    List<String> out = new ArrayList<>(run.inputDatasets().size());
+    for (DatasetInput input : run.inputDatasets()) {
+      if (!blank(input.name()) && !out.contains(input.name())) {
+        out.add(input.name());
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** True when the run read the dataset (by qualified or plain name, see {@link Dataset#isNamed}). */
@@ -498,17 +611,28 @@ public final class RuleFunctions {
   // ---- casts of collected lists (Drools hands collect/accumulate results over as raw lists)
 
   private static List<TrainingRun> runs(Collection<?> items) {
-    return items == null ? List.of()
-        : items.stream().filter(TrainingRun.class::isInstance).map(TrainingRun.class::cast).toList();
+    return only(TrainingRun.class, items);
   }
 
   private static List<PipelineRun> pipelines(Collection<?> items) {
-    return items == null ? List.of()
-        : items.stream().filter(PipelineRun.class::isInstance).map(PipelineRun.class::cast).toList();
+    return only(PipelineRun.class, items);
   }
 
   private static List<Attestation> attestations(Collection<?> items) {
-    return items == null ? List.of()
-        : items.stream().filter(Attestation.class::isInstance).map(Attestation.class::cast).toList();
+    return only(Attestation.class, items);
+  }
+
+  /** The items of a type, by a loop: these run in constraints on every update of a joined fact. */
+  private static <T> List<T> only(Class<T> type, Collection<?> items) {
+    if (items == null || items.isEmpty()) {
+      return List.of();
+    }
+    List<T> out = new ArrayList<>(items.size());
+    for (Object item : items) {
+      if (type.isInstance(item)) {
+        out.add(type.cast(item));
+      }
+    }
+    return out;
   }
 }
