@@ -81,14 +81,20 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
    * of subjects. Null before the first evaluation this service stored, and after one whose
    * transaction did not commit: the next then syncs every open finding.
    */
-  private record Synced(List<Waiver> waivers, Instant at, SubjectOwners owners, long eventsHead) {}
+  /**
+   * @param rulesByType the rules of the open findings, per subject type, as of that sync (a superset:
+   *     rules of findings resolved since stay): a finding's id is its rule's and subject's hash, so
+   *     the findings of a subject whose owner changed are looked up by id, with no index on subjects
+   */
+  private record Synced(List<Waiver> waivers, Instant at, SubjectOwners owners, long eventsHead,
+      Map<String, Set<String>> rulesByType) {}
 
   private Synced synced;
 
   /**
    * Stores an evaluation's reconciliation and, in the same transaction, the waivers and default
    * assignees it implies, as {@link #sync} over every open finding would, but reading only the open
-   * findings that can have changed (docs/review.md, "When waivers take effect"):
+   * findings that can have changed (docs/review.md, "What an evaluation's sync reads"):
    *
    * <ul>
    *   <li>every open finding when no evaluation was stored before, when the caller does not know
@@ -110,11 +116,11 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
     synced = null; // set again once this transaction commits
     synced = repo.inTransaction(() -> {
       // A reset to the owner, on any replica, took the owner from the facts of its time, which need
-      // not be those of the last evaluation: those findings are synced again.
-      // The chain's head before anything is read: an event it does not reach was not committed
-      // when this sync read the findings, and the next one reads it.
+      // not be those evaluated: such findings are synced again. The chain's head is read before
+      // anything else: an event beyond it was not committed when this sync read the findings, so
+      // the next sync reads it.
       long head = repo.findingEventsHead();
-      List<String> assigned = last == null ? List.of() : repo.assignedSince(last.eventsHead());
+      List<String> assigned = last == null || changedSubjects == null ? List.of() : repo.assignedSince(last.eventsHead());
       findings.apply(result);
       Synced now = syncAfter(result, facts, changedSubjects, last, assigned, head);
       PausePoints.reach(PausePoints.RECONCILE);
@@ -133,21 +139,29 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
     boolean waiversSame = known && last.waivers().equals(all)
         && all.stream().allMatch(w -> w.inForce(last.at()) == w.inForce(now));
     List<OpenFinding> open;
+    Map<String, Set<String>> rulesByType = new HashMap<>();
     if (waiversSame) {
-      Set<String> ownerChanged = owners == last.owners() ? Set.of() : owners.changedSince(last.owners());
+      last.rulesByType().forEach((type, rules) -> rulesByType.put(type, new java.util.HashSet<>(rules)));
+      result.changed().forEach(f -> rulesByType.computeIfAbsent(f.subject().type(), t -> new java.util.HashSet<>())
+          .add(f.ruleId()));
       List<String> ids = new ArrayList<>(assigned);
       // a finding open before and after keeps its rule, subject and so its waivers: only the newly open ones
       result.events().stream().filter(e -> e.type() == Type.OPENED || e.type() == Type.REOPENED)
           .forEach(e -> ids.add(e.findingId()));
-      open = ids.isEmpty() && ownerChanged.isEmpty() ? List.of() : repo.openFindings(ids, ownerChanged);
+      if (owners != last.owners()) {
+        owners.changedSince(last.owners()).forEach((subject, type) ->
+            rulesByType.getOrDefault(type, Set.of()).forEach(rule -> ids.add(Finding.idOf(rule, subject))));
+      }
+      open = ids.isEmpty() ? List.of() : repo.openFindings(ids);
     } else {
       open = repo.openFindings();
+      open.forEach(f -> rulesByType.computeIfAbsent(f.subjectType(), t -> new java.util.HashSet<>()).add(f.ruleId()));
     }
     sync(open, all, now, FindingEvent.SYSTEM, Set.of(), owners);
     log.info("waivers and default assignees synced over {} open finding(s) ({}) in {} ms, of which owners {} ms",
         open.size(), waiversSame ? "the changed ones and those whose subject's owner changed" : "all",
         (System.nanoTime() - t0) / 1_000_000, ownersNanos / 1_000_000);
-    return new Synced(all, now, owners, eventsHead);
+    return new Synced(all, now, owners, eventsHead, rulesByType);
   }
 
   /**

@@ -7,11 +7,9 @@ import io.aimsmonitor.fact.ModelMonitor;
 import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.TrainingRun;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Who owns the subject of a finding, as the registry or catalog records it: the default assignee.
@@ -28,14 +26,17 @@ import java.util.Set;
  */
 public final class SubjectOwners {
 
-  private final Map<String, String> ownerBySubject;
+  private final Map<String, Owned> ownerBySubject;
 
-  private SubjectOwners(Map<String, String> ownerBySubject) {
+  /** A subject's owner, and the subject's type (so that its findings' ids can be derived). */
+  private record Owned(String owner, String subjectType) {}
+
+  private SubjectOwners(Map<String, Owned> ownerBySubject) {
     this.ownerBySubject = ownerBySubject;
   }
 
   /** A candidate owner and the subject it comes from, ordered so that the choice is the same whatever the facts' order. */
-  private record Candidate(String subjectKey, String owner) {
+  private record Candidate(String subjectKey, String owner, String subjectType) {
     boolean before(Candidate other) {
       int bySubject = subjectKey.compareTo(other.subjectKey);
       return bySubject < 0 || (bySubject == 0 && owner.compareTo(other.owner) < 0);
@@ -53,7 +54,7 @@ public final class SubjectOwners {
     Map<String, Candidate> bySystem = new HashMap<>();
     for (Fact f : facts) {
       if (f instanceof ModelVersion m && !m.owners().isEmpty()) {
-        Candidate c = new Candidate(m.subject().key(), m.owners().get(0));
+        Candidate c = new Candidate(m.subject().key(), m.owners().get(0), m.subject().type());
         offer(own, c.subjectKey(), c);
         if (m.sourceRunId() != null) {
           offer(byRun, m.source() + "\u0000" + m.sourceRunId(), c);
@@ -63,7 +64,7 @@ public final class SubjectOwners {
           offer(bySystem, m.system(), c);
         }
       } else if (f instanceof Dataset d && !d.owners().isEmpty()) {
-        offer(own, d.subject().key(), new Candidate(d.subject().key(), d.owners().get(0)));
+        offer(own, d.subject().key(), new Candidate(d.subject().key(), d.owners().get(0), d.subject().type()));
       }
     }
     Map<String, Candidate> derived = new HashMap<>();
@@ -77,30 +78,33 @@ public final class SubjectOwners {
         from = bySystem.get(a.system());
       }
       if (from != null) {
-        offer(derived, f.subject().key(), from);
+        offer(derived, f.subject().key(), new Candidate(from.subjectKey(), from.owner(), f.subject().type()));
       }
     }
-    Map<String, String> out = new HashMap<>();
-    derived.forEach((subject, c) -> out.put(subject, c.owner()));
-    own.forEach((subject, c) -> out.put(subject, c.owner())); // a subject's own owner before one it takes from another
+    Map<String, Owned> out = new HashMap<>();
+    derived.forEach((subject, c) -> out.put(subject, new Owned(c.owner(), c.subjectType())));
+    // a subject's own owner before one it takes from another
+    own.forEach((subject, c) -> out.put(subject, new Owned(c.owner(), c.subjectType())));
     return new SubjectOwners(java.util.Collections.unmodifiableMap(out));
   }
 
   public Optional<String> ownerOf(String subjectKey) {
-    return Optional.ofNullable(ownerBySubject.get(subjectKey));
+    Owned o = ownerBySubject.get(subjectKey);
+    return o == null ? Optional.empty() : Optional.of(o.owner());
   }
 
-  /** The subjects whose owner differs from {@code before}'s (gained, lost or another). */
-  public Set<String> changedSince(SubjectOwners before) {
-    Set<String> out = new HashSet<>();
-    ownerBySubject.forEach((subject, owner) -> {
-      if (!owner.equals(before.ownerBySubject.get(subject))) {
-        out.add(subject);
+  /** The subjects whose owner differs from {@code before}'s (gained, lost or another), with their subject types. */
+  public Map<String, String> changedSince(SubjectOwners before) {
+    Map<String, String> out = new HashMap<>();
+    ownerBySubject.forEach((subject, now) -> {
+      Owned then = before.ownerBySubject.get(subject);
+      if (then == null || !then.owner().equals(now.owner())) {
+        out.put(subject, now.subjectType());
       }
     });
-    before.ownerBySubject.keySet().forEach(subject -> {
+    before.ownerBySubject.forEach((subject, then) -> {
       if (!ownerBySubject.containsKey(subject)) {
-        out.add(subject);
+        out.put(subject, then.subjectType());
       }
     });
     return out;

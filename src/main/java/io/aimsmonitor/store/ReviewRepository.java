@@ -172,23 +172,17 @@ public class ReviewRepository {
   }
 
   /**
-   * The open findings among {@code ids} and those about {@code subjectKeys}, each once, with their
-   * workflow rows: what an evaluation's waiver sync reads when only some findings can have changed.
-   * One query per {@value #CHUNK} ids or subject keys (finding_by_subject serves the latter).
+   * The open findings among {@code ids}, with their workflow rows: what an evaluation's waiver sync
+   * reads when only some findings can have changed. One query per {@value #CHUNK} ids.
    */
-  public List<OpenFinding> openFindings(Collection<String> ids, Collection<String> subjectKeys) {
-    Map<String, OpenFinding> out = new LinkedHashMap<>();
-    List<String> idList = ids.stream().distinct().toList();
-    for (int i = 0; i < idList.size(); i += CHUNK) {
-      jdbc.sql(OPEN_FINDINGS + " AND f.id IN (:ids)").param("ids", idList.subList(i, Math.min(idList.size(), i + CHUNK)))
-          .query(ReviewRepository::openFinding).list().forEach(f -> out.putIfAbsent(f.id(), f));
+  public List<OpenFinding> openFindings(Collection<String> ids) {
+    List<OpenFinding> out = new ArrayList<>();
+    List<String> list = ids.stream().distinct().toList();
+    for (int i = 0; i < list.size(); i += CHUNK) {
+      out.addAll(jdbc.sql(OPEN_FINDINGS + " AND f.id IN (:ids)").param("ids", list.subList(i, Math.min(list.size(), i + CHUNK)))
+          .query(ReviewRepository::openFinding).list());
     }
-    List<String> keys = subjectKeys.stream().distinct().toList();
-    for (int i = 0; i < keys.size(); i += CHUNK) {
-      jdbc.sql(OPEN_FINDINGS + " AND f.subject_key IN (:keys)").param("keys", keys.subList(i, Math.min(keys.size(), i + CHUNK)))
-          .query(ReviewRepository::openFinding).list().forEach(f -> out.putIfAbsent(f.id(), f));
-    }
-    return new ArrayList<>(out.values());
+    return out;
   }
 
   /**

@@ -87,9 +87,9 @@ class IncrementalSyncTest {
     }
 
     @Override
-    public List<OpenFinding> openFindings(Collection<String> ids, Collection<String> subjectKeys) {
+    public List<OpenFinding> openFindings(Collection<String> ids) {
       partialReads++;
-      return super.openFindings(ids, subjectKeys);
+      return super.openFindings(ids);
     }
   }
 
