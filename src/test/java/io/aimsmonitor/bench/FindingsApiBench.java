@@ -92,7 +92,9 @@ public final class FindingsApiBench {
         org.springframework.jdbc.core.simple.JdbcClient.create(db.dataSource()).sql("DELETE FROM app_user").update();
       } else {
         reconcile = seed(TestStore.on(db.dataSource()), n, rules);
-        System.err.println("H2 database (for -Daims.bench.h2-dir): " + dir);
+        if (dbName.equals("h2")) {
+          System.err.println("H2 database (for -Daims.bench.h2-dir): " + dir);
+        }
       }
       if (seconds == 0) {
         System.out.printf(Locale.ROOT, "%s,%d,%.2f,%.2f%n", dbName, n, reconcile[0], reconcile[1]);
@@ -233,8 +235,9 @@ public final class FindingsApiBench {
 
   /**
    * Runs wrk with a script that picks a cursor at random per request; "p50,p99,rps,errors". Prints
-   * the service's CPU time per request of the measured run (this process's CPU time, which wrk,
-   * a process of its own, is not part of).
+   * the service's CPU time and heap allocation per request of the measured run (this process's,
+   * which wrk, a process of its own, is not part of; allocation drives the young collections
+   * whose pauses every request in flight waits out).
    */
   private static String wrk(String base, String auth, String filter, List<String> cursors, int connections, int seconds,
       Path dir) throws Exception {
@@ -257,15 +260,20 @@ public final class FindingsApiBench {
     run(List.of("wrk", "-t2", "-c" + connections, "-d5s", "--timeout", "30s", "-s", script.toString(), base + "/"));
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     long cpu = os.getProcessCpuTime();
+    long allocated = threads.getTotalThreadAllocatedBytes();
     String output = run(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--timeout", "30s", "--latency", "-s",
         script.toString(), base + "/"));
     cpu = os.getProcessCpuTime() - cpu;
+    allocated = threads.getTotalThreadAllocatedBytes() - allocated;
     System.err.println(output);
     String requests = number(output, "(\\d+) requests in");
     if (!requests.isEmpty()) {
-      System.out.printf(Locale.ROOT, "service CPU per request: %.2f ms (%,d requests%s)%n",
-          cpu / 1e6 / Long.parseLong(requests), Long.parseLong(requests), filter.isEmpty() ? "" : ", " + filter);
+      long n = Long.parseLong(requests);
+      System.out.printf(Locale.ROOT, "service CPU per request: %.2f ms, allocated per request: %.0f kB (%,d requests%s)%n",
+          cpu / 1e6 / n, allocated / 1e3 / n, n, filter.isEmpty() ? "" : ", " + filter);
     }
     return ms(output, "50%") + "," + ms(output, "99%") + "," + number(output, "Requests/sec:\\s+([0-9.]+)") + ","
         + errors(output);
