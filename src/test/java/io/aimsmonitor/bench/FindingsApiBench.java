@@ -131,7 +131,7 @@ public final class FindingsApiBench {
         List<Scenario> scenarios = List.of(new Scenario("random pages", "", cursors),
             new Scenario("deep pages (last 10%)", "", cursors.subList(deepFrom, cursors.size())),
             new Scenario("first page", "", List.of()),
-            new Scenario("open findings, random pages", "&status=open", null));
+            new Scenario("open findings: random pages", "&status=open", null));
         for (Scenario scenario : scenarios) {
           if (!only.isEmpty() && only.stream().noneMatch(scenario.name()::startsWith)) {
             continue;
