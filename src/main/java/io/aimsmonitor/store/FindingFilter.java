@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,10 +24,20 @@ public record FindingFilter(List<Condition> conditions) {
 
   private static final Pattern PARAM = Pattern.compile("(?<!:):([A-Za-z_][A-Za-z0-9_]*)");
 
-  /** One SQL condition over {@code f} and the values of its {@code :named} parameters. */
-  public record Condition(String sql, Map<String, Object> params) {
+  /**
+   * One SQL condition over {@code f} and the values of its {@code :named} parameters.
+   *
+   * @param fixed columns of {@code f} that the condition holds to one value (an equality), which
+   *     may then lead a sort order without changing it ({@link FindingSort#orderBy(FindingFilter)})
+   */
+  public record Condition(String sql, Map<String, Object> params, Set<String> fixed) {
     public Condition {
       params = Map.copyOf(params);
+      fixed = Set.copyOf(fixed);
+    }
+
+    public Condition(String sql, Map<String, Object> params) {
+      this(sql, params, Set.of());
     }
   }
 
@@ -48,6 +59,11 @@ public record FindingFilter(List<Condition> conditions) {
    * The {@code WHERE} clause (empty when nothing filters) with parameter names made unique per
    * condition, so the same kind of condition may appear twice.
    */
+  /** Whether some condition holds {@code column} (e.g. {@code f.status}) to one value. */
+  boolean fixes(String column) {
+    return conditions.stream().anyMatch(c -> c.fixed().contains(column));
+  }
+
   String where(Map<String, Object> params) {
     if (conditions.isEmpty()) {
       return "";
@@ -67,12 +83,13 @@ public record FindingFilter(List<Condition> conditions) {
 
   /** Computed status: open or resolved. */
   public static Condition status(Status status) {
-    return new Condition("f.status = :status", Map.of("status", status.name()));
+    return new Condition("f.status = :status", Map.of("status", status.name()), Set.of("f.status"));
   }
 
   /** Open, on evidence that could not be refreshed: what {@code status=stale} means. */
   public static Condition openOnStaleEvidence() {
-    return new Condition("f.status = :status AND f.stale = :stale", Map.of("status", Status.OPEN.name(), "stale", true));
+    return new Condition("f.status = :status AND f.stale = :stale", Map.of("status", Status.OPEN.name(), "stale", true),
+        Set.of("f.status", "f.stale"));
   }
 
   /** Open on evidence that could not be refreshed (or not). */
@@ -138,7 +155,9 @@ public record FindingFilter(List<Condition> conditions) {
   public static Condition both(Condition a, Condition b) {
     Map<String, Object> params = new java.util.HashMap<>(a.params());
     params.putAll(b.params());
-    return new Condition("(" + a.sql() + ") AND (" + b.sql() + ")", params);
+    Set<String> fixed = new java.util.HashSet<>(a.fixed());
+    fixed.addAll(b.fixed());
+    return new Condition("(" + a.sql() + ") AND (" + b.sql() + ")", params, fixed);
   }
 
   /**

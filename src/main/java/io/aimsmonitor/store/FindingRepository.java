@@ -488,24 +488,23 @@ public class FindingRepository {
    */
   public SummaryPage page(FindingFilter filter, FindingSort sort, FindingSort.Cursor after, int limit,
       boolean withTotal) {
-    Map<String, Object> params = new LinkedHashMap<>();
-    String where = filter.where(params);
-    String countWhere = where;
-    Map<String, Object> countParams = new LinkedHashMap<>(params);
-    List<String> version = new ArrayList<>(1);
+    Map<String, Object> countParams = new LinkedHashMap<>();
+    String countWhere = filter.where(countParams);
+    List<String> version = new ArrayList<>(2);
     Map<String, ReviewRepository.WorkflowRow> workflows = new HashMap<>();
-    List<FindingSummary> rows = new ArrayList<>(jdbc.sql(pageQuery(where, sort, after, limit + 1, params,
-            rangesAfterCursor()))
-        .params(params).query((rs, n) -> {
-          if (n == 0) {
-            version.add(FindingCounts.version(rs.getObject("version_run"), rs.getObject("version_event")));
-          }
-          if (rs.getString("finding_id") != null) {
-            ReviewRepository.WorkflowRow w = ReviewRepository.row(rs, n);
-            workflows.put(w.findingId(), w);
-          }
-          return summary(rs, n);
-        }).list());
+    List<FindingSummary> rows = new ArrayList<>(keysetRead(after, limit + 1, (range, n) -> {
+      Map<String, Object> params = new LinkedHashMap<>();
+      return jdbc.sql(pageQuery(filter, sort, after, range, n, params)).params(params).query((rs, i) -> {
+        if (i == 0) {
+          version.add(FindingCounts.version(rs.getObject("version_run"), rs.getObject("version_event")));
+        }
+        if (rs.getString("finding_id") != null) {
+          ReviewRepository.WorkflowRow w = ReviewRepository.row(rs, i);
+          workflows.put(w.findingId(), w);
+        }
+        return summary(rs, i);
+      }).list();
+    }));
     FindingSort.Cursor next = null;
     if (rows.size() > limit) {
       workflows.remove(rows.get(limit).id());
@@ -518,56 +517,83 @@ public class FindingRepository {
     return new SummaryPage(rows, total, next, workflows);
   }
 
-  /**
-   * The statement of {@link #page}: up to {@code rows} findings matching {@code where} in
-   * {@code sort} order after {@code after}, with their owners, workflow and the change version
-   * (the cursor's values go into {@code params}). Package-private for the query plan tests.
-   */
-  static String pageQuery(String where, FindingSort sort, FindingSort.Cursor after, int rows,
-      Map<String, Object> params) {
-    return pageQuery(where, sort, after, rows, params, false);
+  /** Which rows after a cursor one statement of a page reads ({@link #keysetRead}). */
+  enum Range {
+    /** From the start, or every row after the cursor (a row comparison, {@link FindingSort#after()}). */
+    ALL,
+    /** The rows of the cursor's own sort value after its id ({@link FindingSort#afterAsRanges()}[0]). */
+    SAME_VALUE,
+    /** The rows past the cursor's sort value ({@link FindingSort#afterAsRanges()}[1]). */
+    PAST_VALUE
   }
 
   /**
-   * As {@link #pageQuery(String, FindingSort, FindingSort.Cursor, int, Map)}; with {@code ranges} the
-   * part after a cursor is read as two exact index ranges ({@link #keysetPage}), as on H2.
+   * Up to {@code rows} rows after {@code after} (null: from the start), each statement run by
+   * {@code read} with its {@link Range} and row limit. On PostgreSQL, and for a first page, one
+   * statement. On H2 after a cursor, the rows of the cursor's sort value after its id, and only
+   * when those are fewer than {@code rows}, the rows past that value: each an exact index range
+   * read in order ({@link FindingSort#afterAsRanges()}), the second starting where the first ends.
+   * WHY two statements rather than one {@code UNION ALL} of both ranges: the union read both ranges
+   * to the full page size and sorted them, so a page inside a band (nearly every page) read twice its
+   * rows, half of them thrown away; and with 32 clients on random pages those rows' storage pages
+   * were much of what missed H2's cache (issue #14). A page at a band's edge is two statements.
    */
-  static String pageQuery(String where, FindingSort sort, FindingSort.Cursor after, int rows,
-      Map<String, Object> params, boolean ranges) {
-    String page = keysetPage(SUMMARY_COLUMNS, where, sort, after, rows, params, ranges);
+  private <T> List<T> keysetRead(FindingSort.Cursor after, int rows,
+      java.util.function.BiFunction<Range, Integer, List<T>> read) {
+    if (after == null || !rangesAfterCursor()) {
+      return read.apply(Range.ALL, rows);
+    }
+    List<T> out = new ArrayList<>(read.apply(Range.SAME_VALUE, rows));
+    if (out.size() < rows) {
+      out.addAll(read.apply(Range.PAST_VALUE, rows - out.size()));
+    }
+    return out;
+  }
+
+  /**
+   * The statement of {@link #page} for one {@link Range}: up to {@code rows} findings the filter
+   * selects in {@code sort} order after {@code after}, with their owners, workflow and the change
+   * version (the filter's and the cursor's values go into {@code params}). Package-private for the
+   * query plan tests.
+   */
+  static String pageQuery(FindingFilter filter, FindingSort sort, FindingSort.Cursor after, Range range, int rows,
+      Map<String, Object> params) {
+    String page = keysetPage(SUMMARY_COLUMNS, filter, sort, after, range, rows, params);
     return PAGE_WITH_OWNERS_AND_WORKFLOW.formatted(page, sort.pageOrderBy());
   }
 
   /**
-   * Up to {@code rows} findings ({@code columns} of {@code f}) matching {@code where} in {@code sort}
-   * order after {@code after}. On PostgreSQL one index range bounded by a row comparison
-   * ({@link FindingSort#after()}). With {@code ranges} (H2): a {@code UNION ALL} of the rows of the
-   * cursor's sort value after its id and the rows past that value, each its own bounded index range
-   * read in order and limited, then merged and limited again ({@link FindingSort#afterAsRanges()}).
+   * Up to {@code rows} findings ({@code columns} of {@code f}) the filter selects in {@code sort}
+   * order ({@link FindingSort#orderBy(FindingFilter)}) after {@code after}, within {@code range}.
    */
-  private static String keysetPage(String columns, String where, FindingSort sort, FindingSort.Cursor after, int rows,
-      Map<String, Object> params, boolean ranges) {
-    String limit = " FETCH FIRST " + rows + " ROWS ONLY";
-    if (after == null || !ranges) {
-      return "SELECT " + columns + " FROM finding f" + keyset(where, sort, after, params) + sort.orderBy() + limit;
+  private static String keysetPage(String columns, FindingFilter filter, FindingSort sort, FindingSort.Cursor after,
+      Range range, int rows, Map<String, Object> params) {
+    String where = filter.where(params);
+    String tail = sort.orderBy(filter) + " FETCH FIRST " + rows + " ROWS ONLY";
+    if (after == null) {
+      return "SELECT " + columns + " FROM finding f" + where + tail;
     }
     params.put("cursor_value", after.boundValue());
     params.put("cursor_id", after.id());
-    Object next = after.nextBoundValue();
-    if (next != null) {
-      params.put("cursor_next", next);
-    }
-    String from = "(SELECT " + columns + " FROM finding f" + (where.isEmpty() ? " WHERE " : where + " AND ");
-    String[] parts = sort.afterAsRanges();
-    return "SELECT * FROM (" + from + parts[0] + sort.orderBy() + limit + ") UNION ALL " + from + parts[1]
-        + sort.orderBy() + limit + ")) p" + sort.pageOrderBy() + limit;
+    String condition = switch (range) {
+      case ALL -> sort.after();
+      case SAME_VALUE -> sort.afterAsRanges()[0];
+      case PAST_VALUE -> {
+        Object next = after.nextBoundValue();
+        if (next != null) {
+          params.put("cursor_next", next);
+        }
+        yield sort.afterAsRanges()[1];
+      }
+    };
+    return "SELECT " + columns + " FROM finding f" + (where.isEmpty() ? " WHERE " : where + " AND ") + condition + tail;
   }
 
   private boolean postgres() {
     return !rangesAfterCursor();
   }
 
-  /** Whether the data source is H2, whose pages after a cursor are read as two ranges ({@link #keysetPage}). */
+  /** Whether the data source is H2, whose pages after a cursor are read as two ranges ({@link #keysetRead}). */
   private boolean rangesAfterCursor() {
     Boolean known = h2;
     if (known == null) {
@@ -622,10 +648,12 @@ public class FindingRepository {
   public void forEach(FindingFilter filter, FindingSort sort, int chunk, java.util.function.Consumer<Finding> action) {
     FindingSort.Cursor after = null;
     while (true) {
-      Map<String, Object> params = new LinkedHashMap<>();
-      String where = filter.where(params);
-      String sql = keysetPage(FINDING_COLUMNS, where, sort, after, chunk, params, rangesAfterCursor());
-      List<Finding> rows = jdbc.sql(sql).params(params).query(this::finding).list();
+      FindingSort.Cursor from = after;
+      List<Finding> rows = keysetRead(from, chunk, (range, n) -> {
+        Map<String, Object> params = new LinkedHashMap<>();
+        return jdbc.sql(keysetPage(FINDING_COLUMNS, filter, sort, from, range, n, params)).params(params)
+            .query(this::finding).list();
+      });
       Map<String, List<String>> owners = owners(rows.stream().map(Finding::id).toList());
       rows.forEach(f -> action.accept(withOwners(f, owners)));
       if (rows.size() < chunk) {
@@ -640,15 +668,6 @@ public class FindingRepository {
       };
       after = new FindingSort.Cursor(sort, value, last.id());
     }
-  }
-
-  private static String keyset(String where, FindingSort sort, FindingSort.Cursor after, Map<String, Object> params) {
-    if (after == null) {
-      return where;
-    }
-    params.put("cursor_value", after.boundValue());
-    params.put("cursor_id", after.id());
-    return (where.isEmpty() ? " WHERE " : where + " AND ") + sort.after();
   }
 
   private static FindingSort.Cursor cursorAfter(FindingSummary last, FindingSort sort) {

@@ -40,13 +40,23 @@ import tools.jackson.databind.json.JsonMapper;
  * PostgreSQL (timed: the first reconciliation opens them all, the second sees them all again), then
  * the service started on that database ({@code serve}'s application, scheduler off so nothing
  * changes under the load) and {@code wrk} (Debian's package) sending {@code GET /api/findings} from
- * 32 connections: random pages (a cursor drawn from every page of the list) and deep pages (the last
- * tenth). Appends to {@code bench/results/api.csv}: database, findings, reconciliation times, and
- * p50/p99 latency and requests per second per scenario.
+ * 32 connections: random pages (a cursor drawn from every page of the list), deep pages (the last
+ * tenth), the first page, and random pages of the open findings ({@code status=open}, the overview's
+ * link and a filter on the leading column of an index). Appends to {@code bench/results/api.csv}:
+ * database, findings, reconciliation times, and p50/p99 latency and requests per second per
+ * scenario. Prints beside each row the service's CPU time per request (the process's CPU time over
+ * the measured run divided by its requests), which, unlike the latencies, does not grow with the
+ * load of a shared machine.
  *
  * <p>Arguments: {@code [findings] [h2|postgres] [seconds]}, default {@code 100000 h2 20}. With
  * {@code seconds} 0 only the two reconciliations run and are printed (nothing appended): to measure
  * the write path alone, e.g. before and after a change of it.
+ *
+ * <p>For repeated measurements of the API alone (before and after a change of the read path, back
+ * to back): {@code -Daims.bench.h2-dir=DIR} serves the H2 database an earlier run left in
+ * {@code DIR} (printed) instead of seeding one, and appends nothing, since it has no reconciliation
+ * times; {@code -Daims.bench.scenarios=random,open} runs only the scenarios whose names start with
+ * one of these words.
  */
 public final class FindingsApiBench {
 
@@ -64,13 +74,28 @@ public final class FindingsApiBench {
     if (!Files.exists(out)) {
       Files.writeString(out, HEADER + "\n");
     }
-    Path dir = Files.createTempDirectory("aims-api-bench");
+    String reuse = System.getProperty("aims.bench.h2-dir");
+    if (reuse != null && !dbName.equals("h2")) {
+      throw new IllegalArgumentException("aims.bench.h2-dir serves an H2 database, not " + dbName);
+    }
+    Path dir = reuse != null ? Path.of(reuse) : Files.createTempDirectory("aims-api-bench");
     Path rules = Path.of(System.getProperty("aims.bench.rules", "rules")).toAbsolutePath();
+    List<String> only = List.of(System.getProperty("aims.bench.scenarios", "").split(",")).stream()
+        .filter(w -> !w.isBlank()).toList();
     Map<String, String> props = new HashMap<>();
     double[] reconcile;
     BenchDatabases.Db db = dbName.equals("h2") ? BenchDatabases.h2(dir) : BenchDatabases.postgres("api");
     try {
-      reconcile = seed(TestStore.on(db.dataSource()), n, rules);
+      if (reuse != null) {
+        reconcile = new double[] {Double.NaN, Double.NaN};
+        // the admin was created with the earlier run's password: created again with this one's
+        org.springframework.jdbc.core.simple.JdbcClient.create(db.dataSource()).sql("DELETE FROM app_user").update();
+      } else {
+        reconcile = seed(TestStore.on(db.dataSource()), n, rules);
+        if (dbName.equals("h2")) {
+          System.err.println("H2 database (for -Daims.bench.h2-dir): " + dir);
+        }
+      }
       if (seconds == 0) {
         System.out.printf(Locale.ROOT, "%s,%d,%.2f,%.2f%n", dbName, n, reconcile[0], reconcile[1]);
         return;
@@ -100,17 +125,26 @@ public final class FindingsApiBench {
         int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
         String base = "http://127.0.0.1:" + port;
         String auth = bearerToken(base);
-        List<String> cursors = cursors(base, auth);
+        List<String> cursors = cursors(base, auth, "");
         System.err.printf("%,d pages of 50 walked%n", cursors.size() + 1);
         int deepFrom = (int) (cursors.size() * 0.9);
-        for (var scenario : List.of(Map.entry("random pages", cursors),
-            Map.entry("deep pages (last 10%)", cursors.subList(deepFrom, cursors.size())),
-            Map.entry("first page", List.<String>of()))) {
-          String line = wrk(base, auth, scenario.getValue(), 32, seconds, dir);
+        List<Scenario> scenarios = List.of(new Scenario("random pages", "", cursors),
+            new Scenario("deep pages (last 10%)", "", cursors.subList(deepFrom, cursors.size())),
+            new Scenario("first page", "", List.of()),
+            new Scenario("open findings: random pages", "&status=open", null));
+        for (Scenario scenario : scenarios) {
+          if (!only.isEmpty() && only.stream().noneMatch(scenario.name()::startsWith)) {
+            continue;
+          }
+          List<String> pages = scenario.cursors() != null ? scenario.cursors() : cursors(base, auth, scenario.filter());
+          String line = wrk(base, auth, scenario.filter(), pages, 32, seconds, dir);
           rows.add(String.format(Locale.ROOT, "%s,%d,%.2f,%.2f,%s,32,%s", dbName, n, reconcile[0], reconcile[1],
-              scenario.getKey(), line));
+              scenario.name(), line));
           System.out.println(rows.get(rows.size() - 1));
         }
+      }
+      if (reuse != null) {
+        return; // no reconciliation times: nothing to append
       }
       for (String row : rows) {
         Files.writeString(out, row + "\n", StandardOpenOption.APPEND);
@@ -153,13 +187,21 @@ public final class FindingsApiBench {
     return times;
   }
 
-  /** The {@code next} cursor of every page of the default list, 50 per page. */
-  private static List<String> cursors(String base, String auth) throws Exception {
+  /**
+   * One load of wrk.
+   *
+   * @param filter query parameters after {@code limit=50}, e.g. {@code &status=open}
+   * @param cursors the cursors drawn from; null: those of every page of the filtered list
+   */
+  private record Scenario(String name, String filter, List<String> cursors) {}
+
+  /** The {@code next} cursor of every page of the list, 50 per page, with {@code filter}'s parameters. */
+  private static List<String> cursors(String base, String auth, String filter) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     List<String> out = new ArrayList<>();
     String cursor = null;
     do {
-      String url = base + "/api/findings?limit=50" + (cursor == null ? "" : "&cursor=" + cursor);
+      String url = base + "/api/findings?limit=50" + filter + (cursor == null ? "" : "&cursor=" + cursor);
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth).build(),
           HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
@@ -191,9 +233,14 @@ public final class FindingsApiBench {
     return "Bearer " + JSON.readTree(r.body()).path("secret").asString();
   }
 
-  /** Runs wrk with a script that picks a cursor at random per request; "p50,p99,rps,errors". */
-  private static String wrk(String base, String auth, List<String> cursors, int connections, int seconds, Path dir)
-      throws Exception {
+  /**
+   * Runs wrk with a script that picks a cursor at random per request; "p50,p99,rps,errors". Prints
+   * the service's CPU time and heap allocation per request of the measured run (this process's,
+   * which wrk, a process of its own, is not part of; allocation drives the young collections
+   * whose pauses every request in flight waits out).
+   */
+  private static String wrk(String base, String auth, String filter, List<String> cursors, int connections, int seconds,
+      Path dir) throws Exception {
     StringBuilder lua = new StringBuilder("local cursors = {");
     for (String c : cursors) {
       lua.append('"').append(c).append("\",");
@@ -202,16 +249,32 @@ public final class FindingsApiBench {
         .append("math.randomseed(os.time())\n")
         .append("wrk.headers[\"Authorization\"] = \"").append(auth).append("\"\n")
         .append("request = function()\n")
-        .append("  if #cursors == 0 then return wrk.format(\"GET\", \"/api/findings?limit=50\") end\n")
-        .append("  return wrk.format(\"GET\", \"/api/findings?limit=50&cursor=\" .. cursors[math.random(#cursors)])\n")
+        .append("  if #cursors == 0 then return wrk.format(\"GET\", \"/api/findings?limit=50").append(filter)
+        .append("\") end\n")
+        .append("  return wrk.format(\"GET\", \"/api/findings?limit=50").append(filter)
+        .append("&cursor=\" .. cursors[math.random(#cursors)])\n")
         .append("end\n");
     Path script = dir.resolve("pages.lua");
     Files.writeString(script, lua);
     // warm-up (JIT, pool), then the measured run
     run(List.of("wrk", "-t2", "-c" + connections, "-d5s", "--timeout", "30s", "-s", script.toString(), base + "/"));
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpu = os.getProcessCpuTime();
+    long allocated = threads.getTotalThreadAllocatedBytes();
     String output = run(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--timeout", "30s", "--latency", "-s",
         script.toString(), base + "/"));
+    cpu = os.getProcessCpuTime() - cpu;
+    allocated = threads.getTotalThreadAllocatedBytes() - allocated;
     System.err.println(output);
+    String requests = number(output, "(\\d+) requests in");
+    if (!requests.isEmpty()) {
+      long n = Long.parseLong(requests);
+      System.out.printf(Locale.ROOT, "service CPU per request: %.2f ms, allocated per request: %.0f kB (%,d requests%s)%n",
+          cpu / 1e6 / n, allocated / 1e3 / n, n, filter.isEmpty() ? "" : ", " + filter);
+    }
     return ms(output, "50%") + "," + ms(output, "99%") + "," + number(output, "Requests/sec:\\s+([0-9.]+)") + ","
         + errors(output);
   }

@@ -95,7 +95,8 @@ class FindingQueryPostgresTest extends FindingQueryScenario {
       String lastId = jdbc.sql("SELECT md5('777')").query(String.class).single();
       for (FindingSort.Cursor after : java.util.Arrays.asList(null, new FindingSort.Cursor(FindingSort.DEFAULT, 2, lastId))) {
         java.util.Map<String, Object> params = new java.util.LinkedHashMap<>();
-        String sql = FindingRepository.pageQuery("", FindingSort.DEFAULT, after, 51, params);
+        String sql = FindingRepository.pageQuery(FindingFilter.all(), FindingSort.DEFAULT, after,
+            FindingRepository.Range.ALL, 51, params);
         String plan = String.join("\n", jdbc.sql("EXPLAIN " + sql).params(params).query(String.class).list());
         org.assertj.core.api.Assertions.assertThat(plan).as(plan)
             .contains("finding_owner_pkey").doesNotContain("Seq Scan on finding_owner")

@@ -22,7 +22,6 @@ import org.springframework.security.authentication.DefaultAuthenticationEventPub
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.authority.mapping.GrantedAuthoritiesMapper;
@@ -102,7 +101,12 @@ public class SecurityConfiguration {
             .anyRequest().access(new EndpointAccessManager(roles, props.metrics().access())))
         .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::needsCsrfToken)
             .ignoringRequestMatchers(ownKey, withAuthorizationHeader))
-        .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
+        // Sessions as Spring Security makes them by default (if required): the login filters keep a
+        // browser's sign-in in its session, and a bearer token or HTTP Basic authenticates its request
+        // only. WHY no sessionCreationPolicy here: setting it, even to the default, adds the
+        // SessionManagementFilter, which saved every request authenticated in the request into a new
+        // session: each API call without a cookie made a session (kept 30 minutes) and sent a
+        // Set-Cookie, one per request under the findings API's load (issue #14).
         // Problem details for everything but a browser loading a page, which the login configurers
         // below send to the login page (a global entry point would switch their login page off).
         .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(problems,

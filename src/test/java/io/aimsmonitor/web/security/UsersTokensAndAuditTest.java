@@ -111,6 +111,10 @@ class UsersTokensAndAuditTest extends SecuredService {
     assertThat(json(me).get("name").asString()).isEqualTo("token:grafana");
     assertThat(json(me).get("role").asString()).isEqualTo("viewer");
     assertThat(json(me).has("csrf")).as("no CSRF token for bearer clients").isFalse();
+    // an API client's request is authenticated for itself: no session is made for it
+    assertThat(me.headers().allValues("Set-Cookie")).as("a session for a bearer client").isEmpty();
+    assertThat(asAdmin("GET", "/api/me", null).headers().allValues("Set-Cookie")).as("a session for HTTP Basic")
+        .isEmpty();
     assertThat(send(bearer(request("POST", "/api/rules/reload", null), secret)).statusCode()).isEqualTo(403);
     // The table matches decoded paths: an encoded letter does not slip past the admin row.
     assertThat(send(bearer(HttpRequest.newBuilder(uri("/api/%75sers")), secret)).statusCode()).isEqualTo(403);
