@@ -230,7 +230,7 @@ public final class RulePackBench {
 
   private static RulePack withName(RulePack p, String rule) {
     return new RulePack(rule, p.version(), p.description(), p.contentHash(), p.directory(), p.parameters(),
-        p.parameterValues(), p.rules(), p.kieBase(), p.limits(), p.shadow());
+        p.parameterValues(), p.rules(), p.kieBase(), p.limits(), p.shadow(), p.factTypes());
   }
 
   private static String ruleOf(RulePack onePack) {
