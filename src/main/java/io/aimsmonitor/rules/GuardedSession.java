@@ -1,9 +1,7 @@
 package io.aimsmonitor.rules;
 
-import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.rules.Evaluator.GuardTrip;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,15 +68,6 @@ final class GuardedSession {
   GuardedSession(EvaluationLimits limits, String threadName) {
     this.limits = limits;
     this.threadName = threadName;
-  }
-
-  /** A fresh session: opened, given every fact, fired, and disposed whatever happens. */
-  Outcome run(Supplier<KieSession> open, List<? extends Fact> facts) {
-    return run(open, s -> {
-      for (Fact fact : facts) {
-        s.insert(fact);
-      }
-    }, false);
   }
 
   /**

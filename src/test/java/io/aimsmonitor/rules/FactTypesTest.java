@@ -47,6 +47,20 @@ class FactTypesTest {
   }
 
   @Test
+  void theExecutableModelFromTheCompiledPackCacheReadsTheSameTypes() throws Exception {
+    // serve loads packs through the cache (Drools' executable model), tests mostly from DRL
+    RulePackLoader cached = new RulePackLoader(ControlCatalog.bundled()).withCache(CompiledPackCache.at(dir));
+    for (String pack : List.of("aims-data", "aims-lifecycle", "aims-monitoring")) {
+      List<Class<?>> fromDrl = loader.load(Path.of("rules", pack), Map.of()).factTypes().patternTypes();
+      cached.load(Path.of("rules", pack), Map.of()); // compiles and stores
+      List<Class<?>> fromCache = cached.load(Path.of("rules", pack), Map.of()).factTypes().patternTypes();
+      assertThat(fromCache).as(pack).extracting(Class::getName)
+          .containsExactlyElementsOf(fromDrl.stream().map(Class::getName).toList());
+      assertThat(fromCache).as(pack).contains(ModelVersion.class);
+    }
+  }
+
+  @Test
   void aSessionHoldsOnlyTheFactsItsPatternsCanMatchOnBothPaths() throws Exception {
     // the consequence counts the facts the session holds (not the reports it inserts): the one
     // version, not the other facts
