@@ -254,14 +254,14 @@ public class FindingRepository {
           throw new IllegalStateException("finding " + w.updates.get(i).id() + " changed since it was read");
         }
       }
-      batch("INSERT INTO finding (id, rule_id, pack, title, severity, controls, message, remediation, subject_type,"
-              + " subject_key, subject_name, subject_url, evidence, status, stale, first_seen, last_seen, resolved_at,"
-              + " severity_rank, source, seen_live) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      insert("finding", List.of("id", "rule_id", "pack", "title", "severity", "controls", "message", "remediation",
+          "subject_type", "subject_key", "subject_name", "subject_url", "evidence", "status", "stale", "first_seen",
+          "last_seen", "resolved_at", "severity_rank", "source", "seen_live"),
           w.inserts, f -> row(f, true, result.live().contains(f.id())));
       batch("DELETE FROM finding_control WHERE finding_id = ? AND control_id = ?", w.controlsGone, r -> r);
       batch("DELETE FROM finding_owner WHERE finding_id = ? AND owner = ?", w.ownersGone, r -> r);
-      batch("INSERT INTO finding_control (finding_id, control_id) VALUES (?, ?)", w.controlsNew, r -> r);
-      batch("INSERT INTO finding_owner (finding_id, owner) VALUES (?, ?)", w.ownersNew, r -> r);
+      insert("finding_control", List.of("finding_id", "control_id"), w.controlsNew, r -> r);
+      insert("finding_owner", List.of("finding_id", "owner"), w.ownersNew, r -> r);
       // grouped by finding (stable: each finding's events keep their order), for the same reason
       List<FindingEvent> events = new ArrayList<>(result.events());
       events.sort(java.util.Comparator.comparing(FindingEvent::findingId));
@@ -338,6 +338,19 @@ public class FindingRepository {
           && was.status() == now.status() && was.stale() == now.stale() && was.firstSeen().equals(now.firstSeen())
           && java.util.Objects.equals(was.resolvedAt(), now.resolvedAt());
     }
+  }
+
+  /**
+   * Inserts one row per item: on PostgreSQL with COPY ({@link PostgresCopy}), elsewhere as JDBC
+   * batches ({@link #batch}).
+   */
+  private <T> void insert(String table, List<String> columns, List<T> items, java.util.function.Function<T, Object[]> row) {
+    if (postgres()) {
+      PostgresCopy.copy(template, table, columns, items, row);
+      return;
+    }
+    batch("INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+        + String.join(",", java.util.Collections.nCopies(columns.size(), "?")) + ")", items, row);
   }
 
   /**
