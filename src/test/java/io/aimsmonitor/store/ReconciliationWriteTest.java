@@ -84,6 +84,29 @@ class ReconciliationWriteTest {
     }
   }
 
+  /** A store that fails at its last table (the events) keeps nothing: the rows copied before it are rolled back. */
+  @Test
+  void aFailedStoreKeepsNothingOnPostgres() throws Exception {
+    try (TestDatabases.PostgresSchema pg = TestDatabases.postgres()) {
+      FindingRepository findings = TestStore.on(pg.dataSource()).findings();
+      Reconciler.Result opened = reconcile(findings, violations(N, ""), byId(RULES), T0, true);
+      List<FindingEvent> events = new ArrayList<>(opened.events());
+      FindingEvent last = events.remove(events.size() - 1);
+      events.add(new FindingEvent(last.findingId(), last.at(), last.type(), "x".repeat(300), last.detail())); // actor: 200 at most
+      Reconciler.Result failing = new Reconciler.Result(opened.changed(), List.of(), opened.at(), events,
+          Map.of(), opened.live(), Map.of(), Map.of(), opened.before());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> findings.apply(failing))
+          .isInstanceOf(org.springframework.dao.DataAccessException.class);
+      JdbcClient jdbc = JdbcClient.create(pg.dataSource());
+      for (String table : List.of("finding", "finding_control", "finding_owner", "finding_event")) {
+        assertThat(count(jdbc, "SELECT COUNT(*) FROM " + table)).as(table).isZero();
+      }
+      assertThat(new HashChains(new JdbcTemplate(pg.dataSource())).verify().intact()).isTrue();
+      findings.apply(opened); // and the same reconciliation stores whole afterwards
+      assertThat(count(jdbc, "SELECT COUNT(*) FROM finding_event")).isEqualTo(N);
+    }
+  }
+
   /** The log line's counts per severity agree with the metrics' per rule: open, and no waiver in force. */
   @Test
   void openFindingsPerSeverityLeaveOutWaivedAndResolvedOnes() {
