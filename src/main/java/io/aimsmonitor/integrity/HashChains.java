@@ -1,5 +1,6 @@
 package io.aimsmonitor.integrity;
 
+import io.aimsmonitor.store.PostgresCopy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -113,9 +114,15 @@ public class HashChains {
       List<Long> ids = vendor == Vendor.POSTGRES ? postgresIds(chain, rows.size()) : h2Ids(chain, rows.size());
       long seq = last.seq();
       String prev = last.hash();
-      String insert = "INSERT INTO " + chain.table() + " (id, " + String.join(", ", columns)
-          + ", chain_seq, prev_hash, row_hash) VALUES (?," + placeholders + ",?,?,?)";
+      List<String> insertColumns = new ArrayList<>();
+      insertColumns.add("id");
+      insertColumns.addAll(columns);
+      insertColumns.addAll(List.of("chain_seq", "prev_hash", "row_hash"));
+      String insert = "INSERT INTO " + chain.table() + " (" + String.join(", ", insertColumns) + ") VALUES (?,"
+          + placeholders + ",?,?,?)";
       List<Object[]> values = new ArrayList<>();
+      // on PostgreSQL one COPY for every row (see PostgresCopy), elsewhere JDBC batches of CHUNK rows
+      PostgresCopy.Rows copy = vendor == Vendor.POSTGRES ? PostgresCopy.open(template, chain.table(), insertColumns) : null;
       for (int i = 0; i < rows.size(); i++) {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("id", ids.get(i));
@@ -132,12 +139,19 @@ public class HashChains {
         row[columns.size() + 1] = seq;
         row[columns.size() + 2] = prev;
         row[columns.size() + 3] = hash;
-        values.add(row);
         prev = hash;
+        if (copy != null) {
+          copy.add(row);
+          continue;
+        }
+        values.add(row);
         if (values.size() == CHUNK || i == rows.size() - 1) { // batches of CHUNK: the rows of one at a time
           template.batchUpdate(insert, values);
           values = new ArrayList<>();
         }
+      }
+      if (copy != null) {
+        copy.finish();
       }
       moveHead(chain, head, new Head(seq, prev));
     });

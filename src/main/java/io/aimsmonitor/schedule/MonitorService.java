@@ -410,14 +410,11 @@ public class MonitorService {
   private void logSummary() {
     long event = findings.latestEventId();
     if (event != summaryEvent || summary == null) {
-      Map<String, Long> bySeverity = new java.util.TreeMap<>(java.util.Comparator.comparing(
-          (String s) -> io.aimsmonitor.rules.Severity.valueOf(s)).reversed());
-      for (Map<String, Object> row : findings.openByRule()) {
-        bySeverity.merge(String.valueOf(row.get("severity")), ((Number) row.get("n")).longValue(), Long::sum);
-      }
+      Map<io.aimsmonitor.rules.Severity, Long> bySeverity = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+      bySeverity.putAll(findings.openBySeverity());
       long total = bySeverity.values().stream().mapToLong(Long::longValue).sum();
       String parts = String.join(", ", bySeverity.entrySet().stream()
-          .map(e -> e.getKey().toLowerCase(java.util.Locale.ROOT) + " " + e.getValue()).toList());
+          .map(e -> e.getKey().name().toLowerCase(java.util.Locale.ROOT) + " " + e.getValue()).toList());
       summary = total + (total == 0 ? "" : " (" + parts + ")");
       summaryEvent = event;
     }

@@ -213,10 +213,10 @@ public class FindingRepository {
    * written is also an undo-log entry per index that the commit visits.
    *
    * <p>WHY it is written this way (issue #14: 100,000 new findings took 34 s on PostgreSQL, most of it
-   * round trips and per-row statements): every write is a JDBC batch, and every INSERT batch is sent
-   * as multi-row INSERTs on PostgreSQL ({@code reWriteBatchedInserts}, set by
-   * {@code config.DatabaseDefaults}); a new finding costs its INSERTs and nothing else (that it is new
-   * is known from the read); and the events are inserted already chained ({@link HashChains#append}).
+   * round trips and per-row statements): every write is a JDBC batch, and on PostgreSQL the rows
+   * inserted are sent with COPY, one command per table ({@link PostgresCopy}); a new finding costs
+   * its inserted rows and nothing else (that it is new is known from the read); and the events are
+   * inserted already chained ({@link HashChains#append}).
    *
    * <p>On H2 (issue #14, the first evaluation at 1,000,000 facts spent 170 s writing 304,476 new
    * findings): the changed findings are written in id order and the events grouped by finding, so
@@ -254,14 +254,14 @@ public class FindingRepository {
           throw new IllegalStateException("finding " + w.updates.get(i).id() + " changed since it was read");
         }
       }
-      batch("INSERT INTO finding (id, rule_id, pack, title, severity, controls, message, remediation, subject_type,"
-              + " subject_key, subject_name, subject_url, evidence, status, stale, first_seen, last_seen, resolved_at,"
-              + " severity_rank, source, seen_live) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      insert("finding", List.of("id", "rule_id", "pack", "title", "severity", "controls", "message", "remediation",
+          "subject_type", "subject_key", "subject_name", "subject_url", "evidence", "status", "stale", "first_seen",
+          "last_seen", "resolved_at", "severity_rank", "source", "seen_live"),
           w.inserts, f -> row(f, true, result.live().contains(f.id())));
       batch("DELETE FROM finding_control WHERE finding_id = ? AND control_id = ?", w.controlsGone, r -> r);
       batch("DELETE FROM finding_owner WHERE finding_id = ? AND owner = ?", w.ownersGone, r -> r);
-      batch("INSERT INTO finding_control (finding_id, control_id) VALUES (?, ?)", w.controlsNew, r -> r);
-      batch("INSERT INTO finding_owner (finding_id, owner) VALUES (?, ?)", w.ownersNew, r -> r);
+      insert("finding_control", List.of("finding_id", "control_id"), w.controlsNew, r -> r);
+      insert("finding_owner", List.of("finding_id", "owner"), w.ownersNew, r -> r);
       // grouped by finding (stable: each finding's events keep their order), for the same reason
       List<FindingEvent> events = new ArrayList<>(result.events());
       events.sort(java.util.Comparator.comparing(FindingEvent::findingId));
@@ -338,6 +338,19 @@ public class FindingRepository {
           && was.status() == now.status() && was.stale() == now.stale() && was.firstSeen().equals(now.firstSeen())
           && java.util.Objects.equals(was.resolvedAt(), now.resolvedAt());
     }
+  }
+
+  /**
+   * Inserts one row per item: on PostgreSQL with COPY ({@link PostgresCopy}), elsewhere as JDBC
+   * batches ({@link #batch}).
+   */
+  private <T> void insert(String table, List<String> columns, List<T> items, java.util.function.Function<T, Object[]> row) {
+    if (postgres()) {
+      PostgresCopy.copy(template, table, columns, items, row);
+      return;
+    }
+    batch("INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+        + String.join(",", java.util.Collections.nCopies(columns.size(), "?")) + ")", items, row);
   }
 
   /**
@@ -709,6 +722,26 @@ public class FindingRepository {
   public List<Map<String, Object>> openByRule() {
     return jdbc.sql("SELECT f.pack, f.rule_id, f.severity, f.stale, COUNT(*) AS n FROM finding f WHERE f.status = 'OPEN'"
         + " AND NOT " + WAIVED + " GROUP BY f.pack, f.rule_id, f.severity, f.stale").query().listOfRows();
+  }
+
+  /**
+   * Open findings no waiver covers, per severity (none absent). WHY not {@link #openByRule}: each
+   * evaluation that changed anything logs these counts, and grouping every open finding by four
+   * columns with a waiver look-up per row was most of the evaluation's "record" phase at 300,000
+   * facts on H2 (issue #14); here the open findings are counted per severity rank only, and the
+   * waived ones (few) found from their workflow rows and subtracted.
+   */
+  public Map<Severity, Long> openBySeverity() {
+    Map<Severity, Long> out = new java.util.EnumMap<>(Severity.class);
+    jdbc.sql("SELECT severity_rank, COUNT(*) FROM finding WHERE status = 'OPEN' GROUP BY severity_rank")
+        .query((rs, n) -> Map.entry(Severity.values()[rs.getInt(1)], rs.getLong(2))).list()
+        .forEach(e -> out.merge(e.getKey(), e.getValue(), Long::sum));
+    jdbc.sql("SELECT f.severity_rank, COUNT(*) FROM finding_workflow w JOIN finding f ON f.id = w.finding_id"
+            + " WHERE w.waiver_id IS NOT NULL AND f.status = 'OPEN' GROUP BY f.severity_rank")
+        .query((rs, n) -> Map.entry(Severity.values()[rs.getInt(1)], rs.getLong(2))).list()
+        .forEach(e -> out.merge(e.getKey(), -e.getValue(), Long::sum));
+    out.values().removeIf(n -> n == 0);
+    return out;
   }
 
   /**

@@ -84,6 +84,120 @@ class ReconciliationWriteTest {
     }
   }
 
+  /** A store that fails at its last table (the events) keeps nothing: the rows copied before it are rolled back. */
+  @Test
+  void aFailedStoreKeepsNothingOnPostgres() throws Exception {
+    try (TestDatabases.PostgresSchema pg = TestDatabases.postgres()) {
+      FindingRepository findings = TestStore.on(pg.dataSource()).findings();
+      Reconciler.Result opened = reconcile(findings, violations(N, ""), byId(RULES), T0, true);
+      List<FindingEvent> events = new ArrayList<>(opened.events());
+      FindingEvent last = events.remove(events.size() - 1);
+      events.add(new FindingEvent(last.findingId(), last.at(), last.type(), "x".repeat(300), last.detail())); // actor: 200 at most
+      Reconciler.Result failing = new Reconciler.Result(opened.changed(), List.of(), opened.at(), events,
+          Map.of(), opened.live(), Map.of(), Map.of(), opened.before());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> findings.apply(failing))
+          .isInstanceOf(org.springframework.dao.DataAccessException.class);
+      JdbcClient jdbc = JdbcClient.create(pg.dataSource());
+      for (String table : List.of("finding", "finding_control", "finding_owner", "finding_event")) {
+        assertThat(count(jdbc, "SELECT COUNT(*) FROM " + table)).as(table).isZero();
+      }
+      assertThat(new HashChains(new JdbcTemplate(pg.dataSource())).verify().intact()).isTrue();
+      findings.apply(opened); // and the same reconciliation stores whole afterwards
+      assertThat(count(jdbc, "SELECT COUNT(*) FROM finding_event")).isEqualTo(N);
+    }
+  }
+
+  /** The log line's counts per severity agree with the metrics' per rule: open, and no waiver in force. */
+  @Test
+  void openFindingsPerSeverityLeaveOutWaivedAndResolvedOnes() {
+    DataSource data = TestDatabases.h2File(dir.resolve("h2-severity"));
+    FindingRepository findings = TestStore.on(data).findings();
+    List<RuleDefinition> rules = List.of(RULES.get(0), new RuleDefinition("lifecycle.critical", "lifecycle", "Critical",
+        Severity.CRITICAL, List.of("A.3.2"), "full", "", "Fix it.", List.of(), List.of(), Set.of(ModelVersion.class)));
+    List<Violation> all = IntStream.range(0, 40).mapToObj(i -> new Violation(rules.get(i % 2).id(),
+        new Subject("ModelVersion", "mlflow:m-" + i, "m-" + i, null), "broken " + i, Map.of("source", "mlflow"),
+        List.of())).toList();
+    Reconciler reconciler = new Reconciler();
+    findings.apply(reconciler.reconcile(new Reconciler.Input(Map.of(), all, byId(rules), byId(rules).keySet(),
+        io.aimsmonitor.finding.Staleness.NONE, Map.of(), T0)));
+    // ten resolved (the first ten subjects fixed), three of the critical ones waived
+    List<Violation> still = all.subList(10, all.size());
+    findings.apply(reconciler.reconcile(new Reconciler.Input(findings.forReconcile(List.of()), still, byId(rules),
+        byId(rules).keySet(), io.aimsmonitor.finding.Staleness.NONE, Map.of(), T0.plusSeconds(60))));
+    JdbcClient jdbc = JdbcClient.create(data);
+    for (int i : new int[] {11, 13, 15}) {
+      jdbc.sql("INSERT INTO finding_workflow (finding_id, waiver_id) VALUES (?, 'W-1')")
+          .param(Finding.idOf(all.get(i).ruleId(), all.get(i).subject().key())).update();
+    }
+    assertThat(findings.openBySeverity()).isEqualTo(Map.of(Severity.HIGH, 15L, Severity.CRITICAL, 12L));
+    Map<Severity, Long> byRule = new java.util.EnumMap<>(Severity.class);
+    findings.openByRule().forEach(r -> byRule.merge(Severity.valueOf((String) r.get("severity")),
+        ((Number) r.get("n")).longValue(), Long::sum));
+    assertThat(findings.openBySeverity()).isEqualTo(byRule);
+  }
+
+  /** Rows copied into PostgreSQL (COPY's text format) keep tabs, line breaks, backslashes and the like as given. */
+  @Test
+  void textIsStoredAsGivenOnPostgres() throws Exception {
+    String odd = "tab\there\nline\r\nback\\slash \\N \\. ünïcødé \u2603 \"quoted\", done";
+    try (TestDatabases.PostgresSchema pg = TestDatabases.postgres()) {
+      FindingRepository findings = TestStore.on(pg.dataSource()).findings();
+      RuleDefinition rule = RULES.get(0);
+      Violation v = new Violation(rule.id(), new Subject("ModelVersion", "mlflow:odd\tkey", odd, "https://x/" + odd),
+          odd, Map.of("source", "mlflow", "note", odd), List.of(odd, "owner\\1"));
+      findings.apply(new Reconciler().reconcile(new Reconciler.Input(Map.of(), List.of(v), byId(RULES),
+          byId(RULES).keySet(), io.aimsmonitor.finding.Staleness.NONE, Map.of("mlflow", 1L), T0)));
+      Finding stored = findings.get(Finding.idOf(rule.id(), "mlflow:odd\tkey")).orElseThrow();
+      assertThat(stored.message()).isEqualTo(odd);
+      assertThat(stored.subject().displayName()).isEqualTo(odd);
+      assertThat(stored.evidence()).containsEntry("note", odd);
+      assertThat(stored.owners()).containsExactlyInAnyOrder(odd, "owner\\1");
+      assertThat(stored.firstSeen()).isEqualTo(T0.plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+      assertThat(findings.history(stored.id())).singleElement().satisfies(e -> assertThat(e.detail()).isEqualTo(odd));
+      HashChains.Report chains = new HashChains(new JdbcTemplate(pg.dataSource())).verify();
+      assertThat(chains.intact()).as(chains.toString()).isTrue();
+    }
+  }
+
+  /**
+   * Owners moved and nothing else: the store writes the owner rows that went and came, and no
+   * finding row, control or event (issue #14: it rewrote every such finding's row, controls and owners).
+   */
+  @Test
+  void aChangeOfOwnersOnlyWritesTheOwnerRowsThatMoved() {
+    DataSource data = TestDatabases.h2File(dir.resolve("h2-owners"));
+    List<String> sql = java.util.Collections.synchronizedList(new ArrayList<>());
+    FindingRepository findings = TestStore.on(counting(data, new AtomicInteger(), sql)).findings();
+    List<Violation> base = violations(N, "");
+    findings.apply(reconcile(findings, base, byId(RULES), T0, true));
+    JdbcClient jdbc = JdbcClient.create(data);
+    String rowsBefore = String.join("\n", jdbc.sql("SELECT id, message, evidence, last_seen FROM finding ORDER BY id")
+        .query((rs, n) -> rs.getString(1) + rs.getString(2) + rs.getString(3) + rs.getString(4)).list());
+    List<Violation> moved = new ArrayList<>();
+    for (int i = 0; i < N; i++) {
+      Violation v = base.get(i);
+      moved.add(i % 7 == 0 ? new Violation(v.ruleId(), v.subject(), v.message(), v.evidence(), List.of("new-owner")) : v);
+    }
+    Reconciler.Result result = reconcile(findings, moved, byId(RULES), T0.plus(Duration.ofHours(1)), true);
+    assertThat(result.changed()).hasSize((N + 6) / 7);
+    assertThat(result.events()).isEmpty();
+
+    sql.clear();
+    findings.apply(result);
+    assertThat(sql).noneMatch(s -> s.startsWith("UPDATE finding") || s.startsWith("INSERT INTO finding ")
+        || s.contains("finding_control") || s.contains("finding_event"));
+    assertThat(sql).anyMatch(s -> s.startsWith("DELETE FROM finding_owner"))
+        .anyMatch(s -> s.startsWith("INSERT INTO finding_owner"));
+    assertThat(jdbc.sql("SELECT id, message, evidence, last_seen FROM finding ORDER BY id")
+        .query((rs, n) -> rs.getString(1) + rs.getString(2) + rs.getString(3) + rs.getString(4)).list())
+        .as("no finding row written").isEqualTo(List.of(rowsBefore.split("\n")));
+    long expectedOwners = moved.stream().mapToLong(v -> v.owners().size()).sum();
+    assertThat(count(jdbc, "SELECT COUNT(*) FROM finding_owner")).isEqualTo(expectedOwners);
+    assertThat(count(jdbc, "SELECT COUNT(*) FROM finding_owner WHERE owner = 'new-owner'")).isEqualTo((N + 6) / 7);
+    assertThat(findings.get(Finding.idOf(moved.get(0).ruleId(), moved.get(0).subject().key())).orElseThrow().owners())
+        .containsExactly("new-owner");
+  }
+
   /** N new findings: the statements sent are a few per table and chunk, and every row is there. */
   private void writesInBatches(DataSource data) {
     AtomicInteger statements = new AtomicInteger();
@@ -94,8 +208,8 @@ class ReconciliationWriteTest {
 
     statements.set(0);
     findings.apply(opened);
-    // one per 500 ids to find which rows exist, one batch per table, a few for the chain's head and
-    // chunks; row by row it was several per finding (an UPDATE, then the event's chain link)
+    // a batch per table and chunk, a few for the chain's head; row by row it was several per
+    // finding (an UPDATE, then the event's chain link)
     assertThat(statements.get()).as("statements executed for %d new findings", N).isLessThan(N / 50);
     // the events are inserted with their chain links: none is read back and updated to seal it
     assertThat(sql).noneMatch(s -> s.startsWith("UPDATE finding_event"));
