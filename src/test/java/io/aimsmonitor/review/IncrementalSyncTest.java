@@ -125,14 +125,25 @@ class IncrementalSyncTest {
     return Finding.idOf(NO_METRICS, "inventory:run/run-" + model);
   }
 
-  @Test
-  void anOwnerChangeReachesTheRunsFindingAndAnExpiryWithNoFactChangeUnwaives() {
+  /** A service on an H2 file with the test pack loaded, its review repository counting reads. */
+  private record Setup(CountingRepository repo, MutableClock clock, Workbench bench) {}
+
+  private Setup setUp() {
     DataSource data = TestDatabases.h2File(dir.resolve("db"));
     CountingRepository repo = new CountingRepository(data);
     MutableClock clock = new MutableClock(START);
     Workbench bench = Workbench.withReview(dir, TestStore.on(data), repo, clock, ReviewProperties.defaults());
     bench.writePack("test-pack", PACK);
     assertThat(bench.ruleBook.reload().rejected()).isEmpty();
+    return new Setup(repo, clock, bench);
+  }
+
+  @Test
+  void anOwnerChangeReachesTheRunsFindingAndAnExpiryWithNoFactChangeUnwaives() {
+    Setup setup = setUp();
+    CountingRepository repo = setup.repo();
+    MutableClock clock = setup.clock();
+    Workbench bench = setup.bench();
     List<Model> models = new ArrayList<>(List.of(new Model(List.of("team-a"), false, false),
         new Model(List.of("team-c"), false, true)));
     bench.writeInventory("models.yaml", inventory(models));
@@ -173,12 +184,10 @@ class IncrementalSyncTest {
 
   @Test
   void aRandomSequenceOfFactChangesWaiversExpiriesAndAssignmentsEndsAsAFullSyncWould() {
-    DataSource data = TestDatabases.h2File(dir.resolve("db"));
-    CountingRepository repo = new CountingRepository(data);
-    MutableClock clock = new MutableClock(START);
-    Workbench bench = Workbench.withReview(dir, TestStore.on(data), repo, clock, ReviewProperties.defaults());
-    bench.writePack("test-pack", PACK);
-    assertThat(bench.ruleBook.reload().rejected()).isEmpty();
+    Setup setup = setUp();
+    CountingRepository repo = setup.repo();
+    MutableClock clock = setup.clock();
+    Workbench bench = setup.bench();
     Random random = new Random(14);
     List<List<String>> owners = List.of(List.of(), List.of("team-a"), List.of("team-b"), List.of("team-c", "team-a"));
     List<Model> models = new ArrayList<>();
