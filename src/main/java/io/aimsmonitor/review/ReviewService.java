@@ -80,8 +80,7 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
    * What the last evaluation's sync left in force: the waivers it read, as of when, and the owners
    * of subjects. Null before the first evaluation this service stored, and after one whose
    * transaction did not commit: the next then syncs every open finding.
-   */
-  /**
+   *
    * @param rulesByType the rules of the open findings, per subject type, as of that sync (a superset:
    *     rules of findings resolved since stay): a finding's id is its rule's and subject's hash, so
    *     the findings of a subject whose owner changed are looked up by id, with no index on subjects
