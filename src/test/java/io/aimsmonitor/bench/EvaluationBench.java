@@ -97,7 +97,14 @@ public final class EvaluationBench {
 
   /**
    * The same registry; with {@code changed}, 1% of the model versions, training runs and CI runs
-   * (every hundredth) differ: the owner, the metrics, the CI conclusion flip.
+   * differ: the owner, the metrics, the CI conclusion flip.
+   *
+   * <p>Which 1%: by default spread over the estate as a hash would pick them ({@link #changes}),
+   * so that a twentieth of the changed versions serve production, as in the estate. Until
+   * 1 December 2026 it was every hundredth index ({@code i % 100 == 19}), and since every twentieth
+   * index is a production version, every changed version was a production one: twenty times the
+   * estate's share, and production versions are what most rules report on. That worst case is kept
+   * as {@code -Daims.bench.change-shape=production} (docs/benchmarks.md gives both).
    */
   static List<Fact> registry(int n, Instant now, boolean changed) {
     List<Fact> facts = new ArrayList<>(n * 3);
@@ -111,7 +118,7 @@ public final class EvaluationBench {
       String model = "model-" + (i / 20);
       String version = String.valueOf(i % 20 + 1);
       boolean production = i % 20 == 19;
-      boolean flip = changed && i % 100 == 19;
+      boolean flip = changed && changes(i, 19);
       String commit = sha(i);
       facts.add(new ModelVersion("bench", null, now, "mlflow", model, version, production ? "Production" : "None",
           i % 40 == 39 ? List.of("champion") : List.of(), (i % 3 == 0) != flip ? List.of() : List.of("owner-" + (i % 7)),
@@ -125,11 +132,21 @@ public final class EvaluationBench {
           now.minus(Duration.ofDays(31)), now.minus(Duration.ofDays(31))));
       if (i % 2 == 0) {
         facts.add(new PipelineRun("bench", null, now, "github-actions", "acme/" + model, "ci", "r" + i, "main", commit,
-            "completed", (i % 10 == 0) != (changed && i % 100 == 18) ? "failure" : "success", now.minus(Duration.ofDays(32)),
+            "completed", (i % 10 == 0) != (changed && changes(i, 18)) ? "failure" : "success", now.minus(Duration.ofDays(32)),
             now.minus(Duration.ofDays(32)), null));
       }
     }
     return facts;
+  }
+
+  /** Whether the version (or CI run) at index {@code i} is in the changed 1% (see {@link #registry(int, Instant, boolean)}). */
+  static boolean changes(int i, int residue) {
+    if ("production".equals(System.getProperty("aims.bench.change-shape"))) {
+      return i % 100 == residue;
+    }
+    long z = (i + 1) * 0xD1B54A32D192ED03L; // a bijection's multiply-xorshift: indexes spread, not aligned with i % 20
+    z ^= z >>> 32;
+    return Long.remainderUnsigned(z, 100) == residue;
   }
 
   /**
