@@ -20,6 +20,19 @@ import java.util.Map;
  * identity ({@code KieSession.getFactHandle}) and every pack shares one object per fact: the
  * {@linkplain Changes#current() current list} is what every session, incremental or fresh, is given.
  * One instance serves every pack of an evaluator; it is not thread-safe (evaluations do not overlap).
+ *
+ * <p>Cost proportional to what changed: a fact given again as the very object given last time (the
+ * store's parsed snapshot of a source that did not run, and the unchanged facts of a source that
+ * did: {@code SnapshotRepository} hands those on as the previous run's objects) is the same fact
+ * with the same content, so it is matched by reference, without computing its key or comparing its
+ * content: looked for where it was last time (the facts come in the same order, a change shifts
+ * the rest by a place or two), else in an identity table over the last call's objects not matched
+ * so far. Only the objects not given last time and the last call's objects not given again are
+ * matched by key and content as described above. The result is the one a comparison of every fact
+ * gives: an object is {@link #sameContent} as the held object it was matched with last time, and
+ * matching within one identity is a multiset match under that equivalence, whatever pairs are
+ * taken first. Held per fact: two references (the object given and the object held), no key,
+ * list or map entry.
  */
 final class FactChanges {
 
@@ -45,41 +58,166 @@ final class FactChanges {
     }
   }
 
-  private Map<Key, List<Fact>> held = new HashMap<>();
+  private static final Fact[] NONE = new Fact[0];
+  /** How far from where it was last time a fact is looked for by reference before the identity table. */
+  private static final int WINDOW = 16;
+
+  /** The objects the last call was given, in its order. */
+  private Fact[] given = NONE;
+  /** Per position of {@link #given}: the object the sessions hold for it (the same object unless kept as first observed). */
+  private Fact[] held = NONE;
   private long generation;
+  /** How many facts (given, and held before) the last call matched by key and content, not by reference. */
+  private int compared;
 
   /** The changes from the facts of the previous call to {@code facts}, which become the facts held. */
   Changes next(List<? extends Fact> facts) {
-    Fact[] current = new Fact[facts.size()];
-    Map<Key, List<Integer>> positions = new LinkedHashMap<>(facts.size() * 4 / 3 + 1); // changes in the facts' order
-    for (int i = 0; i < facts.size(); i++) {
-      positions.computeIfAbsent(Key.of(facts.get(i)), k -> new ArrayList<>(1)).add(i);
+    Fact[] now = facts.toArray(NONE);
+    Fact[] current = new Fact[now.length];
+    boolean[] matched = new boolean[given.length];
+    int[] unmatched = new int[16];
+    int unmatchedCount = 0;
+    // The facts mostly come in the last call's order (sources in one order, each snapshot in its
+    // canonical one), so a fact is first looked for where the one before it was found, then nearby.
+    int offset = 0;
+    for (int i = 0; i < now.length; i++) {
+      int at = near(now[i], i + offset, matched);
+      if (at >= 0) {
+        matched[at] = true;
+        current[i] = held[at];
+        offset = at - i;
+      } else {
+        if (unmatchedCount == unmatched.length) {
+          unmatched = Arrays.copyOf(unmatched, unmatchedCount * 2);
+        }
+        unmatched[unmatchedCount++] = i;
+      }
     }
+    int[] rest = unmatchedGiven(matched);
+    if (unmatchedCount > 0 && rest.length > 0) { // out of order (a source's position moved): by reference all the same
+      int[] table = index(rest);
+      int still = 0;
+      for (int k = 0; k < unmatchedCount; k++) {
+        int i = unmatched[k];
+        int at = find(table, rest, now[i], matched);
+        if (at >= 0) {
+          matched[at] = true;
+          current[i] = held[at];
+        } else {
+          unmatched[still++] = i;
+        }
+      }
+      unmatchedCount = still;
+    }
+    Map<Key, List<Fact>> before = new HashMap<>();
+    int comparedBefore = 0;
+    for (int j : rest) {
+      if (!matched[j]) {
+        before.computeIfAbsent(Key.of(held[j]), k -> new ArrayList<>(1)).add(held[j]);
+        comparedBefore++;
+      }
+    }
+    compared = unmatchedCount + comparedBefore;
     List<Fact> inserted = new ArrayList<>();
     List<Update> updated = new ArrayList<>();
     List<Fact> deleted = new ArrayList<>();
-    Map<Key, List<Fact>> next = new LinkedHashMap<>(positions.size() * 4 / 3 + 1);
-    for (Map.Entry<Key, List<Integer>> e : positions.entrySet()) {
+    compare(now, Arrays.copyOf(unmatched, unmatchedCount), before, current, inserted, updated, deleted);
+    given = now;
+    held = current;
+    generation++;
+    return new Changes(generation, Arrays.asList(current), inserted, updated, deleted);
+  }
+
+  /** The position of {@code fact} itself in {@link #given}, not matched yet, within {@link #WINDOW} of {@code expected}; or -1. */
+  private int near(Fact fact, int expected, boolean[] matched) {
+    for (int d = 0; d <= WINDOW; d++) {
+      int after = expected + d;
+      if (after >= 0 && after < given.length && given[after] == fact && !matched[after]) {
+        return after;
+      }
+      int before = expected - d;
+      if (d > 0 && before >= 0 && before < given.length && given[before] == fact && !matched[before]) {
+        return before;
+      }
+    }
+    return -1;
+  }
+
+  private static int[] unmatchedGiven(boolean[] matched) {
+    int count = 0;
+    for (boolean m : matched) {
+      count += m ? 0 : 1;
+    }
+    int[] out = new int[count];
+    for (int j = 0, k = 0; j < matched.length; j++) {
+      if (!matched[j]) {
+        out[k++] = j;
+      }
+    }
+    return out;
+  }
+
+  /** An identity table over the objects at {@code positions} of {@link #given}: open addressing, index + 1, 0 empty. */
+  private int[] index(int[] positions) {
+    int[] table = new int[Integer.highestOneBit(positions.length * 2 - 1) << 1]; // at most half full
+    int mask = table.length - 1;
+    for (int k = 0; k < positions.length; k++) {
+      int slot = slot(given[positions[k]], table.length);
+      while (table[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      table[slot] = k + 1;
+    }
+    return table;
+  }
+
+  /** A position of {@link #given} among {@code positions} holding {@code fact} itself and not matched yet, or -1. */
+  private int find(int[] table, int[] positions, Fact fact, boolean[] matched) {
+    int mask = table.length - 1;
+    for (int slot = slot(fact, table.length); table[slot] != 0; slot = (slot + 1) & mask) {
+      int at = positions[table[slot] - 1];
+      if (given[at] == fact && !matched[at]) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  /** The slot of {@code fact} in a table of {@code length} (a power of two): the top bits of a Fibonacci hash. */
+  private static int slot(Fact fact, int length) {
+    return System.identityHashCode(fact) * 0x9E3779B9 >>> Integer.numberOfLeadingZeros(length) + 1;
+  }
+
+  /**
+   * Matches the facts at {@code positions} of {@code now} with the held facts {@code before} not
+   * matched by reference (by identity, then content), filling in {@code current} at those positions.
+   */
+  private static void compare(Fact[] now, int[] positions, Map<Key, List<Fact>> held, Fact[] current,
+      List<Fact> inserted, List<Update> updated, List<Fact> deleted) {
+    Map<Key, List<Integer>> byKey = new LinkedHashMap<>(); // changes in the facts' order
+    for (int i : positions) {
+      byKey.computeIfAbsent(Key.of(now[i]), k -> new ArrayList<>(1)).add(i);
+    }
+    for (Map.Entry<Key, List<Integer>> e : byKey.entrySet()) {
       List<Fact> before = held.remove(e.getKey());
       List<Integer> at = e.getValue();
       if (before != null && before.size() == 1 && at.size() == 1) { // the usual case: one fact per identity
         Fact old = before.get(0);
-        Fact now = facts.get(at.get(0));
-        if (sameContent(old, now)) {
+        Fact fact = now[at.get(0)];
+        if (sameContent(old, fact)) {
           current[at.get(0)] = old;
         } else {
-          current[at.get(0)] = now;
-          updated.add(new Update(old, now));
+          current[at.get(0)] = fact;
+          updated.add(new Update(old, fact));
         }
-        next.put(e.getKey(), List.of(current[at.get(0)]));
         continue;
       }
-      List<Fact> unmatchedBefore = before == null ? new ArrayList<>() : new ArrayList<>(before);
+      List<Fact> unmatchedBefore = before == null ? new ArrayList<>() : before;
       List<Integer> unmatchedNow = new ArrayList<>();
       for (int i : at) {
         int same = -1;
         for (int j = 0; j < unmatchedBefore.size() && same < 0; j++) {
-          same = sameContent(unmatchedBefore.get(j), facts.get(i)) ? j : -1;
+          same = sameContent(unmatchedBefore.get(j), now[i]) ? j : -1;
         }
         if (same >= 0) {
           current[i] = unmatchedBefore.remove(same);
@@ -90,7 +228,7 @@ final class FactChanges {
       int paired = Math.min(unmatchedBefore.size(), unmatchedNow.size());
       for (int j = 0; j < unmatchedNow.size(); j++) {
         int i = unmatchedNow.get(j);
-        current[i] = facts.get(i);
+        current[i] = now[i];
         if (j < paired) {
           updated.add(new Update(unmatchedBefore.get(j), current[i]));
         } else {
@@ -98,14 +236,8 @@ final class FactChanges {
         }
       }
       deleted.addAll(unmatchedBefore.subList(paired, unmatchedBefore.size()));
-      List<Fact> kept = new ArrayList<>(at.size());
-      at.forEach(i -> kept.add(current[i]));
-      next.put(e.getKey(), List.copyOf(kept));
     }
     held.values().forEach(deleted::addAll); // identities no longer reported at all
-    held = next;
-    generation++;
-    return new Changes(generation, Arrays.asList(current), inserted, updated, deleted);
   }
 
   /**
@@ -121,9 +253,15 @@ final class FactChanges {
         && held.withOrigin(now.source(), now.observedAt()).equals(now);
   }
 
+  /** How many facts the last {@link #next} compared by key and content (what it costs beyond a pass by reference). */
+  int compared() {
+    return compared;
+  }
+
   /** Forgets the facts held (every session must then start afresh). */
   void clear() {
-    held = new HashMap<>();
+    given = NONE;
+    held = NONE;
     generation++;
   }
 }

@@ -62,8 +62,10 @@ public class SnapshotRepository {
   /**
    * The parsed latest good snapshot per connector. Snapshots are immutable, so an entry is valid
    * as long as its run id is still the latest; evaluation then skips re-parsing unchanged sources.
+   * A new good snapshot reuses the objects of the one it replaces for the facts that did not change
+   * ({@link SnapshotRows#reuse}), so that evaluation finds those unchanged by reference.
    */
-  private final Map<String, FactSnapshot> parsed = new ConcurrentHashMap<>();
+  private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
   /** Per connector, the rows its last write left current, for the next write to compare with. */
   private final Map<String, SnapshotRows.Current> currentRows = new ConcurrentHashMap<>();
 
@@ -104,7 +106,7 @@ public class SnapshotRepository {
           .update(keyHolder, "id");
       long id = keyHolder.getKey().longValue();
       if (!result.succeeded()) {
-        return new SnapshotRows.Written(id, List.of(), null, null, null);
+        return new SnapshotRows.Written(id, List.of(), null, null, null, null);
       }
       SnapshotRows.Written stored = SnapshotRows.write(jdbc, batches, result.connectorId(), id, result.facts(),
           currentRows.get(result.connectorId()));
@@ -116,10 +118,27 @@ public class SnapshotRepository {
       currentRows.put(result.connectorId(), written.current()); // after the commit: never a rolled-back state
     }
     if (result.succeeded() && !held) {
-      parsed.put(result.connectorId(), new FactSnapshot(written.runId(), result.connectorId(), result.startedAt(),
-          result.finishedAt(), written.facts()));
+      parsed.put(result.connectorId(), Parsed.following(parsed.get(result.connectorId()), new FactSnapshot(
+          written.runId(), result.connectorId(), result.startedAt(), result.finishedAt(), written.facts()),
+          written.hashes()));
     }
     return written.runId();
+  }
+
+  /**
+   * A parsed good snapshot, with the SHA-256 of each fact's stored body in the same order (null
+   * for a snapshot stored as text before V105): what the next snapshot's unchanged facts are found by.
+   */
+  private record Parsed(FactSnapshot snapshot, String[] hashes) {
+    /** {@code next}, its facts equal to {@code previous}'s being {@code previous}'s objects. */
+    static Parsed following(Parsed previous, FactSnapshot next, String[] hashes) {
+      if (previous == null || previous.hashes() == null || hashes == null) {
+        return new Parsed(next, hashes);
+      }
+      List<Fact> facts = SnapshotRows.reuse(next.facts(), hashes, previous.snapshot().facts(), previous.hashes());
+      return new Parsed(facts == next.facts() ? next
+          : new FactSnapshot(next.runId(), next.connectorId(), next.startedAt(), next.finishedAt(), facts), hashes);
+    }
   }
 
   /** The latest successful snapshot of each connector id in {@code connectorIds}. */
@@ -137,8 +156,17 @@ public class SnapshotRepository {
         .param(connectorId)
         .query((rs, n) -> new Object[] {rs.getLong(1), instant(rs, 2), instant(rs, 3)})
         .optional();
-    return row.map(r -> parsed.compute(connectorId, (id, cached) -> cached != null && cached.runId() == (Long) r[0]
-        ? cached : new FactSnapshot((Long) r[0], connectorId, (Instant) r[1], (Instant) r[2], loadFacts((Long) r[0]))));
+    // a snapshot not cached yet (a restart, a confirmed held run, another replica's run) is read
+    // once, reusing the objects of the one cached before for the facts that did not change
+    return row.map(r -> parsed.compute(connectorId, (id, cached) -> {
+      long runId = (Long) r[0];
+      if (cached != null && cached.snapshot().runId() == runId) {
+        return cached;
+      }
+      Optional<SnapshotRows.Stored> stored = SnapshotRows.stored(jdbc, runId);
+      return Parsed.following(cached, new FactSnapshot(runId, connectorId, (Instant) r[1], (Instant) r[2],
+          stored.map(SnapshotRows.Stored::facts).orElse(List.of())), stored.map(SnapshotRows.Stored::hashes).orElse(null));
+    }).snapshot());
   }
 
   private List<Fact> loadFacts(long runId) {

@@ -50,9 +50,10 @@ public final class SnapshotRows {
 
   /**
    * What {@link #write} stored for run {@code runId}: the facts in the snapshot's order, the
-   * SHA-256 of its text and the observation time its facts share (JSON text, null if none).
+   * SHA-256 of its text, the observation time its facts share (JSON text, null if none) and, per
+   * fact in the same order, the SHA-256 of its stored body (see {@link #reuse}).
    */
-  record Written(long runId, List<Fact> facts, String sha256, String observedAt, Current current) {}
+  record Written(long runId, List<Fact> facts, String sha256, String observedAt, Current current, String[] hashes) {}
 
   /**
    * A connector's current rows as of its stored run {@code runId}: body hash to {copies, from_run}.
@@ -113,6 +114,7 @@ public final class SnapshotRows {
     MessageDigest text = digest();
     text.update((byte) '[');
     List<Fact> ordered = new ArrayList<>(sha.length);
+    String[] orderedSha = new String[sha.length];
     List<Object[]> opening = new ArrayList<>();
     String previous = null;
     for (int k = 0; k < order.length; k++) {
@@ -124,6 +126,7 @@ public final class SnapshotRows {
       }
       updateWithElement(text, body, runObserved(fact, shared) ? observedAt : null);
       ordered.add(fact);
+      orderedSha[k] = hash;
       long[] kept = current.get(hash);
       boolean unchanged = kept != null && kept[0] == copies.get(hash);
       if (!hash.equals(previous)) {
@@ -142,7 +145,42 @@ public final class SnapshotRows {
     insert(batches, opening);
     text.update((byte) ']');
     return new Written(runId, ordered, HexFormat.of().formatHex(text.digest()),
-        shared == null ? null : FactJson.MAPPER.writeValueAsString(shared), new Current(runId, next));
+        shared == null ? null : FactJson.MAPPER.writeValueAsString(shared), new Current(runId, next), orderedSha);
+  }
+
+  /**
+   * {@code facts} with each fact equal to one of {@code previous} replaced by that object, so that
+   * what did not change between two snapshots of a source is the same object in both: evaluation
+   * then finds it unchanged by reference instead of comparing it (see {@code FactChanges}). Both
+   * snapshots are in the canonical order, with the SHA-256 of each fact's stored body alongside
+   * ({@code hashes}, {@code previousHashes}), so one merge of the two finds the candidates; a
+   * candidate is taken only when {@code equals} (its observation time too: what a snapshot says is
+   * exactly what was collected). Returns {@code facts} itself when nothing is reused or a snapshot
+   * has no hashes (stored before V105).
+   */
+  static List<Fact> reuse(List<Fact> facts, String[] hashes, List<Fact> previous, String[] previousHashes) {
+    if (hashes == null || previousHashes == null || previous.isEmpty() || facts.isEmpty()) {
+      return facts;
+    }
+    Fact[] out = facts.toArray(new Fact[0]);
+    int reused = 0;
+    for (int i = 0, j = 0; i < out.length && j < previousHashes.length; ) {
+      int order = hashes[i].compareTo(previousHashes[j]);
+      if (order < 0) {
+        i++;
+      } else if (order > 0) {
+        j++;
+      } else {
+        Fact before = previous.get(j);
+        if (before != out[i] && before.equals(out[i])) {
+          out[i] = before;
+          reused++;
+        }
+        i++;
+        j++;
+      }
+    }
+    return reused == 0 ? facts : Arrays.asList(out);
   }
 
   /**
@@ -177,6 +215,21 @@ public final class SnapshotRows {
   record Stored(String legacyText, List<Row> rows, String observedAt, String connectorId) {
     List<Fact> facts() {
       return legacyText != null ? FactJson.readList(legacyText) : SnapshotRows.facts(rows, observedAt);
+    }
+
+    /** Per fact of {@link #facts()}, the SHA-256 of its stored body; null for a snapshot stored as text. */
+    String[] hashes() {
+      if (rows == null) {
+        return null;
+      }
+      String[] out = new String[rows.stream().mapToInt(Row::copies).sum()];
+      int k = 0;
+      for (Row r : rows) {
+        for (int c = 0; c < r.copies(); c++) {
+          out[k++] = r.sha256();
+        }
+      }
+      return out;
     }
 
     String text() {

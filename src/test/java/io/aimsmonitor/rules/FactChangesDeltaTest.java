@@ -1,0 +1,245 @@
+package io.aimsmonitor.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aimsmonitor.connector.CollectionResult;
+import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.fact.FactSnapshot;
+import io.aimsmonitor.fact.ModelVersion;
+import io.aimsmonitor.fact.SourceHealth;
+import io.aimsmonitor.store.SnapshotRepository;
+import io.aimsmonitor.testing.TestDatabases;
+import io.aimsmonitor.testing.TestStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link FactChanges} matching unchanged facts by reference gives the changes a comparison of every
+ * fact ({@link FullFactChanges}) gives, over the snapshots the store hands out: runs that change,
+ * re-stamp, duplicate and drop facts, held runs and their confirmation, failed runs, a source
+ * enabled and disabled, a scope that changes, source health facts new each cycle, and restarts.
+ */
+class FactChangesDeltaTest {
+
+  private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void matchingByReferenceGivesTheChangesOfAFullComparison() {
+    DataSource ds = TestDatabases.h2File(dir);
+    for (int seed = 1; seed <= 4; seed++) {
+      new Scenario(ds, new Random(seed), "s" + seed).run(60);
+    }
+  }
+
+  @Test
+  void aRunThatChangedAFewFactsIsComparedOnlyThere() {
+    SnapshotRepository snapshots = TestStore.on(TestDatabases.h2File(dir)).snapshots();
+    List<Fact> estate = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      estate.add(version("src", "m" + i, "x", T0));
+    }
+    record(snapshots, "src", estate, T0, null);
+    FactChanges changes = new FactChanges();
+    changes.next(snapshots.latestGood("src").orElseThrow().facts());
+
+    List<Fact> changed = new ArrayList<>();
+    for (int i = 0; i < 200; i++) { // every fact collected again as a new object; two changed, one gone, one new
+      changed.add(version("src", i == 199 ? "new" : "m" + i, i == 3 || i == 150 ? "changed" : "x", T0));
+    }
+    record(snapshots, "src", changed, T0.plusSeconds(60), null);
+    FactChanges.Changes next = changes.next(snapshots.latestGood("src").orElseThrow().facts());
+
+    assertThat(next.updated()).hasSize(2);
+    assertThat(next.inserted()).hasSize(1);
+    assertThat(next.deleted()).hasSize(1);
+    assertThat(changes.compared()).isEqualTo(6); // the two changed and the new one, against the three held
+    assertThat(changes.next(snapshots.latestGood("src").orElseThrow().facts()).size()).isZero();
+    assertThat(changes.compared()).isZero();
+  }
+
+  private static ModelVersion version(String source, String name, String description, Instant observedAt) {
+    return new ModelVersion(source, null, observedAt, "mlflow", name, "1", "Production", List.of(), List.of(), null,
+        description, Map.of(), null, null, null, null, null, null, null, null, null);
+  }
+
+  private static long record(SnapshotRepository snapshots, String source, List<Fact> facts, Instant at,
+      String heldBecause) {
+    return snapshots.record(new CollectionResult(source, at, at, true, facts, null, null, 0, 0), "mlflow",
+        heldBecause, null);
+  }
+
+  /** One randomised sequence of runs and evaluations, each evaluation checked against the full comparison. */
+  private static final class Scenario {
+    private final DataSource ds;
+    private final Random random;
+    private final List<String> sources;
+    /** Per source, what it would collect now: name to description. */
+    private final Map<String, Map<String, String>> estates = new HashMap<>();
+    private final Map<String, List<Long>> heldRuns = new HashMap<>();
+    private SnapshotRepository snapshots;
+    private FactChanges changes = new FactChanges();
+    private FullFactChanges full = new FullFactChanges();
+    /** The facts the sessions hold by reference, as a session given every change would. */
+    private Map<Fact, Integer> session = new IdentityHashMap<>();
+    private Instant now = T0;
+    private boolean thirdEnabled = true;
+    private int names;
+
+    Scenario(DataSource ds, Random random, String prefix) {
+      this.ds = ds;
+      this.random = random;
+      this.sources = List.of(prefix + "a", prefix + "b", prefix + "c");
+      this.snapshots = TestStore.on(ds).snapshots();
+      sources.forEach(s -> {
+        estates.put(s, new LinkedHashMap<>());
+        heldRuns.put(s, new ArrayList<>());
+        for (int i = 0; i < 30; i++) {
+          estates.get(s).put("m" + names++, "x");
+        }
+      });
+    }
+
+    void run(int steps) {
+      for (int step = 0; step < steps; step++) {
+        now = now.plus(Duration.ofMinutes(1));
+        String source = sources.get(random.nextInt(sources.size()));
+        int action = random.nextInt(100);
+        if (action < 45) {
+          record(source, null);
+        } else if (action < 55) {
+          heldRuns.get(source).add(record(source, "suspicious drop"));
+        } else if (action < 62 && !heldRuns.get(source).isEmpty()) {
+          List<Long> held = heldRuns.get(source);
+          snapshots.confirm(source, held.remove(random.nextInt(held.size())), "admin", now);
+        } else if (action < 67) {
+          snapshots.record(new CollectionResult(source, now, now, false, List.of(), "http", "down", 0, 0), "mlflow");
+        } else if (action < 72) {
+          thirdEnabled = !thirdEnabled;
+        } else if (action < 77) { // a restart: caches and sessions start empty
+          snapshots = TestStore.on(ds).snapshots();
+          restartEvaluation();
+        } else if (action < 80) {
+          changes.clear();
+          full.clear();
+          session = new IdentityHashMap<>();
+        }
+        if (random.nextInt(4) > 0) {
+          evaluate();
+        }
+      }
+    }
+
+    private void restartEvaluation() {
+      changes = new FactChanges();
+      full = new FullFactChanges();
+      session = new IdentityHashMap<>();
+    }
+
+    /** A run of {@code source}: some facts changed, gone, new, reported twice, all maybe observed anew. */
+    private long record(String source, String heldBecause) {
+      Map<String, String> estate = estates.get(source);
+      for (String name : List.copyOf(estate.keySet())) {
+        int roll = random.nextInt(100);
+        if (roll < 8) {
+          estate.put(name, "d" + random.nextInt(3));
+        } else if (roll < 12) {
+          estate.remove(name);
+        }
+      }
+      for (int i = random.nextInt(4); i > 0; i--) {
+        estate.put("m" + names++, "x");
+      }
+      boolean restamped = random.nextInt(3) == 0; // a connector that stamps every fact with its run's start
+      List<Fact> facts = new ArrayList<>();
+      estate.forEach((name, description) -> {
+        Instant observed = restamped ? now : T0;
+        facts.add(version(source, name, description, observed));
+        if (random.nextInt(40) == 0) { // one object reported twice, once equal and once changed
+          facts.add(version(source, name, random.nextBoolean() ? description : "twice", observed));
+        }
+      });
+      Collections.shuffle(facts, random);
+      return FactChangesDeltaTest.record(snapshots, source, facts, now, heldBecause);
+    }
+
+    private void evaluate() {
+      List<String> enabled = thirdEnabled ? sources : sources.subList(0, 2);
+      Map<String, FactSnapshot> latest = snapshots.latestGood(enabled);
+      List<Fact> facts = new ArrayList<>();
+      boolean scoped = random.nextInt(5) == 0;
+      for (String source : enabled) {
+        if (latest.containsKey(source)) {
+          for (Fact f : latest.get(source).facts()) {
+            if (!scoped || ((ModelVersion) f).modelName().hashCode() % 3 != 0) {
+              facts.add(f);
+            }
+          }
+        }
+      }
+      for (String source : enabled) { // a new health fact per source and cycle, now and then a changed one
+        facts.add(new SourceHealth(source, null, now, "mlflow", T0, random.nextInt(6) == 0, null, Duration.ofHours(1),
+            true));
+      }
+      FactChanges.Changes delta = changes.next(facts);
+      FullFactChanges.Changes expected = full.next(facts);
+
+      assertThat(normal(delta.current())).isEqualTo(normal(expected.current()));
+      assertThat(bag(delta.inserted())).isEqualTo(bag(expected.inserted()));
+      assertThat(bag(delta.deleted())).isEqualTo(bag(expected.deleted()));
+      assertThat(bag(delta.updated().stream().map(u -> List.of(normal(u.before()), normal(u.after()))).toList()))
+          .isEqualTo(bag(expected.updated().stream().map(u -> List.of(normal(u.before()), normal(u.after()))).toList()));
+      for (int i = 0; i < facts.size(); i++) {
+        assertThat(FactChanges.sameContent(delta.current().get(i), facts.get(i))).isTrue();
+      }
+      applyToSession(delta);
+    }
+
+    /** Applies the changes as {@code Evaluator} does: every update and delete must find its object held. */
+    private void applyToSession(FactChanges.Changes delta) {
+      delta.updated().forEach(u -> {
+        take(u.before());
+        session.merge(u.after(), 1, Integer::sum);
+      });
+      delta.deleted().forEach(this::take);
+      delta.inserted().forEach(f -> session.merge(f, 1, Integer::sum));
+      Map<Fact, Integer> current = new IdentityHashMap<>();
+      delta.current().forEach(f -> current.merge(f, 1, Integer::sum));
+      assertThat(session).isEqualTo(current);
+    }
+
+    private void take(Fact fact) {
+      assertThat(session).as("held by reference: %s", fact).containsKey(fact);
+      session.computeIfPresent(fact, (f, n) -> n == 1 ? null : n - 1);
+    }
+  }
+
+  /** A fact as rules see it: without when it was observed (the held object is kept as first observed). */
+  private static Fact normal(Fact fact) {
+    return fact.withOrigin(fact.source(), null);
+  }
+
+  private static List<Fact> normal(List<Fact> facts) {
+    return facts.stream().map(FactChangesDeltaTest::normal).toList();
+  }
+
+  private static <T> Map<T, Integer> bag(List<T> items) {
+    Map<T, Integer> out = new HashMap<>();
+    items.forEach(i -> out.merge(i instanceof Fact f ? (T) normal(f) : i, 1, Integer::sum));
+    return out;
+  }
+}

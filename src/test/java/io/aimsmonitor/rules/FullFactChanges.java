@@ -1,0 +1,132 @@
+package io.aimsmonitor.rules;
+
+import io.aimsmonitor.fact.Fact;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The comparison of every fact that {@link FactChanges} made before it matched unchanged facts by
+ * reference, kept as the oracle of {@link FactChangesDeltaTest}.
+ *
+ * <p>The facts the long-lived sessions hold, and what changed since the last evaluation. A fact is
+ * identified by its type and {@link Fact#subject() subject} key (stable across runs, unique across
+ * sources) and compared by content with {@code equals} (facts are immutable records), apart from
+ * {@link Fact#observedAt()} (see {@link #sameContent}). Facts with
+ * the same identity (a source that reports one object twice) are matched as a multiset: equal ones
+ * are kept, the rest paired up as updates, the remainder inserted or deleted.
+ *
+ * <p>Unchanged facts keep the object the sessions already hold, so the sessions can find them by
+ * identity ({@code KieSession.getFactHandle}) and every pack shares one object per fact: the
+ * {@linkplain Changes#current() current list} is what every session, incremental or fresh, is given.
+ * One instance serves every pack of an evaluator; it is not thread-safe (evaluations do not overlap).
+ */
+final class FullFactChanges {
+
+  /** What identifies a fact across snapshots. */
+  record Key(Class<?> type, String subject) {
+    static Key of(Fact fact) {
+      return new Key(fact.getClass(), fact.subject().key());
+    }
+  }
+
+  /** One fact whose content changed: the object the sessions hold, and its replacement. */
+  record Update(Fact before, Fact after) {}
+
+  /**
+   * The difference between two generations of facts.
+   *
+   * @param generation the generation these changes lead to; a session holding {@code generation - 1} can apply them
+   * @param current every fact of this generation, unchanged ones as the objects held before
+   */
+  record Changes(long generation, List<Fact> current, List<Fact> inserted, List<Update> updated, List<Fact> deleted) {
+    int size() {
+      return inserted.size() + updated.size() + deleted.size();
+    }
+  }
+
+  private Map<Key, List<Fact>> held = new HashMap<>();
+  private long generation;
+
+  /** The changes from the facts of the previous call to {@code facts}, which become the facts held. */
+  Changes next(List<? extends Fact> facts) {
+    Fact[] current = new Fact[facts.size()];
+    Map<Key, List<Integer>> positions = new LinkedHashMap<>(facts.size() * 4 / 3 + 1); // changes in the facts' order
+    for (int i = 0; i < facts.size(); i++) {
+      positions.computeIfAbsent(Key.of(facts.get(i)), k -> new ArrayList<>(1)).add(i);
+    }
+    List<Fact> inserted = new ArrayList<>();
+    List<Update> updated = new ArrayList<>();
+    List<Fact> deleted = new ArrayList<>();
+    Map<Key, List<Fact>> next = new LinkedHashMap<>(positions.size() * 4 / 3 + 1);
+    for (Map.Entry<Key, List<Integer>> e : positions.entrySet()) {
+      List<Fact> before = held.remove(e.getKey());
+      List<Integer> at = e.getValue();
+      if (before != null && before.size() == 1 && at.size() == 1) { // the usual case: one fact per identity
+        Fact old = before.get(0);
+        Fact now = facts.get(at.get(0));
+        if (sameContent(old, now)) {
+          current[at.get(0)] = old;
+        } else {
+          current[at.get(0)] = now;
+          updated.add(new Update(old, now));
+        }
+        next.put(e.getKey(), List.of(current[at.get(0)]));
+        continue;
+      }
+      List<Fact> unmatchedBefore = before == null ? new ArrayList<>() : new ArrayList<>(before);
+      List<Integer> unmatchedNow = new ArrayList<>();
+      for (int i : at) {
+        int same = -1;
+        for (int j = 0; j < unmatchedBefore.size() && same < 0; j++) {
+          same = sameContent(unmatchedBefore.get(j), facts.get(i)) ? j : -1;
+        }
+        if (same >= 0) {
+          current[i] = unmatchedBefore.remove(same);
+        } else {
+          unmatchedNow.add(i);
+        }
+      }
+      int paired = Math.min(unmatchedBefore.size(), unmatchedNow.size());
+      for (int j = 0; j < unmatchedNow.size(); j++) {
+        int i = unmatchedNow.get(j);
+        current[i] = facts.get(i);
+        if (j < paired) {
+          updated.add(new Update(unmatchedBefore.get(j), current[i]));
+        } else {
+          inserted.add(current[i]);
+        }
+      }
+      deleted.addAll(unmatchedBefore.subList(paired, unmatchedBefore.size()));
+      List<Fact> kept = new ArrayList<>(at.size());
+      at.forEach(i -> kept.add(current[i]));
+      next.put(e.getKey(), List.copyOf(kept));
+    }
+    held.values().forEach(deleted::addAll); // identities no longer reported at all
+    held = next;
+    generation++;
+    return new Changes(generation, Arrays.asList(current), inserted, updated, deleted);
+  }
+
+  /**
+   * Equal apart from when they were observed. Connectors stamp every fact with the start of their
+   * run, so a re-collected, unchanged object differs only there; it is kept as first observed.
+   */
+  static boolean sameContent(Fact held, Fact now) {
+    if (held == now || held.equals(now)) {
+      return true;
+    }
+    return held.getClass() == now.getClass() && now.observedAt() != null
+        && !now.observedAt().equals(held.observedAt())
+        && held.withOrigin(now.source(), now.observedAt()).equals(now);
+  }
+
+  /** Forgets the facts held (every session must then start afresh). */
+  void clear() {
+    held = new HashMap<>();
+    generation++;
+  }
+}
