@@ -173,16 +173,45 @@ public class ReviewRepository {
 
   /**
    * The open findings among {@code ids}, with their workflow rows: what an evaluation's waiver sync
-   * reads when only some findings can have changed. One query per {@value #CHUNK} ids.
+   * reads when only some findings can have changed. On PostgreSQL one {@code id = ANY(?)} per
+   * {@value #ARRAY_CHUNK} ids; elsewhere one {@code IN} list per {@value #CHUNK}. WHY: the sync after
+   * a 1% change looks up every rule's finding of each subject whose owner changed (about 19,000 ids
+   * at 300,000 facts, most of them no finding), so on PostgreSQL 39 round trips became 2.
    */
   public List<OpenFinding> openFindings(Collection<String> ids) {
     List<OpenFinding> out = new ArrayList<>();
     List<String> list = ids.stream().distinct().toList();
+    if (postgres()) {
+      for (int i = 0; i < list.size(); i += ARRAY_CHUNK) {
+        Object[] chunk = list.subList(i, Math.min(list.size(), i + ARRAY_CHUNK)).toArray();
+        out.addAll(template.query(con -> {
+          java.sql.PreparedStatement ps = con.prepareStatement(OPEN_FINDINGS + " AND f.id = ANY(?)");
+          ps.setArray(1, con.createArrayOf("varchar", chunk));
+          return ps;
+        }, ReviewRepository::openFinding));
+      }
+      return out;
+    }
     for (int i = 0; i < list.size(); i += CHUNK) {
       out.addAll(jdbc.sql(OPEN_FINDINGS + " AND f.id IN (:ids)").param("ids", list.subList(i, Math.min(list.size(), i + CHUNK)))
           .query(ReviewRepository::openFinding).list());
     }
     return out;
+  }
+
+  /** Ids per array parameter on PostgreSQL (as {@code FindingRepository} reads findings by id). */
+  static final int ARRAY_CHUNK = 10_000;
+
+  private Boolean postgres;
+
+  private boolean postgres() {
+    Boolean known = postgres;
+    if (known == null) {
+      known = "PostgreSQL".equals(template.execute((org.springframework.jdbc.core.ConnectionCallback<String>) c ->
+          c.getMetaData().getDatabaseProductName()));
+      postgres = known;
+    }
+    return known;
   }
 
   /**
