@@ -107,9 +107,18 @@ public final class EvaluationBench {
    * as {@code -Daims.bench.change-shape=production} (docs/benchmarks.md gives both).
    */
   static List<Fact> registry(int n, Instant now, boolean changed) {
+    return registry(n, now, changed, now);
+  }
+
+  /**
+   * The same registry as collected at {@code observed}: every fact stamped with that time, as
+   * connectors stamp each fact with the start of their run, while the dates in the facts (created,
+   * validated, quality checks) stay relative to {@code now}.
+   */
+  static List<Fact> registry(int n, Instant now, boolean changed, Instant observed) {
     List<Fact> facts = new ArrayList<>(n * 3);
     for (int d = 0; d < Math.max(1, n / 10); d++) {
-      facts.add(new Dataset("bench", null, now, "datahub", "lake.table_" + d, "table_" + d,
+      facts.add(new Dataset("bench", null, observed, "datahub", "lake.table_" + d, "table_" + d,
           d % 4 == 0 ? List.of() : List.of("data-team"), d % 3 == 0 ? List.of() : List.of("confidential"),
           "table " + d, List.of("raw.source_" + d), List.of(new Dataset.QualityCheck("not_null", "PASSED",
               now.minus(Duration.ofDays(d % 60)))), null, now));
@@ -120,18 +129,18 @@ public final class EvaluationBench {
       boolean production = i % 20 == 19;
       boolean flip = changed && changes(i, 19);
       String commit = sha(i);
-      facts.add(new ModelVersion("bench", null, now, "mlflow", model, version, production ? "Production" : "None",
+      facts.add(new ModelVersion("bench", null, observed, "mlflow", model, version, production ? "Production" : "None",
           i % 40 == 39 ? List.of("champion") : List.of(), (i % 3 == 0) != flip ? List.of() : List.of("owner-" + (i % 7)),
           null, i % 5 == 0 ? "" : "model " + model, Map.of("team", "t" + (i % 9)), "run-" + i, null,
           i % 4 == 0 ? null : commit,
           i % 6 == 0 ? null : "APPROVED", now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(2)),
           production ? now.minus(Duration.ofDays(2)) : null, null, null));
-      facts.add(new TrainingRun("bench", null, now, "mlflow", null, "run-" + i, "exp-" + (i / 100), "train", "FINISHED",
+      facts.add(new TrainingRun("bench", null, observed, "mlflow", null, "run-" + i, "exp-" + (i / 100), "train", "FINISHED",
           "user", (i % 8 == 0) != flip ? Map.of() : Map.of("auc", 0.9), Map.of("lr", "0.1"), Map.of(), i % 4 == 0 ? null : commit,
           List.of(new TrainingRun.DatasetInput("lake.table_" + (i % Math.max(1, n / 10)), "d", null, "training")),
           now.minus(Duration.ofDays(31)), now.minus(Duration.ofDays(31))));
       if (i % 2 == 0) {
-        facts.add(new PipelineRun("bench", null, now, "github-actions", "acme/" + model, "ci", "r" + i, "main", commit,
+        facts.add(new PipelineRun("bench", null, observed, "github-actions", "acme/" + model, "ci", "r" + i, "main", commit,
             "completed", (i % 10 == 0) != (changed && changes(i, 18)) ? "failure" : "success", now.minus(Duration.ofDays(32)),
             now.minus(Duration.ofDays(32)), null));
       }
