@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Every connected source's datasets as one catalog, built once per evaluation. Facts that share
@@ -35,19 +37,61 @@ public final class DatasetCatalog {
   private final List<Dataset> merged;
   private final Set<String> names = new java.util.HashSet<>();
 
-  private DatasetCatalog(List<Dataset> merged) {
-    this.merged = List.copyOf(merged);
-    merged.forEach(d -> names.addAll(d.matchKeys()));
+  private DatasetCatalog(List<Group> groups) {
+    List<Dataset> datasets = new ArrayList<>(groups.size());
+    for (Group g : groups) {
+      datasets.add(g.merged());
+      names.addAll(g.matchKeys());
+    }
+    this.merged = List.copyOf(datasets);
   }
 
+  /**
+   * The previous catalog built, to build the next one from. Rules call {@link #of} on the collect
+   * of every dataset, which Drools evaluates again whenever one dataset changes; building the
+   * groups afresh cost work in proportion to every source's datasets (their identity keys, the
+   * union-find, every merge) for a change of one. With this, that work is proportional to the
+   * datasets that came or went; the rest is identity look-ups. Shared by every session (the
+   * catalog is a pure function of its input): a call whose input is unlike the last one's simply
+   * builds from scratch, and the last catalog is replaced, never changed.
+   */
+  private static final AtomicReference<Built> LAST = new AtomicReference<>();
+
+  /** A built catalog's groups: which group each input dataset fell in, and the keys it was grouped by. */
+  private record Built(Map<Dataset, Group> groupOf, Map<String, Group> groupByKey) {}
+
+  /** Datasets sharing identity keys, in input order, their merge and the merge's {@link Dataset#matchKeys()}. */
+  private record Group(List<Dataset> members, List<String> keys, Dataset merged, Set<String> matchKeys) {}
+
   public static DatasetCatalog of(Collection<?> facts) {
+    List<Dataset> datasets = datasets(facts);
+    Built last = LAST.get();
+    Built built = last == null ? null : fromLast(last, datasets);
+    if (built == null) {
+      built = build(datasets);
+    }
+    LAST.set(built);
+    return new DatasetCatalog(ordered(datasets, built));
+  }
+
+  /** The catalog as {@link #of} builds it, without the previous one: what it must always equal (tests). */
+  static DatasetCatalog ofScratch(Collection<?> facts) {
+    List<Dataset> datasets = datasets(facts);
+    return new DatasetCatalog(ordered(datasets, build(datasets)));
+  }
+
+  private static List<Dataset> datasets(Collection<?> facts) {
     List<Dataset> datasets = new ArrayList<>();
     for (Object o : facts) {
       if (o instanceof Dataset d) {
         datasets.add(d);
       }
     }
-    // union-find over shared identity keys
+    return datasets;
+  }
+
+  /** Union-find over shared identity keys of every dataset. */
+  private static Built build(List<Dataset> datasets) {
     int[] parent = new int[datasets.size()];
     Map<String, Integer> firstWithKey = new HashMap<>();
     for (int i = 0; i < datasets.size(); i++) {
@@ -59,11 +103,119 @@ public final class DatasetCatalog {
         }
       }
     }
-    Map<Integer, List<Dataset>> groups = new LinkedHashMap<>();
+    Map<Integer, List<Dataset>> members = new LinkedHashMap<>();
     for (int i = 0; i < datasets.size(); i++) {
-      groups.computeIfAbsent(find(parent, i), k -> new ArrayList<>()).add(datasets.get(i));
+      members.computeIfAbsent(find(parent, i), k -> new ArrayList<>()).add(datasets.get(i));
     }
-    return new DatasetCatalog(groups.values().stream().map(DatasetCatalog::merge).toList());
+    Map<Dataset, Group> groupOf = new IdentityHashMap<>(datasets.size() * 4 / 3 + 1);
+    Map<String, Group> groupByKey = new HashMap<>(firstWithKey.size() * 4 / 3 + 1);
+    for (List<Dataset> group : members.values()) {
+      add(group, groupOf, groupByKey);
+    }
+    return new Built(groupOf, groupByKey);
+  }
+
+  private static void add(List<Dataset> members, Map<Dataset, Group> groupOf, Map<String, Group> groupByKey) {
+    Set<String> keys = new LinkedHashSet<>();
+    members.forEach(d -> keys.addAll(d.identityKeys()));
+    Dataset merged = merge(members);
+    Group group = new Group(List.copyOf(members), List.copyOf(keys), merged, Set.copyOf(merged.matchKeys()));
+    members.forEach(d -> groupOf.put(d, group));
+    keys.forEach(k -> groupByKey.put(k, group));
+  }
+
+  /**
+   * The groups of {@code datasets} built from the last ones: only the groups a dataset that came or
+   * went belongs to, or shares a key with, are grouped and merged again; null when the input is so
+   * unlike the last one's (or ordered otherwise within a group) that building afresh is as cheap.
+   */
+  private static Built fromLast(Built last, List<Dataset> datasets) {
+    Map<Dataset, Boolean> present = new IdentityHashMap<>(datasets.size() * 4 / 3 + 1);
+    List<Dataset> added = new ArrayList<>();
+    for (Dataset d : datasets) {
+      if (present.put(d, Boolean.TRUE) == null && !last.groupOf().containsKey(d)) {
+        added.add(d);
+      }
+    }
+    if (present.size() != datasets.size()) {
+      return null; // one object twice: left to the plain union-find
+    }
+    int kept = datasets.size() - added.size();
+    int removed = last.groupOf().size() - kept;
+    if (added.size() + removed > datasets.size() / 4 + 16) {
+      return null;
+    }
+    // groups that lost a member, or that a new dataset joins through a shared key
+    Map<Group, Boolean> touched = new IdentityHashMap<>();
+    if (removed > 0) {
+      last.groupOf().forEach((d, g) -> {
+        if (!present.containsKey(d)) {
+          touched.put(g, Boolean.TRUE);
+        }
+      });
+    }
+    for (Dataset d : added) {
+      for (String key : d.identityKeys()) {
+        Group g = last.groupByKey().get(key);
+        if (g != null) {
+          touched.put(g, Boolean.TRUE);
+        }
+      }
+    }
+    // every group kept as it was must list its members in the order the input now has them (the
+    // merge and the catalog's order follow the input's order)
+    Map<Group, Integer> seen = new IdentityHashMap<>();
+    for (Dataset d : datasets) {
+      Group g = last.groupOf().get(d);
+      if (g == null || touched.containsKey(g) || g.members().size() == 1) {
+        continue;
+      }
+      int at = seen.getOrDefault(g, 0);
+      if (g.members().get(at) != d) {
+        return null;
+      }
+      seen.put(g, at + 1);
+    }
+    Map<Dataset, Group> groupOf = new IdentityHashMap<>(datasets.size() * 4 / 3 + 1);
+    Map<String, Group> groupByKey = new HashMap<>(last.groupByKey());
+    List<Dataset> regroup = new ArrayList<>(added);
+    for (Group g : touched.keySet()) {
+      g.keys().forEach(k -> groupByKey.remove(k, g));
+    }
+    for (Dataset d : datasets) {
+      Group g = last.groupOf().get(d);
+      if (g != null && touched.containsKey(g)) {
+        regroup.add(d);
+      } else if (g != null) {
+        groupOf.put(d, g);
+      }
+    }
+    // the regrouped datasets in input order, as the union-find over everything would see them
+    Map<Dataset, Boolean> again = new IdentityHashMap<>();
+    regroup.forEach(d -> again.put(d, Boolean.TRUE));
+    List<Dataset> inOrder = new ArrayList<>(regroup.size());
+    for (Dataset d : datasets) {
+      if (again.containsKey(d)) {
+        inOrder.add(d);
+      }
+    }
+    Built part = build(inOrder);
+    groupOf.putAll(part.groupOf());
+    groupByKey.putAll(part.groupByKey());
+    return new Built(groupOf, groupByKey);
+  }
+
+  /** The groups in the order of each group's first member in the input, as the union-find lists them. */
+  private static List<Group> ordered(List<Dataset> datasets, Built built) {
+    List<Group> out = new ArrayList<>();
+    Map<Group, Boolean> listed = new IdentityHashMap<>();
+    for (Dataset d : datasets) {
+      Group g = built.groupOf().get(d);
+      if (listed.put(g, Boolean.TRUE) == null) {
+        out.add(g);
+      }
+    }
+    return out;
   }
 
   private static int find(int[] parent, int i) {

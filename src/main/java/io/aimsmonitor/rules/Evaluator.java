@@ -184,14 +184,9 @@ public final class Evaluator {
       }
     }
     complete &= afresh.isEmpty();
-    Set<String> changedSubjects = new HashSet<>();
-    changes.inserted().forEach(f -> changedSubjects.add(f.subject().key()));
-    changes.updated().forEach(u -> {
-      changedSubjects.add(u.before().subject().key());
-      changedSubjects.add(u.after().subject().key());
-    });
-    changes.deleted().forEach(f -> changedSubjects.add(f.subject().key()));
-    lastDelta = complete ? new LiveDelta(true, List.copyOf(touched), Set.copyOf(changedSubjects)) : LiveDelta.NONE;
+    // the subjects only when the delta can be used: after a first or afresh evaluation every fact
+    // is inserted, and their keys (a string built per fact) were a cost in proportion to the estate
+    lastDelta = complete ? new LiveDelta(true, List.copyOf(touched), changedSubjects(changes)) : LiveDelta.NONE;
     log.info("incremental evaluation: {} inserted, {} updated, {} deleted of {} facts (compared in {} ms); rules {} ms;"
         + " decided afresh: {}", changes.inserted().size(), changes.updated().size(), changes.deleted().size(),
         changes.current().size(), (diffed - started) / 1_000_000, (System.nanoTime() - diffed) / 1_000_000,
@@ -243,6 +238,17 @@ public final class Evaluator {
       sessions.put(pack.name(), live);
     } // else GuardedSession disposed the session: the next evaluation of the pack starts afresh
     return result;
+  }
+
+  private static Set<String> changedSubjects(FactChanges.Changes changes) {
+    Set<String> changedSubjects = new HashSet<>();
+    changes.inserted().forEach(f -> changedSubjects.add(f.subject().key()));
+    changes.updated().forEach(u -> {
+      changedSubjects.add(u.before().subject().key());
+      changedSubjects.add(u.after().subject().key());
+    });
+    changes.deleted().forEach(f -> changedSubjects.add(f.subject().key()));
+    return Set.copyOf(changedSubjects);
   }
 
   /** Inserts the facts whose class some pattern of the pack can match (see {@link FactTypes}). */

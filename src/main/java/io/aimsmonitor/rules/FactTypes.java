@@ -61,7 +61,14 @@ public final class FactTypes {
 
   /** Whether some pattern can match {@code fact}: decided once per concrete class. */
   public boolean reads(Object fact) {
-    return decided.computeIfAbsent(fact.getClass(), c -> patternTypes.stream().anyMatch(t -> t.isAssignableFrom(c)));
+    // a plain get first: this runs for every changed fact and pack, and computeIfAbsent with a
+    // capturing lambda allocated on each call (issue #14 profile of the 1% update)
+    Class<?> type = fact.getClass();
+    Boolean reads = decided.get(type);
+    if (reads == null) {
+      reads = decided.computeIfAbsent(type, c -> patternTypes.stream().anyMatch(t -> t.isAssignableFrom(c)));
+    }
+    return reads;
   }
 
   /** The classes of the patterns on working memory, by name ({@code Object} when every fact is kept). */

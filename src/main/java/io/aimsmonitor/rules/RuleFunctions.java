@@ -53,13 +53,29 @@ public final class RuleFunctions {
 
   /** True when no element of {@code values} is a non-blank string: null, [] and [""] are all empty. */
   public static boolean empty(Collection<String> values) {
-    return values == null || values.stream().allMatch(RuleFunctions::blank);
+    if (values == null) {
+      return true;
+    }
+    for (String value : values) { // loops, not streams, in the helpers of conditions: they run on every insert and update
+      if (!blank(value)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Case-insensitive membership, for parameter lists such as approval statuses and licences. */
   public static boolean containsIgnoreCase(Collection<?> values, String value) {
-    return value != null && values != null
-        && values.stream().anyMatch(v -> v != null && String.valueOf(v).trim().equalsIgnoreCase(value.trim()));
+    if (value == null || values == null) {
+      return false;
+    }
+    String wanted = value.trim();
+    for (Object v : values) {
+      if (v != null && String.valueOf(v).trim().equalsIgnoreCase(wanted)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -528,13 +544,23 @@ public final class RuleFunctions {
 
   /** True when the run read the dataset (by qualified or plain name, see {@link Dataset#isNamed}). */
   public static boolean reads(TrainingRun run, Dataset dataset) {
-    return run.inputDatasets().stream().anyMatch(i -> dataset.isNamed(i.name()));
+    for (DatasetInput input : run.inputDatasets()) {
+      if (dataset.isNamed(input.name())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Named inputs of a run that record no digest (content hash or version). */
   public static List<String> undigested(TrainingRun run) {
-    return run.inputDatasets().stream().filter(i -> !blank(i.name()) && blank(i.digest()))
-        .map(DatasetInput::name).distinct().toList();
+    List<String> out = new ArrayList<>(run.inputDatasets().size());
+    for (DatasetInput input : run.inputDatasets()) {
+      if (!blank(input.name()) && blank(input.digest()) && !out.contains(input.name())) {
+        out.add(input.name());
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Required acquisition fields (origin, license, legalBasis, acquiredAt) that are missing. */
@@ -559,13 +585,24 @@ public final class RuleFunctions {
 
   /** Names of checks whose last result was not a pass (including checks that never ran). */
   public static List<String> failingChecks(List<QualityCheck> checks) {
-    return checks.stream().filter(c -> !c.passed()).map(c -> c.name() == null ? "(unnamed)" : c.name()).toList();
+    List<String> out = new ArrayList<>();
+    for (QualityCheck c : checks) {
+      if (!c.passed()) {
+        out.add(c.name() == null ? "(unnamed)" : c.name());
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Names of checks that did not run within {@code days} days of {@code now}. */
   public static List<String> staleChecks(List<QualityCheck> checks, Instant now, int days) {
-    return checks.stream().filter(c -> olderThanDays(c.lastRunAt(), now, days))
-        .map(c -> c.name() == null ? "(unnamed)" : c.name()).toList();
+    List<String> out = new ArrayList<>();
+    for (QualityCheck c : checks) {
+      if (olderThanDays(c.lastRunAt(), now, days)) {
+        out.add(c.name() == null ? "(unnamed)" : c.name());
+      }
+    }
+    return List.copyOf(out);
   }
 
   // ---- monitors and attestations

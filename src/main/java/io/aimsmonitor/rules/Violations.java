@@ -5,6 +5,7 @@ import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.Subject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +56,12 @@ public final class Violations {
   private final List<Violation> reported = new ArrayList<>();
   /** In logical mode: reports inserted or retracted since {@link #drainTouched()} last ran. */
   private final List<Violation> touched = new ArrayList<>();
+  /**
+   * In logical mode: {@link #reported()} as last listed, null once a report came or went since.
+   * A long-lived session holds every report of its pack, and listing them anew after an update that
+   * changed none (most packs on most cycles) cost time in proportion to the estate, not the change.
+   */
+  private List<Violation> listed;
 
   /** For one evaluation in a fresh session: every report is listed. */
   public Violations() {
@@ -85,6 +92,7 @@ public final class Violations {
         if (event.getObject() instanceof Reported r) {
           held.add(r);
           touched.add(r.violation());
+          listed = null;
         }
       }
 
@@ -93,6 +101,7 @@ public final class Violations {
         if (event.getOldObject() instanceof Reported r) {
           held.remove(r);
           touched.add(r.violation());
+          listed = null;
         }
       }
     };
@@ -160,7 +169,12 @@ public final class Violations {
 
   public List<Violation> reported() {
     if (held != null) {
-      return held.stream().map(Reported::violation).toList();
+      if (listed == null) {
+        List<Violation> out = new ArrayList<>(held.size());
+        held.forEach(r -> out.add(r.violation()));
+        listed = Collections.unmodifiableList(out);
+      }
+      return listed;
     }
     return List.copyOf(reported);
   }

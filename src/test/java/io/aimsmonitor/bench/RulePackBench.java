@@ -38,13 +38,17 @@ import org.kie.api.runtime.rule.FactHandle;
  *       its changed variant. Comparing the snapshots (the same for every pack) is left out.</li>
  *   <li>{@code rules}: as {@code update}, but for every rule alone (a pack of the rule, with the
  *       pack's {@code @derives} rules it may read), which says which rules the time goes to.</li>
+ *   <li>{@code live}: the 1% change through {@link Evaluator#evaluateLive} itself, every pack in
+ *       turn, back and forth: what the scheduled evaluation's "rules N ms" measures, with the guard
+ *       threads, listeners, report tracking and fact handle look-ups (and the snapshot comparison),
+ *       as medians of wall time and of the process's CPU time (GC and compiler threads included).</li>
  * </ul>
  *
- * Sessions run on the calling thread, without the evaluator's guard thread and listeners: this is
- * the rules' own cost, given as medians of CPU time (robust on a shared machine), wall time and
- * bytes allocated.
+ * Apart from {@code live}, sessions run on the calling thread, without the evaluator's guard thread
+ * and listeners: this is the rules' own cost, given as medians of CPU time (robust on a shared
+ * machine), wall time and bytes allocated.
  *
- * <p>Run: {@code bench/run RulePackBench [versions] [rounds] [full|update|rules]} (default 10000 7
+ * <p>Run: {@code bench/run RulePackBench [versions] [rounds] [full|update|rules|live]} (default 10000 7
  * full; two warm-up rounds first); {@code -Daims.bench.packs=aims-data,aims-lifecycle} measures only those packs.
  */
 public final class RulePackBench {
@@ -67,6 +71,14 @@ public final class RulePackBench {
     long cpu = 0;
     long wall = 0;
     String only = System.getProperty("aims.bench.packs", "");
+    if (mode.equals("live")) {
+      List<RulePack> chosen = packs.stream().filter(p -> only.isEmpty() || List.of(only.split(",")).contains(p.name()))
+          .toList();
+      Rounds r = liveRounds(chosen, facts, changed, now, rounds);
+      System.out.printf("| all, through the evaluator (%,d facts) | %,d | %d ms | %d ms | |%n", facts.size(),
+          r.violations(), r.cpuMs(), r.wallMs());
+      return;
+    }
     for (RulePack pack : packs) {
       if (!only.isEmpty() && !List.of(only.split(",")).contains(pack.name())) {
         continue;
@@ -162,6 +174,40 @@ public final class RulePackBench {
     } finally {
       session.dispose();
     }
+  }
+
+  /**
+   * Every pack's long-lived session in an {@link Evaluator}, given the 1% change back and forth.
+   * The work runs on the evaluator's threads, so CPU time and allocation are the process's.
+   */
+  private static Rounds liveRounds(List<RulePack> packs, List<Fact> facts, List<Fact> changed, Instant now, int rounds) {
+    Evaluator evaluator = new Evaluator();
+    long started = System.nanoTime();
+    evaluator.evaluateLive(packs, facts, now);
+    System.out.printf("first evaluation: %d ms%n", (System.nanoTime() - started) / 1_000_000);
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    List<long[]> samples = new ArrayList<>();
+    int violations = 0;
+    for (int round = -2; round < rounds; round++) {
+      List<Fact> to = round % 2 == 0 ? changed : facts;
+      System.gc();
+      long wall = System.nanoTime();
+      long cpu = os.getProcessCpuTime();
+      long mainCpu = threads.getCurrentThreadCpuTime();
+      List<Evaluator.PackResult> results = evaluator.evaluateLive(packs, to, now);
+      if (round >= 0) {
+        long main = threads.getCurrentThreadCpuTime() - mainCpu;
+        // [wall, process CPU, the calling thread's CPU (the snapshot comparison, the delta), the rest:
+        // the evaluation threads, plus whatever GC and the compiler did meanwhile]
+        samples.add(new long[] {System.nanoTime() - wall, os.getProcessCpuTime() - cpu, main,
+            os.getProcessCpuTime() - cpu - main});
+      }
+      violations = results.stream().mapToInt(r -> r.violations().size()).sum();
+    }
+    System.out.printf("CPU medians: calling thread %d ms, other threads %d ms%n", median(samples, 2) / 1_000_000,
+        median(samples, 3) / 1_000_000);
+    return new Rounds(median(samples, 0) / 1_000_000, median(samples, 1) / 1_000_000, 0, violations);
   }
 
   /** Logical reports as in a long-lived session of the evaluator (package-private there, so reached reflectively). */
