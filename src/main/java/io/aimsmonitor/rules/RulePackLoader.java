@@ -194,9 +194,10 @@ public final class RulePackLoader {
     }
     checkGlobals(dir, kieBase, parameters, problems);
     List<RuleDefinition> rules = new ArrayList<>();
+    Map<String, Set<Class<? extends Fact>>> derived = derivedFrom(kieBase);
     for (KiePackage kp : kieBase.getKiePackages()) {
       for (Rule rule : kp.getRules()) {
-        RuleDefinition def = definition(name, rule, locate(dir, sources, rule.getName()), problems);
+        RuleDefinition def = definition(name, rule, locate(dir, sources, rule.getName()), derived, problems);
         if (def != null) {
           rules.add(def);
         }
@@ -521,7 +522,8 @@ public final class RulePackLoader {
     }
   }
 
-  private RuleDefinition definition(String pack, Rule rule, String where, List<String> problems) {
+  private RuleDefinition definition(String pack, Rule rule, String where,
+      Map<String, Set<Class<? extends Fact>>> derived, List<String> problems) {
     Map<String, Object> meta = rule.getMetaData();
     if (derives(meta)) {
       return null; // derives facts for the pack's rules, reports nothing: not a rule of the pack's catalogue
@@ -541,7 +543,8 @@ public final class RulePackLoader {
     }
     return new RuleDefinition(rule.getName(), pack, String.valueOf(meta.get("title")), Severity.parse(severity),
         controls, decides, meta.get("rationale") == null ? "" : String.valueOf(meta.get("rationale")),
-        String.valueOf(meta.get("remediation")), List.copyOf(eu), List.copyOf(nist), factTypes(rule), patternCounts(rule));
+        String.valueOf(meta.get("remediation")), List.copyOf(eu), List.copyOf(nist), factTypes(rule, derived),
+        patternCounts(rule));
   }
 
   /**
@@ -587,6 +590,83 @@ public final class RulePackLoader {
       ok = false;
     }
     return ok;
+  }
+
+  /**
+   * The fact classes a rule reads: those its conditions match, and those of the facts it reads that
+   * a {@code @derives} rule of the pack inserts ({@link #derivedFrom}), so that a rule reading
+   * {@code VersionRuns} still reads {@code ModelVersion} and {@code TrainingRun} (its findings are
+   * stale when their source is).
+   */
+  static Set<Class<? extends Fact>> factTypes(Rule rule, Map<String, Set<Class<? extends Fact>>> derived) {
+    Set<Class<? extends Fact>> types = factTypes(rule);
+    for (String read : derivedTypesRead(rule)) {
+      types.addAll(derived.getOrDefault(read, Set.of()));
+    }
+    return types;
+  }
+
+  /**
+   * Per type a {@code @derives} rule inserts (the simple class name its {@code @derives} text starts
+   * with, before the colon: {@code @derives("VersionRuns: ...")}), the fact classes its conditions
+   * read, through other derived types too (VersionCi from VersionRuns from ModelVersion and
+   * TrainingRun).
+   */
+  static Map<String, Set<Class<? extends Fact>>> derivedFrom(KieBase kieBase) {
+    Map<String, Set<Class<? extends Fact>>> direct = new java.util.HashMap<>();
+    Map<String, Set<String>> through = new java.util.HashMap<>();
+    for (KiePackage kp : kieBase.getKiePackages()) {
+      for (Rule rule : kp.getRules()) {
+        if (!derives(rule.getMetaData())) {
+          continue;
+        }
+        String type = String.valueOf(rule.getMetaData().get("derives")).split(":", 2)[0].trim();
+        direct.computeIfAbsent(type, k -> new HashSet<>()).addAll(factTypes(rule));
+        through.computeIfAbsent(type, k -> new HashSet<>()).addAll(derivedTypesRead(rule));
+      }
+    }
+    Map<String, Set<Class<? extends Fact>>> closed = new java.util.HashMap<>();
+    for (String type : direct.keySet()) {
+      Set<Class<? extends Fact>> types = new HashSet<>();
+      Set<String> seen = new HashSet<>();
+      java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(type));
+      while (!todo.isEmpty()) {
+        String next = todo.pop();
+        if (seen.add(next) && direct.containsKey(next)) {
+          types.addAll(direct.get(next));
+          todo.addAll(through.get(next));
+        }
+      }
+      closed.put(type, Set.copyOf(types));
+    }
+    return closed;
+  }
+
+  /** Simple names of the classes a rule's patterns match that are not facts (derived types, among others). */
+  private static Set<String> derivedTypesRead(Rule rule) {
+    Set<String> names = new HashSet<>();
+    if (rule instanceof RuleImpl impl) {
+      nonFactTypes(impl.getLhs(), names);
+    }
+    return names;
+  }
+
+  private static void nonFactTypes(RuleConditionElement element, Set<String> names) {
+    if (element == null) {
+      return;
+    }
+    if (element instanceof Pattern pattern) {
+      if (pattern.getObjectType() instanceof ClassObjectType cot && cot.getClassType() != null
+          && !Fact.class.isAssignableFrom(cot.getClassType())) {
+        names.add(cot.getClassType().getSimpleName());
+      }
+      if (pattern.getSource() != null) {
+        nonFactTypes(pattern.getSource(), names);
+      }
+    }
+    for (RuleConditionElement nested : element.getNestedElements()) {
+      nonFactTypes(nested, names);
+    }
   }
 
   /** The fact classes a rule's conditions match, read from the compiled rule. */

@@ -119,6 +119,11 @@ final class RuleFloor {
     String drl = Files.readString(shipped.resolve("lifecycle.drl"));
     int firstRule = drl.indexOf("\nrule \"");
     StringBuilder five = new StringBuilder(drl.substring(0, firstRule + 1));
+    // the pack's @derives rules too: the five read what they insert (VersionRuns, VersionCi)
+    Matcher derives = Pattern.compile("(?ms)^rule \"[^\"]+\"\\s*\\n\\s*@derives\\(.*?^end\\s*$").matcher(drl);
+    while (derives.find()) {
+      five.append(derives.group()).append("\n\n");
+    }
     for (String id : RULES) {
       Matcher m = Pattern.compile("(?ms)^rule \"" + Pattern.quote(id) + "\".*?^end\\s*$").matcher(drl);
       if (!m.find()) {

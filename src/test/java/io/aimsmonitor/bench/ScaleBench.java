@@ -119,6 +119,14 @@ public final class ScaleBench {
       double firstS = seconds(t);
       long firstHeap = peakHeapMb();
       long findings = jdbc.sql("SELECT COUNT(*) FROM finding WHERE status = 'OPEN'").query(Long.class).single();
+      String histogram = System.getProperty("aims.bench.histogram-after-first");
+      if (histogram != null) {
+        liveSetAfterFirst(Path.of(histogram));
+        if (Boolean.getBoolean("aims.bench.first-only")) {
+          return String.format(Locale.ROOT, "%s,%d,%d,%.2f,%.2f,%d,,,,,,,%d,,,%d", dbName, estate.size(), versions, storeS,
+              firstS, firstHeap, findings, Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        }
+      }
 
       BenchDatabases.analyzeAsAutovacuumWould(db); // between cycles, as autovacuum would after the first store
       log("steady evaluation (nothing changed)");
@@ -156,6 +164,24 @@ public final class ScaleBench {
     } finally {
       deleteTree(dir);
     }
+  }
+
+  /**
+   * The live set after the first evaluation (issue #14's heap target): a full GC, the heap used
+   * after it, and {@code jcmd <pid> GC.class_histogram} written to {@code file}
+   * ({@code -Daims.bench.histogram-after-first=file}; with {@code -Daims.bench.first-only=true} the
+   * run ends there). What stays reachable then is what the next cycle starts from: the sessions,
+   * the change detection, the last cycle's snapshots.
+   */
+  private static void liveSetAfterFirst(Path file) throws IOException, InterruptedException {
+    System.gc();
+    System.gc();
+    Runtime runtime = Runtime.getRuntime();
+    log("live heap after the first evaluation: %,d MB", (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024));
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process process = new ProcessBuilder(jcmd, String.valueOf(ProcessHandle.current().pid()), "GC.class_histogram")
+        .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+    log("class histogram (jcmd exit %d) in %s", process.waitFor(), file);
   }
 
   /** Incremental as serve runs it; -Daims.rules.incremental=false (e.g. in JAVA_TOOL_OPTIONS) measures the full path. */

@@ -50,7 +50,7 @@ class FactTypesTest {
   void theExecutableModelFromTheCompiledPackCacheReadsTheSameTypes() throws Exception {
     // serve loads packs through the cache (Drools' executable model), tests mostly from DRL
     RulePackLoader cached = new RulePackLoader(ControlCatalog.bundled()).withCache(CompiledPackCache.at(dir));
-    for (String pack : List.of("aims-data", "aims-lifecycle", "aims-monitoring")) {
+    for (String pack : List.of("aims-data", "aims-documentation", "aims-lifecycle", "aims-monitoring")) {
       List<Class<?>> fromDrl = loader.load(Path.of("rules", pack), Map.of()).factTypes().patternTypes();
       cached.load(Path.of("rules", pack), Map.of()); // compiles and stores
       List<Class<?>> fromCache = cached.load(Path.of("rules", pack), Map.of()).factTypes().patternTypes();
@@ -138,6 +138,27 @@ class FactTypesTest {
     assertThat(data.factTypes().patternTypes()).extracting(Class::getSimpleName)
         .contains("ModelVersion", "TrainingRun", "Dataset").doesNotContain("String", "Object", "List", "Set");
     assertThat(data.factTypes().reads(health("s"))).isFalse();
+  }
+
+  @Test
+  void aRuleReadingADerivedFactReadsWhatItsDerivationReads() throws Exception {
+    // the CI rules read VersionCi, derived from VersionRuns (ModelVersion, TrainingRun) and PipelineRun:
+    // their findings must still go stale with any of those sources, as when they joined the facts themselves
+    RulePack lifecycle = loader.load(Path.of("rules", "aims-lifecycle"), Map.of());
+    assertThat(rule(lifecycle, "lifecycle.production-version-passed-ci").factTypes())
+        .containsExactlyInAnyOrder(ModelVersion.class, TrainingRun.class, PipelineRun.class);
+    assertThat(rule(lifecycle, "lifecycle.source-run-recorded").factTypes())
+        .containsExactlyInAnyOrder(ModelVersion.class, TrainingRun.class);
+    assertThat(rule(lifecycle, "lifecycle.production-version-has-owner").factTypes()).containsExactly(ModelVersion.class);
+    RulePack data = loader.load(Path.of("rules", "aims-data"), Map.of());
+    assertThat(rule(data, "data.dataset-has-owner").factTypes())
+        .containsExactlyInAnyOrder(Dataset.class, ModelVersion.class, TrainingRun.class);
+    assertThat(rule(data, "data.dataset-catalogued").factTypes())
+        .containsExactlyInAnyOrder(Dataset.class, ModelVersion.class, TrainingRun.class);
+  }
+
+  private static RuleDefinition rule(RulePack pack, String id) {
+    return pack.rules().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
   }
 
   private RulePack pack(String name, String rules) throws Exception {
