@@ -351,8 +351,12 @@ public class MonitorService {
     long evaluationId = evaluations.record(run);
     Map<Long, String> hashes = last != null && last.runIds().equals(snapshotIds) ? last.hashes()
         : snapshots.factsSha256(snapshotIds.values()); // a run's facts never change: hashed once per run
+    // an incremental evaluation's verdicts are recorded as a change of the last ones: only the
+    // violations that appeared or went are compared and hashed (the recorder checks it recorded those)
+    EvaluationRecords.Change change = delta != null && delta.complete() && last != null
+        ? new EvaluationRecords.Change(last.results(), delta.touched()) : null;
     evaluations.records().record(evaluationId, new EvaluationRecords.Evaluated(rulesNow, latest.values(), hashes,
-        results, health.values(), inScope.size() - health.size()));
+        results, health.values(), inScope.size() - health.size(), change));
     log.info("evaluation: {} packs over {} facts: {} violations; {} opened, {} resolved, {} reopened{}{}",
         packs.size(), inScope.size(), violations.size(), run.opened(), run.resolved(), run.reopened(),
         staleBySource.isEmpty() ? "" : "; findings held stale by " + String.join(", ", staleBySource.entrySet().stream()
