@@ -222,6 +222,9 @@ public class EvaluationRecords {
       return storeWhole(e, name, verdicts(e.results(), null));
     }
     StoredSet set = new StoredSet(e.results(), name, 2, size, depth, entries);
+    log.info("verdict set: {} added, {} removed of {} ({} rule/subject pairs touched): stored as change {} of set {}",
+        added.size(), removed.size(), size, touchedRules.values().stream().mapToInt(Set::size).sum(), depth,
+        previous.sha256().substring(0, 12));
     return stored(name, e.results()).orElseGet(() -> {
       insert(name, 2, json(added), json(removed), previous.sha256(), size, depth, entries, e.at());
       return set;

@@ -50,13 +50,21 @@ class VerdictSetRecordTest {
   private JdbcClient jdbc;
   private EvaluationRepository evaluations;
   private EvaluationRecords records;
+  /** Held open so that H2 keeps the database open between statements (each takes a new connection). */
+  private java.sql.Connection keepOpen;
 
   @BeforeEach
-  void store() {
+  void store() throws Exception {
     DataSource data = TestDatabases.h2File(dir);
+    keepOpen = data.getConnection();
     jdbc = JdbcClient.create(data);
     evaluations = new EvaluationRepository(jdbc);
     records = evaluations.records();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void close() throws Exception {
+    keepOpen.close();
   }
 
   private static Violation v(String rule, String subject) {
@@ -151,6 +159,50 @@ class VerdictSetRecordTest {
     assertThat(named(e4)).isEqualTo(setHash(verdicts(fourth)));
     assertThat(base(named(e4))).isNull();
     assertThat(records.find(e4).orElseThrow().verdicts()).isEqualTo(verdicts(fourth));
+  }
+
+  /**
+   * Random cycles: verdicts appear and go (in both packs, some rule ids in both, some reported
+   * twice, some retracted and reported again), some cycles not incremental. Every record reads back
+   * as its results' verdicts, verified, and its name is the whole set's hash, across cut chains.
+   */
+  @Test
+  void overRandomCyclesEveryRecordReadsBackAsItsResultsAndIsNamedByItsWholeSetsHash() throws Exception {
+    java.util.Random random = new java.util.Random(14);
+    List<List<Violation>> packs = List.of(new ArrayList<>(), new ArrayList<>());
+    List<PackResult> previous = null;
+    Map<Long, List<Verdict>> expected = new java.util.LinkedHashMap<>();
+    for (int cycle = 0; cycle < 70; cycle++) {
+      List<Violation> touched = new ArrayList<>();
+      int changes = random.nextInt(5) == 0 ? 80 : random.nextInt(12);
+      for (int c = 0; c < changes; c++) {
+        List<Violation> pack = packs.get(random.nextInt(2));
+        Violation v = v("r" + random.nextInt(4), "m:" + random.nextInt(60));
+        int kind = random.nextInt(4);
+        if (kind == 0 && pack.contains(v)) {
+          touched.add(v); // retracted and reported again
+          touched.add(v);
+        } else if (kind <= 1 || !pack.contains(v)) {
+          pack.add(v); // appeared (perhaps a second report of the same verdict)
+          touched.add(v);
+        } else {
+          pack.remove(v);
+          touched.add(v);
+        }
+      }
+      List<PackResult> now = results(List.copyOf(packs.get(0)), List.copyOf(packs.get(1)));
+      Change change = previous == null || random.nextInt(8) == 0 ? null : new Change(previous, touched);
+      long id = record(T.plusSeconds(cycle), now, change);
+      expected.put(id, verdicts(now));
+      assertThat(named(id)).as("cycle %d", cycle).isEqualTo(setHash(verdicts(now)));
+      previous = now;
+    }
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM verdict_set WHERE base_sha256 IS NOT NULL").query(Long.class).single())
+        .as("changes stored").isGreaterThan(30);
+    expected.forEach((id, verdicts) -> assertThat(records.find(id).orElseThrow()).satisfies(r -> {
+      assertThat(r.verdictsProblem()).isNull();
+      assertThat(r.verdicts()).as("evaluation %d", id).isEqualTo(verdicts);
+    }));
   }
 
   @Test
