@@ -103,8 +103,8 @@ public class EvaluationRecords {
    * the same in both.
    *
    * @param previous the earlier results object
-   * @param touched every violation that appeared or went between the two (a violation retracted and
-   *     reported again may be listed; one that appeared or went may not be missing)
+   * @param touched every violation that appeared or went between the two, each at least once (a
+   *     violation retracted and reported again may be listed too)
    */
   public record Change(List<PackResult> previous, Collection<Violation> touched) {}
 
