@@ -348,19 +348,28 @@ public class MonitorService {
     EvaluationRun run = new EvaluationRun(started, clock.instant(), packs.size(), inScope.size(), violations.size(),
         (int) result.count(FindingEvent.Type.OPENED), (int) result.count(FindingEvent.Type.RESOLVED),
         (int) result.count(FindingEvent.Type.REOPENED), failed);
+    long tShadow = System.nanoTime();
     long evaluationId = evaluations.record(run);
     Map<Long, String> hashes = last != null && last.runIds().equals(snapshotIds) ? last.hashes()
         : snapshots.factsSha256(snapshotIds.values()); // a run's facts never change: hashed once per run
+    // an incremental evaluation's verdicts are recorded as a change of the last ones: only the
+    // violations that appeared or went are compared and hashed (the recorder checks it recorded those)
+    EvaluationRecords.Change change = delta != null && delta.complete() && last != null
+        ? new EvaluationRecords.Change(last.results(), delta.touched()) : null;
     evaluations.records().record(evaluationId, new EvaluationRecords.Evaluated(rulesNow, latest.values(), hashes,
-        results, health.values(), inScope.size() - health.size()));
+        results, health.values(), inScope.size() - health.size(), change));
     log.info("evaluation: {} packs over {} facts: {} violations; {} opened, {} resolved, {} reopened{}{}",
         packs.size(), inScope.size(), violations.size(), run.opened(), run.resolved(), run.reopened(),
         staleBySource.isEmpty() ? "" : "; findings held stale by " + String.join(", ", staleBySource.entrySet().stream()
             .map(e -> e.getKey() + " (" + e.getValue() + ")").toList()),
         failed.isEmpty() ? "" : "; FAILED packs: " + failed);
+    long tRecorded = System.nanoTime();
     logSummary();
-    log.info("evaluation phases (ms): facts {}, rules {}, reconcile {}, store {}, record {}", ms(tLoaded - t0),
-        ms(tRules - tLoaded), ms(tReconciled - tRules), ms(tStored - tReconciled), ms(System.nanoTime() - tStored));
+    long tSummary = System.nanoTime();
+    log.info("evaluation phases (ms): facts {}, rules {}, reconcile {}, store {}, record {} (shadow packs and staleness"
+        + " {}, evaluation record {}, open-findings summary {})", ms(tLoaded - t0), ms(tRules - tLoaded),
+        ms(tReconciled - tRules), ms(tStored - tReconciled), ms(tSummary - tStored), ms(tShadow - tStored),
+        ms(tRecorded - tShadow), ms(tSummary - tRecorded));
     previous = new Cycle(evaluationId, snapshotIds, healthContent(health), rulesNow, packs, evaluator.quarantined(),
         latest, scoped, results, hashes, Set.copyOf(evaluated.keySet()), loadedRules, notFresh, Map.copyOf(held),
         failed.isEmpty());

@@ -162,6 +162,36 @@ class ReplayTest {
     assertThat(err.toString()).contains("no record of evaluation 999999");
   }
 
+  /**
+   * Issue #14: an incremental evaluation records its verdict set as the change from the last one
+   * (format 2); it reads back whole, verified, and replays identically, as does the one before.
+   */
+  @Test
+  void anEvaluationRecordedAsAChangeOfTheLastVerdictSetReplaysIdentically() throws Exception {
+    Setup s = setup();
+    long first = collectAndEvaluate(s.bench());
+    s.bench().clock.advance(Duration.ofMinutes(5)); // the same time step: an incremental cycle
+    s.bench().writeInventory("models.yaml", Workbench.model("fraud", "7", "[bo]") + Workbench.model("churn", "3", "[]")
+        + Workbench.model("scoring", "1", "[]"));
+    long second = collectAndEvaluate(s.bench());
+    String firstSet = verdictSet(s, first);
+    String secondSet = verdictSet(s, second);
+    assertThat(s.jdbc().sql("SELECT base_sha256 FROM verdict_set WHERE sha256 = ?").param(secondSet)
+        .query(String.class).single()).as("stored as a change of the first set").isEqualTo(firstSet);
+    EvaluationRecords.EvaluationRecord record = s.bench().store.evaluations().records().find(second).orElseThrow();
+    assertThat(record.verdictsProblem()).isNull();
+    assertThat(record.verdicts()).containsExactly(
+        new Verdict("replayed", "test.production-has-owner", "inventory:churn/3"),
+        new Verdict("replayed", "test.production-has-owner", "inventory:scoring/1"));
+    assertThat(s.replayer().replay(second).identical()).isTrue();
+    assertThat(s.replayer().replay(first).identical()).isTrue();
+  }
+
+  private static String verdictSet(Setup s, long evaluationId) {
+    return s.jdbc().sql("SELECT verdicts_sha256 FROM evaluation_record WHERE evaluation_id = ?").param(evaluationId)
+        .query(String.class).single();
+  }
+
   @Test
   void aTamperedSnapshotIsADifferenceWithItsReason() throws Exception {
     Setup s = setup();
