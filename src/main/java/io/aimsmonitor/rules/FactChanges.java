@@ -61,6 +61,8 @@ final class FactChanges {
   private static final Fact[] NONE = new Fact[0];
   /** How far from where it was last time a fact is looked for by reference before the identity table. */
   private static final int WINDOW = 16;
+  /** How far a re-stamped fact is looked for by content: each probe compares content, so fewer. */
+  private static final int REOBSERVED_WINDOW = 2;
 
   /** The objects the last call was given, in its order. */
   private Fact[] given = NONE;
@@ -77,6 +79,7 @@ final class FactChanges {
     boolean[] matched = new boolean[given.length];
     int[] unmatched = new int[16];
     int unmatchedCount = 0;
+    int reobserved = 0;
     // The facts mostly come in the last call's order (sources in one order, each snapshot in its
     // canonical one), so a fact is first looked for where the one before it was found, then nearby.
     int offset = 0;
@@ -86,6 +89,13 @@ final class FactChanges {
         matched[at] = true;
         current[i] = held[at];
         offset = at - i;
+      } else if ((at = reobservedNear(now[i], i + offset, matched)) >= 0) {
+        // Re-collected unchanged but stamped with its run's start (connectors stamp every fact so):
+        // the held object stands, as it would after the comparison by key below, without a map.
+        matched[at] = true;
+        current[i] = held[at];
+        offset = at - i;
+        reobserved++;
       } else {
         if (unmatchedCount == unmatched.length) {
           unmatched = Arrays.copyOf(unmatched, unmatchedCount * 2);
@@ -117,7 +127,7 @@ final class FactChanges {
         comparedBefore++;
       }
     }
-    compared = unmatchedCount + comparedBefore;
+    compared = unmatchedCount + comparedBefore + 2 * reobserved;
     List<Fact> inserted = new ArrayList<>();
     List<Update> updated = new ArrayList<>();
     List<Fact> deleted = new ArrayList<>();
@@ -141,6 +151,34 @@ final class FactChanges {
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether the fact given at {@code position} last time, not matched yet, is {@code fact}
+   * observed again: of its identity (type and subject key) and {@link #sameContent} as the object
+   * held for it. Such a pair is one the comparison by key would make (within one identity, facts
+   * of the same content are interchangeable), found where the facts' order puts it.
+   */
+  private int reobservedNear(Fact fact, int expected, boolean[] matched) {
+    // a changed fact moves in the canonical order (by content hash), shifting its neighbours by one
+    for (int d = 0; d <= REOBSERVED_WINDOW; d++) {
+      if (reobservedAt(fact, expected + d, matched)) {
+        return expected + d;
+      }
+      if (d > 0 && reobservedAt(fact, expected - d, matched)) {
+        return expected - d;
+      }
+    }
+    return -1;
+  }
+
+  private boolean reobservedAt(Fact fact, int position, boolean[] matched) {
+    if (position < 0 || position >= given.length || matched[position]) {
+      return false;
+    }
+    Fact old = held[position];
+    return old.getClass() == fact.getClass() && sameContent(old, fact)
+        && old.subject().key().equals(fact.subject().key());
   }
 
   private static int[] unmatchedGiven(boolean[] matched) {
