@@ -196,7 +196,7 @@ class FactChangesDeltaTest {
             true));
       }
       FactChanges.Changes delta = changes.next(facts);
-      FullFactChanges.Changes expected = full.next(facts);
+      FactChanges.Changes expected = full.next(facts);
 
       assertThat(normal(delta.current())).isEqualTo(normal(expected.current()));
       assertThat(bag(delta.inserted())).isEqualTo(bag(expected.inserted()));

@@ -1,6 +1,9 @@
 package io.aimsmonitor.rules;
 
 import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.rules.FactChanges.Changes;
+import io.aimsmonitor.rules.FactChanges.Key;
+import io.aimsmonitor.rules.FactChanges.Update;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,28 +28,6 @@ import java.util.Map;
  * One instance serves every pack of an evaluator; it is not thread-safe (evaluations do not overlap).
  */
 final class FullFactChanges {
-
-  /** What identifies a fact across snapshots. */
-  record Key(Class<?> type, String subject) {
-    static Key of(Fact fact) {
-      return new Key(fact.getClass(), fact.subject().key());
-    }
-  }
-
-  /** One fact whose content changed: the object the sessions hold, and its replacement. */
-  record Update(Fact before, Fact after) {}
-
-  /**
-   * The difference between two generations of facts.
-   *
-   * @param generation the generation these changes lead to; a session holding {@code generation - 1} can apply them
-   * @param current every fact of this generation, unchanged ones as the objects held before
-   */
-  record Changes(long generation, List<Fact> current, List<Fact> inserted, List<Update> updated, List<Fact> deleted) {
-    int size() {
-      return inserted.size() + updated.size() + deleted.size();
-    }
-  }
 
   private Map<Key, List<Fact>> held = new HashMap<>();
   private long generation;
