@@ -13,19 +13,8 @@ import java.util.Map;
 
 /**
  * The comparison of every fact that {@link FactChanges} made before it matched unchanged facts by
- * reference, kept as the oracle of {@link FactChangesDeltaTest}.
- *
- * <p>The facts the long-lived sessions hold, and what changed since the last evaluation. A fact is
- * identified by its type and {@link Fact#subject() subject} key (stable across runs, unique across
- * sources) and compared by content with {@code equals} (facts are immutable records), apart from
- * {@link Fact#observedAt()} (see {@link #sameContent}). Facts with
- * the same identity (a source that reports one object twice) are matched as a multiset: equal ones
- * are kept, the rest paired up as updates, the remainder inserted or deleted.
- *
- * <p>Unchanged facts keep the object the sessions already hold, so the sessions can find them by
- * identity ({@code KieSession.getFactHandle}) and every pack shares one object per fact: the
- * {@linkplain Changes#current() current list} is what every session, incremental or fresh, is given.
- * One instance serves every pack of an evaluator; it is not thread-safe (evaluations do not overlap).
+ * reference (every fact keyed by type and subject, matched as a multiset by
+ * {@link FactChanges#sameContent}), kept as the oracle of {@link FactChangesDeltaTest}.
  */
 final class FullFactChanges {
 
@@ -49,7 +38,7 @@ final class FullFactChanges {
       if (before != null && before.size() == 1 && at.size() == 1) { // the usual case: one fact per identity
         Fact old = before.get(0);
         Fact now = facts.get(at.get(0));
-        if (sameContent(old, now)) {
+        if (FactChanges.sameContent(old, now)) {
           current[at.get(0)] = old;
         } else {
           current[at.get(0)] = now;
@@ -63,7 +52,7 @@ final class FullFactChanges {
       for (int i : at) {
         int same = -1;
         for (int j = 0; j < unmatchedBefore.size() && same < 0; j++) {
-          same = sameContent(unmatchedBefore.get(j), facts.get(i)) ? j : -1;
+          same = FactChanges.sameContent(unmatchedBefore.get(j), facts.get(i)) ? j : -1;
         }
         if (same >= 0) {
           current[i] = unmatchedBefore.remove(same);
@@ -90,19 +79,6 @@ final class FullFactChanges {
     held = next;
     generation++;
     return new Changes(generation, Arrays.asList(current), inserted, updated, deleted);
-  }
-
-  /**
-   * Equal apart from when they were observed. Connectors stamp every fact with the start of their
-   * run, so a re-collected, unchanged object differs only there; it is kept as first observed.
-   */
-  static boolean sameContent(Fact held, Fact now) {
-    if (held == now || held.equals(now)) {
-      return true;
-    }
-    return held.getClass() == now.getClass() && now.observedAt() != null
-        && !now.observedAt().equals(held.observedAt())
-        && held.withOrigin(now.source(), now.observedAt()).equals(now);
   }
 
   /** Forgets the facts held (every session must then start afresh). */
