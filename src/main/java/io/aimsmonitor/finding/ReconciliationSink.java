@@ -15,9 +15,20 @@ public interface ReconciliationSink {
 
   /**
    * @param facts the in-scope facts the evaluation read (owners of subjects come from them)
-   * @param changedSubjects the subjects whose facts were inserted, updated or deleted since the
-   *     evaluation stored before this one (empty: no fact changed), so that a sink can redo only
-   *     what depends on them; null when not known (the first evaluation, a full reconciliation)
+   * @param changed what changed in them since the evaluation stored before this one
+   *     ({@link FactDelta#NONE}: no fact changed), so that a sink can redo only what depends on it;
+   *     null when not known (the first evaluation, a full reconciliation)
    */
-  void store(Reconciler.Result result, List<Fact> facts, Set<String> changedSubjects);
+  void store(Reconciler.Result result, List<Fact> facts, FactDelta changed);
+
+  /**
+   * The facts that changed between two evaluations.
+   *
+   * @param subjects the subject keys of the facts inserted, updated or deleted
+   * @param removed the facts deleted, and the updated ones as they were
+   * @param added the facts inserted, and the updated ones as they are now
+   */
+  record FactDelta(Set<String> subjects, List<Fact> removed, List<Fact> added) {
+    public static final FactDelta NONE = new FactDelta(Set.of(), List.of(), List.of());
+  }
 }

@@ -8,6 +8,7 @@ import io.aimsmonitor.finding.FindingEvent;
 import io.aimsmonitor.finding.FindingEvent.Type;
 import io.aimsmonitor.finding.FindingWorkflow;
 import io.aimsmonitor.finding.ReconciliationSink;
+import io.aimsmonitor.finding.ReconciliationSink.FactDelta;
 import io.aimsmonitor.finding.Reconciler;
 import io.aimsmonitor.finding.Waiver;
 import io.aimsmonitor.store.FindingRepository;
@@ -107,10 +108,12 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
    * </ul>
    *
    * Owners come from all facts ({@link SubjectOwners}: one model version's owner is also its runs',
-   * monitors' and attestations'); they are taken again only when some fact changed.
+   * monitors' and attestations'). When the caller knows what changed, they are the last sync's
+   * brought up to date with the facts that changed ({@link SubjectOwners#update}), which also names
+   * the subjects whose owner moved; else they are taken from every fact.
    */
   @Override
-  public synchronized void store(Reconciler.Result result, List<Fact> facts, Set<String> changedSubjects) {
+  public synchronized void store(Reconciler.Result result, List<Fact> facts, FactDelta changed) {
     Synced last = synced;
     synced = null; // set again once this transaction commits
     synced = repo.inTransaction(() -> {
@@ -119,21 +122,34 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
       // anything else: an event beyond it was not committed when this sync read the findings, so
       // the next sync reads it.
       long head = repo.findingEventsHead();
-      List<String> assigned = last == null || changedSubjects == null ? List.of() : repo.assignedSince(last.eventsHead());
+      List<String> assigned = last == null || changed == null ? List.of() : repo.assignedSince(last.eventsHead());
       findings.apply(result);
-      Synced now = syncAfter(result, facts, changedSubjects, last, assigned, head);
+      Synced now = syncAfter(result, facts, changed, last, assigned, head);
       PausePoints.reach(PausePoints.RECONCILE);
       return now;
     });
   }
 
-  private Synced syncAfter(Reconciler.Result result, List<Fact> facts, Set<String> changedSubjects, Synced last,
+  private Synced syncAfter(Reconciler.Result result, List<Fact> facts, FactDelta changed, Synced last,
       List<String> assigned, long eventsHead) {
     long t0 = System.nanoTime();
     Instant now = result.at();
     List<Waiver> all = waivers();
-    boolean known = last != null && changedSubjects != null;
-    SubjectOwners owners = known && changedSubjects.isEmpty() ? last.owners() : SubjectOwners.of(facts);
+    boolean known = last != null && changed != null;
+    SubjectOwners owners;
+    Map<String, String> ownersChanged = Map.of(); // subject -> type, when known
+    String ownersFrom;
+    if (known && changed.subjects().isEmpty()) {
+      owners = last.owners();
+      ownersFrom = "kept: no fact changed";
+    } else if (known && (ownersChanged = last.owners().update(facts, changed.removed(), changed.added())) != null) {
+      owners = last.owners(); // brought up to date in place: dropped with `last` if this transaction fails
+      ownersFrom = "from the " + (changed.removed().size() + changed.added().size()) + " changed fact(s)";
+    } else {
+      owners = SubjectOwners.of(facts);
+      ownersChanged = known ? owners.changedSince(last.owners()) : null;
+      ownersFrom = "from every fact";
+    }
     long ownersNanos = System.nanoTime() - t0;
     boolean waiversSame = known && last.waivers().equals(all)
         && all.stream().allMatch(w -> w.inForce(last.at()) == w.inForce(now));
@@ -147,19 +163,17 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
       // a finding open before and after keeps its rule, subject and so its waivers: only the newly open ones
       result.events().stream().filter(e -> e.type() == Type.OPENED || e.type() == Type.REOPENED)
           .forEach(e -> ids.add(e.findingId()));
-      if (owners != last.owners()) {
-        owners.changedSince(last.owners()).forEach((subject, type) ->
-            rulesByType.getOrDefault(type, Set.of()).forEach(rule -> ids.add(Finding.idOf(rule, subject))));
-      }
+      ownersChanged.forEach((subject, type) ->
+          rulesByType.getOrDefault(type, Set.of()).forEach(rule -> ids.add(Finding.idOf(rule, subject))));
       open = ids.isEmpty() ? List.of() : repo.openFindings(ids);
     } else {
       open = repo.openFindings();
       open.forEach(f -> rulesByType.computeIfAbsent(f.subjectType(), t -> new java.util.HashSet<>()).add(f.ruleId()));
     }
     sync(open, all, now, FindingEvent.SYSTEM, Set.of(), owners);
-    log.info("waivers and default assignees synced over {} open finding(s) ({}) in {} ms, of which owners {} ms",
+    log.info("waivers and default assignees synced over {} open finding(s) ({}) in {} ms, of which owners {} ms ({})",
         open.size(), waiversSame ? "the changed ones and those whose subject's owner changed" : "all",
-        (System.nanoTime() - t0) / 1_000_000, ownersNanos / 1_000_000);
+        (System.nanoTime() - t0) / 1_000_000, ownersNanos / 1_000_000, ownersFrom);
     return new Synced(all, now, owners, eventsHead, rulesByType);
   }
 
@@ -181,6 +195,7 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
     List<Waiver> inForce = all.stream().filter(w -> w.inForce(now)).sorted(PRECEDENCE).toList();
     Map<String, String> waiverChanges = new LinkedHashMap<>();
     Map<String, String> assigneeChanges = new LinkedHashMap<>();
+    Map<String, WorkflowRow> newRows = new LinkedHashMap<>(); // for findings without a row: inserted as they end
     List<FindingEvent> events = new ArrayList<>();
     for (OpenFinding f : open) {
       Waiver now_ = inForce.stream().filter(w -> w.covers(f.id(), f.ruleId(), f.subjectKey())).findFirst().orElse(null);
@@ -201,7 +216,12 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
         owners.ownerOf(f.subjectKey()).filter(o -> !o.equals(f.workflow().assignee()))
             .ifPresent(o -> assigneeChanges.put(f.id(), o));
       }
+      if (!f.stored() && (waiverChanges.containsKey(f.id()) || assigneeChanges.containsKey(f.id()))) {
+        newRows.put(f.id(), f.workflow().withWaiver(waiverChanges.remove(f.id()))
+            .withAssignee(assigneeChanges.remove(f.id()), "owner"));
+      }
     }
+    repo.insertRows(newRows.values());
     repo.setWaivers(waiverChanges);
     repo.setDefaultAssignees(assigneeChanges);
     repo.addEvents(events);

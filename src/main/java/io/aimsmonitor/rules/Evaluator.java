@@ -92,9 +92,12 @@ public final class Evaluator {
    *     trip) or a failed pack: the caller must then reconcile everything
    * @param touched the reports that appeared or went in this call (meaningful only when complete)
    * @param changedSubjects subject keys of the facts inserted, updated or deleted in this call
+   * @param removed the facts deleted, and the updated ones as they were (for the review sink's owners)
+   * @param added the facts inserted, and the updated ones as they are now
    */
-  public record LiveDelta(boolean complete, List<Violation> touched, Set<String> changedSubjects) {
-    static final LiveDelta NONE = new LiveDelta(false, List.of(), Set.of());
+  public record LiveDelta(boolean complete, List<Violation> touched, Set<String> changedSubjects, List<Fact> removed,
+      List<Fact> added) {
+    static final LiveDelta NONE = new LiveDelta(false, List.of(), Set.of(), List.of(), List.of());
   }
 
   private final Set<String> quarantined = ConcurrentHashMap.newKeySet();
@@ -186,7 +189,8 @@ public final class Evaluator {
     complete &= afresh.isEmpty();
     // the subjects only when the delta can be used: after a first or afresh evaluation every fact
     // is inserted, and their keys (a string built per fact) were a cost in proportion to the estate
-    lastDelta = complete ? new LiveDelta(true, List.copyOf(touched), changedSubjects(changes)) : LiveDelta.NONE;
+    lastDelta = complete ? new LiveDelta(true, List.copyOf(touched), changedSubjects(changes), removed(changes),
+        added(changes)) : LiveDelta.NONE;
     log.info("incremental evaluation: {} inserted, {} updated, {} deleted of {} facts (compared in {} ms); rules {} ms;"
         + " decided afresh: {}", changes.inserted().size(), changes.updated().size(), changes.deleted().size(),
         changes.current().size(), (diffed - started) / 1_000_000, (System.nanoTime() - diffed) / 1_000_000,
@@ -249,6 +253,18 @@ public final class Evaluator {
     });
     changes.deleted().forEach(f -> changedSubjects.add(f.subject().key()));
     return Set.copyOf(changedSubjects);
+  }
+
+  private static List<Fact> removed(FactChanges.Changes changes) {
+    List<Fact> out = new ArrayList<>(changes.deleted());
+    changes.updated().forEach(u -> out.add(u.before()));
+    return out;
+  }
+
+  private static List<Fact> added(FactChanges.Changes changes) {
+    List<Fact> out = new ArrayList<>(changes.inserted());
+    changes.updated().forEach(u -> out.add(u.after()));
+    return out;
   }
 
   /** Inserts the facts whose class some pattern of the pack can match (see {@link FactTypes}). */

@@ -335,7 +335,8 @@ public class MonitorService {
       held = result.held();
     }
     long tReconciled = System.nanoTime();
-    sink.store(result, inScope, changedSubjects);
+    sink.store(result, inScope, changedSubjects == null ? null : delta == null ? ReconciliationSink.FactDelta.NONE
+        : new ReconciliationSink.FactDelta(changedSubjects, delta.removed(), delta.added()));
     long tStored = System.nanoTime();
     shadow.accept(inScope, started); // shadow packs: same facts and guards, their violations only reported
     Map<String, Integer> staleBySource = new java.util.TreeMap<>();
