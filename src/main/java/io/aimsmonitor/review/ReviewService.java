@@ -85,9 +85,12 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
    * @param rulesByType the rules of the open findings, per subject type, as of that sync (a superset:
    *     rules of findings resolved since stay): a finding's id is its rule's and subject's hash, so
    *     the findings of a subject whose owner changed are looked up by id, with no index on subjects
+   * @param open the ids of the open findings as of that sync, and of those opened since (a filter:
+   *     only those it may hold are looked up). Like {@code owners}, brought up to date in place by
+   *     the next sync, which drops it if its transaction does not commit
    */
   private record Synced(List<Waiver> waivers, Instant at, SubjectOwners owners, long eventsHead,
-      Map<String, Set<String>> rulesByType) {}
+      Map<String, Set<String>> rulesByType, OpenFindingIds open) {}
 
   private Synced synced;
 
@@ -155,30 +158,44 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
         && all.stream().allMatch(w -> w.inForce(last.at()) == w.inForce(now));
     List<OpenFinding> open;
     int lookedUp = 0;
+    int[] candidates = {0}; // rule x subject ids of the subjects whose owner changed
+    OpenFindingIds openIds;
     Map<String, Set<String>> rulesByType = new HashMap<>();
     if (waiversSame) {
       last.rulesByType().forEach((type, rules) -> rulesByType.put(type, new java.util.HashSet<>(rules)));
       result.changed().forEach(f -> rulesByType.computeIfAbsent(f.subject().type(), t -> new java.util.HashSet<>())
           .add(f.ruleId()));
+      openIds = last.open();
       List<String> ids = new ArrayList<>(assigned);
       // a finding open before and after keeps its rule, subject and so its waivers: only the newly open ones
       result.events().stream().filter(e -> e.type() == Type.OPENED || e.type() == Type.REOPENED)
-          .forEach(e -> ids.add(e.findingId()));
-      ownersChanged.forEach((subject, type) ->
-          rulesByType.getOrDefault(type, Set.of()).forEach(rule -> ids.add(Finding.idOf(rule, subject))));
+          .forEach(e -> {
+            ids.add(e.findingId());
+            openIds.add(e.findingId());
+          });
+      OpenFindingIds mayBeOpen = openIds;
+      ownersChanged.forEach((subject, type) -> rulesByType.getOrDefault(type, Set.of()).forEach(rule -> {
+        candidates[0]++;
+        String id = Finding.idOf(rule, subject);
+        if (mayBeOpen.mayContain(id)) {
+          ids.add(id);
+        }
+      }));
       open = ids.isEmpty() ? List.of() : repo.openFindings(ids);
       lookedUp = ids.size();
     } else {
       open = repo.openFindings();
       open.forEach(f -> rulesByType.computeIfAbsent(f.subjectType(), t -> new java.util.HashSet<>()).add(f.ruleId()));
+      openIds = new OpenFindingIds(open.stream().map(OpenFinding::id).toList());
     }
     long readNanos = System.nanoTime() - t0 - ownersNanos;
     sync(open, all, now, FindingEvent.SYSTEM, Set.of(), owners);
     log.info("waivers and default assignees synced over {} open finding(s) ({}) in {} ms, of which owners {} ms ({}),"
         + " reading the findings {} ms", open.size(), waiversSame ? "the changed ones and those whose subject's owner"
-        + " changed, of " + lookedUp + " looked up" : "all", (System.nanoTime() - t0) / 1_000_000,
+        + " changed, of " + lookedUp + " looked up, " + candidates[0] + " ids of their subjects before the open-ids filter"
+        : "all", (System.nanoTime() - t0) / 1_000_000,
         ownersNanos / 1_000_000, ownersFrom, readNanos / 1_000_000);
-    return new Synced(all, now, owners, eventsHead, rulesByType);
+    return new Synced(all, now, owners, eventsHead, rulesByType, openIds);
   }
 
   /**
