@@ -32,7 +32,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * facts, first evaluation s, of which store s (wall and process CPU), rows written, rows/s, peak
  * heap MB; then checks the hash chain of finding events (unless {@code -Daims.bench.noverify=true}).
  * Arguments: {@code facts [h2|postgres]}. {@code -Daims.bench.replays=N} applies the same
- * reconciliation again to fresh H2 databases ({@link #replays}); {@code -Daims.bench.h2suffix}
+ * reconciliation again to fresh H2 databases ({@link #replays}), after the statements of
+ * {@code -Daims.bench.replay-sql} (separated by {@code ;}, or {@code @file}; a schema variant, alternated with
+ * {@code aims.bench.variants}); {@code -Daims.bench.h2suffix}
  * appends settings to the H2 URL (e.g. {@code ;CACHE_SIZE=65536}).
  */
 public final class FirstEvaluationBench {
@@ -47,6 +49,7 @@ public final class FirstEvaluationBench {
     String property = variants.isEmpty() ? null : variants.substring(0, variants.indexOf('='));
     String[] values = variants.isEmpty() ? new String[] {""} : variants.substring(variants.indexOf('=') + 1).split("\\|");
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
     for (int i = 0; i < n; i++) {
       for (String value : values) {
         if (property != null) {
@@ -55,12 +58,26 @@ public final class FirstEvaluationBench {
         Path dir = Files.createTempDirectory("aims-replay");
         try (BenchDatabases.Db db = BenchDatabases.h2(dir, System.getProperty("aims.bench.h2suffix", ""))) {
           TestStore store = TestStore.on(db.dataSource());
+          String script = System.getProperty("aims.bench.replay-sql", "");
+          if (script.startsWith("@")) { // a file, e.g. a migration
+            script = Files.readString(Path.of(script.substring(1)));
+          }
+          for (String sql : script.split(";")) {
+            if (!sql.isBlank()) { // a schema variant to compare, e.g. an index dropped
+              JdbcClient.create(db.dataSource()).sql(sql).update();
+            }
+          }
           System.gc();
           long cpu = os.getProcessCpuTime();
+          long threadCpu = threads.getCurrentThreadCpuTime();
+          long gc = gcMillis();
           long t = System.nanoTime();
           store.findings().apply(result);
-          System.out.printf(java.util.Locale.ROOT, "replay %d %s=%s wall_s=%.2f cpu_s=%.2f load=%.1f%n", i, property, value,
-              (System.nanoTime() - t) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, os.getSystemLoadAverage());
+          // the calling thread's CPU apart: the process's includes GC and H2's background writer,
+          // whose share swings with the load (issue #14: pairs at load 12-15 disagreed by 30%)
+          System.out.printf(java.util.Locale.ROOT, "replay %d %s=%s wall_s=%.2f cpu_s=%.2f thread_cpu_s=%.2f gc_s=%.2f"
+              + " load=%.1f%n", i, property, value, (System.nanoTime() - t) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9,
+              (threads.getCurrentThreadCpuTime() - threadCpu) / 1e9, (gcMillis() - gc) / 1e3, os.getSystemLoadAverage());
         } finally {
           try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -68,6 +85,12 @@ public final class FirstEvaluationBench {
         }
       }
     }
+  }
+
+  /** Milliseconds all collectors have run so far. */
+  private static long gcMillis() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
   }
 
   public static void main(String[] args) throws Exception {
