@@ -332,9 +332,8 @@ public class MonitorService {
       held = result.held();
     }
     long tReconciled = System.nanoTime();
-    var openBefore = findings.openCounts().before();
+    var openBefore = findings.openCounts().before(); // whether the kept open-findings counts are still exact
     sink.store(result, inScope, changedSubjects);
-    findings.openCounts().stored(openBefore, result); // the open findings per severity follow what was stored
     long tStored = System.nanoTime();
     shadow.accept(inScope, started); // shadow packs: same facts and guards, their violations only reported
     Map<String, Integer> staleBySource = new java.util.TreeMap<>();
@@ -363,6 +362,9 @@ public class MonitorService {
             .map(e -> e.getKey() + " (" + e.getValue() + ")").toList()),
         failed.isEmpty() ? "" : "; FAILED packs: " + failed);
     long tRecorded = System.nanoTime();
+    // the kept counts follow what was stored (no finding event was written since the store); timed
+    // with the summary, which they are for
+    findings.openCounts().stored(openBefore, result);
     logSummary();
     long tSummary = System.nanoTime();
     log.info("evaluation phases (ms): facts {}, rules {}, reconcile {}, store {}, record {} (shadow packs and staleness"

@@ -43,6 +43,14 @@ public final class OpenFindingCounts {
       FindingEvent.Type.ASSIGNED, FindingEvent.Type.COMMENTED, FindingEvent.Type.DUE_DATE_SET,
       FindingEvent.Type.WAIVER_REQUESTED, FindingEvent.Type.WAIVED, FindingEvent.Type.UNWAIVED);
 
+  /** Open findings a waiver covers, per severity rank: see {@link #waived()}. */
+  static final String WAIVED = "SELECT f.severity_rank, COUNT(*) FROM finding f WHERE f.status = 'OPEN' AND f.id IN"
+      + " (SELECT w.finding_id FROM finding_workflow w WHERE w.waiver_id >= '') GROUP BY f.severity_rank";
+
+  /** The newest event after {@code :head}, and how many of those are not of the {@code :review} types. */
+  static final String SINCE = "SELECT MAX(id), COUNT(CASE WHEN type NOT IN (:review) THEN 1 END) FROM finding_event"
+      + " WHERE id > :head";
+
   /** Open findings per severity, waived ones included, exact as of the finding event {@code head} (0: none). */
   private record Kept(long head, Map<Severity, Long> open) {}
 
@@ -78,10 +86,11 @@ public final class OpenFindingCounts {
   /** Open findings a waiver in force covers, per severity (none absent): few, read over the waiver index. */
   Map<Severity, Long> waived() {
     Map<Severity, Long> out = zero();
-    // waiver_id >= '' is IS NOT NULL (every string sorts at or after the empty one), written as a range
-    // so that H2 reads the waiver index rather than every workflow row
-    jdbc.sql("SELECT f.severity_rank, COUNT(*) FROM finding_workflow w JOIN finding f ON f.id = w.finding_id"
-            + " WHERE w.waiver_id >= '' AND f.status = 'OPEN' GROUP BY f.severity_rank")
+    // WHY this form: as a join, H2 read every open finding and looked up its workflow row (20,001
+    // rows read for 5 waived of 20,000); with IN it reads the waiver index's range and looks up each
+    // finding by its key (6). waiver_id >= '' is IS NOT NULL (every string sorts at or after the
+    // empty one) written as an index range.
+    jdbc.sql(WAIVED)
         .query((rs, n) -> Map.entry(Severity.values()[rs.getInt(1)], rs.getLong(2))).list()
         .forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
@@ -145,7 +154,7 @@ public final class OpenFindingCounts {
    * Reads the events written since by primary key: none, or a reviewer's few, between evaluations.
    */
   private OptionalLong unchangedSince(long head) {
-    return jdbc.sql("SELECT MAX(id), COUNT(CASE WHEN type NOT IN (:review) THEN 1 END) FROM finding_event WHERE id > :head")
+    return jdbc.sql(SINCE)
         .param("review", REVIEW_EVENTS.stream().map(Enum::name).toList()).param("head", head)
         .query((rs, n) -> rs.getLong(2) > 0 ? OptionalLong.empty()
             : OptionalLong.of(rs.getObject(1) == null ? head : rs.getLong(1)))
