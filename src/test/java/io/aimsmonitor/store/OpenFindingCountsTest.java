@@ -109,7 +109,18 @@ class OpenFindingCountsTest {
 
   @Test
   void keptCountsEqualAFreshCountThroughARandomSequenceOfCycles() {
-    DataSource data = TestDatabases.h2File(dir.resolve("db"));
+    randomCycles(TestDatabases.h2File(dir.resolve("db")));
+  }
+
+  /** The same on the real PostgreSQL server ({@code AIMS_TEST_POSTGRES_URL}; required under CI=true). */
+  @Test
+  void keptCountsEqualAFreshCountThroughARandomSequenceOfCyclesOnPostgres() throws Exception {
+    try (TestDatabases.PostgresSchema schema = TestDatabases.postgres()) {
+      randomCycles(schema.dataSource());
+    }
+  }
+
+  private void randomCycles(DataSource data) {
     JdbcClient jdbc = JdbcClient.create(data);
     MutableClock clock = new MutableClock(START);
     Workbench bench = Workbench.withReview(dir, TestStore.on(data), data, clock, ReviewProperties.defaults());
