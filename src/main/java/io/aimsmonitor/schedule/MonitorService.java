@@ -201,9 +201,6 @@ public class MonitorService {
 
   /** A finding's identity before it is hashed into its id: comparing these is cheaper than hashing each violation. */
   private record RuleSubject(String ruleId, String subjectKey) {}
-  /** The open-findings summary last logged, and the newest finding event it was counted at. */
-  private long summaryEvent = -1;
-  private String summary;
 
   /**
    * Evaluates all packs in force over the latest good facts and stores the reconciled findings.
@@ -335,6 +332,7 @@ public class MonitorService {
       held = result.held();
     }
     long tReconciled = System.nanoTime();
+    var openBefore = findings.openCounts().before(); // whether the kept open-findings counts are still exact
     sink.store(result, inScope, changedSubjects == null ? null : delta == null ? ReconciliationSink.FactDelta.NONE
         : new ReconciliationSink.FactDelta(changedSubjects, delta.removed(), delta.added()));
     long tStored = System.nanoTime();
@@ -365,6 +363,9 @@ public class MonitorService {
             .map(e -> e.getKey() + " (" + e.getValue() + ")").toList()),
         failed.isEmpty() ? "" : "; FAILED packs: " + failed);
     long tRecorded = System.nanoTime();
+    // the kept counts follow what was stored (no finding event was written since the store); timed
+    // with the summary, which they are for
+    findings.openCounts().stored(openBefore, result);
     logSummary();
     long tSummary = System.nanoTime();
     log.info("evaluation phases (ms): facts {}, rules {}, reconcile {}, store {}, record {} (shadow packs and staleness"
@@ -414,21 +415,21 @@ public class MonitorService {
   }
 
   /**
-   * One line people can read in the log: how many findings are open, by severity. Counted again
-   * only when a finding event was written since (every change of what is open or waived writes one).
+   * One line people can read in the log: how many findings are open (no waiver covering them), by
+   * severity, most severe first. From the counts the store keeps up to date as evaluations store
+   * their results ({@link io.aimsmonitor.store.OpenFindingCounts}), not from a count of every open finding.
    */
   private void logSummary() {
-    long event = findings.latestEventId();
-    if (event != summaryEvent || summary == null) {
-      Map<io.aimsmonitor.rules.Severity, Long> bySeverity = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
-      bySeverity.putAll(findings.openBySeverity());
-      long total = bySeverity.values().stream().mapToLong(Long::longValue).sum();
-      String parts = String.join(", ", bySeverity.entrySet().stream()
-          .map(e -> e.getKey().name().toLowerCase(java.util.Locale.ROOT) + " " + e.getValue()).toList());
-      summary = total + (total == 0 ? "" : " (" + parts + ")");
-      summaryEvent = event;
-    }
-    log.info("open findings: {} - /api/findings?status=open", summary);
+    Map<io.aimsmonitor.rules.Severity, Long> bySeverity = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+    findings.openBySeverity().notWaived().forEach((severity, n) -> {
+      if (n != 0) {
+        bySeverity.put(severity, n);
+      }
+    });
+    long total = bySeverity.values().stream().mapToLong(Long::longValue).sum();
+    String parts = String.join(", ", bySeverity.entrySet().stream()
+        .map(e -> e.getKey().name().toLowerCase(java.util.Locale.ROOT) + " " + e.getValue()).toList());
+    log.info("open findings: {} - /api/findings?status=open", total + (total == 0 ? "" : " (" + parts + ")"));
   }
 
   /** The in-scope facts of the latest good snapshot of every enabled source, as an evaluation reads them. */

@@ -15,9 +15,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Findings over time, read from their history: lifecycle events per day and severity (for the
- * open-findings chart), the latest changes, and open findings per severity now. Aggregates run in
- * the database over the event-time index (V65), so their cost follows the period shown, not the
- * size of the history.
+ * open-findings chart) and the latest changes (open findings per severity now are
+ * {@link FindingRepository#openBySeverity()}'s, kept rather than counted). Aggregates run in the
+ * database over the event-time index (V65), so their cost follows the period shown, not the size of
+ * the history.
  */
 public class FindingActivity {
 
@@ -47,15 +48,6 @@ public class FindingActivity {
         .query((rs, n) -> new DayCount(day(rs.getObject("event_day")), Severity.valueOf(rs.getString("severity")),
             FindingEvent.Type.valueOf(rs.getString("type")), rs.getLong("n")))
         .list();
-  }
-
-  /** Findings whose computed status is open now (waived ones included), per severity. */
-  public Map<Severity, Long> openBySeverity() {
-    Map<Severity, Long> out = new EnumMap<>(Severity.class);
-    jdbc.sql("SELECT severity, COUNT(*) AS n FROM finding WHERE status = 'OPEN' GROUP BY severity")
-        .query((rs, n) -> Map.entry(Severity.valueOf(rs.getString(1)), rs.getLong(2))).list()
-        .forEach(e -> out.put(e.getKey(), e.getValue()));
-    return out;
   }
 
   /** How many opened, reopened and resolved events there were at or after {@code since}. */

@@ -108,6 +108,7 @@ public class FindingRepository {
   private final TransactionTemplate tx;
   private final HashChains chains;
   private final FindingCounts counts;
+  private final OpenFindingCounts open;
   private volatile Boolean h2;
 
   public FindingRepository(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
@@ -116,6 +117,7 @@ public class FindingRepository {
     this.tx = tx;
     this.chains = new HashChains(template); // same DataSource: seals in apply's transaction
     this.counts = new FindingCounts(jdbc);
+    this.open = new OpenFindingCounts(jdbc);
   }
 
   /** Every open finding, plus the findings with the given ids whatever their status. */
@@ -188,15 +190,6 @@ public class FindingRepository {
       out.replaceAll((id, f) -> withOwners(f, owners));
     }
     return new Reconcilable(out, live);
-  }
-
-  /**
-   * The newest finding event's id (0 when there is none), read by primary key: every change of what
-   * is open, resolved or waived writes an event, so figures derived from the open findings stay valid
-   * while this and the finding rows an evaluation changed stay the same.
-   */
-  public long latestEventId() {
-    return jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM finding_event").query(Long.class).single();
   }
 
   /**
@@ -725,23 +718,44 @@ public class FindingRepository {
   }
 
   /**
-   * Open findings no waiver covers, per severity (none absent). WHY not {@link #openByRule}: each
-   * evaluation that changed anything logs these counts, and grouping every open finding by four
-   * columns with a waiver look-up per row was most of the evaluation's "record" phase at 300,000
-   * facts on H2 (issue #14); here the open findings are counted per severity rank only, and the
-   * waived ones (few) found from their workflow rows and subtracted.
+   * Open findings per severity (every severity present).
+   *
+   * @param open all of them, waived ones included
+   * @param waived those a waiver in force covers
    */
-  public Map<Severity, Long> openBySeverity() {
-    Map<Severity, Long> out = new java.util.EnumMap<>(Severity.class);
-    jdbc.sql("SELECT severity_rank, COUNT(*) FROM finding WHERE status = 'OPEN' GROUP BY severity_rank")
-        .query((rs, n) -> Map.entry(Severity.values()[rs.getInt(1)], rs.getLong(2))).list()
-        .forEach(e -> out.merge(e.getKey(), e.getValue(), Long::sum));
-    jdbc.sql("SELECT f.severity_rank, COUNT(*) FROM finding_workflow w JOIN finding f ON f.id = w.finding_id"
-            + " WHERE w.waiver_id IS NOT NULL AND f.status = 'OPEN' GROUP BY f.severity_rank")
-        .query((rs, n) -> Map.entry(Severity.values()[rs.getInt(1)], rs.getLong(2))).list()
-        .forEach(e -> out.merge(e.getKey(), -e.getValue(), Long::sum));
-    out.values().removeIf(n -> n == 0);
-    return out;
+  public record OpenBySeverity(Map<Severity, Long> open, Map<Severity, Long> waived) {
+
+    public OpenBySeverity {
+      open = Map.copyOf(open);
+      waived = Map.copyOf(waived);
+    }
+
+    /** The open findings no waiver covers: what the findings API's {@code status=open} lists. */
+    public Map<Severity, Long> notWaived() {
+      Map<Severity, Long> out = new java.util.EnumMap<>(open);
+      waived.forEach((s, n) -> out.merge(s, -n, Long::sum));
+      return out;
+    }
+  }
+
+  /**
+   * Open findings per severity now, for the evaluation's log line and the overview's chart: the
+   * open ones as kept by {@link #openCounts()} (counted only when not known), the waived ones (few)
+   * counted over the waiver index. WHY not counted here at every call: that read every open row, and
+   * was most of the 1% cycle's "record" phase at 1,000,000 facts on H2 (issue #14).
+   */
+  public OpenBySeverity openBySeverity() {
+    return new OpenBySeverity(open.open(), open.waived());
+  }
+
+  /** The open findings per severity that the evaluation keeps up to date ({@link OpenFindingCounts}). */
+  public OpenFindingCounts openCounts() {
+    return open;
+  }
+
+  /** How many times the open findings were counted from the table rather than kept: for tests. */
+  long openCounted() {
+    return open.counted();
   }
 
   /**

@@ -200,7 +200,7 @@ public class OverviewController {
     for (Severity s : Severity.values()) {
       open.put(s, 0L);
     }
-    open.putAll(activity.openBySeverity());
+    open.putAll(findings.openBySeverity().open());
     List<TrendDay> days = new ArrayList<>();
     for (LocalDate d = today; !d.isBefore(first); d = d.minusDays(1)) {
       days.add(0, new TrendDay(d, new EnumMap<>(open)));
