@@ -59,6 +59,15 @@ class FactTypesTest {
       assertThat(fromCache).as(pack).extracting(Class::getName)
           .containsExactlyElementsOf(fromDrl.stream().map(Class::getName).toList());
       assertThat(fromCache).as(pack).contains(ModelVersion.class);
+      // the executable model's constraints are lambdas, not MVEL: they admit as the DRL's do
+      RulePack compiled = cached.load(Path.of("rules", pack), Map.of());
+      KieSession session = session(compiled);
+      try {
+        assertThat(compiled.factTypes().admits(session, version("1", "Production"))).as(pack).isTrue();
+        assertThat(compiled.factTypes().admits(session, version("1", "Staging"))).as(pack).isFalse();
+      } finally {
+        session.dispose();
+      }
     }
   }
 
