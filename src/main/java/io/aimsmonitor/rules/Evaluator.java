@@ -264,7 +264,7 @@ public final class Evaluator {
 
   /**
    * Gives a session that holds the previous generation of the facts it admits this generation's
-   * changes to them. An update pairs facts of one identity, so of one class, but the first
+   * changes to them. An update pairs facts of one identity, so of one class, but the alpha
    * constraints may admit one side only (a version promoted to or demoted from production): then
    * it is an insert or a delete here. Admission depends on the fact and the session's globals
    * only, so a fact admitted before is held: one that is not is a bug, which fails the pack.
