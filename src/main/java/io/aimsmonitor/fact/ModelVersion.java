@@ -56,10 +56,19 @@ public record ModelVersion(
   public static final Set<String> PRODUCTION_ALIASES = Set.of("champion", "prod", "production");
 
   public ModelVersion {
-    aliases = aliases == null ? List.of() : List.copyOf(aliases);
-    owners = owners == null ? List.of() : List.copyOf(owners);
-    tags = tags == null ? Map.of() : Map.copyOf(tags);
-    sourceRunNamespace = sourceRunNamespace == null || sourceRunNamespace.isBlank() ? source : sourceRunNamespace;
+    aliases = aliases == null ? List.of() : List.copyOf(Strings.share(aliases));
+    owners = owners == null ? List.of() : List.copyOf(Strings.share(owners));
+    tags = tags == null ? Map.of() : Map.copyOf(Strings.shareKeys(tags, true));
+    source = Strings.share(source); // values that repeat across versions: one string each (Strings)
+    registry = Strings.share(registry);
+    modelName = Strings.share(modelName);
+    version = Strings.share(version);
+    stage = Strings.share(stage);
+    registeredBy = Strings.share(registeredBy);
+    description = Strings.share(description);
+    approvalStatus = Strings.share(approvalStatus);
+    sourceRunNamespace = sourceRunNamespace == null || sourceRunNamespace.isBlank() ? source
+        : Strings.share(sourceRunNamespace);
   }
 
   /**

@@ -50,6 +50,13 @@ public record PipelineRun(
 
   public PipelineRun {
     jobs = jobs == null ? List.of() : List.copyOf(jobs);
+    source = Strings.share(source); // values that repeat across runs: one string each (Strings)
+    ciSystem = Strings.share(ciSystem);
+    repository = Strings.share(repository);
+    workflow = Strings.share(workflow);
+    branch = Strings.share(branch);
+    status = Strings.share(status);
+    conclusion = Strings.share(conclusion);
   }
 
   /** The fields every CI system has; no update time and no jobs. */

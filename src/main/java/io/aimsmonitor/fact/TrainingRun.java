@@ -37,11 +37,17 @@ public record TrainingRun(
     implements Fact {
 
   public TrainingRun {
-    metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
-    params = params == null ? Map.of() : Map.copyOf(params);
-    tags = tags == null ? Map.of() : Map.copyOf(tags);
+    metrics = metrics == null ? Map.of() : Map.copyOf(Strings.shareKeys(metrics, false));
+    params = params == null ? Map.of() : Map.copyOf(Strings.shareKeys(params, true));
+    tags = tags == null ? Map.of() : Map.copyOf(Strings.shareKeys(tags, true));
     inputDatasets = inputDatasets == null ? List.of() : List.copyOf(inputDatasets);
-    namespace = namespace == null || namespace.isBlank() ? source : namespace;
+    source = Strings.share(source); // values that repeat across runs: one string each (Strings)
+    tracker = Strings.share(tracker);
+    experiment = Strings.share(experiment);
+    runName = Strings.share(runName);
+    status = Strings.share(status);
+    user = Strings.share(user);
+    namespace = namespace == null || namespace.isBlank() ? source : Strings.share(namespace);
   }
 
   /** This run as a reference: (namespace, run id). Rules join {@code TrainingRun( ref == $m.sourceRun )}. */
@@ -67,5 +73,10 @@ public record TrainingRun(
    * A dataset a run read. {@code name} is matched against {@link Dataset#qualifiedName()} or
    * {@link Dataset#name()}; {@code context} is {@code training}, {@code validation} or {@code test}.
    */
-  public record DatasetInput(String name, String digest, String uri, String context) {}
+  public record DatasetInput(String name, String digest, String uri, String context) {
+    public DatasetInput {
+      name = Strings.share(name); // a dataset is read by many runs
+      context = Strings.share(context);
+    }
+  }
 }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #evaluate} is the full path: a fresh session per pack over every fact (replay, shadow
  * packs, {@code validate}, rule tests). {@link #evaluateLive} is the scheduled evaluation's:
  * incremental, in long-lived sessions (docs/architecture.md, "Incremental evaluation"). On both
- * paths a pack's session is given only the facts its rules can match ({@link RulePack#factTypes()}).
+ * paths a pack's session is given only the facts its rules can match ({@link RulePack#factTypes()},
+ * {@link FactTypes#admits}).
  */
 public final class Evaluator {
 
@@ -267,34 +268,42 @@ public final class Evaluator {
     return out;
   }
 
-  /** Inserts the facts whose class some pattern of the pack can match (see {@link FactTypes}). */
+  /** Inserts the facts the pack's session can match (see {@link FactTypes#admits}). */
   private static void insertRead(KieSession session, RulePack pack, List<? extends Fact> facts) {
     FactTypes reads = pack.factTypes();
     for (Fact fact : facts) {
-      if (reads.reads(fact)) {
+      if (reads.admits(session, fact)) {
         session.insert(fact);
       }
     }
   }
 
   /**
-   * Gives a session that holds the previous generation of the facts it reads this generation's
-   * changes to them. An update pairs facts of one identity, so of one class: a pack that does not
-   * read it never held the old one.
+   * Gives a session that holds the previous generation of the facts it admits this generation's
+   * changes to them. An update pairs facts of one identity, so of one class, but the alpha
+   * constraints may admit one side only (a version promoted to or demoted from production): then
+   * it is an insert or a delete here. Admission depends on the fact and the session's globals
+   * only, so a fact admitted before is held: one that is not is a bug, which fails the pack.
    */
   private static void apply(KieSession session, FactTypes reads, FactChanges.Changes changes) {
     for (FactChanges.Update u : changes.updated()) {
-      if (reads.reads(u.after())) {
+      boolean was = reads.admits(session, u.before());
+      boolean is = reads.admits(session, u.after());
+      if (was && is) {
         session.update(handle(session, u.before()), u.after());
+      } else if (was) {
+        session.delete(handle(session, u.before())); // e.g. a version no longer in production
+      } else if (is) {
+        session.insert(u.after()); // e.g. a version promoted to production
       }
     }
     for (Fact gone : changes.deleted()) {
-      if (reads.reads(gone)) {
+      if (reads.admits(session, gone)) {
         session.delete(handle(session, gone));
       }
     }
     for (Fact fact : changes.inserted()) {
-      if (reads.reads(fact)) {
+      if (reads.admits(session, fact)) {
         session.insert(fact);
       }
     }

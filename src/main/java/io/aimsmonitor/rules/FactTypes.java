@@ -1,16 +1,24 @@
 package io.aimsmonitor.rules;
 
+import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.drools.base.base.ClassObjectType;
 import org.drools.base.base.ObjectType;
+import org.drools.base.base.ValueResolver;
+import org.drools.base.rule.constraint.AlphaNodeFieldConstraint;
+import org.drools.core.common.DefaultFactHandle;
 import org.drools.core.impl.InternalRuleBase;
+import org.drools.core.reteoo.AlphaNode;
+import org.drools.core.reteoo.ObjectSink;
+import org.drools.core.reteoo.ObjectSinkPropagator;
+import org.drools.core.reteoo.ObjectSource;
 import org.drools.core.reteoo.ObjectTypeNode;
 import org.kie.api.KieBase;
+import org.kie.api.runtime.KieSession;
 
 /**
  * The classes of facts that some pattern of a pack's rules can match, taken from the compiled
@@ -27,24 +35,95 @@ import org.kie.api.KieBase;
  * fact that is one. When the network holds a type this cannot read as a class (a prototype), or the
  * KieBase is not Drools' own implementation, every fact is kept: the filter never drops a fact that
  * a rule might match.
+ *
+ * <p>{@link #admits} narrows this to the facts that can get past the alpha nodes below their
+ * ObjectTypeNode: when every pattern on a class starts with constraints on the fact alone (alpha
+ * nodes, e.g. {@code ModelVersion( production )}), a fact that the constraints of no pattern
+ * accept never reaches a join, a {@code not}, a collect or a rule, yet a session given it kept a
+ * handle for it (about 100 bytes per fact and session). Every shipped pack reads only production
+ * versions, a twentieth of them (docs/benchmarks.md, "Bounded memory: only the facts the alpha
+ * constraints accept"). The constraints are Drools' own nodes, evaluated as its propagation does
+ * (globals from the session), so a fact is refused only where the network would have stopped it.
+ * A class with a pattern without such constraints (or any node other than an alpha node right
+ * below its ObjectTypeNode) is admitted whole.
  */
 public final class FactTypes {
 
   /** Keeps every fact: what a session was given before the filter. */
-  static final FactTypes ALL = new FactTypes(List.of(Object.class));
+  static final FactTypes ALL = new FactTypes(Map.of(Object.class, Below.OPEN));
 
   private final List<Class<?>> patternTypes;
-  private final Map<Class<?>, Boolean> decided = new ConcurrentHashMap<>(); // per concrete fact class, not per fact
+  /** Per pattern type: what hangs below its ObjectTypeNode(s). */
+  private final Map<Class<?>, Below> network;
+  private final Map<Class<?>, Gate> gates = new ConcurrentHashMap<>(); // per concrete fact class, not per fact
 
-  private FactTypes(List<Class<?>> patternTypes) {
-    this.patternTypes = List.copyOf(patternTypes);
+  /** An alpha node: its constraint, and what hangs below it. */
+  private record Alpha(AlphaNodeFieldConstraint constraint, Below below) {}
+
+  /**
+   * The sinks of a node of the network: {@code open} when one of them is not an alpha node (a
+   * join's input, a rule's) or they cannot all be listed, so a fact that reaches the node goes
+   * further; else only the alpha nodes, and a fact goes further when one of them lets it pass.
+   */
+  private record Below(boolean open, List<Alpha> alphas) {
+    static final Below OPEN = new Below(true, List.of());
+
+    static Below of(ObjectSource node) {
+      ObjectSinkPropagator propagator = node.getObjectSinkPropagator();
+      ObjectSink[] sinks = propagator == null ? null : propagator.getSinks();
+      if (sinks == null || sinks.length == 0 || sinks.length != propagator.size()) {
+        return OPEN; // no sink, or a propagator that would hide some (hashed alpha nodes must all be listed)
+      }
+      List<Alpha> alphas = new ArrayList<>(sinks.length);
+      for (ObjectSink sink : sinks) {
+        if (!(sink instanceof AlphaNode alpha) || alpha.getConstraint() == null) {
+          return OPEN;
+        }
+        alphas.add(new Alpha(alpha.getConstraint(), of(alpha)));
+      }
+      return new Below(false, List.copyOf(alphas));
+    }
+
+    /** Whether the fact gets past this node, as Drools' propagation would take it. */
+    boolean passes(DefaultFactHandle handle, ValueResolver resolver) {
+      if (open) {
+        return true;
+      }
+      for (Alpha alpha : alphas) {
+        if (alpha.constraint().isAllowed(handle, resolver) && alpha.below().passes(handle, resolver)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    Below or(Below other) { // a class read through two nodes (a supertype, an entry point): either lets it in
+      if (open || other.open) {
+        return OPEN;
+      }
+      List<Alpha> all = new ArrayList<>(alphas);
+      all.addAll(other.alphas);
+      return new Below(false, List.copyOf(all));
+    }
+  }
+
+  /** Which facts of a concrete class a session is given: none ({@code below} null), or those {@code below} lets pass. */
+  private record Gate(Below below) {
+    boolean read() {
+      return below != null;
+    }
+  }
+
+  private FactTypes(Map<Class<?>, Below> network) {
+    this.patternTypes = network.keySet().stream().sorted(Comparator.comparing(Class::getName)).toList();
+    this.network = Map.copyOf(network);
   }
 
   static FactTypes of(KieBase kieBase) {
     if (!(kieBase instanceof InternalRuleBase ruleBase)) {
       return ALL;
     }
-    Set<Class<?>> types = new LinkedHashSet<>();
+    Map<Class<?>, Below> types = new LinkedHashMap<>();
     for (ObjectTypeNode node : ruleBase.getRete().getObjectTypeNodes()) {
       ObjectType type = node.getObjectType();
       if (type.equals(ClassObjectType.InitialFact_ObjectType) || type.equals(ClassObjectType.DroolsQuery_ObjectType)) {
@@ -53,22 +132,51 @@ public final class FactTypes {
       if (!(type instanceof ClassObjectType classType) || classType.getClassType() == null) {
         return ALL;
       }
-      types.add(classType.getClassType());
+      types.merge(classType.getClassType(), Below.of(node), Below::or);
     }
-    return types.contains(Object.class) ? ALL
-        : new FactTypes(types.stream().sorted(Comparator.comparing(Class::getName)).toList());
+    return types.containsKey(Object.class) ? ALL : new FactTypes(types);
+  }
+
+  /**
+   * Whether a session of this pack (opened, its globals set) is to be given {@code fact}: its
+   * class is {@link #reads read} and, where every pattern on its class starts with constraints on
+   * the fact alone, the fact passes those of one pattern (see the class comment). Decided by the
+   * fact's content and the session's globals only, which stay the same for a session's life (a
+   * change of parameters or of the time step starts a new session), so the same fact is admitted
+   * or refused alike each time it is asked about.
+   */
+  public boolean admits(KieSession session, Object fact) {
+    Gate gate = gateOf(fact);
+    if (!gate.read()) {
+      return false;
+    }
+    if (gate.below().open() || !(session instanceof ValueResolver resolver)) {
+      return true;
+    }
+    // the handle is only what the constraints read the fact through; the session's own is made on insert
+    return gate.below().passes(new DefaultFactHandle(0, fact), resolver);
+  }
+
+  private Gate gateOf(Object fact) {
+    // a plain get first: this runs for every changed fact and pack, and computeIfAbsent with a
+    // capturing lambda allocated on each call (issue #14 profile of the 1% update)
+    Gate gate = gates.get(fact.getClass());
+    return gate != null ? gate : gates.computeIfAbsent(fact.getClass(), this::gate);
+  }
+
+  private Gate gate(Class<?> type) {
+    Below below = null;
+    for (Map.Entry<Class<?>, Below> e : network.entrySet()) {
+      if (e.getKey().isAssignableFrom(type)) {
+        below = below == null ? e.getValue() : below.or(e.getValue());
+      }
+    }
+    return new Gate(below);
   }
 
   /** Whether some pattern can match {@code fact}: decided once per concrete class. */
   public boolean reads(Object fact) {
-    // a plain get first: this runs for every changed fact and pack, and computeIfAbsent with a
-    // capturing lambda allocated on each call (issue #14 profile of the 1% update)
-    Class<?> type = fact.getClass();
-    Boolean reads = decided.get(type);
-    if (reads == null) {
-      reads = decided.computeIfAbsent(type, c -> patternTypes.stream().anyMatch(t -> t.isAssignableFrom(c)));
-    }
-    return reads;
+    return gateOf(fact).read();
   }
 
   /** The classes of the patterns on working memory, by name ({@code Object} when every fact is kept). */

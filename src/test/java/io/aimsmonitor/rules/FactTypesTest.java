@@ -3,6 +3,7 @@ package io.aimsmonitor.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aimsmonitor.controls.ControlCatalog;
+import io.aimsmonitor.fact.Attestation;
 import io.aimsmonitor.fact.Dataset;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.fact.ModelMonitor;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.kie.api.runtime.KieSession;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,6 +59,15 @@ class FactTypesTest {
       assertThat(fromCache).as(pack).extracting(Class::getName)
           .containsExactlyElementsOf(fromDrl.stream().map(Class::getName).toList());
       assertThat(fromCache).as(pack).contains(ModelVersion.class);
+      // the executable model's constraints are lambdas, not MVEL: they admit as the DRL's do
+      RulePack compiled = cached.load(Path.of("rules", pack), Map.of());
+      KieSession session = session(compiled);
+      try {
+        assertThat(compiled.factTypes().admits(session, version("1", "Production"))).as(pack).isTrue();
+        assertThat(compiled.factTypes().admits(session, version("1", "Staging"))).as(pack).isFalse();
+      } finally {
+        session.dispose();
+      }
     }
   }
 
@@ -92,6 +103,82 @@ class FactTypesTest {
     assertThat(live.lastDelta().complete()).as("kept its session: given the changes, not started afresh").isTrue();
     assertThat(messages(second)).containsExactly("holds 1, updated");
     assertThat(messages(new Evaluator().evaluate(pack, next, NOW))).containsExactly("holds 1, updated");
+  }
+
+  @Test
+  void aSessionHoldsOnlyTheFactsTheFirstConstraintsAcceptAndAVersionCrossingThemEntersAndLeaves() throws Exception {
+    // every pattern on ModelVersion starts with production: a version outside production is not
+    // held; promoted it enters the session, demoted it leaves, incrementally as in a full evaluation
+    RulePack pack = pack("production-only", """
+        rule "t.count"
+          @control("A.3.2") @severity("low") @title("t") @remediation("r")
+        when
+          $m : ModelVersion( production )
+          not ModelVersion( production, modelName == $m.modelName, version > $m.version )
+        then
+          int held = 0;
+          for (Object o : kcontext.getKieRuntime().getObjects()) {
+            held += o instanceof io.aimsmonitor.fact.Fact ? 1 : 0;
+          }
+          violations.report(kcontext, $m, "holds " + held + ", latest " + $m.version());
+        end
+        """);
+    List<Fact> first = List.of(version("1", "None"), version("2", "Production"), version("3", "Staging"));
+    assertThat(messages(new Evaluator().evaluate(pack, first, NOW))).containsExactly("holds 1, latest 2");
+    Evaluator live = new Evaluator(new Evaluator.Incremental(true, Duration.ofHours(1)));
+    assertThat(messages(live.evaluateLive(List.of(pack), first, NOW).get(0))).containsExactly("holds 1, latest 2");
+
+    // (the count is taken when a report is made: reports are made anew when the latest changes)
+    List<Fact> promoted = List.of(version("1", "None"), version("2", "Production"), version("3", "Production"));
+    assertThat(messages(live.evaluateLive(List.of(pack), promoted, NOW).get(0))).containsExactly("holds 2, latest 3");
+    assertThat(live.lastDelta().complete()).as("given the changes, not started afresh").isTrue();
+    assertThat(messages(new Evaluator().evaluate(pack, promoted, NOW))).containsExactly("holds 2, latest 3");
+
+    List<Fact> demoted = List.of(version("1", "None"), version("2", "Production"), version("3", "Archived"));
+    assertThat(messages(live.evaluateLive(List.of(pack), demoted, NOW).get(0))).containsExactly("holds 1, latest 2");
+    assertThat(live.lastDelta().complete()).isTrue();
+    assertThat(messages(new Evaluator().evaluate(pack, demoted, NOW))).containsExactly("holds 1, latest 2");
+
+    // a version that changes outside production is no change to the session, one deleted there neither
+    List<Fact> outside = List.of(version("1", "Staging"), version("2", "Production"));
+    Evaluator.PackResult quiet = live.evaluateLive(List.of(pack), outside, NOW).get(0);
+    assertThat(quiet.error()).isNull();
+    assertThat(live.lastDelta().complete()).isTrue();
+    assertThat(live.lastDelta().touched()).isEmpty();
+    assertThat(messages(quiet)).containsExactly("holds 1, latest 2");
+  }
+
+  @Test
+  void theShippedPacksAdmitOnlyTheVersionsAndAttestationsTheirConstraintsAccept() throws Exception {
+    // the filter is taken from the network: if Drools hashed or reordered the first nodes so that
+    // they could not all be read, the class would be admitted whole and this would fail
+    for (String name : List.of("aims-data", "aims-documentation", "aims-governance", "aims-lifecycle",
+        "aims-monitoring", "aims-third-party")) {
+      RulePack pack = loader.load(Path.of("rules", name), Map.of());
+      KieSession session = session(pack);
+      try {
+        // a hub model is third-party (RuleFunctions.thirdParty), so every pack's constraints accept it in production
+        assertThat(pack.factTypes().admits(session, version("huggingface", "1", "Production"))).as(name).isTrue();
+        assertThat(pack.factTypes().admits(session, version("1", "Production"))).as(name)
+            .isEqualTo(!name.equals("aims-third-party")); // that pack reads only third-party models
+        assertThat(pack.factTypes().admits(session, version("1", "Staging"))).as(name).isFalse();
+        assertThat(pack.factTypes().admits(session, version("1", "None"))).as(name).isFalse();
+      } finally {
+        session.dispose();
+      }
+    }
+    RulePack governance = loader.load(Path.of("rules", "aims-governance"), Map.of());
+    KieSession session = session(governance);
+    try {
+      for (String type : List.of("ai-policy-review", "impact-assessment", "risk-assessment", "role-assignment")) {
+        assertThat(governance.factTypes().admits(session, attestation(type, "alice"))).as(type).isTrue();
+        // a draft fails approved, the second constraint of each of these patterns: the chain is followed
+        assertThat(governance.factTypes().admits(session, attestation(type, null))).as(type + " draft").isFalse();
+      }
+      assertThat(governance.factTypes().admits(session, attestation("dpia", "alice"))).isFalse();
+    } finally {
+      session.dispose();
+    }
   }
 
   @Test
@@ -185,6 +272,34 @@ class FactTypesTest {
   private static ModelVersion version(String description) {
     return new ModelVersion("reg", null, NOW, "mlflow", "churn", "1", "Production", List.of(), List.of("team"), null,
         description, Map.of(), "run-1", null, null, null, NOW, NOW, NOW, null, null);
+  }
+
+  private static ModelVersion version(String version, String stage) {
+    return version("mlflow", version, stage);
+  }
+
+  private static ModelVersion version(String registry, String version, String stage) {
+    return new ModelVersion("reg", null, NOW, registry, "churn", version, stage, List.of(), List.of("team"), null,
+        "d", Map.of(), "run-1", null, null, null, NOW, NOW, NOW, null, null);
+  }
+
+  private static Attestation attestation(String type, String approvedBy) {
+    return new Attestation("file", null, NOW, type, type.equals("ai-policy-review") ? "organisation" : "churn", "s",
+        approvedBy, NOW.minus(Duration.ofDays(1)), null, "ref");
+  }
+
+  /** A session with the globals the evaluator sets: the pack's parameters and now. */
+  private static KieSession session(RulePack pack) {
+    KieSession session = pack.kieBase().newKieSession();
+    Map<String, Object> globals = new java.util.HashMap<>(pack.parameterValues());
+    globals.put("now", NOW);
+    globals.forEach((name, value) -> {
+      if (pack.kieBase().getKiePackages().stream()
+          .anyMatch(p -> p.getGlobalVariables().stream().anyMatch(g -> g.getName().equals(name)))) {
+        session.setGlobal(name, value);
+      }
+    });
+    return session;
   }
 
   private static TrainingRun run(String status) {
