@@ -1,5 +1,8 @@
 package io.aimsmonitor.review;
 
+import com.google.common.hash.BloomFilter;
+import com.google.common.hash.Funnels;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 
 /**
@@ -10,53 +13,29 @@ import java.util.Collection;
  * on subjects would cost every new finding a B-tree entry; filtered, about one id in a hundred of
  * those with no finding is still looked up. A finding resolved since stays in (a look-up finds it
  * resolved), one opened since is {@link #add added}; the filter is built again at each sync of
- * every open finding. Not thread-safe: one sync at a time ({@code ReviewService.store} is synchronized).
+ * every open finding. The filter is Guava's {@link BloomFilter} (docs/libraries.md); one sync uses it
+ * at a time ({@code ReviewService.store} is synchronized).
  */
 final class OpenFindingIds {
 
-  /** Bits per id at the size it was built for: with {@value #HASHES} hashes, about 1% false positives. */
-  private static final int BITS_PER_ID = 10;
-  private static final int HASHES = 7;
+  /** The false-positive rate at the size it was built for: one id in a hundred with no finding is still read. */
+  private static final double FALSE_POSITIVES = 0.01;
 
-  private final long[] bits;
-  private final int size;
+  private final BloomFilter<CharSequence> filter;
 
   /** @param ids the open findings; room is left for as many again opening before the next full sync */
   OpenFindingIds(Collection<String> ids) {
-    long wanted = Math.max(1024L, 2L * ids.size() * BITS_PER_ID);
-    this.bits = new long[(int) Math.min(Integer.MAX_VALUE / 64, (wanted + 63) / 64)];
-    this.size = bits.length * 64;
+    this.filter = BloomFilter.create(Funnels.stringFunnel(StandardCharsets.UTF_8),
+        Math.max(1024L, 2L * ids.size()), FALSE_POSITIVES);
     ids.forEach(this::add);
   }
 
   void add(String id) {
-    int h1 = id.hashCode();
-    int h2 = second(id);
-    for (int i = 0; i < HASHES; i++) {
-      int bit = Math.floorMod(h1 + i * h2, size);
-      bits[bit >>> 6] |= 1L << bit;
-    }
+    filter.put(id);
   }
 
   /** False only for an id never added. */
   boolean mayContain(String id) {
-    int h1 = id.hashCode();
-    int h2 = second(id);
-    for (int i = 0; i < HASHES; i++) {
-      int bit = Math.floorMod(h1 + i * h2, size);
-      if ((bits[bit >>> 6] & (1L << bit)) == 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** A second hash independent of {@link String#hashCode} (FNV-1a over the chars), odd so that the probes differ. */
-  private static int second(String id) {
-    int h = 0x811c9dc5;
-    for (int i = 0; i < id.length(); i++) {
-      h = (h ^ id.charAt(i)) * 0x01000193;
-    }
-    return h | 1;
+    return filter.mightContain(id);
   }
 }
