@@ -16,6 +16,9 @@ import java.util.function.Function;
  * store and the rules around it (a shared machine's wall time says little): the comparison of every
  * fact ({@link FullFactChanges}, as before 1 December 2026) against {@link FactChanges} given the
  * unchanged facts as the objects it was given before, as {@code SnapshotRepository} hands them on.
+ * Then the same estate re-stamped in every generation, as connectors stamp every fact with their
+ * run's start: given as collected (every fact a new object) and as the store hands it on (a copy of
+ * the previous object with the new time, sharing its other components).
  * {@code java -cp "$cp" io.aimsmonitor.rules.FactChangesBench 115385} (model versions; 300,000 facts).
  */
 public final class FactChangesBench {
