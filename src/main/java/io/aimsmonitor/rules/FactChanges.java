@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The facts the long-lived sessions hold, and what changed since the last evaluation. A fact is
@@ -189,7 +190,7 @@ final class FactChanges {
     // fact's components, never from when it was observed (it is stable across runs), so the two
     // keys (four strings built per fact) are needed only when the fact moved to another source.
     return old.getClass() == fact.getClass() && sameContent(old, fact)
-        && (old.source().equals(fact.source()) || old.subject().key().equals(fact.subject().key()));
+        && (Objects.equals(old.source(), fact.source()) || old.subject().key().equals(fact.subject().key()));
   }
 
   private static int[] unmatchedGiven(boolean[] matched) {

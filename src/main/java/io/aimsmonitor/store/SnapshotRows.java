@@ -198,7 +198,7 @@ public final class SnapshotRows {
    */
   static Fact restamped(Fact before, Fact now) {
     if (before.getClass() != now.getClass() || now.observedAt() == null
-        || now.observedAt().equals(before.observedAt()) || !before.source().equals(now.source())) {
+        || now.observedAt().equals(before.observedAt()) || !Objects.equals(before.source(), now.source())) {
       return null;
     }
     Fact copy = before.withOrigin(before.source(), now.observedAt());
