@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The facts the long-lived sessions hold, and what changed since the last evaluation. A fact is
@@ -33,6 +34,14 @@ import java.util.Map;
  * matching within one identity is a multiset match under that equivalence, whatever pairs are
  * taken first. Held per fact: two references (the object given and the object held), no key,
  * list or map entry.
+ *
+ * <p>A fact re-collected unchanged but stamped with its run's start (connectors stamp every fact
+ * so) is a new object, found where the order puts it and compared by content there
+ * ({@code reobservedNear}). The store hands such a fact on as a copy of the previous object with
+ * the new time ({@code SnapshotRows.reuse}), sharing every other component with it and so with the
+ * held object: {@link #sameContent} then costs a reference comparison per component. Facts not
+ * handed on so (another source of facts, a snapshot read after a restart) are compared the same
+ * way, reading their content.
  */
 final class FactChanges {
 
@@ -177,8 +186,11 @@ final class FactChanges {
       return false;
     }
     Fact old = held[position];
+    // Same content from the same source is the same subject: a subject key is built from the
+    // fact's components, never from when it was observed (it is stable across runs), so the two
+    // keys (four strings built per fact) are needed only when the fact moved to another source.
     return old.getClass() == fact.getClass() && sameContent(old, fact)
-        && old.subject().key().equals(fact.subject().key());
+        && (Objects.equals(old.source(), fact.source()) || old.subject().key().equals(fact.subject().key()));
   }
 
   private static int[] unmatchedGiven(boolean[] matched) {
@@ -283,12 +295,14 @@ final class FactChanges {
    * run, so a re-collected, unchanged object differs only there; it is kept as first observed.
    */
   static boolean sameContent(Fact held, Fact now) {
-    if (held == now || held.equals(now)) {
+    if (held == now) {
       return true;
     }
-    return held.getClass() == now.getClass() && now.observedAt() != null
-        && !now.observedAt().equals(held.observedAt())
-        && held.withOrigin(now.source(), now.observedAt()).equals(now);
+    if (now.observedAt() == null || now.observedAt().equals(held.observedAt())) {
+      return held.equals(now);
+    }
+    // observed at another time, so not equals: the usual case, a re-stamped fact, goes straight here
+    return held.getClass() == now.getClass() && held.withOrigin(now.source(), now.observedAt()).equals(now);
   }
 
   /** How many facts the last {@link #next} compared by key and content (what it costs beyond a pass by reference). */

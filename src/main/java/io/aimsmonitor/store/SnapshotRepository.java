@@ -63,7 +63,9 @@ public class SnapshotRepository {
    * The parsed latest good snapshot per connector. Snapshots are immutable, so an entry is valid
    * as long as its run id is still the latest; evaluation then skips re-parsing unchanged sources.
    * A new good snapshot reuses the objects of the one it replaces for the facts that did not change
-   * ({@link SnapshotRows#reuse}), so that evaluation finds those unchanged by reference.
+   * ({@link SnapshotRows#reuse}), so that evaluation finds those unchanged by reference, and hands a
+   * fact re-stamped with the new run's time on as a copy of the previous object, which evaluation
+   * compares a reference per component.
    */
   private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
   /** Per connector, the rows its last write left current, for the next write to compare with. */

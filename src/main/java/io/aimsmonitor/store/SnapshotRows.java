@@ -149,14 +149,18 @@ public final class SnapshotRows {
   }
 
   /**
-   * {@code facts} with each fact equal to one of {@code previous} replaced by that object, so that
-   * what did not change between two snapshots of a source is the same object in both: evaluation
-   * then finds it unchanged by reference instead of comparing it (see {@code FactChanges}). Both
-   * snapshots are in the canonical order, with the SHA-256 of each fact's stored body alongside
-   * ({@code hashes}, {@code previousHashes}), so one merge of the two finds the candidates; a
-   * candidate is taken only when {@code equals} (its observation time too: what a snapshot says is
-   * exactly what was collected). Returns {@code facts} itself when nothing is reused or a snapshot
-   * has no hashes (stored before V105).
+   * {@code facts} with each fact that did not change since {@code previous} handed on from the
+   * object there, so that evaluation finds it unchanged without comparing what it holds (see
+   * {@code FactChanges}): a fact {@code equals} to the previous one is replaced by that object; a
+   * fact equal to it apart from {@link Fact#observedAt()} (connectors stamp every fact with their
+   * run's start, so every fact of a run is a new object) is replaced by a copy of the previous one
+   * with the new observation time ({@link #restamped}). Both snapshots are in the canonical order,
+   * with the SHA-256 of each fact's stored body alongside ({@code hashes}, {@code previousHashes}),
+   * so one merge of the two finds the candidates; a body hash leaves out an observation time the
+   * run's facts share, so a re-stamped fact has the hash it had. A candidate is taken only when
+   * {@code equals} says so: what a snapshot says is exactly what was collected, observation time
+   * included (connectors' watermarks read it). Returns {@code facts} itself when nothing is handed
+   * on or a snapshot has no hashes (stored before V105).
    */
   static List<Fact> reuse(List<Fact> facts, String[] hashes, List<Fact> previous, String[] previousHashes) {
     if (hashes == null || previousHashes == null || previous.isEmpty() || facts.isEmpty()) {
@@ -172,8 +176,9 @@ public final class SnapshotRows {
         j++;
       } else {
         Fact before = previous.get(j);
-        if (before != out[i] && before.equals(out[i])) {
-          out[i] = before;
+        Fact kept = before == out[i] ? null : before.equals(out[i]) ? before : restamped(before, out[i]);
+        if (kept != null) {
+          out[i] = kept;
           reused++;
         }
         i++;
@@ -181,6 +186,23 @@ public final class SnapshotRows {
       }
     }
     return reused == 0 ? facts : Arrays.asList(out);
+  }
+
+  /**
+   * {@code now} as a copy of {@code before} given {@code now}'s observation time, when that copy is
+   * {@code equals} to {@code now}; else null. The copy shares every other component with
+   * {@code before} (the same strings, lists and maps), so comparing it with the object the sessions
+   * hold, which shares them too, takes a reference comparison per component instead of reading
+   * every string, and the re-collected strings are not kept. Same source only: a fact that moved to
+   * another source is another fact to its readers.
+   */
+  static Fact restamped(Fact before, Fact now) {
+    if (before.getClass() != now.getClass() || now.observedAt() == null
+        || now.observedAt().equals(before.observedAt()) || !Objects.equals(before.source(), now.source())) {
+      return null;
+    }
+    Fact copy = before.withOrigin(before.source(), now.observedAt());
+    return copy.equals(now) ? copy : null;
   }
 
   /**

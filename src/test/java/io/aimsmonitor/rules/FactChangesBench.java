@@ -16,6 +16,9 @@ import java.util.function.Function;
  * store and the rules around it (a shared machine's wall time says little): the comparison of every
  * fact ({@link FullFactChanges}, as before 1 December 2026) against {@link FactChanges} given the
  * unchanged facts as the objects it was given before, as {@code SnapshotRepository} hands them on.
+ * Then the same estate re-stamped in every generation, as connectors stamp every fact with their
+ * run's start: given as collected (every fact a new object) and as the store hands it on (a copy of
+ * the previous object with the new time, sharing its other components).
  * {@code java -cp "$cp" io.aimsmonitor.rules.FactChangesBench 115385} (model versions; 300,000 facts).
  */
 public final class FactChangesBench {
@@ -30,8 +33,11 @@ public final class FactChangesBench {
     Instant now = Instant.parse("2026-11-01T00:00:00Z");
     @SuppressWarnings("unchecked")
     List<Fact> estate = (List<Fact>) registry.invoke(null, versions, now, false);
+    registry = Class.forName("io.aimsmonitor.bench.EvaluationBench")
+        .getDeclaredMethod("registry", int.class, Instant.class, boolean.class, Instant.class);
+    registry.setAccessible(true);
     @SuppressWarnings("unchecked")
-    List<Fact> changed = (List<Fact>) registry.invoke(null, versions, now, true);
+    List<Fact> changed = (List<Fact>) registry.invoke(null, versions, now, true, now);
     // in an order by content, as snapshots are (by the hash of each stored fact): a changed fact moves
     estate.sort(java.util.Comparator.comparingInt(Object::hashCode));
     changed.sort(java.util.Comparator.comparingInt(Object::hashCode));
@@ -57,6 +63,64 @@ public final class FactChangesBench {
     long deltaHeap = retainedByHeld();
     System.out.printf(Locale.ROOT, "retained by the comparison after a cycle: full %,d MB, by reference %,d MB%n",
         fullHeap / (1 << 20), deltaHeap / (1 << 20));
+
+    // Re-stamped: every generation collected anew at its own time, as connectors stamp every fact,
+    // 1% changed each way; given as collected (every fact a new object, compared by content) and
+    // as the store hands them on (a copy of the previous object with the new time, see
+    // SnapshotRows.reuse). The order is by content without the observation time, as the store's.
+    before.clear();
+    for (boolean handOn : new boolean[] {false, true}) {
+      held = new FactChanges();
+      FactChanges changes = (FactChanges) held;
+      List<Fact> previous = null;
+      for (int round = 0; round < 9; round++) {
+        @SuppressWarnings("unchecked")
+        List<Fact> collected = (List<Fact>) registry.invoke(null, versions, now, round % 2 == 1,
+            now.plus(java.time.Duration.ofMinutes(round)));
+        collected.sort(java.util.Comparator.comparingInt(FactChangesBench::contentHash));
+        List<Fact> facts = handOn && previous != null ? restampedFrom(previous, collected) : collected;
+        previous = facts;
+        collected = null;
+        measureOnce(handOn ? "re-stamped, handed on" : "re-stamped, as collected", changes::next, facts, round >= 5);
+        if (round >= 5) {
+          System.out.printf(Locale.ROOT, "  compared by key and content: %,d%n", changes.compared());
+        }
+      }
+      System.out.printf(Locale.ROOT, "retained by the comparison after a cycle (%s): %,d MB%n",
+          handOn ? "handed on" : "as collected", retainedByHeld() / (1 << 20));
+    }
+  }
+
+  private static int contentHash(Fact fact) {
+    return fact.withOrigin(fact.source(), Instant.EPOCH).hashCode();
+  }
+
+  /**
+   * {@code collected} with each fact equal to one of {@code previous} apart from its observation
+   * time replaced by a copy of that one with the new time, as {@code SnapshotRows.reuse} hands it on.
+   */
+  private static List<Fact> restampedFrom(List<Fact> previous, List<Fact> collected) {
+    Map<Fact, Fact> byContent = new HashMap<>();
+    previous.forEach(f -> byContent.putIfAbsent(f.withOrigin(f.source(), Instant.EPOCH), f));
+    List<Fact> out = new ArrayList<>(collected.size());
+    for (Fact f : collected) {
+      Fact before = byContent.get(f.withOrigin(f.source(), Instant.EPOCH));
+      out.add(before == null ? f : before.withOrigin(before.source(), f.observedAt()));
+    }
+    return out;
+  }
+
+  private static void measureOnce(String name, Function<List<Fact>, ?> next, List<Fact> facts, boolean report) {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long cpu = threads.getCurrentThreadCpuTime();
+    long allocated = threads.getCurrentThreadAllocatedBytes();
+    long wall = System.nanoTime();
+    next.apply(facts);
+    if (report) {
+      System.out.printf(Locale.ROOT, "%s: cpu %,d ms, wall %,d ms, allocated %,d MB%n", name,
+          (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000, (System.nanoTime() - wall) / 1_000_000,
+          (threads.getCurrentThreadAllocatedBytes() - allocated) / (1 << 20));
+    }
   }
 
   /** The comparison measured; a field, so that dropping it is certain. */

@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.fact.ModelVersion;
+import io.aimsmonitor.connector.CollectionResult;
 import io.aimsmonitor.fact.SourceHealth;
+import io.aimsmonitor.store.SnapshotRepository;
+import io.aimsmonitor.testing.TestDatabases;
+import io.aimsmonitor.testing.TestStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What counts as a change between two evaluations' facts. */
 class FactChangesTest {
@@ -71,5 +78,91 @@ class FactChangesTest {
     assertThat(next.updated()).containsExactly(new FactChanges.Update(x, z));
     assertThat(next.inserted()).containsExactly(w);
     assertThat(changes.next(List.of(w)).deleted()).containsExactlyInAnyOrder(y, z);
+  }
+
+  /**
+   * An estate as a connector collects it: every fact a new object stamped with the run's start;
+   * the version at {@code changedAt} (none when negative) has another description.
+   */
+  private static List<Fact> collected(int n, Instant observedAt, int changedAt) {
+    List<Fact> facts = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      facts.add(new ModelVersion("reg", "https://reg/m" + i, observedAt, "mlflow", "model-" + i / 10,
+          String.valueOf(i % 10), "None", List.of("champion"), List.of("owner-" + i % 7), null,
+          i == changedAt ? "changed" : "model " + i, Map.of("team", "t" + i % 9), "run-" + i, null, null, "APPROVED",
+          T0, T0, null, null, null));
+    }
+    return facts;
+  }
+
+  /** Every fact of {@code next} is held as the object of {@code first} at the same place, except at {@code changedAt}. */
+  private static void assertHeldAsFirstObserved(FactChanges.Changes next, List<Fact> first, int changedAt) {
+    assertThat(next.current()).hasSameSizeAs(first);
+    for (int i = 0; i < first.size(); i++) {
+      if (i != changedAt) {
+        assertThat(next.current().get(i)).as("fact %d", i).isSameAs(first.get(i));
+      }
+    }
+  }
+
+  @Test
+  void aReStampedEstateNotFromTheStoreIsComparedByContent() {
+    FactChanges changes = new FactChanges();
+    List<Fact> first = collected(300, T0, -1);
+    changes.next(first);
+
+    // collected anew an hour later: every object new, only observedAt differs
+    FactChanges.Changes unchanged = changes.next(collected(300, T0.plus(Duration.ofHours(1)), -1));
+    assertThat(unchanged.size()).isZero();
+    assertHeldAsFirstObserved(unchanged, first, -1);
+
+    List<Fact> third = collected(300, T0.plus(Duration.ofHours(2)), 123);
+    FactChanges.Changes oneChanged = changes.next(third);
+    assertThat(oneChanged.inserted()).isEmpty();
+    assertThat(oneChanged.deleted()).isEmpty();
+    assertThat(oneChanged.updated()).containsExactly(new FactChanges.Update(first.get(123), third.get(123)));
+    assertHeldAsFirstObserved(oneChanged, first, 123);
+    assertThat(oneChanged.current().get(123)).isSameAs(third.get(123));
+  }
+
+  /**
+   * The same through the snapshot store, which hands a re-stamped, unchanged fact on as a copy of
+   * the previous one (SnapshotRows.reuse): no change, the first objects held, and the one changed
+   * fact exactly that update, in the snapshots' order by content.
+   */
+  @Test
+  void aReStampedEstateFromTheStoreIsNoChangeButItsOneChangedFact(@TempDir Path dir) {
+    SnapshotRepository store = TestStore.on(TestDatabases.h2File(dir)).snapshots();
+    FactChanges changes = new FactChanges();
+    List<Fact> first = store(store, collected(300, T0, -1), T0);
+    assertThat(changes.next(first).inserted()).hasSize(300);
+
+    Instant t1 = T0.plus(Duration.ofHours(1));
+    List<Fact> second = store(store, collected(300, t1, -1), t1);
+    assertThat(second).as("what was collected, observedAt included")
+        .containsExactlyInAnyOrderElementsOf(collected(300, t1, -1));
+    FactChanges.Changes unchanged = changes.next(second);
+    assertThat(unchanged.size()).isZero();
+    assertHeldAsFirstObserved(unchanged, first, -1);
+
+    Instant t2 = T0.plus(Duration.ofHours(2));
+    List<Fact> collected = collected(300, t2, 123);
+    List<Fact> third = store(store, collected, t2);
+    FactChanges.Changes oneChanged = changes.next(third);
+    assertThat(oneChanged.inserted()).isEmpty();
+    assertThat(oneChanged.deleted()).isEmpty();
+    Fact was = first.stream().filter(f -> f.subject().equals(collected.get(123).subject())).findFirst().orElseThrow();
+    assertThat(oneChanged.updated()).containsExactly(new FactChanges.Update(was, collected.get(123)));
+    for (int i = 0; i < third.size(); i++) {
+      Fact held = oneChanged.current().get(i);
+      assertThat(held).isSameAs(third.get(i).equals(collected.get(123)) ? third.get(i)
+          : first.stream().filter(f -> f.subject().equals(held.subject())).findFirst().orElseThrow());
+    }
+  }
+
+  /** Stores {@code facts} as a run of connector {@code reg} and returns the snapshot the store then hands on. */
+  private static List<Fact> store(SnapshotRepository store, List<Fact> facts, Instant at) {
+    store.record(new CollectionResult("reg", at, at.plusSeconds(5), true, facts, null, null, 1, 0), "mlflow");
+    return store.latestGood("reg").orElseThrow().facts();
   }
 }

@@ -35,4 +35,9 @@ class SnapshotStoreH2Test extends SnapshotStoreScenario {
   void connectorsKeepTheirOwnRows() {
     connectorsKeepTheirOwnRows(TestDatabases.h2File(dir));
   }
+
+  @Test
+  void aReStampedFactIsHandedOnAsACopyOfThePreviousOne() {
+    aReStampedFactIsHandedOnAsACopyOfThePreviousOne(TestDatabases.h2File(dir));
+  }
 }

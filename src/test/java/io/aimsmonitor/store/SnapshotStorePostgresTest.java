@@ -42,4 +42,11 @@ class SnapshotStorePostgresTest extends SnapshotStoreScenario {
       connectorsKeepTheirOwnRows(db.dataSource());
     }
   }
+
+  @Test
+  void aReStampedFactIsHandedOnAsACopyOfThePreviousOne() throws Exception {
+    try (var db = TestDatabases.postgres()) {
+      aReStampedFactIsHandedOnAsACopyOfThePreviousOne(db.dataSource());
+    }
+  }
 }

@@ -208,4 +208,53 @@ abstract class SnapshotStoreScenario {
     assertThat(restarted.latestGood("b").orElseThrow().facts()).containsExactlyInAnyOrderElementsOf(facts.subList(0, 10));
     assertThat(restarted.latestGood("a").orElseThrow().facts()).containsExactlyInAnyOrderElementsOf(facts.subList(0, 5));
   }
+
+  /**
+   * A fact collected again unchanged but stamped with the new run's time is handed on as a copy of
+   * the previous snapshot's object with that time: equal to what was collected, sharing every other
+   * component with the previous object (what makes evaluation's comparison a reference comparison
+   * per component); a changed fact is the collected object. Also when the snapshot is read back
+   * because another replica wrote it.
+   */
+  void aReStampedFactIsHandedOnAsACopyOfThePreviousOne(DataSource ds) {
+    SnapshotRepository snapshots = TestStore.on(ds).snapshots();
+    snapshots.record(run("src", estate(200, T0, false), T0), "mlflow");
+    List<Fact> first = snapshots.latestGood("src").orElseThrow().facts();
+
+    Instant t1 = T0.plus(Duration.ofHours(1));
+    List<Fact> collected = estate(200, t1, true);
+    snapshots.record(run("src", collected, t1), "mlflow");
+    List<Fact> second = snapshots.latestGood("src").orElseThrow().facts();
+    assertThat(second).containsExactlyInAnyOrderElementsOf(collected);
+    assertHandedOn(first, second, t1);
+
+    Instant t2 = T0.plus(Duration.ofHours(2));
+    TestStore.on(ds).snapshots().record(run("src", estate(200, t2, false), t2), "mlflow"); // another replica
+    List<Fact> third = snapshots.latestGood("src").orElseThrow().facts();
+    assertThat(third).containsExactlyInAnyOrderElementsOf(estate(200, t2, false));
+    assertHandedOn(second, third, t2);
+  }
+
+  /** Each fact of {@code next} observed at {@code at}, a copy of its previous object when only observedAt differs. */
+  private static void assertHandedOn(List<Fact> previous, List<Fact> next, Instant at) {
+    Map<String, ModelVersion> before = new java.util.HashMap<>();
+    previous.forEach(f -> before.put(f.subject().key(), (ModelVersion) f));
+    int copies = 0;
+    for (Fact f : next) {
+      ModelVersion now = (ModelVersion) f;
+      ModelVersion was = before.get(now.subject().key());
+      assertThat(now.observedAt()).isEqualTo(at);
+      if (was.owners().equals(now.owners())) {
+        assertThat(now).isNotSameAs(was);
+        assertThat(now.tags()).isSameAs(was.tags());
+        assertThat(now.description()).isSameAs(was.description());
+        assertThat(now.owners()).isSameAs(was.owners());
+        copies++;
+      } else {
+        assertThat(now.owners()).isNotSameAs(was.owners());
+        assertThat(now.description()).isNotSameAs(was.description());
+      }
+    }
+    assertThat(copies).as("all but the two changed").isEqualTo(198);
+  }
 }
