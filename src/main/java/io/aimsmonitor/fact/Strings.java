@@ -27,27 +27,55 @@ public final class Strings {
     return value == null ? null : value.intern();
   }
 
-  /** The list with its elements shared, unmodifiable (null stays null: the caller's default applies). */
+  /**
+   * The list with its elements shared (null stays null: the caller's default applies). A list whose
+   * elements are all shared already is returned as it is, so that a fact copied with another
+   * observation time ({@code withOrigin}) keeps its collections, and comparing it with the original
+   * stays a reference comparison per component.
+   */
   public static List<String> share(List<String> values) {
     if (values == null) {
       return null;
     }
-    List<String> shared = new ArrayList<>(values.size());
-    for (String v : values) {
-      shared.add(v == null ? null : v.intern());
+    List<String> shared = null;
+    for (int i = 0; i < values.size(); i++) {
+      String v = values.get(i);
+      String s = v == null ? null : v.intern();
+      if (s != v && shared == null) {
+        shared = new ArrayList<>(values.subList(0, i));
+      }
+      if (shared != null) {
+        shared.add(s);
+      }
     }
-    return shared;
+    return shared == null ? values : shared;
   }
 
-  /** The map with its keys shared, and its values when they are strings (for {@code Map.copyOf}). */
+  /**
+   * The map with its keys shared, and its values when they are strings (for {@code Map.copyOf}); a
+   * map whose keys and values are all shared already is returned as it is (see {@link #share(List)}).
+   */
   public static <V> Map<String, V> shareKeys(Map<String, V> map, boolean values) {
-    if (map == null || map.isEmpty()) {
+    if (map == null || map.isEmpty() || allShared(map, values)) {
       return map;
     }
     Map<String, V> shared = new HashMap<>(map.size() * 2);
     map.forEach((k, v) -> shared.put(k == null ? null : k.intern(),
         values && v instanceof String s ? cast(s.intern()) : v));
     return shared;
+  }
+
+  private static boolean allShared(Map<String, ?> map, boolean values) {
+    for (Map.Entry<String, ?> e : map.entrySet()) {
+      String k = e.getKey();
+      if (k != null && k.intern() != k) {
+        return false;
+      }
+      if (values && e.getValue() instanceof String v && v.intern() != v) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @SuppressWarnings("unchecked")

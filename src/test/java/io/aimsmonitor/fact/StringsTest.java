@@ -36,6 +36,22 @@ class StringsTest {
     assertThat(a.params().keySet().iterator().next()).isSameAs(b.params().keySet().iterator().next());
   }
 
+  @Test
+  void aCopyWithAnotherObservationTimeKeepsTheOriginalsCollections() {
+    // what the snapshot store hands on for a re-stamped fact: comparing it with the original must
+    // stay a reference comparison per component (FactChanges), so sharing must not copy again
+    ModelVersion a = version("1");
+    ModelVersion copy = a.withOrigin(a.source(), NOW.plusSeconds(3600));
+    assertThat(copy.observedAt()).isNotEqualTo(a.observedAt());
+    assertThat(copy.owners()).isSameAs(a.owners());
+    assertThat(copy.tags()).isSameAs(a.tags());
+    assertThat(copy.aliases()).isSameAs(a.aliases());
+    TrainingRun r = run("run-1");
+    TrainingRun again = r.withOrigin(r.source(), NOW.plusSeconds(3600));
+    assertThat(again.params()).isSameAs(r.params());
+    assertThat(again.metrics()).isSameAs(r.metrics());
+  }
+
   private static String fresh(String value) {
     return new String(value.toCharArray()); // a distinct object, as a parser makes
   }
