@@ -127,7 +127,14 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
       long head = repo.findingEventsHead();
       List<String> assigned = last == null || changed == null ? List.of() : repo.assignedSince(last.eventsHead());
       findings.apply(result);
-      Synced now = syncAfter(result, facts, changed, last, assigned, head);
+      // The events this store appended are a reconciliation's (never an assignment) and need not be
+      // read again by the next sync: when the chain moved by exactly their number, no other writer's
+      // event came in between (appends hold the chain's head lock until commit), so the next sync
+      // reads from past them. Else from the head read first. WHY: after a first evaluation, reading
+      // its 304,476 events again for assignments took 2.4 s of the next cycle at 1,000,000 facts on H2.
+      long appended = result.events().isEmpty() ? head : repo.findingEventsHead();
+      long readFrom = appended - head == result.events().size() ? appended : head;
+      Synced now = syncAfter(result, facts, changed, last, assigned, readFrom);
       PausePoints.reach(PausePoints.RECONCILE);
       return now;
     });
