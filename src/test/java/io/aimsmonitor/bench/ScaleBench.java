@@ -156,7 +156,7 @@ public final class ScaleBench {
       changed = null;
 
       log("five rules: Drools and the hand-written floor");
-      RuleFloor.Result floor = RuleFloor.measure(rules, estate, clock.instant(), 3);
+      RuleFloor.Result floor = RuleFloor.measure(rules, estate, clock.instant(), 5);
       long heapLimit = Runtime.getRuntime().maxMemory() / (1024 * 1024);
       return String.format(Locale.ROOT, "%s,%d,%d,%.2f,%.2f,%d,%.2f,%d,%d,%.2f,%.2f,%d,%d,%d,%d,%d", dbName, estate.size(),
           versions, storeS, firstS, firstHeap, steadyS, steadyHeap, steadyEvents, changeStoreS, changeS, changeHeap,
