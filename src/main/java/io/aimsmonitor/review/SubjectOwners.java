@@ -84,6 +84,40 @@ public final class SubjectOwners {
     }
   }
 
+  /**
+   * A screen in front of a few {@link Pair}s, for the pass over every fact in {@link #update}: a
+   * bit per hash of the two parts, from the strings' cached hash codes, so that the facts whose
+   * pair is not among them (nearly all) are passed over without building a {@code Pair} or probing
+   * a set. WHY not Guava's {@code BloomFilter} (used for {@code OpenFindingIds}): it hashes every
+   * character of the strings on every probe, which is the cost this avoids; one hash into a table
+   * of at least 64 bits per pair leaves under 2 % of the facts to the exact check.
+   */
+  private static final class PairScreen {
+    private final long[] bits;
+    private final int mask;
+
+    PairScreen(Set<Pair> pairs) {
+      int size = Integer.highestOneBit(Math.max(1024, pairs.size() * 64 - 1)) << 1;
+      bits = new long[size >>> 6];
+      mask = size - 1;
+      for (Pair p : pairs) {
+        int h = hash(p.a(), p.b()) & mask;
+        bits[h >>> 6] |= 1L << h;
+      }
+    }
+
+    /** False when the pair {@code (a, b)}, as {@link Pair#of} takes it, is certainly not among them. */
+    boolean mayContain(String a, String b) {
+      int h = hash(String.valueOf(a), String.valueOf(b)) & mask;
+      return (bits[h >>> 6] & (1L << h)) != 0;
+    }
+
+    private static int hash(String a, String b) {
+      int h = a.hashCode() * 0x9E3779B1 + b.hashCode();
+      return h ^ (h >>> 16);
+    }
+  }
+
   private SubjectOwners(Map<String, Own> own, Map<String, Owned> derived, boolean plain) {
     this.own = own;
     this.derived = derived;
@@ -117,12 +151,22 @@ public final class SubjectOwners {
 
     /** Offers model version {@code m}'s candidate to the keys {@code runs}, {@code versions} and {@code systems} admit (null: all). */
     void offerVersion(ModelVersion m, Set<Pair> runs, Set<Pair> versions, Set<String> systems) {
+      offerVersion(m, runs, null, versions, null, systems);
+    }
+
+    /** As {@link #offerVersion(ModelVersion, Set, Set, Set)}, with screens in front of {@code runs} and {@code versions} (null: none). */
+    void offerVersion(ModelVersion m, Set<Pair> runs, PairScreen runScreen, Set<Pair> versions, PairScreen versionScreen,
+        Set<String> systems) {
       Candidate c = null;
-      if (m.sourceRunId() != null && (runs == null || (!runs.isEmpty() && runs.contains(Pair.of(m.source(), m.sourceRunId()))))) {
+      if (m.sourceRunId() != null && (runs == null || (!runs.isEmpty()
+          && (runScreen == null || runScreen.mayContain(m.source(), m.sourceRunId()))
+          && runs.contains(Pair.of(m.source(), m.sourceRunId()))))) {
         c = candidate(m);
         offer(byRun, Pair.of(m.source(), m.sourceRunId()), c);
       }
-      if (versions == null || (!versions.isEmpty() && versions.contains(Pair.of(m.modelName(), m.version())))) {
+      if (versions == null || (!versions.isEmpty()
+          && (versionScreen == null || versionScreen.mayContain(m.modelName(), m.version()))
+          && versions.contains(Pair.of(m.modelName(), m.version())))) {
         c = c == null ? candidate(m) : c;
         offer(byModelVersion, Pair.of(m.modelName(), m.version()), c);
       }
@@ -289,17 +333,20 @@ public final class SubjectOwners {
     if (!runs.isEmpty() || !versions.isEmpty() || !systems.isEmpty()) {
       Groups groups = new Groups();
       List<Fact> pointing = new ArrayList<>();
+      PairScreen runScreen = new PairScreen(runs);
+      PairScreen versionScreen = new PairScreen(versions);
       for (Fact f : facts) {
         if (f instanceof ModelVersion m) {
           if (!m.owners().isEmpty()) {
-            groups.offerVersion(m, runs, versions, systems);
+            groups.offerVersion(m, runs, runScreen, versions, versionScreen, systems);
           }
         } else if (f instanceof TrainingRun r) {
-          if (!runs.isEmpty() && runs.contains(Pair.of(r.source(), r.runId()))) {
+          if (!runs.isEmpty() && runScreen.mayContain(r.source(), r.runId()) && runs.contains(Pair.of(r.source(), r.runId()))) {
             pointing.add(r);
           }
         } else if (f instanceof ModelMonitor m) {
-          if (!versions.isEmpty() && versions.contains(Pair.of(m.modelName(), m.version()))) {
+          if (!versions.isEmpty() && versionScreen.mayContain(m.modelName(), m.version())
+              && versions.contains(Pair.of(m.modelName(), m.version()))) {
             pointing.add(m);
           }
         } else if (f instanceof Attestation a && !systems.isEmpty() && systems.contains(a.system())) {
