@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * packs, {@code validate}, rule tests). {@link #evaluateLive} is the scheduled evaluation's:
  * incremental, in long-lived sessions (docs/architecture.md, "Incremental evaluation"). On both
  * paths a pack's session is given only the facts its rules can match ({@link RulePack#factTypes()},
- * {@link FactTypes#admits}).
+ * {@link FactTypes#admits}), and of a class pack.yaml semi-joins only those a held fact names
+ * ({@link SessionFacts}).
  */
 public final class Evaluator {
 
