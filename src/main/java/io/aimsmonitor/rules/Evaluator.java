@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.kie.api.runtime.KieSession;
-import org.kie.api.runtime.rule.FactHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * packs, {@code validate}, rule tests). {@link #evaluateLive} is the scheduled evaluation's:
  * incremental, in long-lived sessions (docs/architecture.md, "Incremental evaluation"). On both
  * paths a pack's session is given only the facts its rules can match ({@link RulePack#factTypes()},
- * {@link FactTypes#admits}).
+ * {@link FactTypes#admits}), and of a class pack.yaml semi-joins only those a held fact names
+ * ({@link SessionFacts}).
  */
 public final class Evaluator {
 
@@ -220,7 +220,7 @@ public final class Evaluator {
     GuardedSession.Outcome outcome;
     if (afresh == null) {
       LiveSession kept = live;
-      outcome = guard(pack).run(() -> kept.session, s -> apply(s, pack.factTypes(), changes), true);
+      outcome = guard(pack).run(() -> kept.session, s -> kept.facts.apply(changes), true);
       live = kept;
     } else {
       if (live != null) {
@@ -233,8 +233,9 @@ public final class Evaluator {
         KieSession s = open(pack, violations, now);
         s.addEventListener(violations.tracker());
         fresh.session = s;
+        fresh.facts = new SessionFacts(s, pack.factTypes());
         return s;
-      }, s -> insertRead(s, pack, changes.current()), true);
+      }, s -> fresh.facts.insertAll(changes.current()), true);
       live = fresh;
     }
     PackResult result = result(pack, outcome, live.violations);
@@ -268,53 +269,9 @@ public final class Evaluator {
     return out;
   }
 
-  /** Inserts the facts the pack's session can match (see {@link FactTypes#admits}). */
+  /** Inserts the facts the pack's session can match (see {@link FactTypes#admits}, {@link SessionFacts}). */
   private static void insertRead(KieSession session, RulePack pack, List<? extends Fact> facts) {
-    FactTypes reads = pack.factTypes();
-    for (Fact fact : facts) {
-      if (reads.admits(session, fact)) {
-        session.insert(fact);
-      }
-    }
-  }
-
-  /**
-   * Gives a session that holds the previous generation of the facts it admits this generation's
-   * changes to them. An update pairs facts of one identity, so of one class, but the alpha
-   * constraints may admit one side only (a version promoted to or demoted from production): then
-   * it is an insert or a delete here. Admission depends on the fact and the session's globals
-   * only, so a fact admitted before is held: one that is not is a bug, which fails the pack.
-   */
-  private static void apply(KieSession session, FactTypes reads, FactChanges.Changes changes) {
-    for (FactChanges.Update u : changes.updated()) {
-      boolean was = reads.admits(session, u.before());
-      boolean is = reads.admits(session, u.after());
-      if (was && is) {
-        session.update(handle(session, u.before()), u.after());
-      } else if (was) {
-        session.delete(handle(session, u.before())); // e.g. a version no longer in production
-      } else if (is) {
-        session.insert(u.after()); // e.g. a version promoted to production
-      }
-    }
-    for (Fact gone : changes.deleted()) {
-      if (reads.admits(session, gone)) {
-        session.delete(handle(session, gone));
-      }
-    }
-    for (Fact fact : changes.inserted()) {
-      if (reads.admits(session, fact)) {
-        session.insert(fact);
-      }
-    }
-  }
-
-  private static FactHandle handle(KieSession session, Fact fact) {
-    FactHandle handle = session.getFactHandle(fact);
-    if (handle == null) { // a bug, not bad input: fail the pack, which then starts afresh
-      throw new IllegalStateException("the incremental session does not hold " + FactChanges.Key.of(fact));
-    }
-    return handle;
+    new SessionFacts(session, pack.factTypes()).insertAll(facts);
   }
 
   private GuardedSession guard(RulePack pack) {
@@ -377,6 +334,7 @@ public final class Evaluator {
     private final Instant now;
     private final boolean readsNow;
     private volatile KieSession session; // set on the evaluation thread
+    private volatile SessionFacts facts; // what the session is given; set with it
     private long generation = -1;
 
     LiveSession(RulePack pack, Violations violations, Instant now) {

@@ -1,5 +1,6 @@
 package io.aimsmonitor.rules;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,9 +51,11 @@ import org.kie.api.runtime.KieSession;
 public final class FactTypes {
 
   /** Keeps every fact: what a session was given before the filter. */
-  static final FactTypes ALL = new FactTypes(Map.of(Object.class, Below.OPEN));
+  static final FactTypes ALL = new FactTypes(Map.of(Object.class, Below.OPEN), List.of());
 
   private final List<Class<?>> patternTypes;
+  /** pack.yaml's {@code semiJoins}: facts given only when a fact the session holds names them (see {@link SemiJoin}). */
+  private final List<SemiJoin> semiJoins;
   /** Per pattern type: what hangs below its ObjectTypeNode(s). */
   private final Map<Class<?>, Below> network;
   private final Map<Class<?>, Gate> gates = new ConcurrentHashMap<>(); // per concrete fact class, not per fact
@@ -114,9 +117,105 @@ public final class FactTypes {
     }
   }
 
-  private FactTypes(Map<Class<?>, Below> network) {
+  private FactTypes(Map<Class<?>, Below> network, List<SemiJoin> semiJoins) {
     this.patternTypes = network.keySet().stream().sorted(Comparator.comparing(Class::getName)).toList();
     this.network = Map.copyOf(network);
+    this.semiJoins = List.copyOf(semiJoins);
+  }
+
+  /**
+   * A pack's declaration that its rules can match a fact of {@code type} only together with a fact
+   * of {@code by} whose {@code byKey} equals the fact's {@code key} (pack.yaml {@code semiJoins:
+   * ["TrainingRun.ref == ModelVersion.sourceRun"]}): then a session is given such a fact only while
+   * it holds a fact of {@code by} naming it (a semi-join in the evaluator, {@link SessionFacts}).
+   *
+   * <p>Why: a join node keeps an entry (right tuple, index bucket, extracted key: about 200 bytes)
+   * per fact of its right input, and the session a handle, whether or not a left fact ever
+   * matches; the shipped packs join every training run with the production versions, which name
+   * a twentieth of them (docs/benchmarks.md, "Bounded memory: training runs given only when a
+   * production version names them"). The network cannot tell this before the join, so the pack
+   * says it. A null key names nothing (the join {@code ref == $m.sourceRun} never matches a run
+   * through a version without a run; a run's ref is never null).
+   */
+  public record SemiJoin(Class<?> type, Method key, Class<?> by, Method byKey) {
+
+    /** The key of a fact of {@link #type}: what a fact of {@link #by} must name for it to be given. */
+    public Object keyOf(Object fact) {
+      return invoke(key, fact);
+    }
+
+    /** The key a fact of {@link #by} names, or null. */
+    public Object nameOf(Object fact) {
+      return invoke(byKey, fact);
+    }
+
+    private static Object invoke(Method accessor, Object fact) {
+      try {
+        return accessor.invoke(fact);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("semi-join accessor " + accessor + " failed on " + fact.getClass(), e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return type.getSimpleName() + "." + key.getName() + " == " + by.getSimpleName() + "." + byKey.getName();
+    }
+  }
+
+  /**
+   * This network with pack.yaml's {@code semiJoins} ({@code "Type.accessor == By.accessor"}, each
+   * type one of the classes the network reads, by simple name, each accessor a public method
+   * without arguments). At most one per type, and a type given through a semi-join is not what
+   * another is given by (no chains): so whether a fact is given depends on the facts of one other
+   * class only, which are themselves given by the alpha constraints alone.
+   */
+  FactTypes withSemiJoins(Object spec, String where, List<String> problems) {
+    if (spec == null) {
+      return this;
+    }
+    if (!(spec instanceof List<?> entries)) {
+      problems.add(where + ": semiJoins: expected a list of \"Type.accessor == Type.accessor\", got '" + spec + "'");
+      return this;
+    }
+    List<SemiJoin> joins = new ArrayList<>();
+    for (Object entry : entries) {
+      String[] sides = String.valueOf(entry).split("==");
+      String[] left = sides.length == 2 ? sides[0].strip().split("\\.") : new String[0];
+      String[] right = sides.length == 2 ? sides[1].strip().split("\\.") : new String[0];
+      if (left.length != 2 || right.length != 2) {
+        problems.add(where + ": semiJoins: '" + entry + "' is not \"Type.accessor == Type.accessor\"");
+        continue;
+      }
+      Class<?> type = patternType(left[0]);
+      Class<?> by = patternType(right[0]);
+      if (type == null || by == null) {
+        problems.add(where + ": semiJoins: '" + entry + "': no pattern of the pack's rules is on "
+            + (type == null ? left[0] : right[0]));
+        continue;
+      }
+      try {
+        joins.add(new SemiJoin(type, type.getMethod(left[1]), by, by.getMethod(right[1])));
+      } catch (NoSuchMethodException e) {
+        problems.add(where + ": semiJoins: '" + entry + "': no public method " + e.getMessage());
+      }
+    }
+    for (SemiJoin join : joins) {
+      if (joins.stream().anyMatch(j -> j != join && (j.type() == join.type() || j.by() == join.type()))) {
+        problems.add(where + ": semiJoins: " + join.type().getSimpleName()
+            + " is given through more than one semi-join, or through a chain of them");
+      }
+    }
+    return joins.isEmpty() ? this : new FactTypes(network, joins);
+  }
+
+  private Class<?> patternType(String simpleName) {
+    return patternTypes.stream().filter(t -> t.getSimpleName().equals(simpleName)).findFirst().orElse(null);
+  }
+
+  /** pack.yaml's semi-joins (none for most packs). */
+  public List<SemiJoin> semiJoins() {
+    return semiJoins;
   }
 
   static FactTypes of(KieBase kieBase) {
@@ -134,7 +233,7 @@ public final class FactTypes {
       }
       types.merge(classType.getClassType(), Below.of(node), Below::or);
     }
-    return types.containsKey(Object.class) ? ALL : new FactTypes(types);
+    return types.containsKey(Object.class) ? ALL : new FactTypes(types, List.of());
   }
 
   /**
@@ -186,6 +285,7 @@ public final class FactTypes {
 
   @Override
   public String toString() {
-    return patternTypes.stream().map(Class::getSimpleName).toList().toString();
+    String types = patternTypes.stream().map(Class::getSimpleName).toList().toString();
+    return semiJoins.isEmpty() ? types : types + " semi-joined " + semiJoins;
   }
 }

@@ -64,7 +64,8 @@ public final class RulePackLoader {
   public static final Map<String, Class<?>> BUILT_IN_GLOBALS = Map.of(
       "violations", Violations.class, "now", java.time.Instant.class);
 
-  private static final Set<String> PACK_KEYS = Set.of("name", "version", "description", "parameters", "limits", "shadow");
+  private static final Set<String> PACK_KEYS = Set.of("name", "version", "description", "parameters", "limits", "shadow",
+      "semiJoins");
   private static final Set<String> SEVERITIES = Set.of("info", "low", "medium", "high", "critical");
   private static final AtomicLong BUILDS = new AtomicLong();
   private static final Logger log = LoggerFactory.getLogger(RulePackLoader.class);
@@ -193,6 +194,7 @@ public final class RulePackLoader {
       throw new RulePackException(name, problems);
     }
     checkGlobals(dir, kieBase, parameters, problems);
+    FactTypes factTypes = FactTypes.of(kieBase).withSemiJoins(spec.get("semiJoins"), packYaml.toString(), problems);
     List<RuleDefinition> rules = new ArrayList<>();
     Map<String, Set<Class<? extends Fact>>> derived = derivedFrom(kieBase);
     for (KiePackage kp : kieBase.getKiePackages()) {
@@ -212,7 +214,7 @@ public final class RulePackLoader {
     rules.sort(java.util.Comparator.comparing(RuleDefinition::id));
     return new RulePack(name, spec.get("version") == null ? null : String.valueOf(spec.get("version")),
         String.valueOf(spec.getOrDefault("description", "")), hash, dir, parameters, values, rules, kieBase, limits,
-        shadow, FactTypes.of(kieBase));
+        shadow, factTypes);
   }
 
   @SuppressWarnings("unchecked")
