@@ -71,19 +71,41 @@ public final class FirstEvaluationBench {
           long cpu = os.getProcessCpuTime();
           long threadCpu = threads.getCurrentThreadCpuTime();
           long gc = gcMillis();
+          long[] io = h2Io(db.dataSource());
           long t = System.nanoTime();
           store.findings().apply(result);
           // the calling thread's CPU apart: the process's includes GC and H2's background writer,
           // whose share swings with the load (issue #14: pairs at load 12-15 disagreed by 30%)
+          double wall = (System.nanoTime() - t) / 1e9;
+          long[] ioAfter = h2Io(db.dataSource());
           System.out.printf(java.util.Locale.ROOT, "replay %d %s=%s wall_s=%.2f cpu_s=%.2f thread_cpu_s=%.2f gc_s=%.2f"
-              + " load=%.1f%n", i, property, value, (System.nanoTime() - t) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9,
-              (threads.getCurrentThreadCpuTime() - threadCpu) / 1e9, (gcMillis() - gc) / 1e3, os.getSystemLoadAverage());
+              + " load=%.1f page_reads=%d read_mb=%.1f%n", i, property, value, wall, (os.getProcessCpuTime() - cpu) / 1e9,
+              (threads.getCurrentThreadCpuTime() - threadCpu) / 1e9, (gcMillis() - gc) / 1e3, os.getSystemLoadAverage(),
+              ioAfter[0] - io[0], (ioAfter[1] - io[1]) / 1e6);
         } finally {
           try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
           }
         }
       }
+    }
+  }
+
+  /**
+   * H2's file reads so far (count, bytes): pages read back from the file because the page cache no
+   * longer held them, which the store's commit and the review sync paid for (issue #14). Zeros on
+   * PostgreSQL.
+   */
+  static long[] h2Io(javax.sql.DataSource ds) {
+    try (java.sql.Connection c = ds.getConnection()) {
+      if (!c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)) {
+        return new long[2];
+      }
+      var session = (org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
+      var files = session.getDatabase().getStore().getMvStore().getFileStore();
+      return new long[] {files.getReadCount(), files.getReadBytes()};
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -111,6 +133,10 @@ public final class FirstEvaluationBench {
       book.reload();
       long[] storeNanos = {0};
       long[] storeCpu = {0};
+      long[] storeThreadCpu = {0};
+      long[] storeReads = {0};
+      long[] storeReadBytes = {0};
+      var threads = java.lang.management.ManagementFactory.getThreadMXBean();
       Reconciler.Result[] stored = {null};
       MonitorService[] monitorRef = {null};
       ReviewService review = ProductionSink.of(db.dataSource(), store.findings(), book, () -> monitorRef[0], clock);
@@ -118,11 +144,17 @@ public final class FirstEvaluationBench {
           new CollectionRunner(types, new Secrets(Map.of()), clock), store.snapshots(), book,
           new Evaluator(Evaluator.Incremental.DEFAULT), new Reconciler(), store.findings(), store.evaluations(),
           UnaryOperator.identity(), clock, (result, inScope, changedSubjects) -> {
+            long[] io = h2Io(db.dataSource());
             long t = System.nanoTime();
             long cpu = os.getProcessCpuTime();
+            long threadCpu = threads.getCurrentThreadCpuTime();
             review.store(result, inScope, changedSubjects);
             storeNanos[0] += System.nanoTime() - t;
             storeCpu[0] += os.getProcessCpuTime() - cpu;
+            storeThreadCpu[0] += threads.getCurrentThreadCpuTime() - threadCpu;
+            long[] ioAfter = h2Io(db.dataSource());
+            storeReads[0] += ioAfter[0] - io[0];
+            storeReadBytes[0] += ioAfter[1] - io[1];
             stored[0] = result;
           }, (f, at) -> { });
       monitorRef[0] = monitor;
@@ -142,8 +174,9 @@ public final class FirstEvaluationBench {
       long owners = jdbc.sql("SELECT COUNT(*) FROM finding_owner").query(Long.class).single();
       long controls = jdbc.sql("SELECT COUNT(*) FROM finding_control").query(Long.class).single();
       long rows = findings + events + owners + controls;
-      System.out.printf(java.util.Locale.ROOT, "%s facts=%d first_s=%.2f store_s=%.2f store_cpu_s=%.2f findings=%d events=%d owners=%d"
+      System.out.printf(java.util.Locale.ROOT, "%s facts=%d first_s=%.2f store_s=%.2f store_cpu_s=%.2f store_thread_cpu_s=%.2f store_page_reads=%d store_read_mb=%.1f findings=%d events=%d owners=%d"
           + " controls=%d rows_per_s=%.0f findings_per_s=%.0f peak_heap_mb=%d%n", db.name(), facts, firstS, storeS, storeCpu[0] / 1e9,
+          storeThreadCpu[0] / 1e9, storeReads[0], storeReadBytes[0] / 1e6,
           findings, events, owners, controls, rows / storeS, findings / storeS, heap);
       if (!Boolean.getBoolean("aims.bench.noverify")) {
         var report = new io.aimsmonitor.integrity.HashChains(new org.springframework.jdbc.core.JdbcTemplate(

@@ -139,6 +139,39 @@ class ReconciliationWriteTest {
     assertThat(nonZero(open.notWaived())).isEqualTo(byRule);
   }
 
+  /**
+   * The review sync's read of every open finding goes over the finding table once on H2 rather than
+   * through the status index (which fetched the rows once per severity), and reads what the index
+   * read: the open findings, each with its workflow row, and no resolved one.
+   */
+  @Test
+  void everyOpenFindingIsReadByOnePassOverTheTableOnH2() {
+    DataSource data = TestDatabases.h2File(dir.resolve("h2-open"));
+    FindingRepository findings = TestStore.on(data).findings();
+    List<Violation> all = violations(N, "");
+    store(findings, all, byId(RULES), T0, true);
+    store(findings, all.subList(N / 3, N), byId(RULES), T0.plusSeconds(60), true); // a third resolved
+    JdbcClient jdbc = JdbcClient.create(data);
+    String assigned = Finding.idOf(all.get(N / 2).ruleId(), all.get(N / 2).subject().key());
+    jdbc.sql("INSERT INTO finding_workflow (finding_id, assignee, assignee_source) VALUES (?, 'ann', 'explicit')")
+        .param(assigned).update();
+    ReviewRepository review = new ReviewRepository(jdbc, new JdbcTemplate(data),
+        new org.springframework.transaction.support.TransactionTemplate(
+            new org.springframework.jdbc.datasource.DataSourceTransactionManager(data)));
+
+    List<ReviewRepository.OpenFinding> open = review.openFindings();
+
+    assertThat(jdbc.sql("EXPLAIN " + ReviewRepository.OPEN_FINDINGS_H2).query(String.class).single())
+        .contains("tableScan").doesNotContain("FINDING_PAGE_BY_STATUS_SEVERITY");
+    assertThat(open).hasSize(N - N / 3)
+        .allSatisfy(f -> assertThat(f.id()).isEqualTo(Finding.idOf(f.ruleId(), f.subjectKey())));
+    assertThat(open.stream().map(ReviewRepository.OpenFinding::id).toList()).doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(jdbc.sql("SELECT id FROM finding WHERE status = 'OPEN'")
+            .query(String.class).list());
+    assertThat(open).filteredOn(f -> f.id().equals(assigned)).singleElement()
+        .satisfies(f -> assertThat(f.workflow().assignee()).isEqualTo("ann"));
+  }
+
   private static Map<Severity, Long> nonZero(Map<Severity, Long> bySeverity) {
     Map<Severity, Long> out = new java.util.EnumMap<>(Severity.class);
     bySeverity.forEach((s, n) -> {
