@@ -103,6 +103,34 @@ class FindingQueryH2Test extends FindingQueryScenario {
   }
 
   /**
+   * A page in the default order reads no row of {@code finding}: every column of {@code f} the page's
+   * statements name (the summary columns, the derived last seen's, the cursor's) is a column of
+   * {@code finding_page_by_severity} (V150), so H2 answers from the index entries it walks and never
+   * fetches the row, which on random pages was a storage page per row, most of them missing the cache
+   * (issue #14). Fails when a column is added to the list's page without being added to the index.
+   */
+  @Test
+  void aSeverityPageReadsOnlyColumnsOfItsIndex() {
+    javax.sql.DataSource ds = TestDatabases.h2File(dir);
+    var jdbc = org.springframework.jdbc.core.simple.JdbcClient.create(ds);
+    java.util.Set<String> indexed = new java.util.HashSet<>(jdbc.sql("SELECT LOWER(COLUMN_NAME) FROM"
+        + " INFORMATION_SCHEMA.INDEX_COLUMNS WHERE INDEX_NAME = 'FINDING_PAGE_BY_SEVERITY'").query(String.class).list());
+    FindingSort.Cursor after = new FindingSort.Cursor(FindingSort.DEFAULT, 2, "00003002");
+    java.util.Set<String> read = new java.util.TreeSet<>();
+    for (FindingRepository.Range range : FindingRepository.Range.values()) {
+      String sql = FindingRepository.pageQuery(FindingFilter.all(), FindingSort.DEFAULT,
+          range == FindingRepository.Range.ALL ? null : after, range, 51, new java.util.LinkedHashMap<>());
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bf\\.(\\w+)").matcher(sql);
+      while (m.find()) {
+        read.add(m.group(1).toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    org.assertj.core.api.Assertions.assertThat(read).contains("id", "severity_rank", "message", "seen_live");
+    org.assertj.core.api.Assertions.assertThat(indexed).as("finding_page_by_severity's columns")
+        .containsAll(read).doesNotContain("evidence", "remediation");
+  }
+
+  /**
    * 6,000 findings of {@code status} (an SQL expression over {@code X}, 1 to 6,000): three severities
    * of 2,000 each, two first-seen times of 3,000 each.
    */
