@@ -213,6 +213,11 @@ public final class FactTypes {
     return patternTypes.stream().filter(t -> t.getSimpleName().equals(simpleName)).findFirst().orElse(null);
   }
 
+  /** This network without pack.yaml's semi-joins: every fact the alpha constraints accept is given. */
+  FactTypes withoutSemiJoins() {
+    return semiJoins.isEmpty() ? this : new FactTypes(network, List.of());
+  }
+
   /** pack.yaml's semi-joins (none for most packs). */
   public List<SemiJoin> semiJoins() {
     return semiJoins;

@@ -57,6 +57,18 @@ public record RulePack(
     return new RulePack(name, version, description, contentHash, directory, parameters, values, rules, kieBase, limits, shadow, factTypes);
   }
 
+  /**
+   * The same compiled pack with its sessions given every fact its network admits, pack.yaml's
+   * {@code semiJoins} left out: what the pack's rules decide on their own. Rule test cases compare
+   * the two ({@code RuleTestRunner}), since a semi-join is the author's promise about the rules.
+   */
+  public RulePack withoutSemiJoins() {
+    FactTypes all = factTypes == null ? null : factTypes.withoutSemiJoins();
+    return all == factTypes ? this
+        : new RulePack(name, version, description, contentHash, directory, parameters, parameterValues, rules, kieBase,
+            limits, shadow, all);
+  }
+
   /** First 12 hex digits of the content hash, as shown in metrics and the API. */
   public String shortHash() {
     return contentHash.substring(0, 12);

@@ -6,13 +6,19 @@ import io.aimsmonitor.controls.ControlCatalog;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.fact.TrainingRun;
+import io.aimsmonitor.rules.testing.RuleTestCase;
+import io.aimsmonitor.rules.testing.RuleTestReport;
+import io.aimsmonitor.rules.testing.RuleTestRunner;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kie.api.runtime.KieSession;
 
 /**
@@ -98,6 +104,62 @@ class SessionFactsTest {
     } finally {
       live.dispose();
     }
+  }
+
+  /**
+   * The declaration is the pack author's promise that no rule reads a withheld fact; every rule
+   * test case checks it by evaluating the pack also without it. A pack promising it wrongly (a rule
+   * on runs alone) fails the case that holds a run no production version names, naming the cause.
+   */
+  @Test
+  void aRuleTestCaseFailsWhenTheSemiJoinChangesWhatTheRulesDecide(@TempDir Path dir) throws Exception {
+    Path pack = Files.createDirectories(dir.resolve("semi"));
+    Files.writeString(pack.resolve("pack.yaml"), """
+        name: semi
+        description: a wrong promise
+        semiJoins:
+          - TrainingRun.ref == ModelVersion.sourceRun
+        """);
+    Files.writeString(pack.resolve("semi.drl"), """
+        package test.semi;
+        import io.aimsmonitor.fact.ModelVersion;
+        import io.aimsmonitor.fact.TrainingRun;
+        import function io.aimsmonitor.rules.RuleFunctions.*;
+        global io.aimsmonitor.rules.Violations violations;
+
+        rule "semi.production-version-has-owner"
+          @control("A.3.2") @severity("high") @title("owner") @rationale("r") @remediation("r")
+        when
+          $m : ModelVersion( production, empty(owners) )
+        then
+          violations.report(kcontext, $m, "no owner");
+        end
+
+        rule "semi.run-has-metrics"
+          @control("A.6.2.3") @severity("low") @title("metrics") @rationale("r") @remediation("r")
+        when
+          $r : TrainingRun( metrics.isEmpty() )
+        then
+          violations.report(kcontext, $r, "no metrics");
+        end
+        """);
+    RulePackLoader loader = new RulePackLoader(ControlCatalog.bundled());
+    RulePack wrong = loader.load(pack, Map.of());
+    RuleTestRunner runner = new RuleTestRunner(loader, new Evaluator(), Clock.systemUTC());
+    TrainingRun named = run("a", 0.9);
+    TrainingRun unnamed = new TrainingRun("test", null, T, "mlflow", null, "b", "exp", "train", "FINISHED", "user",
+        Map.of(), Map.of(), Map.of(), null, List.of(), T, T);
+    RuleTestCase onlyNamed = new RuleTestCase(Path.of("semi.yaml"), "named", T, Map.of(),
+        List.of(version("1", "Production", "a"), named), List.of());
+    RuleTestCase withUnnamed = new RuleTestCase(Path.of("semi.yaml"), "unnamed", T, Map.of(),
+        List.of(version("1", "Production", "a"), named, unnamed),
+        List.of(new RuleTestCase.Expectation("semi.run-has-metrics", unnamed.subject().key())));
+
+    assertThat(runner.run(wrong, onlyNamed).outcome()).isEqualTo(RuleTestReport.Outcome.PASSED);
+    RuleTestReport.CaseResult failed = runner.run(wrong, withUnnamed);
+    assertThat(failed.outcome()).isEqualTo(RuleTestReport.Outcome.ERROR);
+    assertThat(failed.error()).contains("semiJoins [TrainingRun.ref == ModelVersion.sourceRun]")
+        .contains("semi.run-has-metrics on " + unnamed.subject().key());
   }
 
   private static KieSession session() {

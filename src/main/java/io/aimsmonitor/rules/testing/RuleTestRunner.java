@@ -119,9 +119,25 @@ public final class RuleTestRunner {
       return error(pack, c, result.error(), started);
     }
     // A rule firing twice for one subject makes one finding, so violations compare as a set.
-    Map<Expectation, Violation> actual = new LinkedHashMap<>();
-    for (Violation v : result.violations()) {
-      actual.putIfAbsent(new Expectation(v.ruleId(), v.subject().key()), v);
+    Map<Expectation, Violation> actual = findings(result);
+    if (!configured.factTypes().semiJoins().isEmpty()) {
+      // pack.yaml's semiJoins promise that no rule can match a withheld fact: every case checks it,
+      // since a wrong promise would silently drop (or, through a negation, invent) findings
+      Evaluator.PackResult unjoined = evaluator.evaluate(configured.withoutSemiJoins(), c.facts(), c.now());
+      if (!unjoined.succeeded()) {
+        return error(pack, c, unjoined.error(), started);
+      }
+      Map<Expectation, Violation> every = findings(unjoined);
+      if (!every.keySet().equals(actual.keySet())) {
+        List<String> lost = every.keySet().stream().filter(e -> !actual.containsKey(e)).map(Expectation::toString).toList();
+        List<String> gained = actual.keySet().stream().filter(e -> !every.containsKey(e)).map(Expectation::toString).toList();
+        return error(pack, c, "pack.yaml semiJoins " + configured.factTypes().semiJoins() + " change what the rules decide"
+            + " on this case (a rule reads a fact that no fact of the other class names): given every fact, "
+            + (lost.isEmpty() ? "" : "found " + lost + " that the semi-join loses")
+            + (lost.isEmpty() || gained.isEmpty() ? "" : "; ")
+            + (gained.isEmpty() ? "" : "did not find " + gained + " that the semi-join reports")
+            + "; remove or correct the declaration (docs/writing-rules.md)", started);
+      }
     }
     Set<Expectation> expected = new LinkedHashSet<>(c.expect());
     List<Expectation> missing = expected.stream().filter(e -> !actual.containsKey(e)).toList();
@@ -129,6 +145,14 @@ public final class RuleTestRunner {
         .map(Map.Entry::getValue).toList();
     Outcome outcome = missing.isEmpty() && unexpected.isEmpty() ? Outcome.PASSED : Outcome.FAILED;
     return new CaseResult(pack.name(), c.file(), c.name(), outcome, missing, unexpected, null, since(started));
+  }
+
+  private static Map<Expectation, Violation> findings(Evaluator.PackResult result) {
+    Map<Expectation, Violation> out = new LinkedHashMap<>();
+    for (Violation v : result.violations()) {
+      out.putIfAbsent(new Expectation(v.ruleId(), v.subject().key()), v);
+    }
+    return out;
   }
 
   private static CaseResult error(RulePack pack, RuleTestCase c, String error, long started) {
