@@ -301,7 +301,14 @@ final class FactChanges {
     if (now.observedAt() == null || now.observedAt().equals(held.observedAt())) {
       return held.equals(now);
     }
-    // observed at another time, so not equals: the usual case, a re-stamped fact, goes straight here
+    // observed at another time, so not equals: the usual case, a re-stamped fact, goes straight here,
+    // compared without a copy: a fact the store handed on shares its components with the held one,
+    // so each is a reference check (Fact.equalsApartFromObservedAt)
+    if (Objects.equals(held.source(), now.source())) {
+      return held.equalsApartFromObservedAt(now);
+    }
+    // moved to another source (the same subject only where a key says so): compared as re-attributed
+    // there, a namespace that defaulted to the old source following it (withOrigin)
     return held.getClass() == now.getClass() && held.withOrigin(now.source(), now.observedAt()).equals(now);
   }
 

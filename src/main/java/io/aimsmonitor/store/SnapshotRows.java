@@ -197,12 +197,11 @@ public final class SnapshotRows {
    * another source is another fact to its readers.
    */
   static Fact restamped(Fact before, Fact now) {
-    if (before.getClass() != now.getClass() || now.observedAt() == null
-        || now.observedAt().equals(before.observedAt()) || !Objects.equals(before.source(), now.source())) {
+    if (now.observedAt() == null || now.observedAt().equals(before.observedAt())
+        || !before.equalsApartFromObservedAt(now)) { // the copy's equals, without a copy for a changed fact
       return null;
     }
-    Fact copy = before.withOrigin(before.source(), now.observedAt());
-    return copy.equals(now) ? copy : null;
+    return before.withOrigin(before.source(), now.observedAt());
   }
 
   /**
