@@ -39,7 +39,8 @@ import java.util.Objects;
  * so) is a new object, found where the order puts it and compared by content there
  * ({@code reobservedNear}). The store hands such a fact on as a copy of the previous object with
  * the new time ({@code SnapshotRows.reuse}), sharing every other component with it and so with the
- * held object: {@link #sameContent} then costs a reference comparison per component. Facts not
+ * held object: {@link #sameContent} then costs a reference comparison per component, without a
+ * copy ({@link Fact#equalsApartFromObservedAt}). Facts not
  * handed on so (another source of facts, a snapshot read after a restart) are compared the same
  * way, reading their content.
  */

@@ -190,7 +190,8 @@ public final class SnapshotRows {
 
   /**
    * {@code now} as a copy of {@code before} given {@code now}'s observation time, when that copy is
-   * {@code equals} to {@code now}; else null. The copy shares every other component with
+   * {@code equals} to {@code now} (decided by {@link Fact#equalsApartFromObservedAt} before the copy
+   * is made, so a changed fact costs none); else null. The copy shares every other component with
    * {@code before} (the same strings, lists and maps), so comparing it with the object the sessions
    * hold, which shares them too, takes a reference comparison per component instead of reading
    * every string, and the re-collected strings are not kept. Same source only: a fact that moved to
