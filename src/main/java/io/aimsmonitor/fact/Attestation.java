@@ -2,6 +2,7 @@ package io.aimsmonitor.fact;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * A human record for a control no system can show, kept in git and read by the {@code file}
@@ -34,6 +35,15 @@ public record Attestation(
   @Override
   public Subject subject() {
     return new Subject("Attestation", source + ":" + type + "/" + system, type + " for " + system, sourceUrl);
+  }
+
+  @Override
+  public boolean equalsApartFromObservedAt(Fact other) {
+    return other instanceof Attestation o && Objects.equals(source, o.source)
+        && Objects.equals(sourceUrl, o.sourceUrl) && Objects.equals(type, o.type)
+        && Objects.equals(system, o.system) && Objects.equals(statement, o.statement)
+        && Objects.equals(approvedBy, o.approvedBy) && Objects.equals(approvedAt, o.approvedAt)
+        && Objects.equals(validUntil, o.validUntil) && Objects.equals(reference, o.reference);
   }
 
   @Override

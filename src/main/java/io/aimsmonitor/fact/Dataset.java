@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -115,6 +116,19 @@ public record Dataset(
   @Override
   public Subject subject() {
     return new Subject("Dataset", source + ":" + qualifiedName, qualifiedName, sourceUrl);
+  }
+
+  @Override
+  public boolean equalsApartFromObservedAt(Fact other) {
+    return other instanceof Dataset o && Objects.equals(source, o.source) && Objects.equals(sourceUrl, o.sourceUrl)
+        && Objects.equals(catalog, o.catalog) && Objects.equals(qualifiedName, o.qualifiedName)
+        && Objects.equals(name, o.name) && Objects.equals(owners, o.owners)
+        && Objects.equals(classification, o.classification) && Objects.equals(description, o.description)
+        && Objects.equals(upstream, o.upstream) && Objects.equals(qualityChecks, o.qualityChecks)
+        && Objects.equals(acquisition, o.acquisition) && Objects.equals(updatedAt, o.updatedAt)
+        && Objects.equals(domain, o.domain) && Objects.equals(tags, o.tags)
+        && Objects.equals(glossaryTerms, o.glossaryTerms) && Objects.equals(identifiers, o.identifiers)
+        && Objects.equals(properties, o.properties);
   }
 
   @Override

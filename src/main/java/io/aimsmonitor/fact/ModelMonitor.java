@@ -1,6 +1,7 @@
 package io.aimsmonitor.fact;
 
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * A monitor watching a deployed model (drift, data quality or performance), as a monitoring tool
@@ -35,6 +36,15 @@ public record ModelMonitor(
     String v = version == null ? "" : " v" + version;
     return new Subject("ModelMonitor", source + ":" + modelName + (version == null ? "" : "/" + version) + "#" + signal,
         signal + " monitor of " + modelName + v, sourceUrl);
+  }
+
+  @Override
+  public boolean equalsApartFromObservedAt(Fact other) {
+    return other instanceof ModelMonitor o && Objects.equals(source, o.source)
+        && Objects.equals(sourceUrl, o.sourceUrl) && Objects.equals(tool, o.tool)
+        && Objects.equals(modelName, o.modelName) && Objects.equals(version, o.version)
+        && Objects.equals(signal, o.signal) && alertingConfigured == o.alertingConfigured
+        && Objects.equals(lastEvaluatedAt, o.lastEvaluatedAt) && Objects.equals(lastResult, o.lastResult);
   }
 
   @Override

@@ -113,6 +113,21 @@ public record ModelVersion(
   }
 
   @Override
+  public boolean equalsApartFromObservedAt(Fact other) {
+    return other instanceof ModelVersion o && Objects.equals(source, o.source)
+        && Objects.equals(sourceUrl, o.sourceUrl) && Objects.equals(registry, o.registry)
+        && Objects.equals(modelName, o.modelName) && Objects.equals(version, o.version)
+        && Objects.equals(stage, o.stage) && Objects.equals(aliases, o.aliases) && Objects.equals(owners, o.owners)
+        && Objects.equals(registeredBy, o.registeredBy) && Objects.equals(description, o.description)
+        && Objects.equals(tags, o.tags) && Objects.equals(sourceRunId, o.sourceRunId)
+        && Objects.equals(sourceRunNamespace, o.sourceRunNamespace)
+        && Objects.equals(sourceGitCommit, o.sourceGitCommit) && Objects.equals(approvalStatus, o.approvalStatus)
+        && Objects.equals(createdAt, o.createdAt) && Objects.equals(updatedAt, o.updatedAt)
+        && Objects.equals(promotedAt, o.promotedAt) && Objects.equals(card, o.card)
+        && Objects.equals(supplier, o.supplier);
+  }
+
+  @Override
   public ModelVersion withOrigin(String source, Instant observedAt) {
     // a namespace that only defaulted to the old source follows the fact to its new source
     String namespace = Objects.equals(sourceRunNamespace, this.source) ? null : sourceRunNamespace;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -147,6 +148,18 @@ public record PipelineRun(
   public Subject subject() {
     return new Subject("PipelineRun", source + ":" + repository + "/" + workflow + "#" + runId,
         repository + " " + workflow + " #" + runId, sourceUrl);
+  }
+
+  @Override
+  public boolean equalsApartFromObservedAt(Fact other) {
+    return other instanceof PipelineRun o && Objects.equals(source, o.source)
+        && Objects.equals(sourceUrl, o.sourceUrl) && Objects.equals(ciSystem, o.ciSystem)
+        && Objects.equals(repository, o.repository) && Objects.equals(workflow, o.workflow)
+        && Objects.equals(runId, o.runId) && Objects.equals(branch, o.branch)
+        && Objects.equals(commitSha, o.commitSha) && Objects.equals(status, o.status)
+        && Objects.equals(conclusion, o.conclusion) && Objects.equals(startedAt, o.startedAt)
+        && Objects.equals(finishedAt, o.finishedAt) && Objects.equals(tests, o.tests)
+        && Objects.equals(updatedAt, o.updatedAt) && Objects.equals(jobs, o.jobs);
   }
 
   @Override

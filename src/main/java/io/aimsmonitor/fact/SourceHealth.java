@@ -2,6 +2,7 @@ package io.aimsmonitor.fact;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * How fresh one connector instance's evidence is, derived by the engine at each evaluation (not
@@ -28,6 +29,15 @@ public record SourceHealth(
   @Override
   public Subject subject() {
     return new Subject("Connector", "connector:" + source, "connector " + source, sourceUrl);
+  }
+
+  @Override
+  public boolean equalsApartFromObservedAt(Fact other) {
+    return other instanceof SourceHealth o && Objects.equals(source, o.source)
+        && Objects.equals(sourceUrl, o.sourceUrl) && Objects.equals(connectorType, o.connectorType)
+        && Objects.equals(lastSuccessAt, o.lastSuccessAt) && lastRunFailed == o.lastRunFailed
+        && Objects.equals(lastError, o.lastError) && Objects.equals(expectedInterval, o.expectedInterval)
+        && fresh == o.fresh;
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One run in an experiment tracker (MLflow run, SageMaker training job) that trained or evaluated a model.
@@ -60,6 +61,18 @@ public record TrainingRun(
   public Subject subject() {
     return new Subject("TrainingRun", source + ":run/" + runId,
         "run " + (runName == null ? runId : runName + " (" + runId + ")"), sourceUrl);
+  }
+
+  @Override
+  public boolean equalsApartFromObservedAt(Fact other) {
+    return other instanceof TrainingRun o && Objects.equals(source, o.source)
+        && Objects.equals(sourceUrl, o.sourceUrl) && Objects.equals(tracker, o.tracker)
+        && Objects.equals(namespace, o.namespace) && Objects.equals(runId, o.runId)
+        && Objects.equals(experiment, o.experiment) && Objects.equals(runName, o.runName)
+        && Objects.equals(status, o.status) && Objects.equals(user, o.user) && Objects.equals(metrics, o.metrics)
+        && Objects.equals(params, o.params) && Objects.equals(tags, o.tags)
+        && Objects.equals(gitCommit, o.gitCommit) && Objects.equals(inputDatasets, o.inputDatasets)
+        && Objects.equals(startedAt, o.startedAt) && Objects.equals(endedAt, o.endedAt);
   }
 
   @Override

@@ -39,7 +39,8 @@ import java.util.Objects;
  * so) is a new object, found where the order puts it and compared by content there
  * ({@code reobservedNear}). The store hands such a fact on as a copy of the previous object with
  * the new time ({@code SnapshotRows.reuse}), sharing every other component with it and so with the
- * held object: {@link #sameContent} then costs a reference comparison per component. Facts not
+ * held object: {@link #sameContent} then costs a reference comparison per component, without a
+ * copy ({@link Fact#equalsApartFromObservedAt}). Facts not
  * handed on so (another source of facts, a snapshot read after a restart) are compared the same
  * way, reading their content.
  */
@@ -301,7 +302,14 @@ final class FactChanges {
     if (now.observedAt() == null || now.observedAt().equals(held.observedAt())) {
       return held.equals(now);
     }
-    // observed at another time, so not equals: the usual case, a re-stamped fact, goes straight here
+    // observed at another time, so not equals: the usual case, a re-stamped fact, goes straight here,
+    // compared without a copy: a fact the store handed on shares its components with the held one,
+    // so each is a reference check (Fact.equalsApartFromObservedAt)
+    if (Objects.equals(held.source(), now.source())) {
+      return held.equalsApartFromObservedAt(now);
+    }
+    // moved to another source (the same subject only where a key says so): compared as re-attributed
+    // there, a namespace that defaulted to the old source following it (withOrigin)
     return held.getClass() == now.getClass() && held.withOrigin(now.source(), now.observedAt()).equals(now);
   }
 

@@ -190,19 +190,19 @@ public final class SnapshotRows {
 
   /**
    * {@code now} as a copy of {@code before} given {@code now}'s observation time, when that copy is
-   * {@code equals} to {@code now}; else null. The copy shares every other component with
+   * {@code equals} to {@code now} (decided by {@link Fact#equalsApartFromObservedAt} before the copy
+   * is made, so a changed fact costs none); else null. The copy shares every other component with
    * {@code before} (the same strings, lists and maps), so comparing it with the object the sessions
    * hold, which shares them too, takes a reference comparison per component instead of reading
    * every string, and the re-collected strings are not kept. Same source only: a fact that moved to
    * another source is another fact to its readers.
    */
   static Fact restamped(Fact before, Fact now) {
-    if (before.getClass() != now.getClass() || now.observedAt() == null
-        || now.observedAt().equals(before.observedAt()) || !Objects.equals(before.source(), now.source())) {
+    if (now.observedAt() == null || now.observedAt().equals(before.observedAt())
+        || !before.equalsApartFromObservedAt(now)) { // the copy's equals, without a copy for a changed fact
       return null;
     }
-    Fact copy = before.withOrigin(before.source(), now.observedAt());
-    return copy.equals(now) ? copy : null;
+    return before.withOrigin(before.source(), now.observedAt());
   }
 
   /**

@@ -3,6 +3,7 @@ package io.aimsmonitor.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aimsmonitor.fact.Fact;
+import io.aimsmonitor.fact.FactSamples;
 import io.aimsmonitor.fact.ModelVersion;
 import io.aimsmonitor.connector.CollectionResult;
 import io.aimsmonitor.fact.SourceHealth;
@@ -158,6 +159,43 @@ class FactChangesTest {
       assertThat(held).isSameAs(third.get(i).equals(collected.get(123)) ? third.get(i)
           : first.stream().filter(f -> f.subject().equals(held.subject())).findFirst().orElseThrow());
     }
+  }
+
+  /**
+   * {@link FactChanges#sameContent} says what the copy it compared before said,
+   * {@code held.withOrigin(now.source(), now.observedAt()).equals(now)} when the observation times
+   * differ, for every fact type and every component changed, from the same source and from
+   * another one (a namespace that defaulted to the old source follows the fact).
+   */
+  @Test
+  void sameContentSaysWhatTheReStampedCopySaid() {
+    int differ = 0;
+    for (Class<?> type : FactSamples.types()) {
+      Fact held = FactSamples.of(type, 1);
+      for (String component : FactSamples.components(type)) {
+        for (int seed = 1; seed <= 2; seed++) {
+          Fact varied = FactSamples.varied(type, component, seed);
+          for (String source : new String[] {held.source(), "elsewhere"}) {
+            for (Instant at : new Instant[] {held.observedAt(), held.observedAt().plusSeconds(60)}) {
+              Fact now = varied.withOrigin(source, at);
+              boolean copy = now.observedAt().equals(held.observedAt()) ? held.equals(now)
+                  : held.withOrigin(now.source(), now.observedAt()).equals(now);
+              assertThat(FactChanges.sameContent(held, now))
+                  .as("%s.%s = %d from %s at %s", type.getSimpleName(), component, seed, source, at).isEqualTo(copy);
+              differ += copy ? 0 : 1;
+            }
+          }
+        }
+      }
+    }
+    assertThat(differ).isPositive();
+    // a version whose namespace defaulted to its source, re-attributed: the namespace follows it
+    ModelVersion version = new ModelVersion("reg", null, T0, "mlflow", "m", "1", null, List.of(), List.of(), null,
+        null, Map.of(), "run", null, null, null, null, null, null, null, null);
+    assertThat(FactChanges.sameContent(version, version.withOrigin("other", T0.plusSeconds(1)))).isTrue();
+    assertThat(FactChanges.sameContent(version, new ModelVersion("other", null, T0.plusSeconds(1), "mlflow", "m", "1",
+        null, List.of(), List.of(), null, null, Map.of(), "run", "reg", null, null, null, null, null, null, null)))
+        .isFalse();
   }
 
   /** Stores {@code facts} as a run of connector {@code reg} and returns the snapshot the store then hands on. */
