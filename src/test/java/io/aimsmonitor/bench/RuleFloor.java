@@ -90,10 +90,21 @@ final class RuleFloor {
     for (Fact f : facts) {
       if (f instanceof ModelVersion m && m.isProduction()) {
         production.add(m);
-      } else if (f instanceof TrainingRun r) {
-        runsByRef.computeIfAbsent(r.ref(), k -> new ArrayList<>(1)).add(r);
+        if (m.sourceRun() != null) {
+          runsByRef.putIfAbsent(m.sourceRun(), new ArrayList<>(1));
+        }
       } else if (f instanceof PipelineRun p) {
         pipelines.add(p);
+      }
+    }
+    // only the runs a production version names, as the pack's semi-join gives its session (pack.yaml
+    // semiJoins): the floor does the same work as the engine, not more
+    for (Fact f : facts) {
+      if (f instanceof TrainingRun r) {
+        List<TrainingRun> named = runsByRef.get(r.ref());
+        if (named != null) {
+          named.add(r);
+        }
       }
     }
     PipelineIndex ci = PipelineIndex.of(pipelines);
