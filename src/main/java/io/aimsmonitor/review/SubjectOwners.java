@@ -149,12 +149,11 @@ public final class SubjectOwners {
     final Map<Pair, Candidate> byModelVersion = new HashMap<>();
     final Map<String, Candidate> bySystem = new HashMap<>();
 
-    /** Offers model version {@code m}'s candidate to the keys {@code runs}, {@code versions} and {@code systems} admit (null: all). */
-    void offerVersion(ModelVersion m, Set<Pair> runs, Set<Pair> versions, Set<String> systems) {
-      offerVersion(m, runs, null, versions, null, systems);
-    }
-
-    /** As {@link #offerVersion(ModelVersion, Set, Set, Set)}, with screens in front of {@code runs} and {@code versions} (null: none). */
+    /**
+     * Offers model version {@code m}'s candidate to the keys {@code runs}, {@code versions} and
+     * {@code systems} admit (null: all), with screens in front of {@code runs} and {@code versions}
+     * (null: none).
+     */
     void offerVersion(ModelVersion m, Set<Pair> runs, PairScreen runScreen, Set<Pair> versions, PairScreen versionScreen,
         Set<String> systems) {
       Candidate c = null;
@@ -233,7 +232,7 @@ public final class SubjectOwners {
     boolean plain = true;
     for (Fact f : facts) {
       if (f instanceof ModelVersion m && !m.owners().isEmpty()) {
-        groups.offerVersion(m, null, null, null);
+        groups.offerVersion(m, null, null, null, null, null);
         Subject s = m.subject();
         addOwn(own, s.key(), m.owners().get(0), s.type());
       } else if (f instanceof Dataset d && !d.owners().isEmpty()) {
