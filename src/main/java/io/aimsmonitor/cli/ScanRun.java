@@ -26,6 +26,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class ScanRun implements AutoCloseable {
 
+  /** The in-memory database's user (H2's default for an embedded database). */
+  private static final String SCHEMA_USER = "sa";
+
   private final ConfigurableApplicationContext context;
   private final Inputs inputs;
 
@@ -52,7 +55,11 @@ final class ScanRun implements AutoCloseable {
     props.put("spring.main.banner-mode", "off");
     props.putAll(OneShotContext.properties());
     props.put("aims.scheduler.enabled", "false");
-    props.put("spring.datasource.url", "jdbc:h2:mem:aims-scan-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    String database = "jdbc:h2:mem:aims-scan-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    props.put("spring.datasource.url", database);
+    // ScanSchema creates the schema on its own connection before the data source exists: the same credentials
+    props.put("spring.datasource.username", SCHEMA_USER);
+    props.put("spring.datasource.password", "");
     // the empty database gets the migrations' schema from ScanSchema, without Flyway's machinery
     props.put("spring.flyway.enabled", "false");
     // nothing in the current directory: bundled files go to a private folder deleted on close
@@ -82,7 +89,8 @@ final class ScanRun implements AutoCloseable {
     app.setWebApplicationType(WebApplicationType.NONE);
     app.setLogStartupInfo(false);
     app.addInitializers(OneShotContext.initializer());
-    app.addInitializers(context -> context.getBeanFactory().addBeanPostProcessor(new ScanSchema()));
+    // after logging is configured (ScanSchema logs) and before the bean definitions, which the schema overlaps
+    app.addInitializers(context -> context.getBeanFactory().addBeanPostProcessor(new ScanSchema(database, SCHEMA_USER, "")));
     app.addInitializers(initializers.toArray(ApplicationContextInitializer[]::new));
     // As command-line arguments, these outrank application.yaml and the environment.
     String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
