@@ -90,7 +90,8 @@ final class ScanRun implements AutoCloseable {
     app.setLogStartupInfo(false);
     app.addInitializers(OneShotContext.initializer());
     // after logging is configured (ScanSchema logs) and before the bean definitions, which the schema overlaps
-    app.addInitializers(context -> context.getBeanFactory().addBeanPostProcessor(new ScanSchema(database, SCHEMA_USER, "")));
+    app.addInitializers(context ->
+        context.getBeanFactory().addBeanPostProcessor(new ScanSchema(database, SCHEMA_USER, "")));
     app.addInitializers(initializers.toArray(ApplicationContextInitializer[]::new));
     // As command-line arguments, these outrank application.yaml and the environment.
     String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
