@@ -245,6 +245,17 @@ final class FactChanges {
    */
   private static void compare(Fact[] now, int[] positions, Map<Key, List<Fact>> held, Fact[] current,
       List<Fact> inserted, List<Update> updated, List<Fact> deleted) {
+    if (held.isEmpty()) {
+      // nothing held is left to match (a first evaluation, or only new facts): every fact is
+      // inserted, as the matching below would decide, without a subject key (four strings built
+      // per fact) and a map entry per fact: at 300,000 facts a first evaluation's comparison was
+      // 3.8 s of them
+      for (int i : positions) {
+        current[i] = now[i];
+        inserted.add(now[i]);
+      }
+      return;
+    }
     Map<Key, List<Integer>> byKey = new LinkedHashMap<>(); // changes in the facts' order
     for (int i : positions) {
       byKey.computeIfAbsent(Key.of(now[i]), k -> new ArrayList<>(1)).add(i);
@@ -299,14 +310,16 @@ final class FactChanges {
     if (held == now) {
       return true;
     }
-    if (now.observedAt() == null || now.observedAt().equals(held.observedAt())) {
-      return held.equals(now);
-    }
-    // observed at another time, so not equals: the usual case, a re-stamped fact, goes straight here,
-    // compared without a copy: a fact the store handed on shares its components with the held one,
-    // so each is a reference check (Fact.equalsApartFromObservedAt)
+    // From the same source (the usual case, a re-stamped fact) this is equalsApartFromObservedAt
+    // whatever the two times are: when they are equal it is what equals says. So neither time is
+    // read (two more objects per fact, scattered over the heap, on every fact of the estate), and
+    // the fact is compared without a copy: one the store handed on shares its components with the
+    // held one, so each is a reference check (Fact.equalsApartFromObservedAt).
     if (Objects.equals(held.source(), now.source())) {
       return held.equalsApartFromObservedAt(now);
+    }
+    if (now.observedAt() == null || now.observedAt().equals(held.observedAt())) {
+      return held.equals(now);
     }
     // moved to another source (the same subject only where a key says so): compared as re-attributed
     // there, a namespace that defaulted to the old source following it (withOrigin)
