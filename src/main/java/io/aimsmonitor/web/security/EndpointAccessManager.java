@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
@@ -36,7 +35,7 @@ final class EndpointAccessManager implements AuthorizationManager<RequestAuthori
   public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
       RequestAuthorizationContext context) {
     HttpServletRequest request = context.getRequest();
-    Optional<EndpointRoles.Rule> rule = EndpointRoles.ruleFor(HttpMethod.valueOf(request.getMethod()), path(request));
+    Optional<EndpointRoles.Rule> rule = EndpointRoles.ruleFor(request);
     if (rule.isEmpty()) {
       return new AuthorizationDecision(false);
     }

@@ -1,5 +1,6 @@
 package io.aimsmonitor.web.security;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -54,7 +55,16 @@ public final class EndpointRoles {
    */
   public record Rule(Set<HttpMethod> methods, List<PathPattern> patterns, Access access, String why) {
     boolean matches(HttpMethod method, PathContainer path) {
-      return (methods.isEmpty() || methods.contains(method)) && patterns.stream().anyMatch(p -> p.matches(path));
+      if (!methods.isEmpty() && !methods.contains(method)) {
+        return false;
+      }
+      // a loop, not a stream: asked for every row on every request (issue #14's findings API load)
+      for (PathPattern pattern : patterns) {
+        if (pattern.matches(path)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 
@@ -137,6 +147,35 @@ public final class EndpointRoles {
   /** The first row matching a request, or empty when no row declares it (it is then refused). */
   public static Optional<Rule> ruleFor(HttpMethod method, String path) {
     PathContainer container = PathContainer.parsePath(path);
-    return RULES.stream().filter(r -> r.matches(method, container)).findFirst();
+    for (Rule rule : RULES) {
+      if (rule.matches(method, container)) {
+        return Optional.of(rule);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Request attribute: the row {@link #ruleFor(HttpServletRequest)} found, with the method and path it was found for. */
+  private static final String DECIDED_ATTRIBUTE = EndpointRoles.class.getName() + ".rule";
+
+  private record Decided(String method, String path, Optional<Rule> rule) {}
+
+  /**
+   * The first row matching a request, looked up once per request: the bearer-token resolver, the
+   * authorization filter and the problem responses all ask, and an API read matches its path against
+   * every row before the last ({@code GET /api/**}). The answer is kept with the method and path it
+   * was found for and reused only for the same ones, so a forward or error dispatch of the request
+   * (another path) is decided afresh, never by the original path's row.
+   */
+  public static Optional<Rule> ruleFor(HttpServletRequest request) {
+    String method = request.getMethod();
+    String path = EndpointAccessManager.path(request);
+    if (request.getAttribute(DECIDED_ATTRIBUTE) instanceof Decided d && d.method().equals(method)
+        && d.path().equals(path)) {
+      return d.rule();
+    }
+    Optional<Rule> rule = ruleFor(HttpMethod.valueOf(method), path);
+    request.setAttribute(DECIDED_ATTRIBUTE, new Decided(method, path, rule));
+    return rule;
   }
 }

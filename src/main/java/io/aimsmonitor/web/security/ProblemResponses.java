@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
@@ -49,7 +48,7 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
         && !response.isCommitted()) {
       // A person in the web UI: a page in the layout naming the role needed (as Spring's
       // AccessDeniedHandlerImpl forwards to its error page), not JSON. htmx requests keep the problem.
-      EndpointRoles.ruleFor(HttpMethod.valueOf(request.getMethod()), EndpointAccessManager.path(request))
+      EndpointRoles.ruleFor(request)
           .flatMap(rule -> rule.access().role())
           .ifPresent(role -> request.setAttribute(EndpointRoles.NEEDED_ROLE_ATTRIBUTE, role));
       response.setStatus(HttpStatus.FORBIDDEN.value());
