@@ -154,7 +154,7 @@ public class ReviewRepository {
 
   public Map<String, WorkflowRow> workflows(Collection<String> findingIds) {
     Map<String, WorkflowRow> out = new HashMap<>();
-    List<String> ids = findingIds.stream().distinct().toList();
+    List<String> ids = findingIds.stream().distinct().sorted().toList(); // in key order: as openFindings(ids)
     for (int i = 0; i < ids.size(); i += CHUNK) {
       jdbc.sql("SELECT * FROM finding_workflow WHERE finding_id IN (:ids)").param("ids", ids.subList(i,
               Math.min(ids.size(), i + CHUNK)))
@@ -197,7 +197,9 @@ public class ReviewRepository {
    */
   public List<OpenFinding> openFindings(Collection<String> ids) {
     List<OpenFinding> out = new ArrayList<>();
-    List<String> list = ids.stream().distinct().toList();
+    // in key order: each IN list then covers one stretch of the key and of the pages (rows are inserted
+    // in key order), which the next does not visit again (issue #14: FindingRepository#sortedForH2)
+    List<String> list = ids.stream().distinct().sorted().toList();
     if (postgres()) {
       for (int i = 0; i < list.size(); i += ARRAY_CHUNK) {
         Object[] chunk = list.subList(i, Math.min(list.size(), i + ARRAY_CHUNK)).toArray();
@@ -275,18 +277,22 @@ public class ReviewRepository {
   }
 
   /**
-   * Records the waiver in force per finding (null: none). Only this column changes, so an
-   * evaluation never overwrites what a reviewer did at the same moment.
+   * Records the waiver in force per finding (null: none) in its workflow row, which it has
+   * ({@link #insertRows} writes those of findings without one). Only this column changes, so an
+   * evaluation never overwrites what a reviewer did at the same moment. WHY no look-up of the rows
+   * first: the sync read them with the findings, and reading them again was one more page read per
+   * finding on H2 (issue #14).
    */
   public void setWaivers(Map<String, String> waiverByFinding) {
-    ensureRows(waiverByFinding.keySet());
     template.batchUpdate("UPDATE finding_workflow SET waiver_id = ? WHERE finding_id = ?",
         waiverByFinding.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey()}).toList());
   }
 
-  /** Sets the default assignee (the subject's owner) where no reviewer assigned someone explicitly. */
+  /**
+   * Sets the default assignee (the subject's owner) where no reviewer assigned someone explicitly,
+   * in workflow rows the findings have, as {@link #setWaivers}.
+   */
   public void setDefaultAssignees(Map<String, String> ownerByFinding) {
-    ensureRows(ownerByFinding.keySet());
     template.batchUpdate("UPDATE finding_workflow SET assignee = ?, assignee_source = 'owner' WHERE finding_id = ?"
             + " AND (assignee_source IS NULL OR assignee_source = 'owner')",
         ownerByFinding.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey()}).toList());
