@@ -164,9 +164,8 @@ public class FindingRepository {
     };
   }
 
-  private void readIn(String column, List<String> unsorted, org.springframework.jdbc.core.RowMapper<Finding> mapper,
+  private void readIn(String column, List<String> values, org.springframework.jdbc.core.RowMapper<Finding> mapper,
       Map<String, Finding> out) {
-    List<String> values = sortedForH2(unsorted);
     if (postgres()) { // one array parameter per ARRAY_CHUNK ids: a twentieth of the round trips
       for (List<String> chunk : chunks(values, ARRAY_CHUNK)) {
         template.query(con -> {
@@ -418,17 +417,6 @@ public class FindingRepository {
     });
   }
 
-  /**
-   * The ids in key order on H2, for reads by id in IN lists: each list then covers one stretch of
-   * the key (H2 looks an IN list's values up in order), and as the rows were inserted in key order
-   * ({@link #apply}), one stretch of the table's pages, which the next list does not visit again.
-   * WHY: in hash-set order every list of {@value #CHUNK} went over the whole table, and a page the
-   * 16 MB page cache dropped between lists was read from the file again (issue #14).
-   */
-  private List<String> sortedForH2(Collection<String> ids) {
-    return postgres() ? List.copyOf(ids) : ids.stream().sorted().toList();
-  }
-
   private static List<List<String>> chunks(List<String> ids, int size) {
     List<List<String>> out = new ArrayList<>();
     for (int i = 0; i < ids.size(); i += size) {
@@ -461,7 +449,7 @@ public class FindingRepository {
   /** Owners of each of these findings (absent: none recorded). */
   private Map<String, List<String>> owners(Collection<String> ids) {
     Map<String, List<String>> out = new HashMap<>();
-    List<String> all = sortedForH2(ids);
+    List<String> all = List.copyOf(ids);
     if (postgres()) {
       // one array per ARRAY_CHUNK ids: a reconciliation reads the owners of every open finding, and
       // without statistics (a fresh table, autovacuum not yet run) each statement may scan the table

@@ -154,7 +154,7 @@ public class ReviewRepository {
 
   public Map<String, WorkflowRow> workflows(Collection<String> findingIds) {
     Map<String, WorkflowRow> out = new HashMap<>();
-    List<String> ids = findingIds.stream().distinct().sorted().toList(); // in key order: as openFindings(ids)
+    List<String> ids = findingIds.stream().distinct().toList();
     for (int i = 0; i < ids.size(); i += CHUNK) {
       jdbc.sql("SELECT * FROM finding_workflow WHERE finding_id IN (:ids)").param("ids", ids.subList(i,
               Math.min(ids.size(), i + CHUNK)))
@@ -197,9 +197,7 @@ public class ReviewRepository {
    */
   public List<OpenFinding> openFindings(Collection<String> ids) {
     List<OpenFinding> out = new ArrayList<>();
-    // in key order: each IN list then covers one stretch of the key and of the pages (rows are inserted
-    // in key order), which the next does not visit again (issue #14: FindingRepository#sortedForH2)
-    List<String> list = ids.stream().distinct().sorted().toList();
+    List<String> list = ids.stream().distinct().toList();
     if (postgres()) {
       for (int i = 0; i < list.size(); i += ARRAY_CHUNK) {
         Object[] chunk = list.subList(i, Math.min(list.size(), i + ARRAY_CHUNK)).toArray();
