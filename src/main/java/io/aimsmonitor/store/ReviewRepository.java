@@ -275,18 +275,22 @@ public class ReviewRepository {
   }
 
   /**
-   * Records the waiver in force per finding (null: none). Only this column changes, so an
-   * evaluation never overwrites what a reviewer did at the same moment.
+   * Records the waiver in force per finding (null: none) in its workflow row, which it has
+   * ({@link #insertRows} writes those of findings without one). Only this column changes, so an
+   * evaluation never overwrites what a reviewer did at the same moment. WHY no look-up of the rows
+   * first: the sync read them with the findings, and reading them again was one more page read per
+   * finding on H2 (issue #14).
    */
   public void setWaivers(Map<String, String> waiverByFinding) {
-    ensureRows(waiverByFinding.keySet());
     template.batchUpdate("UPDATE finding_workflow SET waiver_id = ? WHERE finding_id = ?",
         waiverByFinding.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey()}).toList());
   }
 
-  /** Sets the default assignee (the subject's owner) where no reviewer assigned someone explicitly. */
+  /**
+   * Sets the default assignee (the subject's owner) where no reviewer assigned someone explicitly,
+   * in workflow rows the findings have, as {@link #setWaivers}.
+   */
   public void setDefaultAssignees(Map<String, String> ownerByFinding) {
-    ensureRows(ownerByFinding.keySet());
     template.batchUpdate("UPDATE finding_workflow SET assignee = ?, assignee_source = 'owner' WHERE finding_id = ?"
             + " AND (assignee_source IS NULL OR assignee_source = 'owner')",
         ownerByFinding.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey()}).toList());

@@ -100,10 +100,12 @@ public final class ScaleBench {
       RuleBook book = new RuleBook(rules, new RulePackLoader(ControlCatalog.bundled()), Map.of(), clock);
       book.reload();
       MonitorService[] monitorRef = {null};
+      CycleIo io = new CycleIo(db.dataSource());
       ReviewService review = ProductionSink.of(db.dataSource(), store.findings(), book, () -> monitorRef[0], clock);
       MonitorService monitor = new MonitorService(new ConnectorInstances(dir, List.of(config), types),
           new CollectionRunner(types, new Secrets(Map.of()), clock), store.snapshots(), book, evaluator(),
-          new Reconciler(), store.findings(), store.evaluations(), UnaryOperator.identity(), clock, review, (f, at) -> { });
+          new Reconciler(), store.findings(), store.evaluations(), UnaryOperator.identity(), clock,
+          (result, inScope, changes) -> io.measure(() -> review.store(result, inScope, changes)), (f, at) -> { });
       monitorRef[0] = monitor;
 
       log("%s, %,d facts (%,d model versions): generating", db.name(), facts, versions);
@@ -150,8 +152,10 @@ public final class ScaleBench {
       double changeStoreS = seconds(t);
       resetPeaks();
       t = System.nanoTime();
+      io.start();
       monitor.evaluate();
       double changeS = seconds(t);
+      io.report("1% cycle");
       long changeHeap = peakHeapMb();
       changed = null;
 
@@ -182,6 +186,53 @@ public final class ScaleBench {
     Process process = new ProcessBuilder(jcmd, String.valueOf(ProcessHandle.current().pid()), "GC.class_histogram")
         .redirectErrorStream(true).redirectOutput(file.toFile()).start();
     log("class histogram (jcmd exit %d) in %s", process.waitFor(), file);
+  }
+
+  /**
+   * H2's page reads and the evaluating thread's CPU of one cycle, split where the sink (the store
+   * phase: reconciliation applied, review sync) starts and ends: what load does not change as it
+   * changes wall time (issue #14). Zero page reads on PostgreSQL.
+   */
+  private static final class CycleIo {
+    private final javax.sql.DataSource data;
+    private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    private final long[][] marks = new long[3][];
+
+    CycleIo(javax.sql.DataSource data) {
+      this.data = data;
+    }
+
+    private long[] mark() {
+      long[] io = FirstEvaluationBench.h2Io(data);
+      return new long[] {io[0], io[1], threads.getCurrentThreadCpuTime()};
+    }
+
+    void start() {
+      marks[0] = mark();
+      marks[1] = null;
+    }
+
+    void measure(Runnable store) {
+      long[] before = marks[0] == null ? null : mark();
+      store.run();
+      if (before != null) {
+        marks[1] = before;
+        marks[2] = mark();
+      }
+    }
+
+    void report(String what) {
+      long[] end = mark();
+      if (marks[1] == null) {
+        return;
+      }
+      log("%s: H2 page reads (MB) / thread CPU (ms): up to the store %,d (%.1f) / %,d, store %,d (%.1f) / %,d,"
+          + " after it %,d (%.1f) / %,d", what, marks[1][0] - marks[0][0], (marks[1][1] - marks[0][1]) / 1e6,
+          (marks[1][2] - marks[0][2]) / 1_000_000, marks[2][0] - marks[1][0], (marks[2][1] - marks[1][1]) / 1e6,
+          (marks[2][2] - marks[1][2]) / 1_000_000, end[0] - marks[2][0], (end[1] - marks[2][1]) / 1e6,
+          (end[2] - marks[2][2]) / 1_000_000);
+      marks[0] = null;
+    }
   }
 
   /** Incremental as serve runs it; -Daims.rules.incremental=false (e.g. in JAVA_TOOL_OPTIONS) measures the full path. */

@@ -112,7 +112,8 @@ class NotificationScenario {
     revoked = new Waiver("W-00000000000c", revoked.scope(), null, revoked.ruleId(), "mlflow-prod:ltv/*",
         revoked.justification(), "alice", T0, "bob", T0, expires, "carol", T0, "withdrawn");
     new ReviewRepository(JdbcClient.create(ds), new JdbcTemplate(ds), new TransactionTemplate(new DataSourceTransactionManager(ds)))
-        .setWaivers(Map.of(finding("fraud", Severity.HIGH, List.of()).id(), inForce.id()));
+        .insertRows(List.of(ReviewRepository.WorkflowRow.empty(finding("fraud", Severity.HIGH, List.of()).id())
+            .withWaiver(inForce.id())));
     return List.of(inForce, pending, revoked);
   }
 
