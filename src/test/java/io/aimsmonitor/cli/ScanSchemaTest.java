@@ -115,6 +115,22 @@ class ScanSchemaTest {
     assertThatThrownBy(() -> ScanSchema.create(scan)).hasMessageContaining("V1__init.sql");
   }
 
+  @Test
+  void aMigrationFailingOnTheSchemaThreadFailsTheDataSourceThatAwaitsIt() {
+    // the schema thread runs the migrations on a database that already has them, so the first
+    // CREATE TABLE fails there; the failure must reach the context when it creates its data source
+    String url = "jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    JdbcDataSource existing = new JdbcDataSource();
+    existing.setURL(url);
+    existing.setUser("sa");
+    ScanSchema.create(existing);
+    ScanSchema awaited = new ScanSchema(url, "sa", "");
+    assertThat(awaited.postProcessAfterInitialization("not a data source", "other")).isEqualTo("not a data source");
+    assertThatThrownBy(() -> awaited.postProcessAfterInitialization(existing, "dataSource"))
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("the in-memory database:")
+        .hasMessageContaining("V1__init.sql");
+  }
+
   private static List<BigInteger> v(long... parts) {
     return java.util.Arrays.stream(parts).mapToObj(BigInteger::valueOf).toList();
   }
