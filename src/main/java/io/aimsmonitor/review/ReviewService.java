@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -226,7 +227,7 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
     List<Finding> known = new ArrayList<>();
     List<String> withRow = new ArrayList<>(); // of known: those stored before this transaction
     List<String> unknown = new ArrayList<>();
-    for (String id : new java.util.LinkedHashSet<>(ids)) {
+    for (String id : new LinkedHashSet<>(ids)) {
       Finding f = written.get(id);
       if (f == null) {
         unknown.add(id);

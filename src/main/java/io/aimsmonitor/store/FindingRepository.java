@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -278,8 +279,8 @@ public class FindingRepository {
     // in id order, as the changed findings are: the reconciliation lists them in the order it met the
     // violations, at random against the id, so each UPDATE found its row, its primary-key entry and
     // its index entries on pages of their own (issue #14: 100,000 findings seen again on H2)
-    final Map<String, java.time.Instant> seen = new java.util.TreeMap<>();
-    final Map<String, java.time.Instant> unseen = new java.util.TreeMap<>();
+    final Map<String, java.time.Instant> seen = new TreeMap<>();
+    final Map<String, java.time.Instant> unseen = new TreeMap<>();
     final List<Object[]> controlsNew = new ArrayList<>();
     final List<Object[]> controlsGone = new ArrayList<>();
     final List<Object[]> ownersNew = new ArrayList<>();
