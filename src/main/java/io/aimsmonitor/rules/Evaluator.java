@@ -162,7 +162,17 @@ public final class Evaluator {
    * full evaluation's at {@link Incremental#stepOf(Instant) now truncated to the time step}. For the
    * scheduled evaluation only; calls must not overlap (they are serialised here).
    */
-  public synchronized List<PackResult> evaluateLive(List<RulePack> packs, List<? extends Fact> facts, Instant now) {
+  public List<PackResult> evaluateLive(List<RulePack> packs, List<? extends Fact> facts, Instant now) {
+    return evaluateLive(packs, facts, null, now);
+  }
+
+  /**
+   * As {@link #evaluateLive(List, List, Instant)}, told which facts are re-stamped copies of facts
+   * given before ({@code copiedFrom}, null or one entry per fact, see {@link FactChanges#next(List, Fact[])}):
+   * those are found unchanged without their content being compared.
+   */
+  public synchronized List<PackResult> evaluateLive(List<RulePack> packs, List<? extends Fact> facts,
+      Fact[] copiedFrom, Instant now) {
     long started = System.nanoTime();
     lastDelta = LiveDelta.NONE;
     if (!incremental.enabled()) {
@@ -172,7 +182,7 @@ public final class Evaluator {
       return results;
     }
     Instant stepNow = incremental.stepOf(now);
-    FactChanges.Changes changes = liveFacts.next(facts);
+    FactChanges.Changes changes = liveFacts.next(facts, copiedFrom);
     long diffed = System.nanoTime();
     List<PackResult> results = new ArrayList<>(packs.size());
     List<String> afresh = new ArrayList<>();

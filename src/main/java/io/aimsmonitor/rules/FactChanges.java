@@ -84,7 +84,24 @@ final class FactChanges {
 
   /** The changes from the facts of the previous call to {@code facts}, which become the facts held. */
   Changes next(List<? extends Fact> facts) {
+    return next(facts, null);
+  }
+
+  /**
+   * As {@link #next(List)}, told which facts are re-stamped copies: {@code copiedFrom} (null, or
+   * as long as {@code facts}) holds at a fact's position the object it is a copy of, equal to it
+   * apart from {@link Fact#observedAt()} and of the same source (the store's {@code SnapshotRows.reuse}
+   * makes such copies and says so), else null. A copy of an object given last time is matched with
+   * what that object was matched with, by reference: the two have the same identity and content
+   * ({@link #sameContent} is an equivalence), so neither record is read. Facts whose original was
+   * not given last time (a source that ran twice between two calls) are compared as usual.
+   */
+  Changes next(List<? extends Fact> facts, Fact[] copiedFrom) {
     Fact[] now = facts.toArray(NONE);
+    if (copiedFrom != null && copiedFrom.length != now.length) {
+      throw new IllegalArgumentException("copiedFrom has " + copiedFrom.length + " entries for " + now.length
+          + " facts");
+    }
     Fact[] current = new Fact[now.length];
     boolean[] matched = new boolean[given.length];
     int[] unmatched = new int[16];
@@ -94,7 +111,11 @@ final class FactChanges {
     // canonical one), so a fact is first looked for where the one before it was found, then nearby.
     int offset = 0;
     for (int i = 0; i < now.length; i++) {
-      int at = near(now[i], i + offset, matched);
+      Fact original = copiedFrom == null ? null : copiedFrom[i];
+      int at = original == null ? -1 : near(original, i + offset, matched);
+      if (at < 0) {
+        at = near(now[i], i + offset, matched);
+      }
       if (at >= 0) {
         matched[at] = true;
         current[i] = held[at];

@@ -235,14 +235,33 @@ public class MonitorService {
     List<Fact> scoped;
     List<PackResult> results;
     Evaluator.LiveDelta delta = null;
+    Fact[] copiedFrom = null; // per fact of inScope: the object it is a re-stamped copy of (see below)
     if (unchanged) {
       latest = last.latest();
       scoped = last.scoped();
     } else {
       latest = snapshots.latestGood(enabled.stream().map(ConnectorConfig::id).toList());
-      List<Fact> facts = new ArrayList<>();
-      latest.values().forEach(s -> facts.addAll(s.facts()));
-      scoped = List.copyOf(scope.apply(facts));
+      int total = 0;
+      for (FactSnapshot s : latest.values()) {
+        total += s.facts().size();
+      }
+      List<Fact> facts = new ArrayList<>(total);
+      // The store knows which facts of a new snapshot are re-stamped copies of the previous one's
+      // (connectors stamp every fact with their run's start): carried beside the facts, the
+      // comparison finds those by reference to what it was given last time instead of reading them
+      for (FactSnapshot s : latest.values()) {
+        Fact[] fromStore = snapshots.takeCopiedFrom(s);
+        if (fromStore != null) {
+          if (copiedFrom == null) {
+            copiedFrom = new Fact[total + health.size()];
+          }
+          System.arraycopy(fromStore, 0, copiedFrom, facts.size(), fromStore.length);
+        }
+        facts.addAll(s.facts());
+      }
+      List<Fact> kept = scope.apply(facts);
+      copiedFrom = copiedFrom == null ? null : keptOnly(facts, kept, copiedFrom, health.size());
+      scoped = List.copyOf(kept);
     }
     long tLoaded = System.nanoTime();
     List<Fact> inScope = new ArrayList<>(scoped.size() + health.size());
@@ -254,7 +273,7 @@ public class MonitorService {
           + " not evaluated again, no finding reconciled", last.evaluationId());
     } else {
       // incremental unless aims.rules.incremental is false: long-lived sessions given what changed
-      results = evaluator.evaluateLive(packs, inScope, started);
+      results = evaluator.evaluateLive(packs, inScope, copiedFrom, started);
       delta = evaluator.lastDelta();
     }
     long tRules = System.nanoTime();
@@ -376,6 +395,30 @@ public class MonitorService {
         latest, scoped, results, hashes, Set.copyOf(evaluated.keySet()), loadedRules, notFresh, Map.copyOf(held),
         failed.isEmpty());
     return new EvaluationOutcome(run, stale, snapshotIds, evaluationId);
+  }
+
+  /**
+   * {@code copiedFrom} (per fact of {@code all}, with {@code extra} more entries at the end) for
+   * the facts the scope {@code kept}, and {@code extra} entries more; null when {@code kept} is not
+   * a subsequence of {@code all} in its order (a scope that reorders): the facts are then compared.
+   */
+  static Fact[] keptOnly(List<Fact> all, List<Fact> kept, Fact[] copiedFrom, int extra) {
+    if (kept == all) {
+      return copiedFrom;
+    }
+    Fact[] out = new Fact[kept.size() + extra];
+    int j = 0;
+    for (int k = 0; k < kept.size(); k++) {
+      Fact fact = kept.get(k);
+      while (j < all.size() && all.get(j) != fact) {
+        j++;
+      }
+      if (j == all.size()) {
+        return null;
+      }
+      out[k] = copiedFrom[j++];
+    }
+    return out;
   }
 
   private static long ms(long nanos) {

@@ -131,16 +131,39 @@ public class SnapshotRepository {
    * A parsed good snapshot, with the SHA-256 of each fact's stored body in the same order (null
    * for a snapshot stored as text before V105): what the next snapshot's unchanged facts are found by.
    */
-  private record Parsed(FactSnapshot snapshot, String[] hashes) {
+  private record Parsed(FactSnapshot snapshot, String[] hashes, Fact[] copiedFrom) {
     /** {@code next}, its facts equal to {@code previous}'s being {@code previous}'s objects. */
     static Parsed following(Parsed previous, FactSnapshot next, String[] hashes) {
       if (previous == null || previous.hashes() == null || hashes == null) {
-        return new Parsed(next, hashes);
+        return new Parsed(next, hashes, null);
       }
-      List<Fact> facts = SnapshotRows.reuse(next.facts(), hashes, previous.snapshot().facts(), previous.hashes());
-      return new Parsed(facts == next.facts() ? next
-          : new FactSnapshot(next.runId(), next.connectorId(), next.startedAt(), next.finishedAt(), facts), hashes);
+      SnapshotRows.Reused reused = SnapshotRows.reuse(next.facts(), hashes, previous.snapshot().facts(),
+          previous.hashes());
+      return new Parsed(reused.facts() == next.facts() ? next : new FactSnapshot(next.runId(), next.connectorId(),
+          next.startedAt(), next.finishedAt(), reused.facts()), hashes, reused.copiedFrom());
     }
+  }
+
+  /**
+   * Per fact of {@code snapshot} (as {@link #latestGood} returned it), the object of the
+   * connector's previous snapshot it is a re-stamped copy of ({@link SnapshotRows#reuse}: equal to
+   * it apart from {@link Fact#observedAt()}, same source), else null; null when no fact is such a
+   * copy or {@code snapshot} is no longer the cached one. Evaluation matches such a copy by
+   * reference to the object it was given last time instead of comparing their content.
+   *
+   * <p>Taken: asked again for the same snapshot it is null, so that the previous snapshot's objects
+   * are not kept alive until the next collection (one record per fact) once evaluation used them.
+   */
+  public Fact[] takeCopiedFrom(FactSnapshot snapshot) {
+    Fact[][] taken = {null};
+    parsed.computeIfPresent(snapshot.connectorId(), (id, p) -> {
+      if (p.snapshot() != snapshot || p.copiedFrom() == null) {
+        return p;
+      }
+      taken[0] = p.copiedFrom();
+      return new Parsed(p.snapshot(), p.hashes(), null);
+    });
+    return taken[0];
   }
 
   /** The latest successful snapshot of each connector id in {@code connectorIds}. */

@@ -161,12 +161,16 @@ public final class SnapshotRows {
    * {@code equals} says so: what a snapshot says is exactly what was collected, observation time
    * included (connectors' watermarks read it). Returns {@code facts} itself when nothing is handed
    * on or a snapshot has no hashes (stored before V105).
+   *
+   * <p>Alongside, per fact, the previous object a re-stamped copy was made from ({@link Reused#copiedFrom}):
+   * what evaluation matches the copy by, by reference, instead of comparing it ({@code FactChanges}).
    */
-  static List<Fact> reuse(List<Fact> facts, String[] hashes, List<Fact> previous, String[] previousHashes) {
+  static Reused reuse(List<Fact> facts, String[] hashes, List<Fact> previous, String[] previousHashes) {
     if (hashes == null || previousHashes == null || previous.isEmpty() || facts.isEmpty()) {
-      return facts;
+      return new Reused(facts, null);
     }
     Fact[] out = facts.toArray(new Fact[0]);
+    Fact[] copiedFrom = null;
     int reused = 0;
     for (int i = 0, j = 0; i < out.length && j < previousHashes.length; ) {
       int order = hashes[i].compareTo(previousHashes[j]);
@@ -178,6 +182,12 @@ public final class SnapshotRows {
         Fact before = previous.get(j);
         Fact kept = before == out[i] ? null : before.equals(out[i]) ? before : restamped(before, out[i]);
         if (kept != null) {
+          if (kept != before) {
+            if (copiedFrom == null) {
+              copiedFrom = new Fact[out.length];
+            }
+            copiedFrom[i] = before;
+          }
           out[i] = kept;
           reused++;
         }
@@ -185,8 +195,18 @@ public final class SnapshotRows {
         j++;
       }
     }
-    return reused == 0 ? facts : Arrays.asList(out);
+    return reused == 0 ? new Reused(facts, null) : new Reused(Arrays.asList(out), copiedFrom);
   }
+
+  /**
+   * What {@link #reuse} hands on.
+   *
+   * @param facts the snapshot's facts, those that did not change as (copies of) the previous objects
+   * @param copiedFrom per fact of {@code facts}: when it is a re-stamped copy ({@link #restamped}), the
+   *     previous snapshot's object it copies, equal to it apart from {@link Fact#observedAt()} and of
+   *     the same source; else null. Null when no fact is such a copy
+   */
+  record Reused(List<Fact> facts, Fact[] copiedFrom) {}
 
   /**
    * {@code now} as a copy of {@code before} given {@code now}'s observation time, when that copy is

@@ -88,27 +88,32 @@ public final class FactChangesBench {
     Method registry = Class.forName("io.aimsmonitor.bench.EvaluationBench")
         .getDeclaredMethod("registry", int.class, Instant.class, boolean.class, Instant.class);
     registry.setAccessible(true);
-    for (boolean handOn : handedOnOnly ? new boolean[] {true} : new boolean[] {false, true}) {
+    // 0: as collected; 1: handed on; 2: handed on, and which facts are copies of which said (as
+    // MonitorService passes SnapshotRepository.takeCopiedFrom on); 1 and 2 alternated when alone
+    for (int mode : handedOnOnly ? new int[] {1, 2, 1, 2} : new int[] {0, 1, 2}) {
       held = new FactChanges();
       FactChanges changes = (FactChanges) held;
       List<Fact> previous = null;
+      String name = mode == 0 ? "re-stamped, as collected" : mode == 1 ? "re-stamped, handed on"
+          : "re-stamped, handed on, copies said";
       for (int round = 0; round < 9; round++) {
         @SuppressWarnings("unchecked")
         List<Fact> collected = (List<Fact>) registry.invoke(null, versions, now, round % 2 == 1,
             now.plus(java.time.Duration.ofMinutes(round)));
         collected.sort(java.util.Comparator.comparingInt(FactChangesBench::contentHash));
-        List<Fact> facts = handOn && previous != null ? restampedFrom(previous, collected) : collected;
+        Fact[] copiedFrom = mode == 2 ? new Fact[collected.size()] : null;
+        List<Fact> facts = mode > 0 && previous != null ? restampedFrom(previous, collected, copiedFrom) : collected;
         previous = facts;
         collected = null;
         // round 0 is a first evaluation's comparison (nothing held: every fact inserted), reported too
-        measureOnce(round == 0 ? "first comparison, nothing held" : handOn ? "re-stamped, handed on"
-            : "re-stamped, as collected", changes::next, facts, round == 0 || round >= 5);
+        measureOnce(round == 0 ? "first comparison, nothing held" : name, f -> changes.next(f, copiedFrom), facts,
+            round == 0 || round >= 5);
         if (round >= 5) {
           System.out.printf(Locale.ROOT, "  compared by key and content: %,d%n", changes.compared());
         }
       }
-      System.out.printf(Locale.ROOT, "retained by the comparison after a cycle (%s): %,d MB%n",
-          handOn ? "handed on" : "as collected", retainedByHeld() / (1 << 20));
+      System.out.printf(Locale.ROOT, "retained by the comparison after a cycle (%s): %,d MB%n", name,
+          retainedByHeld() / (1 << 20));
     }
   }
 
@@ -120,12 +125,15 @@ public final class FactChangesBench {
    * {@code collected} with each fact equal to one of {@code previous} apart from its observation
    * time replaced by a copy of that one with the new time, as {@code SnapshotRows.reuse} hands it on.
    */
-  private static List<Fact> restampedFrom(List<Fact> previous, List<Fact> collected) {
+  private static List<Fact> restampedFrom(List<Fact> previous, List<Fact> collected, Fact[] copiedFrom) {
     Map<Fact, Fact> byContent = new HashMap<>();
     previous.forEach(f -> byContent.putIfAbsent(f.withOrigin(f.source(), Instant.EPOCH), f));
     List<Fact> out = new ArrayList<>(collected.size());
     for (Fact f : collected) {
       Fact before = byContent.get(f.withOrigin(f.source(), Instant.EPOCH));
+      if (before != null && copiedFrom != null) {
+        copiedFrom[out.size()] = before; // the object the copy was made from, as SnapshotRows.reuse says
+      }
       out.add(before == null ? f : before.withOrigin(before.source(), f.observedAt()));
     }
     return out;

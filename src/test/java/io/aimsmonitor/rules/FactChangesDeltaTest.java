@@ -72,6 +72,73 @@ class FactChangesDeltaTest {
     assertThat(changes.compared()).isZero();
   }
 
+  @Test
+  void reStampedCopiesTheStoreHandsOnAreMatchedWithoutComparingThem() {
+    SnapshotRepository snapshots = TestStore.on(TestDatabases.h2File(dir)).snapshots();
+    List<Fact> estate = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      estate.add(version("src", "m" + i, "x", T0));
+    }
+    record(snapshots, "src", estate, T0, null);
+    FactChanges told = new FactChanges();
+    FactChanges compared = new FactChanges();
+    FactSnapshot first = snapshots.latestGood("src").orElseThrow();
+    assertThat(snapshots.takeCopiedFrom(first)).isNull(); // nothing before it to copy
+    told.next(first.facts());
+    compared.next(first.facts());
+
+    Instant later = T0.plusSeconds(60);
+    List<Fact> changed = new ArrayList<>();
+    for (int i = 0; i < 200; i++) { // every fact re-stamped by its run; two changed, one gone, one new
+      changed.add(version("src", i == 199 ? "new" : "m" + i, i == 3 || i == 150 ? "changed" : "x", later));
+    }
+    record(snapshots, "src", changed, later, null);
+    FactSnapshot second = snapshots.latestGood("src").orElseThrow();
+    Fact[] copiedFrom = snapshots.takeCopiedFrom(second);
+    assertThat(copiedFrom).hasSize(200);
+    assertThat(java.util.Arrays.stream(copiedFrom).filter(java.util.Objects::nonNull).count()).isEqualTo(197);
+    assertThat(snapshots.takeCopiedFrom(second)).as("taken once").isNull();
+
+    FactChanges.Changes byReference = told.next(second.facts(), copiedFrom);
+    FactChanges.Changes byContent = compared.next(second.facts());
+    assertThat(told.compared()).isEqualTo(6); // the two changed and the new one, against the three held
+    assertThat(compared.compared()).isEqualTo(6 + 2 * 197); // each copy read with its held fact
+    assertThat(byReference.current()).isEqualTo(byContent.current());
+    assertThat(byReference.current()).containsExactlyElementsOf(byContent.current()); // the held objects
+    for (int i = 0; i < 200; i++) {
+      assertThat(byReference.current().get(i)).isSameAs(byContent.current().get(i));
+    }
+    assertThat(byReference.updated()).hasSize(2);
+    assertThat(byReference.inserted()).hasSize(1);
+    assertThat(byReference.deleted()).hasSize(1);
+  }
+
+  @Test
+  void aCopyOfAnObjectNotGivenLastTimeIsCompared() {
+    SnapshotRepository snapshots = TestStore.on(TestDatabases.h2File(dir)).snapshots();
+    List<Fact> estate = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      estate.add(version("src", "m" + i, "x", T0));
+    }
+    record(snapshots, "src", estate, T0, null);
+    FactChanges changes = new FactChanges();
+    changes.next(snapshots.latestGood("src").orElseThrow().facts());
+    for (int run = 1; run <= 2; run++) { // two runs before the next evaluation: copies of copies never given
+      Instant at = T0.plusSeconds(60 * run);
+      List<Fact> again = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        again.add(version("src", "m" + i, i == 7 && run == 2 ? "changed" : "x", at));
+      }
+      record(snapshots, "src", again, at, null);
+    }
+    FactSnapshot latest = snapshots.latestGood("src").orElseThrow();
+    FactChanges.Changes next = changes.next(latest.facts(), snapshots.takeCopiedFrom(latest));
+    assertThat(next.updated()).hasSize(1);
+    assertThat(next.inserted()).isEmpty();
+    assertThat(next.deleted()).isEmpty();
+    assertThat(changes.compared()).isEqualTo(2 + 2 * 49); // found where they were and compared there
+  }
+
   private static ModelVersion version(String source, String name, String description, Instant observedAt) {
     return new ModelVersion(source, null, observedAt, "mlflow", name, "1", "Production", List.of(), List.of(), null,
         description, Map.of(), null, null, null, null, null, null, null, null, null);
@@ -181,12 +248,18 @@ class FactChangesDeltaTest {
       List<String> enabled = thirdEnabled ? sources : sources.subList(0, 2);
       Map<String, FactSnapshot> latest = snapshots.latestGood(enabled);
       List<Fact> facts = new ArrayList<>();
+      List<Fact> copiedFrom = new ArrayList<>(); // as MonitorService carries it: per fact, through the scope
+      boolean told = random.nextInt(4) > 0; // the store's copies said, or left to be compared
       boolean scoped = random.nextInt(5) == 0;
       for (String source : enabled) {
         if (latest.containsKey(source)) {
-          for (Fact f : latest.get(source).facts()) {
+          List<Fact> snapshot = latest.get(source).facts();
+          Fact[] copies = told ? snapshots.takeCopiedFrom(latest.get(source)) : null;
+          for (int i = 0; i < snapshot.size(); i++) {
+            Fact f = snapshot.get(i);
             if (!scoped || ((ModelVersion) f).modelName().hashCode() % 3 != 0) {
               facts.add(f);
+              copiedFrom.add(copies == null ? null : copies[i]);
             }
           }
         }
@@ -194,8 +267,9 @@ class FactChangesDeltaTest {
       for (String source : enabled) { // a new health fact per source and cycle, now and then a changed one
         facts.add(new SourceHealth(source, null, now, "mlflow", T0, random.nextInt(6) == 0, null, Duration.ofHours(1),
             true));
+        copiedFrom.add(null);
       }
-      FactChanges.Changes delta = changes.next(facts);
+      FactChanges.Changes delta = changes.next(facts, told ? copiedFrom.toArray(new Fact[0]) : null);
       FactChanges.Changes expected = full.next(facts);
 
       assertThat(normal(delta.current())).isEqualTo(normal(expected.current()));
