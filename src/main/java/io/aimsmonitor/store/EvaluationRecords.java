@@ -189,7 +189,7 @@ public class EvaluationRecords {
   private StoredSet storeVerdicts(Evaluated e, StoredSet previous) {
     Change change = e.change();
     if (change == null || previous == null || previous.format() != 2 || change.previous() != previous.results()) {
-      Set<Verdict> all = verdicts(e.results());
+      Set<Verdict> all = verdicts(e.results(), null);
       VerdictSetHash hash = VerdictSetHash.empty();
       all.forEach(hash::add);
       String name = hash.hex();
@@ -198,13 +198,12 @@ public class EvaluationRecords {
       }
       return storeWhole(e, name, all);
     }
-    Map<String, Set<String>> touchedSubjects = new HashMap<>(); // by rule id
+    Map<String, Set<String>> touchedRules = new HashMap<>();
     for (Violation v : change.touched()) {
-      touchedSubjects.computeIfAbsent(v.ruleId(), k -> new HashSet<>()).add(v.subject().key());
+      touchedRules.computeIfAbsent(v.subject().key(), k -> new HashSet<>(2)).add(v.ruleId());
     }
-    Set<Verdict> before = new HashSet<>();
-    Set<Verdict> after = new HashSet<>();
-    touchedVerdicts(change.previous(), e.results(), touchedSubjects, before, after);
+    Set<Verdict> before = verdicts(change.previous(), touchedRules);
+    Set<Verdict> after = verdicts(e.results(), touchedRules);
     List<Verdict> added = after.stream().filter(v -> !before.contains(v)).toList();
     List<Verdict> removed = before.stream().filter(v -> !after.contains(v)).toList();
     if (added.isEmpty() && removed.isEmpty()) {
@@ -220,11 +219,11 @@ public class EvaluationRecords {
     // Cut the chain when reading it would cost more than reading the set whole: a replay then reads
     // at most about twice the set, and the whole sets stored cost at most as much as the changes.
     if (depth > MAX_CHAIN || entries > Math.max(size, 1000)) {
-      return storeWhole(e, name, verdicts(e.results()));
+      return storeWhole(e, name, verdicts(e.results(), null));
     }
     StoredSet set = new StoredSet(e.results(), name, 2, size, depth, entries);
     log.info("verdict set: {} added, {} removed of {} ({} rule/subject pairs touched): stored as change {} of set {}",
-        added.size(), removed.size(), size, touchedSubjects.values().stream().mapToInt(Set::size).sum(), depth,
+        added.size(), removed.size(), size, touchedRules.values().stream().mapToInt(Set::size).sum(), depth,
         previous.sha256().substring(0, 12));
     return stored(name, e.results()).orElseGet(() -> {
       insert(name, 2, json(added), json(removed), previous.sha256(), size, depth, entries, e.at());
@@ -259,56 +258,27 @@ public class EvaluationRecords {
     }
   }
 
-  /** The verdicts of {@code results}. */
-  private static Set<Verdict> verdicts(List<PackResult> results) {
+  /**
+   * The verdicts of {@code results}; only those of the rules and subjects in {@code only} (rule ids
+   * by subject key) unless it is null.
+   */
+  private static Set<Verdict> verdicts(List<PackResult> results, Map<String, Set<String>> only) {
     Set<Verdict> out = new HashSet<>();
     for (PackResult r : results) {
       String pack = r.pack().name();
       for (Violation v : r.violations()) {
-        out.add(new Verdict(pack, v.ruleId(), v.subject().key()));
+        String subject = v.subject().key();
+        if (only == null) {
+          out.add(new Verdict(pack, v.ruleId(), subject));
+        } else {
+          Set<String> rules = only.get(subject);
+          if (rules != null && rules.contains(v.ruleId())) {
+            out.add(new Verdict(pack, v.ruleId(), subject));
+          }
+        }
       }
     }
     return out;
-  }
-
-  /**
-   * The verdicts of the rules and subjects in {@code touched} (subject keys by rule id), of
-   * {@code previous} into {@code before} and of {@code results} into {@code after}. Verdicts name
-   * their pack, so a pack's verdicts are compared only with the same pack's: one whose violations
-   * are the very list it had in {@code previous} (a long-lived session lists its reports anew only
-   * when one came or went) has the same on both sides, and is not read. The violations of the other
-   * packs are read, rule id first (most are of rules no change touched): reading every violation of
-   * the estate twice was most of the record's time.
-   */
-  private static void touchedVerdicts(List<PackResult> previous, List<PackResult> results,
-      Map<String, Set<String>> touched, Set<Verdict> before, Set<Verdict> after) {
-    boolean samePacks = previous.size() == results.size();
-    for (int i = 0; samePacks && i < results.size(); i++) {
-      samePacks = previous.get(i).pack() == results.get(i).pack();
-    }
-    if (!samePacks) {
-      previous.forEach(r -> touchedVerdicts(r, touched, before));
-      results.forEach(r -> touchedVerdicts(r, touched, after));
-      return;
-    }
-    for (int i = 0; i < results.size(); i++) {
-      PackResult was = previous.get(i);
-      PackResult is = results.get(i);
-      if (was.violations() != is.violations()) {
-        touchedVerdicts(was, touched, before);
-        touchedVerdicts(is, touched, after);
-      }
-    }
-  }
-
-  private static void touchedVerdicts(PackResult result, Map<String, Set<String>> touched, Set<Verdict> out) {
-    String pack = result.pack().name();
-    for (Violation v : result.violations()) {
-      Set<String> subjects = touched.get(v.ruleId());
-      if (subjects != null && subjects.contains(v.subject().key())) {
-        out.add(new Verdict(pack, v.ruleId(), v.subject().key()));
-      }
-    }
   }
 
   private static String json(Collection<Verdict> verdicts) {

@@ -175,11 +175,8 @@ class VerdictSetRecordTest {
     for (int cycle = 0; cycle < 70; cycle++) {
       List<Violation> touched = new ArrayList<>();
       int changes = random.nextInt(5) == 0 ? 80 : random.nextInt(12);
-      boolean[] listedAnew = new boolean[2];
       for (int c = 0; c < changes; c++) {
-        int chosen = random.nextInt(2);
-        listedAnew[chosen] = true;
-        List<Violation> pack = packs.get(chosen);
+        List<Violation> pack = packs.get(random.nextInt(2));
         Violation v = v("r" + random.nextInt(4), "m:" + random.nextInt(60));
         int kind = random.nextInt(4);
         if (kind == 0 && pack.contains(v)) {
@@ -193,12 +190,7 @@ class VerdictSetRecordTest {
           touched.add(v);
         }
       }
-      // as a long-lived session lists its reports: anew only when one came or went, else the same list
-      List<PackResult> last = previous;
-      List<List<Violation>> listed = java.util.stream.IntStream.range(0, 2)
-          .mapToObj(p -> last == null || listedAnew[p] ? List.copyOf(packs.get(p)) : last.get(p).violations())
-          .toList();
-      List<PackResult> now = results(listed.get(0), listed.get(1));
+      List<PackResult> now = results(List.copyOf(packs.get(0)), List.copyOf(packs.get(1)));
       Change change = previous == null || random.nextInt(8) == 0 ? null : new Change(previous, touched);
       long id = record(T.plusSeconds(cycle), now, change);
       expected.put(id, verdicts(now));
