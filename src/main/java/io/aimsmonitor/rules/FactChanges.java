@@ -42,7 +42,10 @@ import java.util.Objects;
  * held object: {@link #sameContent} then costs a reference comparison per component, without a
  * copy ({@link Fact#equalsApartFromObservedAt}). Facts not
  * handed on so (another source of facts, a snapshot read after a restart) are compared the same
- * way, reading their content.
+ * way, reading their content. When the caller passes on which facts the store made as such copies
+ * and of which objects ({@link #next(List, Fact[])}), a copy of an object given last time is
+ * matched by reference to it instead, and neither record is read: the 1% cycle then reads the
+ * content of the changed facts only.
  */
 final class FactChanges {
 

@@ -19,6 +19,8 @@ import java.util.function.Function;
  * Then the same estate re-stamped in every generation, as connectors stamp every fact with their
  * run's start: given as collected (every fact a new object) and as the store hands it on (a copy of
  * the previous object with the new time, sharing its other components).
+ * Given as the store hands it on, also with which facts are copies of which said, as
+ * {@code MonitorService} passes {@code SnapshotRepository.takeCopiedFrom} on ("copies said").
  * {@code java -cp "$cp" io.aimsmonitor.rules.FactChangesBench 115385} (model versions; 300,000 facts),
  * {@code ... 115385 restamped} for the last alone.
  */
