@@ -1,0 +1,19 @@
+-- Half of each new page of finding is left free, so that an update of a finding's row that changes
+-- no indexed column (its last seen, seen_live, message, evidence, stale) writes the new version on
+-- the same page as a HOT update: no new entry in any of the table's six indexes, and a WAL record
+-- of the changed bytes only (issue #14: 100,000 findings seen again reconciled on PostgreSQL in
+-- 11.06 s against a 10 s target). With every page full, as COPY leaves them, each such update
+-- moved the row to another page and inserted six index entries for it: setting last seen of
+-- 100,000 findings wrote 852,577 WAL records (237 MB) in 11.5 s; on half-full pages, 100,000
+-- records (76 MB, most of it the first touch of each page after a checkpoint; 9 MB the next time)
+-- in 1.8 s (docs/benchmarks.md, "Findings seen again as HOT updates"). Why half: a reconciliation
+-- may update every row of a page at once, and each new version needs room beside the old one
+-- until the commit; the space of the versions an earlier update left dead is reclaimed when the
+-- page is next pruned, so the table stops growing at about twice its packed size, which an update
+-- of every row without the free space reached as well (new versions on new pages, the old ones
+-- dead until a vacuum) along with twice the index entries.
+--
+-- It applies to pages written from now on: rows already stored move to half-full pages as they are
+-- updated (or at once by VACUUM FULL finding). PostgreSQL only: H2 has no fillfactor; its MVStore
+-- writes every change as new pages anyway.
+ALTER TABLE finding SET (fillfactor = 50);
