@@ -40,7 +40,7 @@ public final class ExportJson {
     out.put("firstSeen", text(f.firstSeen()));
     out.put("lastSeen", text(f.lastSeen()));
     out.put("resolvedAt", text(f.resolvedAt()));
-    out.put("evidence", f.evidence());
+    out.put("evidence", f.sortedEvidence());
     Map<String, Object> links = new LinkedHashMap<>();
     links.put("sourceUrl", e.links().sourceUrl());
     links.put("snapshot", e.links().snapshot());

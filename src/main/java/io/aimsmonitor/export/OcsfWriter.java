@@ -133,7 +133,7 @@ final class OcsfWriter implements FindingWriter {
     }
     Map<String, Object> evidence = new LinkedHashMap<>();
     evidence.put("name", "rule evidence");
-    Map<String, Object> data = new LinkedHashMap<>(f.evidence());
+    Map<String, Object> data = new LinkedHashMap<>(f.sortedEvidence());
     data.put("links", Map.of("finding", e.links().findingUrl(), "sourceUrl", String.valueOf(e.links().sourceUrl()),
         "snapshot", String.valueOf(e.links().snapshot())));
     if (e.waiver().id() != null) {

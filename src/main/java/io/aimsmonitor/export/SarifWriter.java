@@ -123,7 +123,7 @@ final class SarifWriter implements FindingWriter {
     props.put("owners", f.owners());
     props.put("firstSeen", ExportJson.text(f.firstSeen()));
     props.put("lastSeen", ExportJson.text(f.lastSeen()));
-    props.put("evidence", f.evidence());
+    props.put("evidence", f.sortedEvidence());
     Map<String, Object> links = new LinkedHashMap<>();
     links.put("sourceUrl", e.links().sourceUrl());
     links.put("snapshot", e.links().snapshot());

@@ -1,6 +1,8 @@
 package io.aimsmonitor.finding;
 
 import io.aimsmonitor.fact.Subject;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.aimsmonitor.rules.Severity;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,6 +11,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The current state of one (rule, subject) pair, derived from its {@link FindingEvent}s.
@@ -19,7 +23,9 @@ import java.util.Map;
  * kept open, never silently resolved.
  *
  * @param id {@link #idOf}: stable across runs, restarts and replicas
- * @param evidence the fact values the rule decided on and the snapshot (run id) per source
+ * @param evidence the fact values the rule decided on and the snapshot (run id) per source; held in
+ *     any order, written with its names sorted (in JSON here, in the store and in every export), so
+ *     that two runs over the same facts print the same text
  * @param owners the subject's accountable owners as its source records them (may be empty)
  */
 public record Finding(
@@ -32,6 +38,7 @@ public record Finding(
     String message,
     String remediation,
     Subject subject,
+    @JsonFormat(with = JsonFormat.Feature.WRITE_SORTED_MAP_ENTRIES)
     Map<String, Object> evidence,
     Status status,
     boolean stale,
@@ -44,6 +51,16 @@ public record Finding(
     controls = List.copyOf(controls);
     evidence = evidence == null ? Map.of() : Map.copyOf(evidence);
     owners = owners == null ? List.of() : List.copyOf(owners);
+  }
+
+  /**
+   * The evidence with its names sorted: what the store and the exports write, because the record
+   * holds it in a map of no fixed order (the rule's order is lost to {@code Map.copyOf}, which
+   * costs less memory per finding than an ordered copy), and auditors compare exports by text.
+   */
+  @JsonIgnore
+  public SortedMap<String, Object> sortedEvidence() {
+    return new TreeMap<>(evidence);
   }
 
   /** A finding whose subject records no owner. */

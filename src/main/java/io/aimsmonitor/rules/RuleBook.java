@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +149,9 @@ public final class RuleBook {
             + " stays in force");
       }
     }
-    state = new State(Map.copyOf(packs), Map.copyOf(rejected));
+    // in name order, as packs() promises: Map.copyOf would give an order that changes from one JVM
+    // to the next, and with it the order of evaluation, of rules in exports (SARIF's ruleIndex) and of the API's lists
+    state = new State(Collections.unmodifiableMap(packs), Collections.unmodifiableMap(rejected));
     return new ReloadReport(loaded, unchanged, List.copyOf(rejected.values()), removed);
   }
 

@@ -1,5 +1,6 @@
 package io.aimsmonitor.rules;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import io.aimsmonitor.fact.Subject;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,8 @@ import java.util.Map;
  * @param owners the accountable owners the subject's source records (empty when it records none);
  *     what the findings API filters by owner and notifications route on
  */
-public record Violation(String ruleId, Subject subject, String message, Map<String, Object> evidence,
+public record Violation(String ruleId, Subject subject, String message,
+    @JsonFormat(with = JsonFormat.Feature.WRITE_SORTED_MAP_ENTRIES) Map<String, Object> evidence,
     List<String> owners) {
   public Violation {
     evidence = Map.copyOf(evidence);

@@ -461,7 +461,7 @@ public class FindingRepository {
   private static Object[] row(Finding f, boolean insert, boolean live) {
     Object[] values = {f.ruleId(), f.pack(), f.title(), f.severity().name(), String.join(",", f.controls()), f.message(), f.remediation(),
         f.subject().type(), f.subject().key(), f.subject().displayName(), f.subject().url(),
-        FactJson.MAPPER.writeValueAsString(f.evidence()), f.status().name(), f.stale(), utc(f.firstSeen()),
+        FactJson.MAPPER.writeValueAsString(f.sortedEvidence()), f.status().name(), f.stale(), utc(f.firstSeen()),
         utc(f.lastSeen()), utc(f.resolvedAt()), f.severity().ordinal(), f.source(), live && f.isOpen()};
     Object[] out = new Object[values.length + 1];
     if (insert) {

@@ -171,4 +171,35 @@ public class ExportWritersTest {
     assertThat(array.get(700).get("waiver").get("status").asString()).isEqualTo("active");
     assertThat(array.get(701).get("waiver").get("status").asString()).isEqualTo("none");
   }
+
+  /**
+   * A finding holds its evidence in a map of no fixed order ({@code Map.copyOf}, whose iteration
+   * order changes from one JVM to the next); every text written of it must not, or two scans of the
+   * same facts give two different exports and auditors see a change where there is none.
+   */
+  @Test
+  void evidenceIsWrittenWithItsNamesSortedWhateverOrderTheFindingHoldsItIn() throws Exception {
+    Map<String, Object> evidence = new java.util.HashMap<>();
+    for (String name : List.of("zeta", "alpha", "mu", "source", "snapshot", "beta", "omega", "kappa", "delta", "pi",
+        "epsilon", "gamma")) {
+      evidence.put(name, name.length());
+    }
+    Finding f = new Finding(OPEN_HIGH.id(), OPEN_HIGH.ruleId(), OPEN_HIGH.pack(), OPEN_HIGH.title(), OPEN_HIGH.severity(),
+        OPEN_HIGH.controls(), OPEN_HIGH.message(), OPEN_HIGH.remediation(), OPEN_HIGH.subject(), evidence,
+        OPEN_HIGH.status(), false, OPEN_HIGH.firstSeen(), OPEN_HIGH.lastSeen(), null, List.of());
+    List<String> sorted = new java.util.TreeMap<>(evidence).keySet().stream().toList();
+
+    assertThat(names(json.readTree(export(ExportFormat.JSON, List.of(f))).get(0).get("evidence"))).isEqualTo(sorted);
+    assertThat(names(json.readTree(export(ExportFormat.SARIF, List.of(f))).get("runs").get(0).get("results").get(0)
+        .get("properties").get("evidence"))).isEqualTo(sorted);
+    JsonNode written = json.readTree(io.aimsmonitor.fact.FactJson.MAPPER.writeValueAsString(f));
+    assertThat(names(written.get("evidence"))).as("the finding as the API and `scan --format json` write it").isEqualTo(sorted);
+    assertThat(written.has("sortedEvidence")).as("a view for writers, not a property").isFalse();
+  }
+
+  private static List<String> names(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.propertyNames().forEach(names::add);
+    return names;
+  }
 }

@@ -147,4 +147,19 @@ class RuleBookReloadTest {
     assertThat(report.rejected()).singleElement().satisfies(r -> assertThat(r.problems())
         .anySatisfy(p -> assertThat(p).contains("already defined by pack 'test-pack'")));
   }
+
+  /**
+   * Packs are evaluated, listed and exported (SARIF's rule index) in name order. Held in a
+   * {@code Map.copyOf}, their order changed from one JVM to the next, so two scans of the same
+   * facts wrote different SARIF files.
+   */
+  @Test
+  void packsAndTheirRulesComeInPackNameOrder() {
+    RuleBook book = new RuleBook(Path.of("rules"), new RulePackLoader(ControlCatalog.bundled()), Map.of(), clock);
+    book.reload();
+    List<String> names = book.packs().stream().map(RulePack::name).toList();
+    assertThat(names).hasSizeGreaterThanOrEqualTo(6).isSorted();
+    List<String> packOfEachRule = book.rules().values().stream().map(RuleDefinition::pack).toList();
+    assertThat(packOfEachRule).isSorted();
+  }
 }
