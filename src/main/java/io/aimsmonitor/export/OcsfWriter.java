@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * OCSF Compliance Finding events (class 2003, category Findings) as JSON lines, one per finding,
@@ -134,8 +135,8 @@ final class OcsfWriter implements FindingWriter {
     Map<String, Object> evidence = new LinkedHashMap<>();
     evidence.put("name", "rule evidence");
     Map<String, Object> data = new LinkedHashMap<>(f.sortedEvidence());
-    data.put("links", Map.of("finding", e.links().findingUrl(), "sourceUrl", String.valueOf(e.links().sourceUrl()),
-        "snapshot", String.valueOf(e.links().snapshot())));
+    data.put("links", new TreeMap<>(Map.of("finding", e.links().findingUrl(), "sourceUrl", String.valueOf(e.links().sourceUrl()),
+        "snapshot", String.valueOf(e.links().snapshot()))));
     if (e.waiver().id() != null) {
       data.put("waiver", ExportJson.waiver(e.waiver()));
     }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import tools.jackson.core.JsonGenerator;
 
 /**
@@ -46,8 +47,9 @@ final class SarifWriter implements FindingWriter {
     }
     driver.put("rules", rules);
     json.writePOJOProperty("tool", Map.of("driver", driver));
-    json.writePOJOProperty("invocations", List.of(Map.of("executionSuccessful", true,
-        "endTimeUtc", context.generatedAt().toString())));
+    // maps of several entries sorted (a TreeMap), not Map.of's order, which changes between JVMs
+    json.writePOJOProperty("invocations", List.of(new TreeMap<>(Map.of("executionSuccessful", true,
+        "endTimeUtc", context.generatedAt().toString()))));
     json.writeArrayPropertyStart("results");
   }
 
@@ -61,7 +63,7 @@ final class SarifWriter implements FindingWriter {
     }
     String help = (r.remediation() == null ? "" : r.remediation() + "\n\n") + "ISO/IEC 42001 controls: "
         + String.join(", ", r.controls()) + ".";
-    out.put("help", Map.of("text", help, "markdown", help.replace("ISO/IEC 42001 controls:", "**ISO/IEC 42001 controls:**")));
+    out.put("help", new TreeMap<>(Map.of("text", help, "markdown", help.replace("ISO/IEC 42001 controls:", "**ISO/IEC 42001 controls:**"))));
     out.put("defaultConfiguration", Map.of("level", level(r.severity())));
     Map<String, Object> props = new LinkedHashMap<>();
     List<String> tags = new ArrayList<>();

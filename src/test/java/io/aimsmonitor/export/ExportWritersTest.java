@@ -192,6 +192,9 @@ public class ExportWritersTest {
     assertThat(names(json.readTree(export(ExportFormat.JSON, List.of(f))).get(0).get("evidence"))).isEqualTo(sorted);
     assertThat(names(json.readTree(export(ExportFormat.SARIF, List.of(f))).get("runs").get(0).get("results").get(0)
         .get("properties").get("evidence"))).isEqualTo(sorted);
+    JsonNode run = json.readTree(export(ExportFormat.SARIF, List.of(f))).get("runs").get(0);
+    assertThat(names(run.get("invocations").get(0))).as("SARIF's own small objects too").isSorted();
+    assertThat(names(run.get("tool").get("driver").get("rules").get(0).get("help"))).isSorted();
     JsonNode written = json.readTree(io.aimsmonitor.fact.FactJson.MAPPER.writeValueAsString(f));
     assertThat(names(written.get("evidence"))).as("the finding as the API and `scan --format json` write it").isEqualTo(sorted);
     assertThat(written.has("sortedEvidence")).as("a view for writers, not a property").isFalse();
