@@ -27,6 +27,15 @@ public final class DatabaseDefaults implements EnvironmentPostProcessor {
    */
   public static final Map<String, String> POSTGRES_DRIVER_PROPERTIES = Map.of("reWriteBatchedInserts", "true");
 
+  /**
+   * The settings the embedded H2 default's URL carries after the file's path: those of
+   * application.yaml's {@code spring.datasource.url}, here so that the benchmarks open H2 as the
+   * application does (a test keeps the two equal). WHY no page or cache size: {@code PAGE_SIZE=65536}
+   * and {@code CACHE_SIZE} were measured for the first evaluation's store and did not make it
+   * faster (docs/benchmarks.md, "First evaluation's store on H2: larger pages").
+   */
+  public static final String H2_URL_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE";
+
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
     String url = environment.getProperty("spring.datasource.url", "");

@@ -29,6 +29,12 @@ final class BenchDatabases {
 
   private BenchDatabases() {}
 
+  /**
+   * The application's H2 URL ({@link DatabaseDefaults#H2_URL_SETTINGS}), or with
+   * {@code -Daims.bench.h2settings} in place of its settings (e.g.
+   * {@code ;DB_CLOSE_ON_EXIT=FALSE;PAGE_SIZE=65536}): WHY, so that any harness can compare settings
+   * without a change of code (H2 refuses a setting given twice, so appending cannot replace one).
+   */
   static Db h2(Path dir) {
     return h2(dir, "");
   }
@@ -36,7 +42,8 @@ final class BenchDatabases {
   /** With {@code settings} appended to the URL (e.g. {@code ;CACHE_SIZE=65536}), for comparisons. */
   static Db h2(Path dir, String settings) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl("jdbc:h2:file:" + dir.toAbsolutePath().resolve("aims") + ";DB_CLOSE_ON_EXIT=FALSE" + settings);
+    config.setJdbcUrl("jdbc:h2:file:" + dir.toAbsolutePath().resolve("aims")
+        + System.getProperty("aims.bench.h2settings", DatabaseDefaults.H2_URL_SETTINGS) + settings);
     config.setMaximumPoolSize(10);
     HikariDataSource ds = new HikariDataSource(config);
     migrate(ds, "h2", null);

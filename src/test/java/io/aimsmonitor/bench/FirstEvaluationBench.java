@@ -35,7 +35,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * reconciliation again to fresh H2 databases ({@link #replays}), after the statements of
  * {@code -Daims.bench.replay-sql} (separated by {@code ;}, or {@code @file}; a schema variant, alternated with
  * {@code aims.bench.variants}); {@code -Daims.bench.h2suffix}
- * appends settings to the H2 URL (e.g. {@code ;CACHE_SIZE=65536}).
+ * appends settings to the H2 URL (e.g. {@code ;CACHE_SIZE=65536}), and {@code -Daims.bench.h2settings}
+ * replaces the application's ({@link BenchDatabases#h2(Path)}; e.g. alternated as
+ * {@code aims.bench.variants=aims.bench.h2settings=;DB_CLOSE_ON_EXIT=FALSE|;DB_CLOSE_ON_EXIT=FALSE;PAGE_SIZE=65536}).
  */
 public final class FirstEvaluationBench {
 
@@ -79,9 +81,10 @@ public final class FirstEvaluationBench {
           double wall = (System.nanoTime() - t) / 1e9;
           long[] ioAfter = h2Io(db.dataSource());
           System.out.printf(java.util.Locale.ROOT, "replay %d %s=%s wall_s=%.2f cpu_s=%.2f thread_cpu_s=%.2f gc_s=%.2f"
-              + " load=%.1f page_reads=%d read_mb=%.1f%n", i, property, value, wall, (os.getProcessCpuTime() - cpu) / 1e9,
-              (threads.getCurrentThreadCpuTime() - threadCpu) / 1e9, (gcMillis() - gc) / 1e3, os.getSystemLoadAverage(),
-              ioAfter[0] - io[0], (ioAfter[1] - io[1]) / 1e6);
+              + " load=%.1f page_reads=%d read_mb=%.1f file_mb=%.1f%n", i, property, value, wall,
+              (os.getProcessCpuTime() - cpu) / 1e9, (threads.getCurrentThreadCpuTime() - threadCpu) / 1e9,
+              (gcMillis() - gc) / 1e3, os.getSystemLoadAverage(), ioAfter[0] - io[0], (ioAfter[1] - io[1]) / 1e6,
+              Files.size(dir.resolve("aims.mv.db")) / 1e6);
         } finally {
           try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
