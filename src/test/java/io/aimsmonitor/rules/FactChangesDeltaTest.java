@@ -49,19 +49,12 @@ class FactChangesDeltaTest {
   @Test
   void aRunThatChangedAFewFactsIsComparedOnlyThere() {
     SnapshotRepository snapshots = TestStore.on(TestDatabases.h2File(dir)).snapshots();
-    List<Fact> estate = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      estate.add(version("src", "m" + i, "x", T0));
-    }
-    record(snapshots, "src", estate, T0, null);
+    record(snapshots, "src", estate(200, T0), T0, null);
     FactChanges changes = new FactChanges();
     changes.next(snapshots.latestGood("src").orElseThrow().facts());
 
-    List<Fact> changed = new ArrayList<>();
-    for (int i = 0; i < 200; i++) { // every fact collected again as a new object; two changed, one gone, one new
-      changed.add(version("src", i == 199 ? "new" : "m" + i, i == 3 || i == 150 ? "changed" : "x", T0));
-    }
-    record(snapshots, "src", changed, T0.plusSeconds(60), null);
+    // every fact collected again as a new object; two changed, one gone, one new
+    record(snapshots, "src", twoChangedOneGoneOneNew(T0), T0.plusSeconds(60), null);
     FactChanges.Changes next = changes.next(snapshots.latestGood("src").orElseThrow().facts());
 
     assertThat(next.updated()).hasSize(2);
@@ -75,11 +68,7 @@ class FactChangesDeltaTest {
   @Test
   void reStampedCopiesTheStoreHandsOnAreMatchedWithoutComparingThem() {
     SnapshotRepository snapshots = TestStore.on(TestDatabases.h2File(dir)).snapshots();
-    List<Fact> estate = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      estate.add(version("src", "m" + i, "x", T0));
-    }
-    record(snapshots, "src", estate, T0, null);
+    record(snapshots, "src", estate(200, T0), T0, null);
     FactChanges told = new FactChanges();
     FactChanges compared = new FactChanges();
     FactSnapshot first = snapshots.latestGood("src").orElseThrow();
@@ -88,11 +77,8 @@ class FactChangesDeltaTest {
     compared.next(first.facts());
 
     Instant later = T0.plusSeconds(60);
-    List<Fact> changed = new ArrayList<>();
-    for (int i = 0; i < 200; i++) { // every fact re-stamped by its run; two changed, one gone, one new
-      changed.add(version("src", i == 199 ? "new" : "m" + i, i == 3 || i == 150 ? "changed" : "x", later));
-    }
-    record(snapshots, "src", changed, later, null);
+    // every fact re-stamped by its run; two changed, one gone, one new
+    record(snapshots, "src", twoChangedOneGoneOneNew(later), later, null);
     FactSnapshot second = snapshots.latestGood("src").orElseThrow();
     Fact[] copiedFrom = snapshots.takeCopiedFrom(second);
     assertThat(copiedFrom).hasSize(200);
@@ -116,11 +102,7 @@ class FactChangesDeltaTest {
   @Test
   void aCopyOfAnObjectNotGivenLastTimeIsCompared() {
     SnapshotRepository snapshots = TestStore.on(TestDatabases.h2File(dir)).snapshots();
-    List<Fact> estate = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      estate.add(version("src", "m" + i, "x", T0));
-    }
-    record(snapshots, "src", estate, T0, null);
+    record(snapshots, "src", estate(50, T0), T0, null);
     FactChanges changes = new FactChanges();
     changes.next(snapshots.latestGood("src").orElseThrow().facts());
     for (int run = 1; run <= 2; run++) { // two runs before the next evaluation: copies of copies never given
@@ -315,5 +297,23 @@ class FactChangesDeltaTest {
     Map<T, Integer> out = new HashMap<>();
     items.forEach(i -> out.merge(i instanceof Fact f ? (T) normal(f) : i, 1, Integer::sum));
     return out;
+  }
+
+  /** {@code size} model versions of source {@code src}, observed at {@code at}. */
+  private static List<Fact> estate(int size, Instant at) {
+    List<Fact> facts = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      facts.add(version("src", "m" + i, "x", at));
+    }
+    return facts;
+  }
+
+  /** {@link #estate} of 200 collected again as new objects: m3 and m150 changed, m199 gone, "new" new. */
+  private static List<Fact> twoChangedOneGoneOneNew(Instant at) {
+    List<Fact> facts = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      facts.add(version("src", i == 199 ? "new" : "m" + i, i == 3 || i == 150 ? "changed" : "x", at));
+    }
+    return facts;
   }
 }
