@@ -1,8 +1,8 @@
 package io.aimsmonitor.finding;
 
-import io.aimsmonitor.fact.Subject;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.aimsmonitor.fact.Subject;
 import io.aimsmonitor.rules.Severity;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
