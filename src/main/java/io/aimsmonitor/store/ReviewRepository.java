@@ -183,6 +183,15 @@ public class ReviewRepository {
    */
   static final String OPEN_FINDINGS_H2 = OPEN_FINDINGS.replace(" FROM finding f ", " FROM finding f USE INDEX () ");
 
+  /**
+   * Whether any finding is open: one entry of the status index. The review sync asks it before a
+   * store that would otherwise be followed by a read of every open finding ({@code ReviewService}).
+   */
+  public boolean anyOpenFinding() {
+    return !jdbc.sql("SELECT id FROM finding WHERE status = 'OPEN' FETCH FIRST 1 ROWS ONLY").query(String.class)
+        .list().isEmpty();
+  }
+
   /** Every open finding with its workflow row (empty when it has none). */
   public List<OpenFinding> openFindings() {
     return jdbc.sql(postgres() ? OPEN_FINDINGS : OPEN_FINDINGS_H2).query(ReviewRepository::openFinding).list();

@@ -66,7 +66,7 @@ class IncrementalSyncTest {
   Path dir;
 
   /** Counts the reads of every open finding, which a cycle on from the last should not need. */
-  static final class CountingRepository extends ReviewRepository {
+  static class CountingRepository extends ReviewRepository {
     final JdbcClient jdbc;
     int fullReads;
     int partialReads;
@@ -148,7 +148,7 @@ class IncrementalSyncTest {
         new Model(List.of("team-c"), false, true)));
     bench.writeInventory("models.yaml", inventory(models));
     cycle(bench);
-    assertThat(repo.fullReads).as("the first evaluation syncs every open finding").isEqualTo(1);
+    assertThat(repo.fullReads).as("the first evaluation syncs every open finding, taken from its result").isZero();
     assertThat(assignee(bench, runFinding(0))).as("a run takes its model version's owner").isEqualTo("team-a");
     bench.review.requestWaiver(WaiverRequest.forRule(UNAPPROVED, "inventory:model-1/*", JUSTIFICATION,
         START.plus(Duration.ofHours(2))), "alice");
