@@ -151,12 +151,7 @@ public final class ScaleBench {
       t = System.nanoTime();
       record(store, changed, clock.instant());
       double changeStoreS = seconds(t);
-      resetPeaks();
-      t = System.nanoTime();
-      io.start();
-      monitor.evaluate();
-      double changeS = seconds(t);
-      io.report("1% cycle");
+      double changeS = changeCycle(monitor, io, "1% cycle");
       long changeHeap = peakHeapMb();
       changed = null;
 
@@ -171,12 +166,7 @@ public final class ScaleBench {
           clock.instant());
       record(store, back, clock.instant());
       back = null;
-      resetPeaks();
-      t = System.nanoTime();
-      io.start();
-      monitor.evaluate();
-      double changeAgainS = seconds(t);
-      io.report("1% cycle again");
+      double changeAgainS = changeCycle(monitor, io, "1% cycle again");
       changeHeap = Math.max(changeHeap, peakHeapMb());
 
       log("five rules: Drools and the hand-written floor");
@@ -267,6 +257,17 @@ public final class ScaleBench {
 
   private static long events(JdbcClient jdbc) {
     return jdbc.sql("SELECT COUNT(*) FROM finding_event").query(Long.class).single();
+  }
+
+  /** One evaluation of a stored change: its seconds, with the heap peaks reset and the store's reads logged. */
+  private static double changeCycle(MonitorService monitor, CycleIo io, String what) {
+    resetPeaks();
+    long t = System.nanoTime();
+    io.start();
+    monitor.evaluate();
+    double s = seconds(t);
+    io.report(what);
+    return s;
   }
 
   private static double seconds(long startedNanos) {
