@@ -222,28 +222,40 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
    * findings are exactly those the result wrote open, whatever scope it reconciled (a finding outside
    * it was not open, so stays not open), and they are taken from the result, reading
    * only the workflow rows of those stored before (reopened findings keep theirs: acknowledgement,
-   * explicit assignee, due date), as {@link #openAmong} does for the findings it wrote. In id order, the order of H2's pass over the table that
+   * explicit assignee, due date), as {@link #openAmong} does for the findings it wrote ({@link #withWorkflows}). In id order, the order of H2's pass over the table that
    * {@link ReviewRepository#openFindings()} makes after a first store. WHY (issue #14): at 1,000,000
    * facts that read was 2.2 s of the first evaluation's 6.5 s sync on H2, reading back pages of the
    * 304,476 findings just written, under a 2 GB heap beside the page cache.
    */
   private List<OpenFinding> openAfter(Reconciler.Result result, int[] counts) {
-    Reconciler.Stored before = result.before(); // null: not known which were inserted, rows read for all
     List<Finding> open = new ArrayList<>();
-    List<String> withRow = new ArrayList<>(); // stored before this transaction: reopened
     for (Finding f : result.changed()) {
       if (f.isOpen()) {
         open.add(f);
-        if (before == null || before.findings().containsKey(f.id())) {
-          withRow.add(f.id());
-        }
       }
     }
     open.sort(Comparator.comparing(Finding::id));
     // no map or set over all of them (unlike openAmong): 304,476 entries at 1,000,000 facts
+    return withWorkflows(open, result.before(), counts);
+  }
+
+  /**
+   * Open findings this store wrote, each with its workflow row: read for those stored before this
+   * transaction (a reopened finding keeps its acknowledgement, explicit assignee and due date), empty
+   * for those it inserted, whose row does not exist yet.
+   *
+   * @param before what the reconciliation read; null when not known which were inserted: rows read for all
+   */
+  private List<OpenFinding> withWorkflows(List<Finding> written, Reconciler.Stored before, int[] counts) {
+    List<String> withRow = new ArrayList<>();
+    for (Finding f : written) {
+      if (before == null || before.findings().containsKey(f.id())) {
+        withRow.add(f.id());
+      }
+    }
     Map<String, WorkflowRow> rows = withRow.isEmpty() ? Map.of() : repo.workflows(withRow);
-    List<OpenFinding> out = new ArrayList<>(open.size());
-    for (Finding f : open) {
+    List<OpenFinding> out = new ArrayList<>(written.size());
+    for (Finding f : written) {
       WorkflowRow row = rows.get(f.id());
       out.add(new OpenFinding(f.id(), f.ruleId(), f.subject().key(), f.subject().type(),
           row == null ? WorkflowRow.empty(f.id()) : row, row != null));
@@ -267,9 +279,7 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
   private List<OpenFinding> openAmong(List<String> ids, Reconciler.Result result, int[] counts) {
     Map<String, Finding> written = new HashMap<>();
     result.changed().forEach(f -> written.put(f.id(), f));
-    Reconciler.Stored before = result.before(); // null: not known which were inserted, rows read for all
     List<Finding> known = new ArrayList<>();
-    List<String> withRow = new ArrayList<>(); // of known: those stored before this transaction
     List<String> unknown = new ArrayList<>();
     for (String id : new LinkedHashSet<>(ids)) {
       Finding f = written.get(id);
@@ -277,20 +287,11 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
         unknown.add(id);
       } else if (f.isOpen()) {
         known.add(f);
-        if (before == null || before.findings().containsKey(id)) {
-          withRow.add(id);
-        }
       }
     }
     List<OpenFinding> out = new ArrayList<>(unknown.isEmpty() ? List.of() : repo.openFindings(unknown));
-    Map<String, WorkflowRow> rows = withRow.isEmpty() ? Map.of() : repo.workflows(withRow);
-    for (Finding f : known) {
-      WorkflowRow row = rows.get(f.id());
-      out.add(new OpenFinding(f.id(), f.ruleId(), f.subject().key(), f.subject().type(),
-          row == null ? WorkflowRow.empty(f.id()) : row, row != null));
-    }
+    out.addAll(withWorkflows(known, result.before(), counts));
     counts[0] += unknown.size();
-    counts[1] += withRow.size();
     return out;
   }
 
