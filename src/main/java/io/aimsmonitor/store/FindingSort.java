@@ -20,19 +20,22 @@ public record FindingSort(Key key, boolean descending) {
 
   /** A sortable column and the name the API gives it. */
   public enum Key {
-    SEVERITY("severity", "f.severity_rank", "severity_rank"),
-    FIRST_SEEN("firstSeen", "f.first_seen", "first_seen"),
-    LAST_SEEN("lastSeen", FindingRepository.LAST_SEEN, "seen_at"),
-    RULE("rule", "f.rule_id", "rule_id");
+    SEVERITY("severity", "f.severity_rank", "severity_rank", "INTEGER"),
+    FIRST_SEEN("firstSeen", "f.first_seen", "first_seen", "TIMESTAMP WITH TIME ZONE"),
+    LAST_SEEN("lastSeen", FindingRepository.LAST_SEEN, "seen_at", "TIMESTAMP WITH TIME ZONE"),
+    RULE("rule", "f.rule_id", "rule_id", "VARCHAR");
 
     private final String label;
     private final String column;
     private final String pageColumn;
+    /** The SQL type a cursor's value is cast to in {@link FindingSort#after()}. */
+    private final String valueType;
 
-    Key(String label, String column, String pageColumn) {
+    Key(String label, String column, String pageColumn, String valueType) {
       this.label = label;
       this.column = column;
       this.pageColumn = pageColumn;
+      this.valueType = valueType;
     }
 
     /** The key's column in a page selected with the summary columns. */
@@ -97,15 +100,26 @@ public record FindingSort(Key key, boolean descending) {
 
   /**
    * The condition "after this cursor" in this order, as a row-value comparison that PostgreSQL
-   * turns into an index bound, plus the redundant bound on the key alone, which lets H2 start its
-   * index range there too. WHY: the expanded form {@code key < v OR (key = v AND id < i)} was only
-   * a filter on PostgreSQL: a deep page walked the index from the start, removing every row before
-   * the cursor (70,000 rows, 0.8 s at 100,000 findings), where the row comparison reads 51 rows.
+   * turns into an index bound (PostgreSQL only: H2 reads {@link #afterAsRanges()}). WHY a row
+   * comparison: the expanded form {@code key < v OR (key = v AND id < i)} was only a filter on
+   * PostgreSQL: a deep page walked the index from the start, removing every row before the cursor
+   * (70,000 rows, 0.8 s at 100,000 findings), where the row comparison reads 51 rows.
+   *
+   * <p>WHY the cursor's value in a scalar subquery: so that the page's prepared statement is planned
+   * once, not on every request (issue #14). PostgreSQL estimates a row comparison by its first
+   * column alone ({@code key < v}), which for a cursor in the last band of the order is about no
+   * row; that custom plan looked cheaper than the generic one, so its plan cache planned every page
+   * anew (a quarter to two fifths of the server's CPU per page). An uncorrelated subquery's value
+   * is a parameter the planner cannot see, in the custom plans as in the generic one: it estimates
+   * the same default fraction for every cursor, the custom plans cost what the generic plan costs,
+   * and after its five custom plans the plan cache keeps the generic plan (planning cost decides the
+   * tie). The value still bounds the index scan ("Index Cond"), evaluated once per execution. The
+   * redundant bound on the key alone, which once let H2 start its range, is left out: a second
+   * estimate of the key would differ between custom and generic plans again.
    */
   String after() {
     String op = descending ? "<" : ">";
-    return "(" + key.column() + " " + op + "= :cursor_value AND (" + key.column() + ", f.id) " + op
-        + " (:cursor_value, :cursor_id))";
+    return "(" + key.column() + ", f.id) " + op + " ((SELECT CAST(:cursor_value AS " + key.valueType + ")), :cursor_id)";
   }
 
   /**

@@ -107,4 +107,48 @@ class FindingQueryPostgresTest extends FindingQueryScenario {
       }
     }
   }
+
+  /**
+   * The page's prepared statement is planned once and then run with PostgreSQL's generic plan,
+   * not planned anew for each cursor: after pgjdbc's five uses it is a server-side statement, and
+   * after the plan cache's five custom plans every further execution takes the generic plan
+   * ({@code pg_prepared_statements} counts both). The cursors include the last severity band, whose
+   * custom plan PostgreSQL estimated at one row when the cursor's value was a plain parameter: that
+   * plan looked cheaper than the generic one, so every page was planned (issue #14; see
+   * {@link FindingSort#after()}). The pages read are checked too, so that the plan serves the
+   * right rows.
+   */
+  @Test
+  void aPageAfterACursorIsPlannedOnceNotPerRequest() throws Exception {
+    try (var db = TestDatabases.postgres(); var connection = db.dataSource().getConnection()) {
+      var single = new org.springframework.jdbc.datasource.SingleConnectionDataSource(connection, true);
+      var jdbc = org.springframework.jdbc.core.simple.JdbcClient.create(single);
+      jdbc.sql("INSERT INTO finding (id, rule_id, pack, title, severity, severity_rank, controls, message, subject_type,"
+          + " subject_key, status, stale, first_seen, last_seen) SELECT md5(g::text), 'rule-' || (g % 40), 'pack', 'A rule',"
+          + " 'HIGH', 1 + g % 3, 'A.6.2.4', 'A message', 'ModelVersion', 'mlflow:model-' || g, 'OPEN', FALSE, now(), now()"
+          + " FROM generate_series(1, 6000) g").update();
+      jdbc.sql("ANALYZE finding").update();
+      FindingRepository findings = TestStore.on(single).findings();
+      java.util.List<String> lowest = jdbc.sql("SELECT id FROM finding WHERE severity_rank = 1 ORDER BY id DESC")
+          .query(String.class).list();
+      for (int i = 0; i < 20; i++) {
+        // mostly the lowest band (the one-row estimate), and the other two now and then
+        int rank = i % 4 == 3 ? 2 + i % 2 : 1;
+        String id = rank == 1 ? lowest.get(i * 50) : jdbc.sql("SELECT md5(?::text)").param(rank - 1 + 3 * i).query(String.class).single();
+        var page = findings.page(FindingFilter.all(), FindingSort.DEFAULT, new FindingSort.Cursor(FindingSort.DEFAULT, rank, id), 50);
+        org.assertj.core.api.Assertions.assertThat(page.items()).hasSize(50);
+        org.assertj.core.api.Assertions.assertThat(page.items().get(0).id()).isLessThan(id);
+        if (rank == 1) {
+          org.assertj.core.api.Assertions.assertThat(page.items().get(0).id()).isEqualTo(lowest.get(i * 50 + 1));
+        }
+      }
+      var plans = jdbc.sql("SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+          + " WHERE statement LIKE '%finding_owner%' AND statement LIKE '%(f.severity_rank, f.id) <%'")
+          .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
+      org.assertj.core.api.Assertions.assertThat(plans).as("the page's server-side statement").hasSize(1);
+      // 20 executions: pgjdbc runs the first 4 unnamed, then the plan cache makes 5 custom plans
+      org.assertj.core.api.Assertions.assertThat(plans.get(0)[1]).as("custom plans").isEqualTo(5);
+      org.assertj.core.api.Assertions.assertThat(plans.get(0)[0]).as("generic plans").isEqualTo(11);
+    }
+  }
 }
