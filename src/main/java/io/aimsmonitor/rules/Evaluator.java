@@ -163,16 +163,17 @@ public final class Evaluator {
    * scheduled evaluation only; calls must not overlap (they are serialised here).
    */
   public List<PackResult> evaluateLive(List<RulePack> packs, List<? extends Fact> facts, Instant now) {
-    return evaluateLive(packs, facts, null, now);
+    return evaluateLive(packs, facts, FactOrigins.NONE, now);
   }
 
   /**
-   * As {@link #evaluateLive(List, List, Instant)}, told which facts are re-stamped copies of facts
-   * given before ({@code copiedFrom}, null or one entry per fact, see {@link FactChanges#next(List, Fact[])}):
+   * As {@link #evaluateLive(List, List, Instant)}, told where the facts come from ({@link FactOrigins}:
+   * which stretches are whole snapshots and what the store carried over into them, or per fact which
+   * are re-stamped copies of facts given before; see {@link FactChanges#next(List, FactOrigins)}):
    * those are found unchanged without their content being compared.
    */
   public synchronized List<PackResult> evaluateLive(List<RulePack> packs, List<? extends Fact> facts,
-      Fact[] copiedFrom, Instant now) {
+      FactOrigins origins, Instant now) {
     long started = System.nanoTime();
     lastDelta = LiveDelta.NONE;
     if (!incremental.enabled()) {
@@ -182,7 +183,7 @@ public final class Evaluator {
       return results;
     }
     Instant stepNow = incremental.stepOf(now);
-    FactChanges.Changes changes = liveFacts.next(facts, copiedFrom);
+    FactChanges.Changes changes = liveFacts.next(facts, origins);
     long diffed = System.nanoTime();
     List<PackResult> results = new ArrayList<>(packs.size());
     List<String> afresh = new ArrayList<>();

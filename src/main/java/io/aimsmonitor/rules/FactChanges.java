@@ -4,6 +4,7 @@ import io.aimsmonitor.fact.Fact;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,10 @@ import java.util.Objects;
  * way, reading their content. When the caller passes on which facts the store made as such copies
  * and of which objects ({@link #next(List, Fact[])}), a copy of an object given last time is
  * matched by reference to it instead, and neither record is read: the 1% cycle then reads the
- * content of the changed facts only.
+ * content of the changed facts only. Told also where each snapshot lies in the facts and what the
+ * store carried over into it as stretches of positions ({@link #next(List, FactOrigins)}), it copies
+ * the held objects over stretch by stretch and looks only at the facts between the stretches: a
+ * 1% cycle then costs in proportion to the change, not to the estate, apart from array copies.
  */
 final class FactChanges {
 
@@ -81,13 +85,15 @@ final class FactChanges {
   private Fact[] given = NONE;
   /** Per position of {@link #given}: the object the sessions hold for it (the same object unless kept as first observed). */
   private Fact[] held = NONE;
+  /** The parts the last call was told of ({@link FactOrigins#parts()}): by list, where it lay in {@link #given} and its size. */
+  private IdentityHashMap<List<?>, int[]> partsGiven = new IdentityHashMap<>();
   private long generation;
   /** How many facts (given, and held before) the last call matched by key and content, not by reference. */
   private int compared;
 
   /** The changes from the facts of the previous call to {@code facts}, which become the facts held. */
   Changes next(List<? extends Fact> facts) {
-    return next(facts, null);
+    return next(facts, FactOrigins.NONE);
   }
 
   /**
@@ -100,20 +106,49 @@ final class FactChanges {
    * not given last time (a source that ran twice between two calls) are compared as usual.
    */
   Changes next(List<? extends Fact> facts, Fact[] copiedFrom) {
+    return next(facts, new FactOrigins(List.of(), copiedFrom));
+  }
+
+  /**
+   * As {@link #next(List, Fact[])}, told also which stretches of {@code facts} are whole snapshots
+   * ({@link FactOrigins#parts()}) and what the store carried over into each from the snapshot
+   * before it. A part whose list was a part last time, or whose carried-over stretches come from a
+   * list that was, is matched in bulk: the held objects are copied over by the stretch
+   * ({@code System.arraycopy}), so the facts carried over are not looked at one by one; only the
+   * rest (the changed facts, a part given for the first time) go through the matching by reference
+   * and key. The stretches are the store's word (same objects or re-stamped copies, as for
+   * {@code copiedFrom}); a stretch outside its part, or a list given in two parts, is refused.
+   */
+  Changes next(List<? extends Fact> facts, FactOrigins origins) {
     Fact[] now = facts.toArray(NONE);
+    Fact[] copiedFrom = origins.copiedFrom();
     if (copiedFrom != null && copiedFrom.length != now.length) {
       throw new IllegalArgumentException("copiedFrom has " + copiedFrom.length + " entries for " + now.length
           + " facts");
     }
+    int[] stretches = stretches(origins.parts(), now.length);
     Fact[] current = new Fact[now.length];
     boolean[] matched = new boolean[given.length];
+    // The stretches first, all of them: a fact reported twice (the same object at two positions)
+    // must not be taken, one by one below, from a position a stretch claims.
+    for (int s = 0; s < stretches.length; s += 3) {
+      System.arraycopy(held, stretches[s + 1], current, stretches[s], stretches[s + 2]);
+      Arrays.fill(matched, stretches[s + 1], stretches[s + 1] + stretches[s + 2], true);
+    }
     int[] unmatched = new int[16];
     int unmatchedCount = 0;
     int reobserved = 0;
     // The facts mostly come in the last call's order (sources in one order, each snapshot in its
     // canonical one), so a fact is first looked for where the one before it was found, then nearby.
     int offset = 0;
+    int next = 0; // the next stretch
     for (int i = 0; i < now.length; i++) {
+      if (next < stretches.length && stretches[next] == i) { // taken over above: skip it whole
+        offset = stretches[next + 1] - i;
+        i += stretches[next + 2] - 1;
+        next += 3;
+        continue;
+      }
       Fact original = copiedFrom == null ? null : copiedFrom[i];
       int at = original == null ? -1 : near(original, i + offset, matched);
       if (at < 0) {
@@ -137,7 +172,7 @@ final class FactChanges {
         unmatched[unmatchedCount++] = i;
       }
     }
-    int[] rest = unmatchedGiven(matched);
+    int[] rest = unmatchedGiven(matched, stretches);
     if (unmatchedCount > 0 && rest.length > 0) { // out of order (a source's position moved): by reference all the same
       int[] table = index(rest);
       int still = 0;
@@ -168,8 +203,64 @@ final class FactChanges {
     compare(now, Arrays.copyOf(unmatched, unmatchedCount), before, current, inserted, updated, deleted);
     given = now;
     held = current;
+    partsGiven = new IdentityHashMap<>();
+    for (FactOrigins.Part part : origins.parts()) {
+      partsGiven.put(part.facts(), new int[] {part.from(), part.facts().size()});
+    }
     generation++;
     return new Changes(generation, Arrays.asList(current), inserted, updated, deleted);
+  }
+
+  /**
+   * The stretches of positions of the facts given now that are positions of {@link #given}
+   * taken over as they are: triples {@code (at, givenAt, length)}, increasing in {@code at}. A part
+   * given last time as the same list is one stretch; a part the store carried over from a list
+   * given last time is that list's stretches, moved to where the two lists lie.
+   */
+  private int[] stretches(List<FactOrigins.Part> parts, int length) {
+    int[] out = new int[0];
+    int count = 0;
+    int end = 0; // where the last part ended: parts in order, not overlapping
+    java.util.Set<List<?>> used = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (FactOrigins.Part part : parts) {
+      int size = part.facts().size();
+      if (part.from() < end || part.from() + size > length) {
+        throw new IllegalArgumentException("part at " + part.from() + " of " + size + " facts overlaps another or"
+            + " ends after the " + length + " facts");
+      }
+      end = part.from() + size;
+      int[] same = partsGiven.get(part.facts());
+      int[] from = same != null ? null : part.carried() == null ? null : partsGiven.get(part.carried().previous());
+      List<?> source = same != null ? part.facts() : part.carried() == null ? null : part.carried().previous();
+      if (same == null && from == null || !used.add(source)) {
+        continue; // given for the first time (or its source twice): compared
+      }
+      int[] theirs = same != null ? new int[] {0, 0, size} : part.carried().stretches();
+      int previousSize = (same != null ? same : from)[1];
+      int givenFrom = (same != null ? same : from)[0];
+      if (out.length < count + theirs.length) {
+        out = Arrays.copyOf(out, Math.max(out.length * 2, count + theirs.length));
+      }
+      int lastAt = 0;
+      int lastPrevious = 0;
+      for (int s = 0; s < theirs.length; s += 3) {
+        int at = theirs[s];
+        int previousAt = theirs[s + 1];
+        int n = theirs[s + 2];
+        if (at < lastAt || previousAt < lastPrevious || n < 0 || at + n > size || previousAt + n > previousSize) {
+          throw new IllegalArgumentException("stretch (" + at + ", " + previousAt + ", " + n + ") of a part of " + size
+              + " facts carried over from " + previousSize + " is out of order or out of range");
+        }
+        lastAt = at + n;
+        lastPrevious = previousAt + n;
+        if (n > 0) {
+          out[count++] = part.from() + at;
+          out[count++] = givenFrom + previousAt;
+          out[count++] = n;
+        }
+      }
+    }
+    return Arrays.copyOf(out, count);
   }
 
   /** The position of {@code fact} itself in {@link #given}, not matched yet, within {@link #WINDOW} of {@code expected}; or -1. */
@@ -218,18 +309,32 @@ final class FactChanges {
         && (Objects.equals(old.source(), fact.source()) || old.subject().key().equals(fact.subject().key()));
   }
 
-  private static int[] unmatchedGiven(boolean[] matched) {
+  /**
+   * The positions of {@link #given} not matched, looked for outside the stretches only (those are
+   * matched whole): the usual cycle does not pass over every position again.
+   */
+  private static int[] unmatchedGiven(boolean[] matched, int[] stretches) {
+    long[] taken = new long[stretches.length / 3]; // the stretches' given ranges, in their order there
+    for (int s = 0; s < stretches.length; s += 3) {
+      taken[s / 3] = (long) stretches[s + 1] << 32 | stretches[s + 2];
+    }
+    Arrays.sort(taken);
+    int[] out = new int[16];
     int count = 0;
-    for (boolean m : matched) {
-      count += m ? 0 : 1;
-    }
-    int[] out = new int[count];
-    for (int j = 0, k = 0; j < matched.length; j++) {
-      if (!matched[j]) {
-        out[k++] = j;
+    int from = 0;
+    for (int t = 0; t <= taken.length; t++) {
+      int to = t < taken.length ? (int) (taken[t] >>> 32) : matched.length;
+      for (int j = from; j < to; j++) {
+        if (!matched[j]) {
+          if (count == out.length) {
+            out = Arrays.copyOf(out, count * 2);
+          }
+          out[count++] = j;
+        }
       }
+      from = t < taken.length ? to + (int) taken[t] : to;
     }
-    return out;
+    return Arrays.copyOf(out, count);
   }
 
   /** An identity table over the objects at {@code positions} of {@link #given}: open addressing, index + 1, 0 empty. */
@@ -359,6 +464,7 @@ final class FactChanges {
   void clear() {
     given = NONE;
     held = NONE;
+    partsGiven = new IdentityHashMap<>();
     generation++;
   }
 }

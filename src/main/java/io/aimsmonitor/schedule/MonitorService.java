@@ -14,6 +14,7 @@ import io.aimsmonitor.finding.ReconciliationSink;
 import io.aimsmonitor.finding.Reconciler;
 import io.aimsmonitor.rules.Evaluator;
 import io.aimsmonitor.rules.Evaluator.PackResult;
+import io.aimsmonitor.rules.FactOrigins;
 import io.aimsmonitor.rules.RuleBook;
 import io.aimsmonitor.rules.RuleDefinition;
 import io.aimsmonitor.rules.RulePack;
@@ -235,7 +236,7 @@ public class MonitorService {
     List<Fact> scoped;
     List<PackResult> results;
     Evaluator.LiveDelta delta = null;
-    Fact[] copiedFrom = null; // per fact of inScope: the object it is a re-stamped copy of (see below)
+    FactOrigins origins = FactOrigins.NONE; // where inScope's facts come from (see below)
     if (unchanged) {
       latest = last.latest();
       scoped = last.scoped();
@@ -246,21 +247,17 @@ public class MonitorService {
         total += s.facts().size();
       }
       List<Fact> facts = new ArrayList<>(total);
-      // The store knows which facts of a new snapshot are re-stamped copies of the previous one's
-      // (connectors stamp every fact with their run's start): carried beside the facts, the
-      // comparison finds those by reference to what it was given last time instead of reading them
+      // The store knows which facts of a new snapshot it carried over from the previous one (the
+      // same objects, or copies re-stamped with the new run's start, as connectors stamp every
+      // fact): told per snapshot, the comparison takes those over in stretches instead of looking at
+      // each fact, and a snapshot that did not change as one stretch
+      List<FactOrigins.Part> parts = new ArrayList<>(latest.size());
       for (FactSnapshot s : latest.values()) {
-        Fact[] fromStore = snapshots.takeCopiedFrom(s);
-        if (fromStore != null) {
-          if (copiedFrom == null) {
-            copiedFrom = new Fact[total + health.size()];
-          }
-          System.arraycopy(fromStore, 0, copiedFrom, facts.size(), fromStore.length);
-        }
+        parts.add(new FactOrigins.Part(facts.size(), s.facts(), snapshots.takeCarried(s)));
         facts.addAll(s.facts());
       }
       List<Fact> kept = scope.apply(facts);
-      copiedFrom = copiedFrom == null ? null : keptOnly(facts, kept, copiedFrom, health.size());
+      origins = origins(facts, kept, parts, health.size());
       scoped = List.copyOf(kept);
     }
     long tLoaded = System.nanoTime();
@@ -273,7 +270,7 @@ public class MonitorService {
           + " not evaluated again, no finding reconciled", last.evaluationId());
     } else {
       // incremental unless aims.rules.incremental is false: long-lived sessions given what changed
-      results = evaluator.evaluateLive(packs, inScope, copiedFrom, started);
+      results = evaluator.evaluateLive(packs, inScope, origins, started);
       delta = evaluator.lastDelta();
     }
     long tRules = System.nanoTime();
@@ -395,6 +392,28 @@ public class MonitorService {
         latest, scoped, results, hashes, Set.copyOf(evaluated.keySet()), loadedRules, notFresh, Map.copyOf(held),
         failed.isEmpty());
     return new EvaluationOutcome(run, stale, snapshotIds, evaluationId);
+  }
+
+  /**
+   * What the comparison is told of where the facts come from: the snapshots' parts as they lie in
+   * {@code all} while the scope kept every fact in place ({@code kept} is {@code all}); else, as the
+   * parts' positions no longer hold, per fact which are re-stamped copies ({@link #keptOnly}).
+   */
+  static FactOrigins origins(List<Fact> all, List<Fact> kept, List<FactOrigins.Part> parts, int extra) {
+    if (kept == all) {
+      return new FactOrigins(parts, null);
+    }
+    Fact[] copiedFrom = null;
+    for (FactOrigins.Part part : parts) {
+      if (part.carried() != null) {
+        if (copiedFrom == null) {
+          copiedFrom = new Fact[all.size() + extra];
+        }
+        Fact[] own = part.carried().copiedFrom(part.facts());
+        System.arraycopy(own, 0, copiedFrom, part.from(), own.length);
+      }
+    }
+    return new FactOrigins(List.of(), copiedFrom == null ? null : keptOnly(all, kept, copiedFrom, extra));
   }
 
   /**

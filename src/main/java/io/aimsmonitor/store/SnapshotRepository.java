@@ -1,6 +1,7 @@
 package io.aimsmonitor.store;
 
 import io.aimsmonitor.connector.CollectionResult;
+import io.aimsmonitor.fact.CarriedOver;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.fact.FactSnapshot;
 import java.sql.ResultSet;
@@ -131,7 +132,7 @@ public class SnapshotRepository {
    * A parsed good snapshot, with the SHA-256 of each fact's stored body in the same order (null
    * for a snapshot stored as text before V105): what the next snapshot's unchanged facts are found by.
    */
-  private record Parsed(FactSnapshot snapshot, String[] hashes, Fact[] copiedFrom) {
+  private record Parsed(FactSnapshot snapshot, String[] hashes, CarriedOver carried) {
     /** {@code next}, its facts equal to {@code previous}'s being {@code previous}'s objects. */
     static Parsed following(Parsed previous, FactSnapshot next, String[] hashes) {
       if (previous == null || previous.hashes() == null || hashes == null) {
@@ -140,27 +141,27 @@ public class SnapshotRepository {
       SnapshotRows.Reused reused = SnapshotRows.reuse(next.facts(), hashes, previous.snapshot().facts(),
           previous.hashes());
       return new Parsed(reused.facts() == next.facts() ? next : new FactSnapshot(next.runId(), next.connectorId(),
-          next.startedAt(), next.finishedAt(), reused.facts()), hashes, reused.copiedFrom());
+          next.startedAt(), next.finishedAt(), reused.facts()), hashes, reused.carried());
     }
   }
 
   /**
-   * Per fact of {@code snapshot} (as {@link #latestGood} returned it), the object of the
-   * connector's previous snapshot it is a re-stamped copy of ({@link SnapshotRows#reuse}: equal to
-   * it apart from {@link Fact#observedAt()}, same source), else null; null when no fact is such a
-   * copy or {@code snapshot} is no longer the cached one. Evaluation matches such a copy by
-   * reference to the object it was given last time instead of comparing their content.
+   * Which facts of {@code snapshot} (as {@link #latestGood} returned it) were carried over from the
+   * connector's previous snapshot ({@link SnapshotRows#reuse}: the same objects, or copies equal to
+   * them apart from {@link Fact#observedAt()}, same source), as stretches of positions in the two
+   * snapshots' lists; null when none was or {@code snapshot} is no longer the cached one. Evaluation
+   * takes those facts over in bulk from what it was given last time instead of comparing them.
    *
    * <p>Taken: asked again for the same snapshot it is null, so that the previous snapshot's objects
    * are not kept alive until the next collection (one record per fact) once evaluation used them.
    */
-  public Fact[] takeCopiedFrom(FactSnapshot snapshot) {
-    Fact[][] taken = {null};
+  public CarriedOver takeCarried(FactSnapshot snapshot) {
+    CarriedOver[] taken = {null};
     parsed.computeIfPresent(snapshot.connectorId(), (id, p) -> {
-      if (p.snapshot() != snapshot || p.copiedFrom() == null) {
+      if (p.snapshot() != snapshot || p.carried() == null) {
         return p;
       }
-      taken[0] = p.copiedFrom();
+      taken[0] = p.carried();
       return new Parsed(p.snapshot(), p.hashes(), null);
     });
     return taken[0];

@@ -1,6 +1,7 @@
 package io.aimsmonitor.store;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.aimsmonitor.fact.CarriedOver;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.fact.FactJson;
 import java.nio.charset.StandardCharsets;
@@ -162,15 +163,20 @@ public final class SnapshotRows {
    * included (connectors' watermarks read it). Returns {@code facts} itself when nothing is handed
    * on or a snapshot has no hashes (stored before V105).
    *
-   * <p>Alongside, per fact, the previous object a re-stamped copy was made from ({@link Reused#copiedFrom}):
-   * what evaluation matches the copy by, by reference, instead of comparing it ({@code FactChanges}).
+   * <p>Alongside, which facts were carried over from which positions of {@code previous}, as
+   * stretches ({@link Reused#carried}): what evaluation takes them over by, in bulk, instead of
+   * looking at each ({@code FactChanges}).
    */
   static Reused reuse(List<Fact> facts, String[] hashes, List<Fact> previous, String[] previousHashes) {
     if (hashes == null || previousHashes == null || previous.isEmpty() || facts.isEmpty()) {
       return new Reused(facts, null);
     }
     Fact[] out = facts.toArray(new Fact[0]);
-    Fact[] copiedFrom = null;
+    // Both lists are in the canonical order, so the facts carried over come in stretches at a
+    // constant distance from where they were; a changed fact ends one (it left one place and, changed,
+    // lands at another). Said so, evaluation copies them over in bulk (FactChanges).
+    int[] stretches = new int[48];
+    int count = 0;
     int reused = 0;
     for (int i = 0, j = 0; i < out.length && j < previousHashes.length; ) {
       int order = hashes[i].compareTo(previousHashes[j]);
@@ -180,33 +186,38 @@ public final class SnapshotRows {
         j++;
       } else {
         Fact before = previous.get(j);
-        Fact kept = before == out[i] ? null : before.equals(out[i]) ? before : restamped(before, out[i]);
+        Fact kept = before == out[i] || before.equals(out[i]) ? before : restamped(before, out[i]);
         if (kept != null) {
-          if (kept != before) {
-            if (copiedFrom == null) {
-              copiedFrom = new Fact[out.length];
-            }
-            copiedFrom[i] = before;
-          }
           out[i] = kept;
           reused++;
+          if (count > 0 && stretches[count - 3] + stretches[count - 1] == i
+              && stretches[count - 2] + stretches[count - 1] == j) {
+            stretches[count - 1]++; // the stretch goes on
+          } else {
+            if (count == stretches.length) {
+              stretches = Arrays.copyOf(stretches, count * 2);
+            }
+            stretches[count++] = i;
+            stretches[count++] = j;
+            stretches[count++] = 1;
+          }
         }
         i++;
         j++;
       }
     }
-    return reused == 0 ? new Reused(facts, null) : new Reused(Arrays.asList(out), copiedFrom);
+    return reused == 0 ? new Reused(facts, null)
+        : new Reused(Arrays.asList(out), new CarriedOver(previous, Arrays.copyOf(stretches, count)));
   }
 
   /**
    * What {@link #reuse} hands on.
    *
    * @param facts the snapshot's facts, those that did not change as (copies of) the previous objects
-   * @param copiedFrom per fact of {@code facts}: when it is a re-stamped copy ({@link #restamped}), the
-   *     previous snapshot's object it copies, equal to it apart from {@link Fact#observedAt()} and of
-   *     the same source; else null. Null when no fact is such a copy
+   * @param carried which of {@code facts} were carried over from the previous snapshot (the same
+   *     object, or a re-stamped copy, {@link #restamped}), as stretches of positions; null when none was
    */
-  record Reused(List<Fact> facts, Fact[] copiedFrom) {}
+  record Reused(List<Fact> facts, CarriedOver carried) {}
 
   /**
    * {@code now} as a copy of {@code before} given {@code now}'s observation time, when that copy is

@@ -20,7 +20,8 @@ import java.util.function.Function;
  * run's start: given as collected (every fact a new object) and as the store hands it on (a copy of
  * the previous object with the new time, sharing its other components).
  * Given as the store hands it on, also with which facts are copies of which said, as
- * {@code MonitorService} passes {@code SnapshotRepository.takeCopiedFrom} on ("copies said").
+ * {@code MonitorService} passes it through a scope ("copies said"), and said as stretches of positions,
+ * as {@code MonitorService} passes {@code SnapshotRepository.takeCarried} on ("stretches said").
  * {@code java -cp "$cp" io.aimsmonitor.rules.FactChangesBench 115385} (model versions; 300,000 facts),
  * {@code ... 115385 restamped} for the last alone.
  */
@@ -90,25 +91,30 @@ public final class FactChangesBench {
     Method registry = Class.forName("io.aimsmonitor.bench.EvaluationBench")
         .getDeclaredMethod("registry", int.class, Instant.class, boolean.class, Instant.class);
     registry.setAccessible(true);
-    // 0: as collected; 1: handed on; 2: handed on, and which facts are copies of which said (as
-    // MonitorService passes SnapshotRepository.takeCopiedFrom on); 1 and 2 alternated when alone
-    for (int mode : handedOnOnly ? new int[] {1, 2, 1, 2} : new int[] {0, 1, 2}) {
+    // 0: as collected; 1: handed on; 2: handed on, and which facts are copies of which said fact by
+    // fact (as MonitorService passes it through a scope that drops facts); 3: handed on, and what
+    // was carried over said in stretches (as MonitorService passes SnapshotRepository.takeCarried
+    // on); 2 and 3 alternated when alone
+    for (int mode : handedOnOnly ? new int[] {2, 3, 2, 3} : new int[] {0, 1, 2, 3}) {
       held = new FactChanges();
       FactChanges changes = (FactChanges) held;
       List<Fact> previous = null;
       String name = mode == 0 ? "re-stamped, as collected" : mode == 1 ? "re-stamped, handed on"
-          : "re-stamped, handed on, copies said";
+          : mode == 2 ? "re-stamped, handed on, copies said" : "re-stamped, handed on, stretches said";
       for (int round = 0; round < 9; round++) {
         @SuppressWarnings("unchecked")
         List<Fact> collected = (List<Fact>) registry.invoke(null, versions, now, round % 2 == 1,
             now.plus(java.time.Duration.ofMinutes(round)));
         collected.sort(java.util.Comparator.comparingInt(FactChangesBench::contentHash));
-        Fact[] copiedFrom = mode == 2 ? new Fact[collected.size()] : null;
+        Fact[] copiedFrom = mode >= 2 ? new Fact[collected.size()] : null;
         List<Fact> facts = mode > 0 && previous != null ? restampedFrom(previous, collected, copiedFrom) : collected;
+        FactOrigins origins = mode == 2 ? new FactOrigins(List.of(), copiedFrom) : mode < 2 ? FactOrigins.NONE
+            : new FactOrigins(List.of(new FactOrigins.Part(0, facts,
+                previous == null ? null : carried(previous, copiedFrom))), null);
         previous = facts;
         collected = null;
         // round 0 is a first evaluation's comparison (nothing held: every fact inserted), reported too
-        measureOnce(round == 0 ? "first comparison, nothing held" : name, f -> changes.next(f, copiedFrom), facts,
+        measureOnce(round == 0 ? "first comparison, nothing held" : name, f -> changes.next(f, origins), facts,
             round == 0 || round >= 5);
         if (round >= 5) {
           System.out.printf(Locale.ROOT, "  compared by key and content: %,d%n", changes.compared());
@@ -117,6 +123,31 @@ public final class FactChangesBench {
       System.out.printf(Locale.ROOT, "retained by the comparison after a cycle (%s): %,d MB%n", name,
           retainedByHeld() / (1 << 20));
     }
+  }
+
+  /** {@code copiedFrom} (objects of {@code previous}) as the store says it: stretches of positions. */
+  private static io.aimsmonitor.fact.CarriedOver carried(List<Fact> previous, Fact[] copiedFrom) {
+    Map<Fact, Integer> at = new java.util.IdentityHashMap<>();
+    for (int j = 0; j < previous.size(); j++) {
+      at.put(previous.get(j), j);
+    }
+    int[] stretches = new int[3 * copiedFrom.length];
+    int count = 0;
+    for (int i = 0; i < copiedFrom.length; i++) {
+      Integer j = copiedFrom[i] == null ? null : at.get(copiedFrom[i]);
+      if (j == null) {
+        continue;
+      }
+      if (count > 0 && stretches[count - 3] + stretches[count - 1] == i && stretches[count - 2] + stretches[count - 1] == j
+          && j > stretches[count - 2]) {
+        stretches[count - 1]++;
+      } else if (count == 0 || j >= stretches[count - 2] + stretches[count - 1]) { // in order only, as the store's
+        stretches[count++] = i;
+        stretches[count++] = j;
+        stretches[count++] = 1;
+      }
+    }
+    return new io.aimsmonitor.fact.CarriedOver(previous, java.util.Arrays.copyOf(stretches, count));
   }
 
   private static int contentHash(Fact fact) {

@@ -1,8 +1,10 @@
 package io.aimsmonitor.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aimsmonitor.connector.CollectionResult;
+import io.aimsmonitor.fact.CarriedOver;
 import io.aimsmonitor.fact.Fact;
 import io.aimsmonitor.fact.FactSnapshot;
 import io.aimsmonitor.fact.ModelVersion;
@@ -69,34 +71,73 @@ class FactChangesDeltaTest {
   void reStampedCopiesTheStoreHandsOnAreMatchedWithoutComparingThem() {
     SnapshotRepository snapshots = TestStore.on(TestDatabases.h2File(dir)).snapshots();
     record(snapshots, "src", estate(200, T0), T0, null);
-    FactChanges told = new FactChanges();
+    FactChanges inStretches = new FactChanges();
+    FactChanges perFact = new FactChanges();
     FactChanges compared = new FactChanges();
     FactSnapshot first = snapshots.latestGood("src").orElseThrow();
-    assertThat(snapshots.takeCopiedFrom(first)).isNull(); // nothing before it to copy
-    told.next(first.facts());
+    assertThat(snapshots.takeCarried(first)).isNull(); // nothing before it to carry over
+    inStretches.next(first.facts(), new FactOrigins(List.of(new FactOrigins.Part(0, first.facts(), null)), null));
+    perFact.next(first.facts());
     compared.next(first.facts());
 
     Instant later = T0.plusSeconds(60);
     // every fact re-stamped by its run; two changed, one gone, one new
     record(snapshots, "src", twoChangedOneGoneOneNew(later), later, null);
     FactSnapshot second = snapshots.latestGood("src").orElseThrow();
-    Fact[] copiedFrom = snapshots.takeCopiedFrom(second);
-    assertThat(copiedFrom).hasSize(200);
-    assertThat(java.util.Arrays.stream(copiedFrom).filter(java.util.Objects::nonNull).count()).isEqualTo(197);
-    assertThat(snapshots.takeCopiedFrom(second)).as("taken once").isNull();
-
-    FactChanges.Changes byReference = told.next(second.facts(), copiedFrom);
-    FactChanges.Changes byContent = compared.next(second.facts());
-    assertThat(told.compared()).isEqualTo(6); // the two changed and the new one, against the three held
-    assertThat(compared.compared()).isEqualTo(6 + 2 * 197); // each copy read with its held fact
-    assertThat(byReference.current()).isEqualTo(byContent.current());
-    assertThat(byReference.current()).containsExactlyElementsOf(byContent.current()); // the held objects
-    for (int i = 0; i < 200; i++) {
-      assertThat(byReference.current().get(i)).isSameAs(byContent.current().get(i));
+    CarriedOver carried = snapshots.takeCarried(second);
+    assertThat(carried.previous()).isSameAs(first.facts());
+    int carriedOver = 0;
+    for (int s = 0; s < carried.stretches().length; s += 3) {
+      carriedOver += carried.stretches()[s + 2];
+      for (int k = 0; k < carried.stretches()[s + 2]; k++) { // each a re-stamped copy of the one it says
+        Fact before = first.facts().get(carried.stretches()[s + 1] + k);
+        Fact now = second.facts().get(carried.stretches()[s] + k);
+        assertThat(now).isNotSameAs(before);
+        assertThat(now.withOrigin(before.source(), before.observedAt())).isEqualTo(before);
+      }
     }
-    assertThat(byReference.updated()).hasSize(2);
-    assertThat(byReference.inserted()).hasSize(1);
-    assertThat(byReference.deleted()).hasSize(1);
+    assertThat(carriedOver).isEqualTo(197);
+    assertThat(carried.stretches().length / 3).as("a changed fact breaks a stretch").isBetween(2, 7);
+    Fact[] copiedFrom = carried.copiedFrom(second.facts());
+    assertThat(java.util.Arrays.stream(copiedFrom).filter(java.util.Objects::nonNull).count()).isEqualTo(197);
+    assertThat(snapshots.takeCarried(second)).as("taken once").isNull();
+
+    FactChanges.Changes byStretch = inStretches.next(second.facts(),
+        new FactOrigins(List.of(new FactOrigins.Part(0, second.facts(), carried)), null));
+    FactChanges.Changes byReference = perFact.next(second.facts(), copiedFrom);
+    FactChanges.Changes byContent = compared.next(second.facts());
+    assertThat(inStretches.compared()).isEqualTo(6); // the two changed and the new one, against the three held
+    assertThat(perFact.compared()).isEqualTo(6);
+    assertThat(compared.compared()).isEqualTo(6 + 2 * 197); // each copy read with its held fact
+    for (FactChanges.Changes told : List.of(byStretch, byReference)) {
+      for (int i = 0; i < 200; i++) {
+        assertThat(told.current().get(i)).isSameAs(byContent.current().get(i)); // the held objects
+      }
+      assertThat(told.updated()).hasSize(2);
+      assertThat(told.inserted()).hasSize(1);
+      assertThat(told.deleted()).hasSize(1);
+    }
+
+    // nothing collected since: the same list, taken over as one stretch, nothing compared
+    FactChanges.Changes again = inStretches.next(second.facts(),
+        new FactOrigins(List.of(new FactOrigins.Part(0, second.facts(), null)), null));
+    assertThat(inStretches.compared()).isZero();
+    assertThat(again.size()).isZero();
+    for (int i = 0; i < 200; i++) {
+      assertThat(again.current().get(i)).isSameAs(byContent.current().get(i));
+    }
+  }
+
+  @Test
+  void aStretchOutsideItsPartIsRefused() {
+    List<Fact> facts = estate(10, T0);
+    FactChanges changes = new FactChanges();
+    changes.next(facts, new FactOrigins(List.of(new FactOrigins.Part(0, facts, null)), null));
+    List<Fact> next = estate(10, T0.plusSeconds(1));
+    assertThatThrownBy(() -> changes.next(next, new FactOrigins(List.of(new FactOrigins.Part(0, next,
+        new CarriedOver(facts, new int[] {5, 5, 6}))), null))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> changes.next(next, new FactOrigins(List.of(new FactOrigins.Part(1, next, null)), null)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -104,7 +145,8 @@ class FactChangesDeltaTest {
     SnapshotRepository snapshots = TestStore.on(TestDatabases.h2File(dir)).snapshots();
     record(snapshots, "src", estate(50, T0), T0, null);
     FactChanges changes = new FactChanges();
-    changes.next(snapshots.latestGood("src").orElseThrow().facts());
+    List<Fact> first = snapshots.latestGood("src").orElseThrow().facts();
+    changes.next(first, new FactOrigins(List.of(new FactOrigins.Part(0, first, null)), null));
     for (int run = 1; run <= 2; run++) { // two runs before the next evaluation: copies of copies never given
       Instant at = T0.plusSeconds(60 * run);
       List<Fact> again = new ArrayList<>();
@@ -114,7 +156,10 @@ class FactChangesDeltaTest {
       record(snapshots, "src", again, at, null);
     }
     FactSnapshot latest = snapshots.latestGood("src").orElseThrow();
-    FactChanges.Changes next = changes.next(latest.facts(), snapshots.takeCopiedFrom(latest));
+    CarriedOver carried = snapshots.takeCarried(latest);
+    assertThat(carried.previous()).isNotSameAs(first); // carried over from the run in between
+    FactChanges.Changes next = changes.next(latest.facts(),
+        new FactOrigins(List.of(new FactOrigins.Part(0, latest.facts(), carried)), null));
     assertThat(next.updated()).hasSize(1);
     assertThat(next.inserted()).isEmpty();
     assertThat(next.deleted()).isEmpty();
@@ -230,13 +275,18 @@ class FactChangesDeltaTest {
       List<String> enabled = thirdEnabled ? sources : sources.subList(0, 2);
       Map<String, FactSnapshot> latest = snapshots.latestGood(enabled);
       List<Fact> facts = new ArrayList<>();
-      List<Fact> copiedFrom = new ArrayList<>(); // as MonitorService carries it: per fact, through the scope
+      List<Fact> copiedFrom = new ArrayList<>(); // as MonitorService carries it through a scope: per fact
+      List<FactOrigins.Part> parts = new ArrayList<>(); // as it does without one: per snapshot
       boolean told = random.nextInt(4) > 0; // the store's copies said, or left to be compared
       boolean scoped = random.nextInt(5) == 0;
       for (String source : enabled) {
         if (latest.containsKey(source)) {
           List<Fact> snapshot = latest.get(source).facts();
-          Fact[] copies = told ? snapshots.takeCopiedFrom(latest.get(source)) : null;
+          CarriedOver carried = told ? snapshots.takeCarried(latest.get(source)) : null;
+          Fact[] copies = carried == null ? null : carried.copiedFrom(snapshot);
+          if (!scoped) {
+            parts.add(new FactOrigins.Part(facts.size(), snapshot, carried));
+          }
           for (int i = 0; i < snapshot.size(); i++) {
             Fact f = snapshot.get(i);
             if (!scoped || ((ModelVersion) f).modelName().hashCode() % 3 != 0) {
@@ -251,7 +301,8 @@ class FactChangesDeltaTest {
             true));
         copiedFrom.add(null);
       }
-      FactChanges.Changes delta = changes.next(facts, told ? copiedFrom.toArray(new Fact[0]) : null);
+      FactChanges.Changes delta = changes.next(facts, !told ? FactOrigins.NONE
+          : scoped ? new FactOrigins(List.of(), copiedFrom.toArray(new Fact[0])) : new FactOrigins(parts, null));
       FactChanges.Changes expected = full.next(facts);
 
       assertThat(normal(delta.current())).isEqualTo(normal(expected.current()));
