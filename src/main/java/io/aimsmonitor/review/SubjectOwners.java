@@ -51,8 +51,13 @@ public final class SubjectOwners {
 
   /** A subject's own owner (model version, dataset), from every fact of that subject that names one. */
   private final Map<String, Own> own;
-  /** An owner taken from a model version (training run, monitor, attestation); an own owner comes first. */
-  private final Map<String, Owned> derived;
+  /**
+   * An owner taken from a model version (training run, monitor, attestation), kept only when some
+   * fact is not {@link #plain(Fact) plain}; null otherwise: then a subject's key tells its group,
+   * and the owner is the group's smallest candidate ({@link #derivedOf}). WHY: a map of them was
+   * about 16 MB at 1,000,000 facts, beside the groups that tell the same. An own owner comes first.
+   */
+  private Map<String, Owned> derived;
   /** Per run in its source (a model version's source and run id, a training run's source and id). */
   private final Groups byRun = new Groups(TRAINING_RUN);
   /** Per model name and version (a monitor's), whatever the source. */
@@ -119,6 +124,23 @@ public final class SubjectOwners {
     Group(String a, String b) {
       this.a = a;
       this.b = b;
+    }
+
+    /** The smallest of {@code candidates}, kept as they change (a subject's owner is asked per finding). */
+    Candidate best;
+
+    void addCandidate(Candidate c) {
+      candidates = Bag.add(candidates, c);
+      if (best == null || c.before(best)) {
+        best = c;
+      }
+    }
+
+    void removeCandidate(Candidate c) {
+      candidates = Bag.remove(candidates, c);
+      if (c.equals(best)) {
+        best = smallest();
+      }
     }
 
     boolean is(String a, String b) {
@@ -298,9 +320,25 @@ public final class SubjectOwners {
     }
   }
 
-  private SubjectOwners(Map<String, Own> own, Map<String, Owned> derived) {
+  private SubjectOwners(Map<String, Own> own) {
     this.own = own;
-    this.derived = derived;
+  }
+
+  /**
+   * What a training run puts in its run's pointing subjects instead of its subject key, which is
+   * {@code source:run/runId}, the group's own key ({@link #keyOf}). WHY: a key string per training
+   * run (one per run, with or without an owner) was about 25 MB at 1,000,000 facts.
+   */
+  private static final Object A_RUN = new Object() {
+    @Override
+    public String toString() {
+      return "a training run";
+    }
+  };
+
+  /** The subject key a group's pointing element stands for. */
+  private static String keyOf(Group g, Object element) {
+    return element == A_RUN ? g.a + ":run/" + g.b : (String) element;
   }
 
   /** A derived owner being chosen: the candidate, and the type of the subject it is for. */
@@ -312,19 +350,17 @@ public final class SubjectOwners {
 
   /**
    * What one change of the groups touches, for {@link #update}: every subject key pointing to a
-   * group changed (before and after), with the group it points to.
+   * group changed (before and after), with its derived owner before the change (null: none), taken
+   * when the group is first touched (when plain, a subject points to one group only).
    */
-  /** A group and the subject type of the facts pointing to it. */
-  private record Pointed(Group group, String subjectType) {}
-
   private static final class Touched {
     final Set<Group> groups = Collections.newSetFromMap(new IdentityHashMap<>());
-    final Map<String, Pointed> keys = new HashMap<>();
+    final Map<String, Owned> before = new HashMap<>();
 
     void before(Group g, String pointingType) {
       if (groups.add(g)) {
-        Pointed p = new Pointed(g, pointingType);
-        Bag.forEach(g.pointing, k -> keys.put((String) k, p));
+        Owned o = g.best == null ? null : new Owned(g.best.owner(), pointingType);
+        Bag.forEach(g.pointing, e -> before.put(keyOf(g, e), o));
       }
     }
   }
@@ -348,7 +384,7 @@ public final class SubjectOwners {
         }
       }
     } else if (f instanceof TrainingRun r) {
-      change(byRun, String.valueOf(r.source()), String.valueOf(r.runId()), key, false, add, touched);
+      change(byRun, String.valueOf(r.source()), String.valueOf(r.runId()), A_RUN, false, add, touched);
     } else if (f instanceof ModelMonitor m) {
       change(byModelVersion, String.valueOf(m.modelName()), String.valueOf(m.version()), key, false, add, touched);
     } else if (f instanceof Attestation a) {
@@ -370,11 +406,15 @@ public final class SubjectOwners {
       touched.before(g, groups.pointingType);
     }
     if (candidate) {
-      g.candidates = add ? Bag.add(g.candidates, x) : Bag.remove(g.candidates, x);
+      if (add) {
+        g.addCandidate((Candidate) x);
+      } else {
+        g.removeCandidate((Candidate) x);
+      }
     } else {
       g.pointing = add ? Bag.add(g.pointing, x) : Bag.remove(g.pointing, x);
       if (add && touched != null) {
-        touched.keys.put((String) x, new Pointed(g, groups.pointingType));
+        touched.before.putIfAbsent(keyOf(g, x), null); // pointing to no group before
       }
     }
     if (g.candidates == null && g.pointing == null) {
@@ -407,7 +447,7 @@ public final class SubjectOwners {
           && !"run".equals(m.modelName());
     } else if (f instanceof Attestation a) {
       return !has(a.source(), ':') && !has(a.type(), '/') && !has(a.type(), '#') && !has(a.system(), '#')
-          && !"run".equals(a.type());
+          && !"run".equals(a.type()) && a.system() != null;
     }
     return true;
   }
@@ -418,7 +458,7 @@ public final class SubjectOwners {
 
   /** The owners every fact of {@code facts} implies. */
   public static SubjectOwners of(List<Fact> facts) {
-    SubjectOwners owners = new SubjectOwners(new HashMap<>(), new HashMap<>());
+    SubjectOwners owners = new SubjectOwners(new HashMap<>());
     boolean plain = true;
     for (Fact f : facts) {
       if (f instanceof ModelVersion m && !m.owners().isEmpty()) {
@@ -434,17 +474,14 @@ public final class SubjectOwners {
       }
     }
     owners.plain = plain;
-    // per subject the smallest of the candidates of the groups its facts point to (one group, when plain)
-    Map<String, Choice> chosen = new HashMap<>();
-    for (Groups groups : List.of(owners.byRun, owners.byModelVersion, owners.bySystem)) {
-      groups.forEach(g -> {
-        Candidate c = g.pointing == null ? null : g.smallest();
-        if (c != null) {
-          Bag.forEach(g.pointing, k -> offer(chosen, (String) k, new Choice(c, groups.pointingType)));
-        }
-      });
+    if (!plain) {
+      // per subject the smallest of the candidates of the groups its facts point to (several, when not plain)
+      Map<String, Choice> chosen = new HashMap<>();
+      owners.forEachPointing((g, groups) -> Bag.forEach(g.pointing,
+          e -> offer(chosen, keyOf(g, e), new Choice(g.best, groups.pointingType))));
+      owners.derived = new HashMap<>();
+      chosen.forEach((subject, c) -> owners.derived.put(subject, new Owned(c.from().owner(), c.subjectType())));
     }
-    chosen.forEach((subject, c) -> owners.derived.put(subject, new Owned(c.from().owner(), c.subjectType())));
     return owners;
   }
 
@@ -508,24 +545,20 @@ public final class SubjectOwners {
         index(f, f.subject().key(), true, touched);
       }
     }
-    // what changed, as changedSince would tell it, then the new owners in place
+    // what changed, as changedSince would tell it: the owners before (own ones not yet changed,
+    // derived ones as the groups were), then the own owners in place and the owners now
     Set<String> keys = new HashSet<>(ownNow.keySet());
-    keys.addAll(touched.keys.keySet());
+    keys.addAll(touched.before.keySet());
     Map<String, Owned> before = new HashMap<>();
-    keys.forEach(k -> before.put(k, owned(k)));
+    keys.forEach(k -> {
+      Own o = own.get(k);
+      before.put(k, o != null ? new Owned(o.owner(), o.subjectType()) : touched.before.get(k));
+    });
     ownNow.forEach((k, o) -> {
       if (o.candidates() == 0) {
         own.remove(k);
       } else {
         own.put(k, o);
-      }
-    });
-    touched.keys.forEach((k, p) -> {
-      Candidate c = Bag.contains(p.group().pointing, k) ? p.group().smallest() : null;
-      if (c == null) {
-        derived.remove(k);
-      } else {
-        derived.put(k, new Owned(c.owner(), p.subjectType()));
       }
     });
     Map<String, String> changed = new HashMap<>();
@@ -553,7 +586,62 @@ public final class SubjectOwners {
 
   private Owned owned(String subjectKey) {
     Own o = own.get(subjectKey);
-    return o != null ? new Owned(o.owner(), o.subjectType()) : derived.get(subjectKey);
+    return o != null ? new Owned(o.owner(), o.subjectType()) : derived != null ? derived.get(subjectKey) : derivedOf(subjectKey);
+  }
+
+  /**
+   * A subject's derived owner when every fact is {@link #plain(Fact) plain}: its key tells its type
+   * and group ({@code source:run/runId}, {@code source:model[/version]#signal},
+   * {@code source:type/system}), and the subject is one the group's facts point to.
+   */
+  private Owned derivedOf(String k) {
+    int colon = k.indexOf(':');
+    if (colon < 0) {
+      return null;
+    }
+    String rest = k.substring(colon + 1);
+    int hash = rest.indexOf('#');
+    if (hash >= 0) {
+      String modelVersion = rest.substring(0, hash); // a plain monitor's model has no '/', its version no '#'
+      int slash = modelVersion.indexOf('/');
+      return slash < 0 ? pointed(byModelVersion, modelVersion, "null", k)
+          : pointed(byModelVersion, modelVersion.substring(0, slash), modelVersion.substring(slash + 1), k);
+    }
+    if (rest.startsWith("run/")) {
+      Group g = byRun.get(k.substring(0, colon), rest.substring(4), false);
+      return g == null || g.best == null || !Bag.contains(g.pointing, A_RUN) ? null : new Owned(g.best.owner(), TRAINING_RUN);
+    }
+    int slash = rest.indexOf('/');
+    return slash < 0 ? null : pointed(bySystem, rest.substring(slash + 1), null, k);
+  }
+
+  /** The owner of subject {@code k} when it points to group (a, b) of {@code groups}; null otherwise. */
+  private static Owned pointed(Groups groups, String a, String b, String k) {
+    Group g = groups.get(a, b, false);
+    return g == null || g.best == null || !Bag.contains(g.pointing, k) ? null : new Owned(g.best.owner(), groups.pointingType);
+  }
+
+  /** Each group with a candidate and a subject pointing to it, with its table. */
+  private void forEachPointing(java.util.function.BiConsumer<Group, Groups> action) {
+    for (Groups groups : List.of(byRun, byModelVersion, bySystem)) {
+      groups.forEach(g -> {
+        if (g.best != null && g.pointing != null) {
+          action.accept(g, groups);
+        }
+      });
+    }
+  }
+
+  /** Each subject with a derived owner (once or more), with it. */
+  private void forEachDerived(java.util.function.BiConsumer<String, Owned> action) {
+    if (derived != null) {
+      derived.forEach(action);
+    } else {
+      forEachPointing((g, groups) -> {
+        Owned o = new Owned(g.best.owner(), groups.pointingType);
+        Bag.forEach(g.pointing, e -> action.accept(keyOf(g, e), o));
+      });
+    }
   }
 
   public Optional<String> ownerOf(String subjectKey) {
@@ -564,7 +652,7 @@ public final class SubjectOwners {
   /** Every subject with an owner: its owner and type ("owner subjectType"), for tests comparing two ways to the owners. */
   Map<String, String> all() {
     Map<String, String> out = new HashMap<>();
-    derived.forEach((k, o) -> out.put(k, o.owner() + " " + o.subjectType()));
+    forEachDerived((k, o) -> out.put(k, o.owner() + " " + o.subjectType()));
     own.forEach((k, o) -> out.put(k, o.owner() + " " + o.subjectType()));
     return out;
   }
@@ -573,7 +661,7 @@ public final class SubjectOwners {
   public Map<String, String> changedSince(SubjectOwners before) {
     Map<String, String> out = new HashMap<>();
     Set<String> keys = new HashSet<>(own.keySet());
-    keys.addAll(derived.keySet());
+    forEachDerived((k, o) -> keys.add(k));
     for (String subject : keys) {
       Owned now = owned(subject);
       Owned then = before.owned(subject);
@@ -582,7 +670,7 @@ public final class SubjectOwners {
       }
     }
     Set<String> gone = new HashSet<>(before.own.keySet());
-    gone.addAll(before.derived.keySet());
+    before.forEachDerived((k, o) -> gone.add(k));
     for (String subject : gone) {
       if (owned(subject) == null) {
         out.put(subject, before.owned(subject).subjectType());
