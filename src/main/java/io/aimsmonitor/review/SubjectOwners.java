@@ -108,8 +108,9 @@ public final class SubjectOwners {
 
   /**
    * One run, model version or system: the candidates for the owner of the facts pointing to it (the
-   * model versions with owners that name it) and the subject keys of those facts, each once per fact
-   * (a subject reported twice is there twice, so that one of its facts going leaves it), both as a
+   * model versions with owners that name it) and the subject keys of those facts ({@link #A_RUN} for
+   * a training run), each once per fact (a subject reported twice is there twice, so that one of its
+   * facts going leaves it), both as a
    * {@link Bag}. WHY bags, not lists: nearly every run and model version has one candidate and one
    * fact pointing to it, held then without an array (at 1,000,000 facts there are about 650,000
    * groups). Its key is in it: one string (a system) or two (a run in its source, a model's
