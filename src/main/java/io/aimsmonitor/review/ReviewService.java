@@ -160,7 +160,7 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
     if (known && changed.subjects().isEmpty()) {
       owners = last.owners();
       ownersFrom = "kept: no fact changed";
-    } else if (known && (ownersChanged = last.owners().update(facts, changed.removed(), changed.added())) != null) {
+    } else if (known && (ownersChanged = last.owners().update(changed.removed(), changed.added())) != null) {
       owners = last.owners(); // brought up to date in place: dropped with `last` if this transaction fails
       ownersFrom = "from the " + (changed.removed().size() + changed.added().size()) + " changed fact(s)";
     } else {
