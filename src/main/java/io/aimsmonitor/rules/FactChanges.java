@@ -3,12 +3,14 @@ package io.aimsmonitor.rules;
 import io.aimsmonitor.fact.Fact;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The facts the long-lived sessions hold, and what changed since the last evaluation. A fact is
@@ -221,7 +223,7 @@ final class FactChanges {
     int[] out = new int[0];
     int count = 0;
     int end = 0; // where the last part ended: parts in order, not overlapping
-    java.util.Set<List<?>> used = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<List<?>> used = Collections.newSetFromMap(new IdentityHashMap<>()); // each list's positions taken once
     for (FactOrigins.Part part : parts) {
       int size = part.facts().size();
       if (part.from() < end || part.from() + size > length) {
