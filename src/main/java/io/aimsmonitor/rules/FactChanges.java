@@ -46,10 +46,10 @@ import java.util.Set;
  * copy ({@link Fact#equalsApartFromObservedAt}). Facts not
  * handed on so (another source of facts, a snapshot read after a restart) are compared the same
  * way, reading their content. When the caller passes on which facts the store made as such copies
- * and of which objects ({@link #next(List, Fact[])}), a copy of an object given last time is
+ * and of which objects ({@link FactOrigins#copiedFrom()}), a copy of an object given last time is
  * matched by reference to it instead, and neither record is read: the 1% cycle then reads the
  * content of the changed facts only. Told also where each snapshot lies in the facts and what the
- * store carried over into it as stretches of positions ({@link #next(List, FactOrigins)}), it copies
+ * store carried over into it as stretches of positions ({@link FactOrigins#parts()}), it copies
  * the held objects over stretch by stretch and looks only at the facts between the stretches: a
  * 1% cycle then costs in proportion to the change, not to the estate, apart from array copies.
  */
@@ -99,27 +99,24 @@ final class FactChanges {
   }
 
   /**
-   * As {@link #next(List)}, told which facts are re-stamped copies: {@code copiedFrom} (null, or
-   * as long as {@code facts}) holds at a fact's position the object it is a copy of, equal to it
-   * apart from {@link Fact#observedAt()} and of the same source (the store's {@code SnapshotRows.reuse}
-   * makes such copies and says so), else null. A copy of an object given last time is matched with
-   * what that object was matched with, by reference: the two have the same identity and content
+   * As {@link #next(List)}, told where the facts come from ({@link FactOrigins}).
+   *
+   * <p>Re-stamped copies, fact by fact ({@link FactOrigins#copiedFrom()}: null, or as long as
+   * {@code facts}): at a fact's position the object it is a copy of, equal to it apart from
+   * {@link Fact#observedAt()} and of the same source (the store's {@code SnapshotRows.reuse} makes
+   * such copies and says so), else null. A copy of an object given last time is matched with what
+   * that object was matched with, by reference: the two have the same identity and content
    * ({@link #sameContent} is an equivalence), so neither record is read. Facts whose original was
    * not given last time (a source that ran twice between two calls) are compared as usual.
-   */
-  Changes next(List<? extends Fact> facts, Fact[] copiedFrom) {
-    return next(facts, new FactOrigins(List.of(), copiedFrom));
-  }
-
-  /**
-   * As {@link #next(List, Fact[])}, told also which stretches of {@code facts} are whole snapshots
-   * ({@link FactOrigins#parts()}) and what the store carried over into each from the snapshot
-   * before it. A part whose list was a part last time, or whose carried-over stretches come from a
-   * list that was, is matched in bulk: the held objects are copied over by the stretch
-   * ({@code System.arraycopy}), so the facts carried over are not looked at one by one; only the
-   * rest (the changed facts, a part given for the first time) go through the matching by reference
-   * and key. The stretches are the store's word (same objects or re-stamped copies, as for
-   * {@code copiedFrom}); a stretch outside its part, or a list given in two parts, is refused.
+   *
+   * <p>Stretches ({@link FactOrigins#parts()}): which stretches of {@code facts} are whole snapshots
+   * and what the store carried over into each from the snapshot before it. A part whose list was a
+   * part last time, or whose carried-over stretches come from a list that was, is matched in bulk:
+   * the held objects are copied over by the stretch ({@code System.arraycopy}), so the facts carried
+   * over are not looked at one by one; only the rest (the changed facts, a part given for the first
+   * time) go through the matching by reference and key. The stretches are the store's word (same
+   * objects or re-stamped copies); a stretch outside its part, or a list given in two parts, is
+   * refused.
    */
   Changes next(List<? extends Fact> facts, FactOrigins origins) {
     Fact[] now = facts.toArray(NONE);

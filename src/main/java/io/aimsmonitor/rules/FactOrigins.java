@@ -13,7 +13,7 @@ import java.util.List;
  *     said was carried over from the snapshot before it: a part given again, or carried over from a
  *     part given last time, is taken over in bulk (array copies), without a pass per fact
  * @param copiedFrom null, or per fact given: the object it is a re-stamped copy of (see
- *     {@link FactChanges#next(List, Fact[])}); for a caller that cannot keep the parts' positions
+ *     {@link FactChanges#next(List, FactOrigins)}); for a caller that cannot keep the parts' positions
  */
 public record FactOrigins(List<Part> parts, Fact[] copiedFrom) {
 

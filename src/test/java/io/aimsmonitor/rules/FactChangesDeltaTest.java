@@ -104,7 +104,7 @@ class FactChangesDeltaTest {
 
     FactChanges.Changes byStretch = inStretches.next(second.facts(),
         new FactOrigins(List.of(new FactOrigins.Part(0, second.facts(), carried)), null));
-    FactChanges.Changes byReference = perFact.next(second.facts(), copiedFrom);
+    FactChanges.Changes byReference = perFact.next(second.facts(), new FactOrigins(List.of(), copiedFrom));
     FactChanges.Changes byContent = compared.next(second.facts());
     assertThat(inStretches.compared()).isEqualTo(6); // the two changed and the new one, against the three held
     assertThat(perFact.compared()).isEqualTo(6);
