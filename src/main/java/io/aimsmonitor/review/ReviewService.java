@@ -114,13 +114,23 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
    * Owners come from all facts ({@link SubjectOwners}: one model version's owner is also its runs',
    * monitors' and attestations'). When the caller knows what changed, they are the last sync's
    * brought up to date with the facts that changed ({@link SubjectOwners#update}), which also names
-   * the subjects whose owner moved; else they are taken from every fact.
+   * the subjects whose owner moved; else they are taken from every fact, on a thread of their own
+   * started before the store writes ({@link OwnersAhead}; docs/review.md, "Owners from every fact,
+   * beside the store's writes").
    */
   @Override
   public synchronized void store(Reconciler.Result result, List<Fact> facts, FactDelta changed) {
     Synced last = synced;
     synced = null; // set again once this transaction commits
-    synced = repo.inTransaction(() -> {
+    // the cases in which syncAfter takes the owners from every fact, known before anything is written
+    try (OwnersAhead ahead = last == null || changed == null ? OwnersAhead.start(facts) : null) {
+      synced = store(result, facts, changed, last, ahead);
+    }
+  }
+
+  private Synced store(Reconciler.Result result, List<Fact> facts, FactDelta changed, Synced last,
+      OwnersAhead ahead) {
+    return repo.inTransaction(() -> {
       // A reset to the owner, on any replica, took the owner from the facts of its time, which need
       // not be those evaluated: such findings are synced again. The chain's head is read before
       // anything else: an event beyond it was not committed when this sync read the findings, so
@@ -138,7 +148,7 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
       // its 304,476 events again for assignments took 2.4 s of the next cycle at 1,000,000 facts on H2.
       long appended = result.events().isEmpty() ? head : repo.findingEventsHead();
       long readFrom = appended - head == result.events().size() ? appended : head;
-      Synced now = syncAfter(result, facts, changed, last, assigned, readFrom, noneOpenBefore);
+      Synced now = syncAfter(result, facts, changed, last, assigned, readFrom, noneOpenBefore, ahead);
       PausePoints.reach(PausePoints.RECONCILE);
       return now;
     });
@@ -147,9 +157,11 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
   /**
    * @param noneOpenBefore whether the store held no open finding before this result was applied (in
    *     this transaction): then, if every open finding is to be synced, they are taken from the result
+   * @param ahead the owners from every fact, being computed since before the store wrote; null when
+   *     the sync was expected to need no more than the facts that changed
    */
   private Synced syncAfter(Reconciler.Result result, List<Fact> facts, FactDelta changed, Synced last,
-      List<String> assigned, long eventsHead, boolean noneOpenBefore) {
+      List<String> assigned, long eventsHead, boolean noneOpenBefore, OwnersAhead ahead) {
     long t0 = System.nanoTime();
     Instant now = result.at();
     List<Waiver> all = waivers();
@@ -164,9 +176,10 @@ public class ReviewService implements ReconciliationSink, ControlReport.Exclusio
       owners = last.owners(); // brought up to date in place: dropped with `last` if this transaction fails
       ownersFrom = "from the " + (changed.removed().size() + changed.added().size()) + " changed fact(s)";
     } else {
-      owners = SubjectOwners.of(facts);
+      owners = ahead != null ? ahead.join() : SubjectOwners.of(facts);
       ownersChanged = known ? owners.changedSince(last.owners()) : null;
-      ownersFrom = "from every fact";
+      ownersFrom = ahead != null ? "from every fact, beside the store's writes: " + ahead.took() + " on their"
+          + " own thread" : "from every fact";
     }
     long ownersNanos = System.nanoTime() - t0;
     boolean waiversSame = known && last.waivers().equals(all)
