@@ -32,7 +32,10 @@ public final class DatabaseDefaults implements EnvironmentPostProcessor {
    * application.yaml's {@code spring.datasource.url}, here so that the benchmarks open H2 as the
    * application does (a test keeps the two equal). WHY no page or cache size: {@code PAGE_SIZE=65536}
    * and {@code CACHE_SIZE} were measured for the first evaluation's store and did not make it
-   * faster (docs/benchmarks.md, "First evaluation's store on H2: larger pages").
+   * faster (docs/benchmarks.md, "First evaluation's store on H2: larger pages"); nor did the
+   * background writer's and compaction's {@code WRITE_DELAY=5000}, {@code AUTO_COMPACT_FILL_RATE=50}
+   * or {@code 0}: the same pages read back, and H2's background thread used under 1% of the store's
+   * CPU ("First evaluation's store on H2: which threads", same document).
    */
   public static final String H2_URL_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE";
 

@@ -276,17 +276,25 @@ public class FindingRepository {
   }
 
   /**
-   * Wall time of each step of {@link #apply}, for its debug log: where a store's time goes (issue #14
-   * asked why 100,000 findings took 10 s on PostgreSQL), without a profiler.
+   * Wall time of each step of {@link #apply}, and the storing thread's CPU in it, for its debug log:
+   * where a store's time goes (issue #14 asked why 100,000 findings took 10 s on PostgreSQL), without
+   * a profiler. WHY the CPU too: on a loaded machine the wall time of H2's commit swung 4x between
+   * runs of the same writes, and only the thread's CPU says whether a step did more work.
    */
   private static final class Laps {
+    private static final java.lang.management.ThreadMXBean THREADS =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     private final StringBuilder done = new StringBuilder();
     private long from = System.nanoTime();
+    private long fromCpu = THREADS.getCurrentThreadCpuTime();
 
     void lap(String step) {
       long now = System.nanoTime();
-      done.append(done.isEmpty() ? "" : ", ").append(step).append(' ').append((now - from) / 1_000_000).append(" ms");
+      long cpu = THREADS.getCurrentThreadCpuTime();
+      done.append(done.isEmpty() ? "" : ", ").append(step).append(' ').append((now - from) / 1_000_000)
+          .append(" ms (cpu ").append((cpu - fromCpu) / 1_000_000).append(')');
       from = now;
+      fromCpu = cpu;
     }
 
     @Override

@@ -74,6 +74,7 @@ public final class FirstEvaluationBench {
           long threadCpu = threads.getCurrentThreadCpuTime();
           long gc = gcMillis();
           long[] io = h2Io(db.dataSource());
+          Map<String, Double> perThread = threadCpu();
           long t = System.nanoTime();
           store.findings().apply(result);
           // the calling thread's CPU apart: the process's includes GC and H2's background writer,
@@ -85,6 +86,7 @@ public final class FirstEvaluationBench {
               (os.getProcessCpuTime() - cpu) / 1e9, (threads.getCurrentThreadCpuTime() - threadCpu) / 1e9,
               (gcMillis() - gc) / 1e3, os.getSystemLoadAverage(), ioAfter[0] - io[0], (ioAfter[1] - io[1]) / 1e6,
               Files.size(dir.resolve("aims.mv.db")) / 1e6);
+          System.out.println("replay " + i + " threads_cpu_s " + threadCpuSince(perThread));
         } finally {
           try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -110,6 +112,45 @@ public final class FirstEvaluationBench {
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * CPU seconds so far of each of the process's threads, summed by thread name with its numbers
+   * dropped (Linux {@code /proc/self/task}; empty elsewhere): which of the store's process CPU is
+   * the writing thread's, H2's background writer's ("MVStore background"), the collector's or the
+   * compiler's (issue #14: the first evaluation's store on H2 varied by 40% between quiet runs).
+   */
+  static Map<String, Double> threadCpu() {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return out;
+    }
+    double tick = 100.0; // USER_HZ on Linux
+    try (var dirs = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) dirs::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9#]+", "#");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / tick, Double::sum);
+        } catch (java.io.IOException | RuntimeException e) {
+          // the thread ended while it was read
+        }
+      }
+    } catch (java.io.IOException e) {
+      return out;
+    }
+    return out;
+  }
+
+  /** The threads whose CPU grew from {@code before} to now, most first, as {@code name=s}. */
+  static String threadCpuSince(Map<String, Double> before) {
+    Map<String, Double> now = threadCpu();
+    return now.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+        .filter(e -> e.getValue() >= 0.05).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .map(e -> String.format(java.util.Locale.ROOT, "%s=%.2f", e.getKey().replace(' ', '_'), e.getValue()))
+        .collect(java.util.stream.Collectors.joining(" "));
   }
 
   /** Milliseconds all collectors have run so far. */
@@ -139,6 +180,7 @@ public final class FirstEvaluationBench {
       long[] storeThreadCpu = {0};
       long[] storeReads = {0};
       long[] storeReadBytes = {0};
+      StringBuilder storeThreads = new StringBuilder();
       var threads = java.lang.management.ManagementFactory.getThreadMXBean();
       Reconciler.Result[] stored = {null};
       MonitorService[] monitorRef = {null};
@@ -151,7 +193,9 @@ public final class FirstEvaluationBench {
             long t = System.nanoTime();
             long cpu = os.getProcessCpuTime();
             long threadCpu = threads.getCurrentThreadCpuTime();
+            Map<String, Double> perThread = threadCpu();
             review.store(result, inScope, changedSubjects);
+            storeThreads.append(threadCpuSince(perThread));
             storeNanos[0] += System.nanoTime() - t;
             storeCpu[0] += os.getProcessCpuTime() - cpu;
             storeThreadCpu[0] += threads.getCurrentThreadCpuTime() - threadCpu;
@@ -181,6 +225,7 @@ public final class FirstEvaluationBench {
           + " controls=%d rows_per_s=%.0f findings_per_s=%.0f peak_heap_mb=%d%n", db.name(), facts, firstS, storeS, storeCpu[0] / 1e9,
           storeThreadCpu[0] / 1e9, storeReads[0], storeReadBytes[0] / 1e6,
           findings, events, owners, controls, rows / storeS, findings / storeS, heap);
+      System.out.println("store threads_cpu_s " + storeThreads);
       if (!Boolean.getBoolean("aims.bench.noverify")) {
         var report = new io.aimsmonitor.integrity.HashChains(new org.springframework.jdbc.core.JdbcTemplate(
             db.dataSource())).verify();
