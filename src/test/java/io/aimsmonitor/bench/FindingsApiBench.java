@@ -84,6 +84,8 @@ public final class FindingsApiBench {
         .filter(w -> !w.isBlank()).toList();
     Map<String, String> props = new HashMap<>();
     double[] reconcile;
+    javax.sql.DataSource backends = null;
+    String application = null;
     BenchDatabases.Db db = dbName.equals("h2") ? BenchDatabases.h2(dir) : BenchDatabases.postgres("api");
     try {
       if (reuse != null) {
@@ -106,7 +108,11 @@ public final class FindingsApiBench {
         props.put("spring.datasource.url", "jdbc:h2:file:" + dir.toAbsolutePath().resolve("aims") + ";DB_CLOSE_ON_EXIT=FALSE");
       } else {
         String schema = "aims_bench_api_" + ProcessHandle.current().pid();
-        props.put("spring.datasource.url", System.getenv(BenchDatabases.POSTGRES_URL_ENV));
+        // named, so that the service's backends can be found and their CPU time read (wrk)
+        String url = System.getenv(BenchDatabases.POSTGRES_URL_ENV);
+        props.put("spring.datasource.url", url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + schema);
+        backends = db.dataSource();
+        application = schema;
         props.put("spring.datasource.hikari.schema", schema);
         props.put("spring.flyway.schemas", schema);
       }
@@ -137,7 +143,7 @@ public final class FindingsApiBench {
             continue;
           }
           List<String> pages = scenario.cursors() != null ? scenario.cursors() : cursors(base, auth, scenario.filter());
-          String line = wrk(base, auth, scenario.filter(), pages, 32, seconds, dir);
+          String line = wrk(base, auth, scenario.filter(), pages, 32, seconds, dir, new Backends(backends, application));
           rows.add(String.format(Locale.ROOT, "%s,%d,%.2f,%.2f,%s,32,%s", dbName, n, reconcile[0], reconcile[1],
               scenario.name(), line));
           System.out.println(rows.get(rows.size() - 1));
@@ -240,7 +246,7 @@ public final class FindingsApiBench {
    * whose pauses every request in flight waits out).
    */
   private static String wrk(String base, String auth, String filter, List<String> cursors, int connections, int seconds,
-      Path dir) throws Exception {
+      Path dir, Backends backends) throws Exception {
     StringBuilder lua = new StringBuilder("local cursors = {");
     for (String c : cursors) {
       lua.append('"').append(c).append("\",");
@@ -264,19 +270,57 @@ public final class FindingsApiBench {
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     long cpu = os.getProcessCpuTime();
     long allocated = threads.getTotalThreadAllocatedBytes();
+    long backendCpu = backends.cpuNanos();
     String output = run(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--timeout", "30s", "--latency", "-s",
         script.toString(), base + "/"));
     cpu = os.getProcessCpuTime() - cpu;
     allocated = threads.getTotalThreadAllocatedBytes() - allocated;
+    backendCpu = backends.cpuNanos() - backendCpu;
     System.err.println(output);
     String requests = number(output, "(\\d+) requests in");
     if (!requests.isEmpty()) {
       long n = Long.parseLong(requests);
-      System.out.printf(Locale.ROOT, "service CPU per request: %.2f ms, allocated per request: %.0f kB (%,d requests%s)%n",
-          cpu / 1e6 / n, allocated / 1e3 / n, n, filter.isEmpty() ? "" : ", " + filter);
+      System.out.printf(Locale.ROOT, "service CPU per request: %.2f ms, allocated per request: %.0f kB%s (%,d requests%s)%n",
+          cpu / 1e6 / n, allocated / 1e3 / n,
+          backends.known() ? String.format(Locale.ROOT, ", PostgreSQL backends' CPU per request: %.2f ms", backendCpu / 1e6 / n) : "",
+          n, filter.isEmpty() ? "" : ", " + filter);
     }
     return ms(output, "50%") + "," + ms(output, "99%") + "," + number(output, "Requests/sec:\\s+([0-9.]+)") + ","
         + errors(output);
+  }
+
+  /**
+   * The PostgreSQL backends serving the service's pool (its connections carry the application name),
+   * whose CPU time is read from {@code /proc} when the server runs on this machine: the database's
+   * share of a request, which the service's own CPU time leaves out. Unknown (H2, or a remote server)
+   * when no backend's {@code /proc} entry can be read.
+   */
+  private record Backends(javax.sql.DataSource db, String application) {
+
+    boolean known() {
+      return db != null && cpuNanos() >= 0;
+    }
+
+    /** User and system CPU of the backends now connected, in nanoseconds; -1 if not readable. */
+    long cpuNanos() {
+      if (db == null) {
+        return -1;
+      }
+      List<Long> pids = org.springframework.jdbc.core.simple.JdbcClient.create(db)
+          .sql("SELECT pid FROM pg_stat_activity WHERE application_name = ?").param(application)
+          .query(Long.class).list();
+      long ticks = 0;
+      for (long pid : pids) {
+        try {
+          String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        } catch (java.io.IOException | RuntimeException e) {
+          return -1;
+        }
+      }
+      return pids.isEmpty() ? -1 : ticks * 10_000_000L; // USER_HZ = 100 on Linux
+    }
   }
 
   private static String run(List<String> command) throws Exception {
