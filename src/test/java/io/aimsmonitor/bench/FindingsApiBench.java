@@ -312,14 +312,12 @@ public final class FindingsApiBench {
       long ticks = 0;
       for (long pid : pids) {
         try {
-          String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+          ticks += ProcStat.read(Path.of("/proc", Long.toString(pid), "stat")).cpuTicks();
         } catch (java.io.IOException | RuntimeException e) {
           return -1;
         }
       }
-      return pids.isEmpty() ? -1 : ticks * 10_000_000L; // USER_HZ = 100 on Linux
+      return pids.isEmpty() ? -1 : ticks * (1_000_000_000L / ProcStat.TICKS_PER_SECOND);
     }
   }
 

@@ -126,14 +126,11 @@ public final class FirstEvaluationBench {
     if (!Files.isDirectory(tasks)) {
       return out;
     }
-    double tick = 100.0; // USER_HZ on Linux
     try (var dirs = Files.list(tasks)) {
       for (Path task : (Iterable<Path>) dirs::iterator) {
         try {
-          String stat = Files.readString(task.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9#]+", "#");
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / tick, Double::sum);
+          ProcStat stat = ProcStat.read(task.resolve("stat"));
+          out.merge(stat.name().replaceAll("[0-9#]+", "#"), stat.cpuSeconds(), Double::sum);
         } catch (java.io.IOException | RuntimeException e) {
           // the thread ended while it was read
         }

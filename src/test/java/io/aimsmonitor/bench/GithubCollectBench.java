@@ -414,18 +414,18 @@ public final class GithubCollectBench {
 
   /** Clock ticks of CPU since start: {client, server, gc+vm, jit}; the client is the process less the others. */
   private static long[] taskTicks() throws IOException {
-    long process = ticks(java.nio.file.Files.readString(Path.of("/proc/self/stat")));
+    long process = ProcStat.read(Path.of("/proc/self/stat")).cpuTicks();
     long server = 0, gcVm = 0, jit = 0;
     try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
-        String stat;
+        ProcStat stat;
         try {
-          stat = java.nio.file.Files.readString(task.resolve("stat"));
+          stat = ProcStat.read(task.resolve("stat"));
         } catch (IOException gone) {
           continue; // a thread that ended meanwhile: its time is in the process total
         }
-        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        long t = ticks(stat);
+        String comm = stat.name();
+        long t = stat.cpuTicks();
         if (comm.startsWith("bench-server") || comm.startsWith("HTTP-Dispatcher")) {
           server += t;
         } else if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
@@ -440,10 +440,6 @@ public final class GithubCollectBench {
   }
 
   /** utime + stime of a /proc stat line (fields 14 and 15). */
-  private static long ticks(String stat) {
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-  }
 
   /** Bytes allocated on the heap so far: what is in use now plus what every GC since the start freed. */
   private static final class GcAccounting {
