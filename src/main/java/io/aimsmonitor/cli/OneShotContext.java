@@ -2,8 +2,12 @@ package io.aimsmonitor.cli;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -14,6 +18,7 @@ import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.index.CandidateComponentsIndex;
 import org.springframework.core.type.MethodMetadata;
 import org.springframework.core.type.classreading.MetadataReader;
 import org.springframework.core.type.classreading.MetadataReaderFactory;
@@ -65,6 +70,37 @@ final class OneShotContext {
     List<String> out = ImportCandidates.load(AutoConfiguration.class, OneShotContext.class.getClassLoader()).getCandidates()
         .stream().filter(c -> EXCLUDED_AUTO_CONFIGURATION.stream().anyMatch(c::startsWith)).collect(Collectors.toList());
     return List.copyOf(out);
+  }
+
+  /** The application's package, which {@code @SpringBootApplication} and {@code @ConfigurationPropertiesScan} scan. */
+  static final String BASE_PACKAGE = "io.aimsmonitor";
+
+  /** The list {@link #componentIndex()} reads: class name = the stereotypes a scan finds it by. */
+  static final String COMPONENT_INDEX = "META-INF/aims-monitor/one-shot-components.properties";
+
+  /**
+   * What the two class-path scans of {@link #BASE_PACKAGE} would find, so that Spring reads the 64
+   * classes listed instead of all 660 class files of the package, twice (the component scan, then the
+   * settings records' scan with a reader cache of its own): about 0.1 s of the main thread's start
+   * (issue #14, docs/benchmarks.md "Start-up of {@code scan}: the class archive's relocation").
+   * Spring still reads each listed class and applies the scans' own filters ({@link #notDefined()}
+   * among them), so the index only spares the files that hold no candidate. {@code OneShotContextTest}
+   * checks the list against real scans. Empty when the list is missing: the scans then run as usual.
+   */
+  static Optional<CandidateComponentsIndex> componentIndex() {
+    Properties listed = new Properties();
+    try (InputStream in = OneShotContext.class.getClassLoader().getResourceAsStream(COMPONENT_INDEX)) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      listed.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + COMPONENT_INDEX, e);
+    }
+    CandidateComponentsIndex index = new CandidateComponentsIndex();
+    index.registerScan(BASE_PACKAGE);
+    listed.stringPropertyNames().forEach(type -> index.registerCandidateType(type, listed.getProperty(type).split(",")));
+    return Optional.of(index);
   }
 
   /** Registers {@link #eagerBeans()} and {@link #notDefined()} with the context before it is refreshed. */

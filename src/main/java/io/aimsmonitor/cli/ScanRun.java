@@ -19,6 +19,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.index.CandidateComponentsIndexLoader;
+import org.springframework.util.ClassUtils;
 
 /**
  * The application without a server or schedule, on a throw-away in-memory database: what
@@ -95,11 +97,17 @@ final class ScanRun implements AutoCloseable {
     app.addInitializers(initializers.toArray(ApplicationContextInitializer[]::new));
     // As command-line arguments, these outrank application.yaml and the environment.
     String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    // the scans read the index of the class loader Spring's resource loader uses, the default one; it is
+    // removed again once the context is up, so that no later context in this JVM (a test's) scans by it
+    ClassLoader loader = ClassUtils.getDefaultClassLoader();
+    OneShotContext.componentIndex().ifPresent(index -> CandidateComponentsIndexLoader.addIndex(loader, index));
     try {
       return new ScanRun(app.run(args), inputs);
     } catch (RuntimeException e) {
       inputs.close();
       throw e;
+    } finally {
+      CandidateComponentsIndexLoader.clearCache();
     }
   }
 

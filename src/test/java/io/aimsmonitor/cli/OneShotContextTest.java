@@ -15,7 +15,19 @@ import io.aimsmonitor.web.security.SecurityProperties;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.context.index.CandidateComponentsIndex;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+import org.springframework.stereotype.Component;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -90,5 +102,46 @@ class OneShotContextTest {
   /** The beans of a type that were instantiated (not just defined). */
   private static List<String> created(ConfigurableListableBeanFactory beans, Class<?> type) {
     return Arrays.stream(beans.getBeanNamesForType(type, true, false)).filter(beans::containsSingleton).toList();
+  }
+
+  /**
+   * The one-shot context's component index lists exactly what the two real scans of the package find,
+   * by the same stereotypes: a component or settings record added without it would be missing from
+   * {@code scan}. On failure the message holds the lines the list should have.
+   */
+  @Test
+  void theComponentIndexListsWhatTheRealScansFind() {
+    Map<String, Set<String>> scanned = new TreeMap<>();
+    ClassPathScanningCandidateComponentProvider components = new ClassPathScanningCandidateComponentProvider(true);
+    ClassPathScanningCandidateComponentProvider settings = new ClassPathScanningCandidateComponentProvider(false);
+    settings.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
+    components.findCandidateComponents(OneShotContext.BASE_PACKAGE).stream().filter(OneShotContextTest::inTheJar)
+        .forEach(d -> scanned.computeIfAbsent(d.getBeanClassName(), k -> new TreeSet<>()).add(Component.class.getName()));
+    settings.findCandidateComponents(OneShotContext.BASE_PACKAGE).stream().filter(OneShotContextTest::inTheJar)
+        .forEach(d -> scanned.computeIfAbsent(d.getBeanClassName(), k -> new TreeSet<>())
+            .add(ConfigurationProperties.class.getName()));
+    assertThat(scanned).as("what the scans find").hasSizeGreaterThan(50);
+
+    CandidateComponentsIndex index = OneShotContext.componentIndex().orElseThrow();
+    Map<String, Set<String>> indexed = new TreeMap<>();
+    for (String stereotype : List.of(Component.class.getName(), ConfigurationProperties.class.getName())) {
+      index.getCandidateTypes(OneShotContext.BASE_PACKAGE, stereotype)
+          .forEach(type -> indexed.computeIfAbsent(type, k -> new TreeSet<>()).add(stereotype));
+    }
+    String expected = scanned.entrySet().stream().map(e -> e.getKey() + "=" + String.join(",", e.getValue()))
+        .collect(Collectors.joining("\n"));
+    assertThat(indexed).as("src/main/resources/" + OneShotContext.COMPONENT_INDEX + " should list:\n" + expected)
+        .isEqualTo(scanned);
+    assertThat(index.hasScannedPackage(OneShotContext.BASE_PACKAGE)).isTrue();
+  }
+
+  /** A scanned class of the application itself, not one of the tests' (their class folder is on this class path too). */
+  private static boolean inTheJar(BeanDefinition definition) {
+    try {
+      String main = OneShotContext.class.getProtectionDomain().getCodeSource().getLocation().toString();
+      return ((AbstractBeanDefinition) definition).getResource().getURL().toString().startsWith(main);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
