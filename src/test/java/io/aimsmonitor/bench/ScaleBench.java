@@ -151,9 +151,13 @@ public final class ScaleBench {
       t = System.nanoTime();
       record(store, changed, clock.instant());
       double changeStoreS = seconds(t);
+      // WHY dropped before the cycle: in serve the collected list is garbage once stored (the store
+      // keeps the previous objects, or copies of them, for the facts that did not change); held
+      // through the cycle it was a second estate of fresh objects on the heap, which under a 2 GB
+      // limit brought the first 1% cycle to full collections (docs/benchmarks.md, "The first 1% cycle")
+      changed = null;
       double changeS = changeCycle(monitor, io, "1% cycle");
       long changeHeap = peakHeapMb();
-      changed = null;
 
       // WHY a second 1% cycle: the first is the process's first evaluation of a change, so its
       // comparison, the packs' updates and the owners' pass run largely before the JIT has compiled
@@ -262,12 +266,34 @@ public final class ScaleBench {
   /** One evaluation of a stored change: its seconds, with the heap peaks reset and the store's reads logged. */
   private static double changeCycle(MonitorService monitor, CycleIo io, String what) {
     resetPeaks();
+    Map<String, Double> cpu = FirstEvaluationBench.threadCpu();
+    long[] gc = gcCountAndMs();
     long t = System.nanoTime();
     io.start();
     monitor.evaluate();
     double s = seconds(t);
     io.report(what);
+    long[] gcAfter = gcCountAndMs();
+    // WHY: a first cycle runs before the JIT has compiled its paths; the compiler threads' CPU and
+    // the collector's pauses in the cycle say what its wall time beyond the thread's own CPU went to
+    log("%s: CPU by thread (s): %s; GC %d pauses, %,d ms, of them full %d, %,d ms", what,
+        FirstEvaluationBench.threadCpuSince(cpu), gcAfter[0] - gc[0], gcAfter[1] - gc[1], gcAfter[2] - gc[2],
+        gcAfter[3] - gc[3]);
     return s;
+  }
+
+  /** Collections and their milliseconds so far: all, then the old generation's (G1's full collections). */
+  private static long[] gcCountAndMs() {
+    long[] out = new long[4];
+    for (var bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+      out[0] += bean.getCollectionCount();
+      out[1] += bean.getCollectionTime();
+      if (bean.getName().contains("Old")) {
+        out[2] += bean.getCollectionCount();
+        out[3] += bean.getCollectionTime();
+      }
+    }
+    return out;
   }
 
   private static double seconds(long startedNanos) {
