@@ -1,5 +1,6 @@
 package io.aimsmonitor.cli;
 
+import io.aimsmonitor.AimsMonitorApplication;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,7 +74,7 @@ final class OneShotContext {
   }
 
   /** The application's package, which {@code @SpringBootApplication} and {@code @ConfigurationPropertiesScan} scan. */
-  static final String BASE_PACKAGE = "io.aimsmonitor";
+  static final String BASE_PACKAGE = AimsMonitorApplication.class.getPackageName();
 
   /** The list {@link #componentIndex()} reads: class name = the stereotypes a scan finds it by. */
   static final String COMPONENT_INDEX = "META-INF/aims-monitor/one-shot-components.properties";

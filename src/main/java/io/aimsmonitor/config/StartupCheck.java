@@ -1,5 +1,6 @@
 package io.aimsmonitor.config;
 
+import io.aimsmonitor.AimsMonitorApplication;
 import io.aimsmonitor.connector.ConfigException;
 import io.aimsmonitor.connector.ConnectorInstances;
 import io.aimsmonitor.connector.ConnectorTypes;
@@ -95,7 +96,7 @@ public final class StartupCheck {
     ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
     scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
     List<Class<?>> types = new ArrayList<>();
-    for (BeanDefinition candidate : scanner.findCandidateComponents("io.aimsmonitor")) {
+    for (BeanDefinition candidate : scanner.findCandidateComponents(AimsMonitorApplication.class.getPackageName())) {
       types.add(ClassUtils.resolveClassName(candidate.getBeanClassName(), StartupCheck.class.getClassLoader()));
     }
     types.sort(java.util.Comparator.comparing(c -> c.getName().toLowerCase(Locale.ROOT)));
